@@ -1,0 +1,112 @@
+package dev.autodiff.kernel;
+
+/**
+ * Every numeric loop of the framework, behind one interface so that a faster
+ * implementation (the Vector API one in {@code autodiff-simd}) can replace the
+ * scalar reference at run time.
+ *
+ * <p>Arrays are dense and row-major. Outputs never alias inputs unless a method says so.
+ * Implementations must give the same result whatever their thread count: work is
+ * split over outputs, never over a sum.
+ */
+public interface Kernels {
+
+    /** A short name for reports, such as {@code "scalar"} or {@code "simd"}. */
+    String name();
+
+    /** The width in bits of the vectors the kernels use; 32 for scalar code. */
+    int vectorBitSize();
+
+    /** How many threads the kernels may use. */
+    int threads();
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** {@code out[i] = op(x[i])} for {@code i < n}; {@code out} may be {@code x}. */
+    void unary(Unary op, float param, float[] x, float[] out, int n);
+
+    /**
+     * {@code out[i] = g[i] * op'(x[i])}, the backward pass of an activation fused with
+     * its incoming gradient. {@code y} holds {@code op(x)} (some derivatives are cheaper
+     * from it); {@code out} may be {@code g}.
+     */
+    void unaryBackward(Unary op, float param, float[] g, float[] x, float[] y, float[] out, int n);
+
+    /**
+     * {@code out = op(a, b)} with NumPy broadcasting. The three shapes have the same rank
+     * (the caller pads with leading ones) and each dimension of {@code a} and {@code b}
+     * is 1 or that of {@code out}.
+     */
+    void binary(Binary op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape);
+
+    /** {@code out = x} broadcast to {@code outShape}; ranks are equal as in {@link #binary}. */
+    void broadcast(float[] x, int[] xShape, float[] out, int[] outShape);
+
+    /** {@code out} is {@code x} (of the given shape) with its axes permuted: out axis i is x axis perm[i]. */
+    void permute(float[] x, int[] shape, int[] perm, float[] out);
+
+    // ---------------------------------------------------------------- matrix product
+
+    /**
+     * {@code C[b] (+)= op(A[b]) · op(B[b])} for each of {@code batch} products.
+     * {@code op(A)} is m×k: A is stored m×k, or k×m when {@code transA}; {@code op(B)} is
+     * k×n: B is stored k×n, or n×k when {@code transB}; C is m×n. Matrix {@code b} of
+     * each operand starts at its offset plus {@code b} times its batch stride (a stride
+     * of 0 repeats one matrix). With {@code accumulate} the product is added to C,
+     * otherwise C is overwritten.
+     */
+    void gemm(int batch, boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOffset, int aBatchStride,
+              float[] b, int bOffset, int bBatchStride,
+              float[] c, int cOffset, int cBatchStride, boolean accumulate);
+
+    /** One product {@code C (+)= op(A) · op(B)}, all operands starting at index 0. */
+    default void gemm(boolean transA, boolean transB, int m, int n, int k,
+                      float[] a, float[] b, float[] c, boolean accumulate) {
+        gemm(1, transA, transB, m, n, k, a, 0, 0, b, 0, 0, c, 0, 0, accumulate);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /**
+     * Reduces the middle axis of {@code x} viewed as {@code [outer, axis, inner]} into
+     * {@code out} of shape {@code [outer, inner]}. A sum over an empty axis is 0, a max -Inf.
+     */
+    void reduce(Reduce op, float[] x, int outer, int axis, int inner, float[] out);
+
+    /** Softmax of each row of the {@code rows × cols} matrix x, computed stably. */
+    void softmax(float[] x, int rows, int cols, float[] out);
+
+    /** Log-softmax of each row of the {@code rows × cols} matrix x, computed stably. */
+    void logSoftmax(float[] x, int rows, int cols, float[] out);
+
+    /**
+     * Fused softmax and cross-entropy: for each row, {@code probs} gets the softmax of
+     * the logits and {@code loss[row]} gets {@code -log softmax(logits)[label]}.
+     * Labels are checked by the caller.
+     */
+    void softmaxCrossEntropy(float[] logits, int rows, int cols, int[] labels, float[] probs, float[] loss);
+
+    /** The backward pass of {@link #softmaxCrossEntropy}: {@code dLogits = (probs - onehot) * g[row]}. */
+    void softmaxCrossEntropyBackward(float[] probs, int rows, int cols, int[] labels, float[] g, float[] dLogits);
+
+    // ---------------------------------------------------------------- in-place updates (optimizers)
+
+    /** {@code y[i] = alpha * x[i] + beta * y[i]}. */
+    void axpby(float alpha, float[] x, float beta, float[] y, int n);
+
+    /** {@code y[i] = alpha * x[i] * x[i] + beta * y[i]} (running second moments). */
+    void squareAxpby(float alpha, float[] x, float beta, float[] y, int n);
+
+    /** {@code y[i] += alpha * num[i] / (sqrt(den[i]) + eps)} (adaptive steps). */
+    void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n);
+
+    /** {@code y[i] = max(y[i], x[i])}. */
+    void maxInPlace(float[] x, float[] y, int n);
+
+    /** {@code x[i] = clamp(x[i], lo, hi)}. */
+    void clamp(float[] x, float lo, float hi, int n);
+
+    /** {@code Σ x[i]²}, accumulated in double. */
+    double sumOfSquares(float[] x, int n);
+}
