@@ -1,0 +1,156 @@
+package dev.autodiff;
+
+import it.unimi.dsi.fastutil.objects.Reference2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.objects.ReferenceOpenHashSet;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reverse mode: walks the recorded graph once in reverse topological order, turning
+ * each output cotangent into input cotangents with the nodes' rules and summing them
+ * where a value fans out. The walk is iterative, so chains of any length are fine.
+ */
+final class Autograd {
+    private Autograd() {}
+
+    /** {@link Tensor#backward}: accumulates into every leaf that requires a gradient. */
+    static void backward(Tensor root, Tensor cotangent, boolean keepGraph, boolean createGraph) {
+        if (!root.requiresGrad) {
+            throw new IllegalStateException("backward: this tensor does not require a gradient (no input of the ops that "
+                    + "made it was marked requiresGrad(), or they ran under noGrad)");
+        }
+        checkCotangent("backward", root, cotangent);
+        List<Tensor> order = topologicalOrder(new Tensor[] {root}, Set.of());
+        var cotangents = propagate(order, new Tensor[] {root}, new Tensor[] {cotangent}, null, Set.of(), createGraph);
+        for (var entry : cotangents.reference2ObjectEntrySet()) {
+            if (entry.getKey().isLeaf()) {
+                entry.getKey().accumulateGrad(entry.getValue(), createGraph);
+            }
+        }
+        if (!keepGraph) {
+            for (Tensor t : order) {
+                if (t.node != null) {
+                    t.node.release();
+                }
+            }
+        }
+    }
+
+    /**
+     * The cotangents of {@code inputs} given cotangents of {@code outputs}, without touching
+     * any {@code grad()} and without freeing the graph; inputs the outputs do not depend on
+     * get null. The walk stops at the inputs and visits only nodes that lead to them.
+     */
+    static Tensor[] gradients(Tensor[] outputs, Tensor[] cotangents, Tensor[] inputs, boolean createGraph) {
+        for (int i = 0; i < outputs.length; i++) {
+            checkCotangent("gradients", outputs[i], cotangents[i]);
+        }
+        Set<Tensor> targets = new ReferenceOpenHashSet<>(Arrays.asList(inputs));
+        List<Tensor> order = topologicalOrder(outputs, targets);
+        // Only tensors that depend on a target need a cotangent.
+        Set<Tensor> dependsOnTarget = new ReferenceOpenHashSet<>(targets);
+        for (Tensor t : order) {
+            if (t.node != null && !targets.contains(t)) {
+                for (Tensor in : t.node.inputs()) {
+                    if (dependsOnTarget.contains(in)) {
+                        dependsOnTarget.add(t);
+                        break;
+                    }
+                }
+            }
+        }
+        var result = propagate(order, outputs, cotangents, dependsOnTarget, targets, createGraph);
+        Tensor[] grads = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            grads[i] = result.get(inputs[i]);
+        }
+        return grads;
+    }
+
+    private static void checkCotangent(String op, Tensor output, Tensor cotangent) {
+        if (!Arrays.equals(output.shape, cotangent.shape)) {
+            throw new IllegalArgumentException(op + ": cotangent of shape " + Shapes.str(cotangent.shape)
+                    + " for an output of shape " + Shapes.str(output.shape));
+        }
+    }
+
+    /**
+     * Every tensor requiring a gradient that the roots depend on, inputs before outputs,
+     * by an iterative depth-first search that does not descend below {@code stops}.
+     */
+    private static List<Tensor> topologicalOrder(Tensor[] roots, Set<Tensor> stops) {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> visited = new ReferenceOpenHashSet<>();
+        ArrayDeque<Tensor> stack = new ArrayDeque<>();
+        ArrayDeque<Integer> nextInput = new ArrayDeque<>();
+        for (Tensor root : roots) {
+            if (!root.requiresGrad || !visited.add(root)) {
+                continue;
+            }
+            stack.push(root);
+            nextInput.push(0);
+            while (!stack.isEmpty()) {
+                Tensor t = stack.peek();
+                int i = nextInput.pop();
+                Tensor[] inputs = t.node == null || stops.contains(t) ? new Tensor[0] : t.node.inputs();
+                while (i < inputs.length && (!inputs[i].requiresGrad || visited.contains(inputs[i]))) {
+                    i++;
+                }
+                if (i < inputs.length) {
+                    nextInput.push(i + 1);
+                    visited.add(inputs[i]);
+                    stack.push(inputs[i]);
+                    nextInput.push(0);
+                } else {
+                    order.add(stack.pop());
+                }
+            }
+        }
+        return order;
+    }
+
+    private static Reference2ObjectOpenHashMap<Tensor, Tensor> propagate(List<Tensor> order, Tensor[] roots,
+            Tensor[] rootCotangents, Set<Tensor> relevant, Set<Tensor> targets, boolean createGraph) {
+        Trace trace = Trace.current();
+        var cotangents = new Reference2ObjectOpenHashMap<Tensor, Tensor>();
+        int savedNoGrad = trace.noGradDepth;
+        String savedBackwardOf = trace.backwardOf;
+        trace.noGradDepth = createGraph ? 0 : savedNoGrad + 1;
+        try {
+            for (int i = 0; i < roots.length; i++) {
+                cotangents.merge(roots[i], rootCotangents[i], Tensor::add);
+            }
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Tensor g = cotangents.get(t);
+                boolean irrelevant = relevant != null && !relevant.contains(t);
+                if (g == null || t.node == null || irrelevant || targets.contains(t)) {
+                    continue;
+                }
+                trace.backwardOf = t.node.op;
+                Tensor[] inputs = t.node.inputs();
+                Tensor[] grads = t.node.rule().vjp(g);
+                for (int j = 0; j < inputs.length; j++) {
+                    Tensor in = inputs[j];
+                    if (grads[j] == null || !in.requiresGrad || (relevant != null && !relevant.contains(in))) {
+                        continue;
+                    }
+                    if (!Arrays.equals(grads[j].shape, in.shape)) {
+                        throw new IllegalStateException(t.node.op + ": VJP rule gave a cotangent of shape "
+                                + Shapes.str(grads[j].shape) + " for input " + j + " of shape " + Shapes.str(in.shape));
+                    }
+                    cotangents.merge(in, grads[j], Tensor::add);
+                }
+                cotangents.remove(t);
+            }
+        } finally {
+            trace.noGradDepth = savedNoGrad;
+            trace.backwardOf = savedBackwardOf;
+        }
+        return cotangents;
+    }
+}

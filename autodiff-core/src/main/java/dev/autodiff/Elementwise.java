@@ -1,0 +1,191 @@
+package dev.autodiff;
+
+import dev.autodiff.kernel.Binary;
+import dev.autodiff.kernel.Unary;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The elementwise primitives and their derivative rules, all in one place. A unary
+ * function's VJP and JVP are the same product by its derivative; a binary function's
+ * cotangents are summed back over the broadcast axes by {@link #unbroadcast}.
+ */
+final class Elementwise {
+    private Elementwise() {}
+
+    private static final float TWO_OVER_SQRT_PI = 1.1283791670955126f;
+    private static final float INV_SQRT_2 = 0.70710678118654752f;
+    private static final float INV_SQRT_2PI = 0.3989422804014327f;
+
+    static String name(Enum<?> op) {
+        return op.name().toLowerCase(Locale.ROOT);
+    }
+
+    // ----------------------------------------------------------------- unary
+
+    static Tensor unary(Unary op, float param, Tensor x) {
+        float[] out = new float[x.data.length];
+        Tensor.kernels().unary(op, param, x.data, out, out.length);
+        Tensor y = new Tensor(out, x.shape);
+        return Trace.record(name(op), y, new Rule() {
+            @Override
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {timesDerivative(op, param, g, x, y)};
+            }
+
+            @Override
+            public Tensor jvp(Tensor[] t) {
+                return timesDerivative(op, param, t[0], x, y);
+            }
+        }, x);
+    }
+
+    /**
+     * {@code g · op'(x)}, with {@code y = op(x)}. When nothing is being differentiated
+     * further, the fused kernel computes it; otherwise the derivative is built from
+     * tensor operations so that it can be differentiated again. Both follow the same
+     * formula, given here.
+     */
+    static Tensor timesDerivative(Unary op, float param, Tensor g, Tensor x, Tensor y) {
+        if (!Trace.differentiating(g, x, y)) {
+            float[] out = new float[g.data.length];
+            Tensor.kernels().unaryBackward(op, param, g.data, x.data, y.data, out, out.length);
+            return new Tensor(out, g.shape);
+        }
+        return switch (op) {
+            case NEG -> g.neg();
+            case ABS -> g.mul(x.sign());
+            case EXP -> g.mul(y);
+            case LOG -> g.div(x);
+            case SQRT -> g.mul(0.5f).div(y);
+            case POW -> g.mul(x.pow(param - 1f).mul(param));
+            case ERF -> g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI));
+            case RELU -> g.mul(x.gt(0f));
+            case LEAKY_RELU -> g.mul(x.gt(0f).mul(1f - param).add(param));
+            case SIGMOID -> g.mul(y.mul(y.neg().add(1f)));
+            case TANH -> g.mul(y.square().neg().add(1f));
+            case GELU -> {
+                Tensor cdf = x.mul(INV_SQRT_2).erf().add(1f).mul(0.5f);
+                Tensor pdf = x.square().mul(-0.5f).exp().mul(INV_SQRT_2PI);
+                yield g.mul(cdf.add(x.mul(pdf)));
+            }
+            case SOFTPLUS -> g.mul(x.sigmoid());
+            case SILU -> {
+                Tensor s = x.sigmoid();
+                yield g.mul(s.mul(x.mul(s.neg().add(1f)).add(1f)));
+            }
+        };
+    }
+
+    // ----------------------------------------------------------------- binary
+
+    /** The result of a binary op on broadcast operands, with no graph attached. */
+    private static Tensor compute(Binary op, Tensor a, Tensor b) {
+        String name = name(op);
+        int[] outShape = Shapes.broadcast(name, a.shape, b.shape);
+        float[] out = new float[Trace.sizeOf(outShape)];
+        int rank = outShape.length;
+        Tensor.kernels().binary(op, a.data, Shapes.padLeft(a.shape, rank), b.data, Shapes.padLeft(b.shape, rank),
+                out, outShape);
+        return new Tensor(out, outShape);
+    }
+
+    /** A comparison: a constant 0/1 mask with no derivative. */
+    static Tensor compare(Binary op, Tensor a, Tensor b) {
+        return compute(op, a, b);
+    }
+
+    static Tensor binary(Binary op, Tensor a, Tensor b) {
+        Tensor out = compute(op, a, b);
+        Rule rule = switch (op) {
+            case ADD -> new Rule() {
+                public Tensor[] vjp(Tensor g) {
+                    return new Tensor[] {unbroadcast(g, a.shape), unbroadcast(g, b.shape)};
+                }
+
+                public Tensor jvp(Tensor[] t) {
+                    return sum(spread(t[0], out.shape), spread(t[1], out.shape));
+                }
+            };
+            case SUB -> new Rule() {
+                public Tensor[] vjp(Tensor g) {
+                    return new Tensor[] {unbroadcast(g, a.shape), unbroadcast(g.neg(), b.shape)};
+                }
+
+                public Tensor jvp(Tensor[] t) {
+                    Tensor tb = t[1] == null ? null : t[1].neg();
+                    return sum(spread(t[0], out.shape), spread(tb, out.shape));
+                }
+            };
+            case MUL -> new Rule() {
+                public Tensor[] vjp(Tensor g) {
+                    return new Tensor[] {unbroadcast(g.mul(b), a.shape), unbroadcast(g.mul(a), b.shape)};
+                }
+
+                public Tensor jvp(Tensor[] t) {
+                    return sum(t[0] == null ? null : t[0].mul(b), t[1] == null ? null : a.mul(t[1]));
+                }
+            };
+            case DIV -> new Rule() {
+                // d(a/b) = da/b - db·(a/b)/b
+                public Tensor[] vjp(Tensor g) {
+                    Tensor gb = g.div(b);
+                    return new Tensor[] {unbroadcast(gb, a.shape), unbroadcast(gb.mul(out).neg(), b.shape)};
+                }
+
+                public Tensor jvp(Tensor[] t) {
+                    return sum(t[0] == null ? null : t[0].div(b), t[1] == null ? null : t[1].mul(out).div(b).neg());
+                }
+            };
+            case MAXIMUM, MINIMUM -> {
+                // The share of a in the result: 1 where a wins, 1/2 on ties, 0 where b wins.
+                Tensor aWins = op == Binary.MAXIMUM ? a.gt(b) : b.gt(a);
+                Tensor shareA = aWins.add(a.eq(b).mul(0.5f));
+                Tensor shareB = shareA.neg().add(1f);
+                yield new Rule() {
+                    public Tensor[] vjp(Tensor g) {
+                        return new Tensor[] {unbroadcast(g.mul(shareA), a.shape), unbroadcast(g.mul(shareB), b.shape)};
+                    }
+
+                    public Tensor jvp(Tensor[] t) {
+                        return sum(t[0] == null ? null : t[0].mul(shareA), t[1] == null ? null : t[1].mul(shareB));
+                    }
+                };
+            }
+            case GREATER, EQUAL -> throw new IllegalArgumentException(name(op) + " is a comparison, not differentiable");
+        };
+        return Trace.record(name(op), out, rule, a, b);
+    }
+
+    /** {@code a + b} where either may be a symbolic zero (null). */
+    static Tensor sum(Tensor a, Tensor b) {
+        return a == null ? b : b == null ? a : a.add(b);
+    }
+
+    private static Tensor spread(Tensor t, int[] shape) {
+        return t == null || Arrays.equals(t.shape, shape) ? t : t.broadcastTo(shape);
+    }
+
+    /** Sums a cotangent over the axes along which an operand of {@code shape} was broadcast. */
+    static Tensor unbroadcast(Tensor g, int[] shape) {
+        if (Arrays.equals(g.shape, shape)) {
+            return g;
+        }
+        int lead = g.shape.length - shape.length;
+        int count = lead;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 1 && g.shape[lead + d] != 1) {
+                count++;
+            }
+        }
+        int[] axes = new int[count];
+        int k = 0;
+        for (int d = 0; d < g.shape.length; d++) {
+            if (d < lead || (shape[d - lead] == 1 && g.shape[d] != 1)) {
+                axes[k++] = d;
+            }
+        }
+        return g.sum(axes, true).reshape(shape);
+    }
+}

@@ -1,0 +1,285 @@
+package dev.autodiff;
+
+import dev.autodiff.kernel.Strides;
+
+import java.util.Arrays;
+
+/**
+ * The primitives that move values without arithmetic (reshape, permute, broadcast,
+ * slice, gather, concatenation) and their rules. Each one's VJP is its transpose: a
+ * slice pads, a gather scatters, a broadcast sums.
+ */
+final class Movement {
+    private Movement() {}
+
+    /** A new tensor object with the same values, linked to {@code x} in the graph and in forward mode. */
+    static Tensor identity(Tensor x) {
+        return Trace.record("identity", new Tensor(x.data, x.shape), new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {g};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return t[0];
+            }
+        }, x);
+    }
+
+    static Tensor reshape(Tensor x, int[] newShape) {
+        int[] shape = inferShape(x, newShape);
+        if (Arrays.equals(shape, x.shape)) {
+            return x;
+        }
+        Tensor out = new Tensor(x.data, shape);
+        return Trace.record("reshape", out, new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {g.reshape(x.shape)};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return t[0].reshape(shape);
+            }
+        }, x);
+    }
+
+    private static int[] inferShape(Tensor x, int[] newShape) {
+        int[] shape = newShape.clone();
+        int unknown = -1;
+        long known = 1;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == -1 && unknown < 0) {
+                unknown = d;
+            } else if (shape[d] < 0) {
+                throw new IllegalArgumentException("reshape: bad target shape " + Shapes.str(newShape));
+            } else {
+                known *= shape[d];
+            }
+        }
+        if (unknown >= 0 && known > 0 && x.data.length % known == 0) {
+            shape[unknown] = (int) (x.data.length / known);
+            known *= shape[unknown];
+        }
+        if (known != x.data.length || (unknown >= 0 && shape[unknown] < 0)) {
+            throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(x.shape) + " ("
+                    + x.data.length + " elements) to " + Shapes.str(newShape));
+        }
+        return shape;
+    }
+
+    static Tensor permute(Tensor x, int[] perm) {
+        int rank = x.rank();
+        boolean[] seen = new boolean[rank];
+        if (perm.length != rank) {
+            throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " is not a permutation of the "
+                    + rank + " axes of " + Shapes.str(x.shape));
+        }
+        int[] p = new int[rank];
+        int[] inverse = new int[rank];
+        int[] shape = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            p[i] = Shapes.axis("permute", perm[i], rank);
+            if (seen[p[i]]) {
+                throw new IllegalArgumentException("permute: axis " + p[i] + " appears twice in " + Arrays.toString(perm));
+            }
+            seen[p[i]] = true;
+            inverse[p[i]] = i;
+            shape[i] = x.shape[p[i]];
+        }
+        float[] out = new float[x.data.length];
+        Tensor.kernels().permute(x.data, x.shape, p, out);
+        return Trace.record("permute", new Tensor(out, shape), new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {g.permute(inverse)};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return t[0].permute(p);
+            }
+        }, x);
+    }
+
+    static Tensor broadcastTo(Tensor x, int[] target) {
+        int[] shape = target.clone();
+        int[] joint = Shapes.broadcast("broadcastTo", x.shape, shape);
+        if (!Arrays.equals(joint, shape)) {
+            throw new IllegalArgumentException("broadcastTo: cannot broadcast " + Shapes.str(x.shape) + " to "
+                    + Shapes.str(target));
+        }
+        if (Arrays.equals(x.shape, shape)) {
+            return x;
+        }
+        float[] out = new float[Strides.size(shape)];
+        Tensor.kernels().broadcast(x.data, Shapes.padLeft(x.shape, shape.length), out, shape);
+        return Trace.record("broadcastTo", new Tensor(out, shape), new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {Elementwise.unbroadcast(g, x.shape)};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return t[0].broadcastTo(shape);
+            }
+        }, x);
+    }
+
+    /** Copies {@code count} blocks of {@code block} floats between arrays with different block strides. */
+    private static void copyBlocks(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride,
+                                   int count, int block) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(src, srcOffset + i * srcStride, dst, dstOffset + i * dstStride, block);
+        }
+    }
+
+    /** Outer count, axis length and inner block size of a shape around an axis. */
+    private static int[] around(int[] shape, int axis) {
+        int outer = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= shape[d];
+        }
+        int inner = 1;
+        for (int d = axis + 1; d < shape.length; d++) {
+            inner *= shape[d];
+        }
+        return new int[] {outer, shape[axis], inner};
+    }
+
+    static Tensor slice(Tensor x, int axis, int start, int end) {
+        int a = Shapes.axis("slice", axis, x.rank());
+        if (start < 0 || end < start || end > x.shape[a]) {
+            throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is out of bounds for axis "
+                    + a + " of shape " + Shapes.str(x.shape));
+        }
+        int[] shape = x.shape.clone();
+        shape[a] = end - start;
+        int[] o = around(x.shape, a);
+        float[] out = new float[Strides.size(shape)];
+        copyBlocks(x.data, start * o[2], o[1] * o[2], out, 0, shape[a] * o[2], o[0], shape[a] * o[2]);
+        return Trace.record("slice", new Tensor(out, shape), new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {pad(g, a, start, x.shape[a])};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return t[0].slice(a, start, end);
+            }
+        }, x);
+    }
+
+    /** Places {@code x} at {@code start} along an axis of length {@code length}, zeros elsewhere: the transpose of slice. */
+    static Tensor pad(Tensor x, int axis, int start, int length) {
+        int[] shape = x.shape.clone();
+        shape[axis] = length;
+        int[] o = around(x.shape, axis);
+        float[] out = new float[Strides.size(shape)];
+        copyBlocks(x.data, 0, o[1] * o[2], out, start * o[2], length * o[2], o[0], o[1] * o[2]);
+        int end = start + x.shape[axis];
+        return Trace.record("pad", new Tensor(out, shape), new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {g.slice(axis, start, end)};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return pad(t[0], axis, start, length);
+            }
+        }, x);
+    }
+
+    static Tensor gather(Tensor x, int[] indices) {
+        if (x.rank() == 0) {
+            throw new IllegalArgumentException("gather: cannot index a scalar");
+        }
+        int rows = x.shape[0];
+        int row = x.data.length / Math.max(rows, 1);
+        int[] idx = indices.clone();
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= rows) {
+                throw new IndexOutOfBoundsException("gather: index " + idx[i] + " at position " + i
+                        + " is out of range for " + rows + " rows of shape " + Shapes.str(x.shape));
+            }
+        }
+        int[] shape = x.shape.clone();
+        shape[0] = idx.length;
+        float[] out = new float[idx.length * row];
+        for (int i = 0; i < idx.length; i++) {
+            System.arraycopy(x.data, idx[i] * row, out, i * row, row);
+        }
+        return Trace.record("gather", new Tensor(out, shape), new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {scatterAdd(g, idx, rows)};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return t[0].gather(idx);
+            }
+        }, x);
+    }
+
+    /** Sums row i of {@code x} into row {@code indices[i]} of a zero tensor with {@code rows} rows: the transpose of gather. */
+    static Tensor scatterAdd(Tensor x, int[] indices, int rows) {
+        int[] shape = x.shape.clone();
+        shape[0] = rows;
+        int row = rows == 0 ? 0 : Strides.size(shape) / rows;
+        float[] out = new float[Strides.size(shape)];
+        for (int i = 0; i < indices.length; i++) {
+            int dst = indices[i] * row;
+            for (int j = 0; j < row; j++) {
+                out[dst + j] += x.data[i * row + j];
+            }
+        }
+        return Trace.record("scatterAdd", new Tensor(out, shape), new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {g.gather(indices)};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return scatterAdd(t[0], indices, rows);
+            }
+        }, x);
+    }
+
+    static Tensor concat(int axis, Tensor[] parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("concat: no tensors");
+        }
+        Tensor first = parts[0];
+        int a = Shapes.axis("concat", axis, first.rank());
+        int[] shape = first.shape.clone();
+        int[] starts = new int[parts.length + 1];
+        for (int i = 0; i < parts.length; i++) {
+            int[] s = parts[i].shape;
+            boolean compatible = s.length == shape.length;
+            for (int d = 0; compatible && d < s.length; d++) {
+                compatible = d == a || s[d] == shape[d];
+            }
+            if (!compatible) {
+                throw new IllegalArgumentException("concat: tensor " + i + " has shape " + Shapes.str(s)
+                        + ", which does not match " + Shapes.str(first.shape) + " outside axis " + a);
+            }
+            starts[i + 1] = starts[i] + s[a];
+        }
+        shape[a] = starts[parts.length];
+        int[] o = around(shape, a);
+        float[] out = new float[Strides.size(shape)];
+        for (int i = 0; i < parts.length; i++) {
+            int len = parts[i].shape[a] * o[2];
+            copyBlocks(parts[i].data, 0, len, out, starts[i] * o[2], shape[a] * o[2], o[0], len);
+        }
+        Tensor[] inputs = parts.clone();
+        return Trace.record("concat", new Tensor(out, shape), new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                Tensor[] grads = new Tensor[inputs.length];
+                for (int i = 0; i < inputs.length; i++) {
+                    grads[i] = g.slice(a, starts[i], starts[i + 1]);
+                }
+                return grads;
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                Tensor[] filled = new Tensor[t.length];
+                for (int i = 0; i < t.length; i++) {
+                    filled[i] = t[i] != null ? t[i] : inputs[i].zerosLike();
+                }
+                return concat(a, filled);
+            }
+        }, inputs);
+    }
+}
