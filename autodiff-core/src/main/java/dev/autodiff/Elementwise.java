@@ -101,7 +101,8 @@ final class Elementwise {
         Rule rule = switch (op) {
             case ADD -> new Rule() {
                 public Tensor[] vjp(Tensor g) {
-                    return new Tensor[] {unbroadcast(g, a.shape), unbroadcast(g, b.shape)};
+                    return new Tensor[] {a.requiresGrad ? unbroadcast(g, a.shape) : null,
+                        b.requiresGrad ? unbroadcast(g, b.shape) : null};
                 }
 
                 public Tensor jvp(Tensor[] t) {
@@ -110,7 +111,8 @@ final class Elementwise {
             };
             case SUB -> new Rule() {
                 public Tensor[] vjp(Tensor g) {
-                    return new Tensor[] {unbroadcast(g, a.shape), unbroadcast(g.neg(), b.shape)};
+                    return new Tensor[] {a.requiresGrad ? unbroadcast(g, a.shape) : null,
+                        b.requiresGrad ? unbroadcast(g.neg(), b.shape) : null};
                 }
 
                 public Tensor jvp(Tensor[] t) {
@@ -120,7 +122,8 @@ final class Elementwise {
             };
             case MUL -> new Rule() {
                 public Tensor[] vjp(Tensor g) {
-                    return new Tensor[] {unbroadcast(g.mul(b), a.shape), unbroadcast(g.mul(a), b.shape)};
+                    return new Tensor[] {a.requiresGrad ? unbroadcast(g.mul(b), a.shape) : null,
+                        b.requiresGrad ? unbroadcast(g.mul(a), b.shape) : null};
                 }
 
                 public Tensor jvp(Tensor[] t) {
@@ -131,31 +134,36 @@ final class Elementwise {
                 // d(a/b) = da/b - db·(a/b)/b
                 public Tensor[] vjp(Tensor g) {
                     Tensor gb = g.div(b);
-                    return new Tensor[] {unbroadcast(gb, a.shape), unbroadcast(gb.mul(out).neg(), b.shape)};
+                    return new Tensor[] {a.requiresGrad ? unbroadcast(gb, a.shape) : null,
+                        b.requiresGrad ? unbroadcast(gb.mul(out).neg(), b.shape) : null};
                 }
 
                 public Tensor jvp(Tensor[] t) {
                     return sum(t[0] == null ? null : t[0].div(b), t[1] == null ? null : t[1].mul(out).div(b).neg());
                 }
             };
-            case MAXIMUM, MINIMUM -> {
-                // The share of a in the result: 1 where a wins, 1/2 on ties, 0 where b wins.
-                Tensor aWins = op == Binary.MAXIMUM ? a.gt(b) : b.gt(a);
-                Tensor shareA = aWins.add(a.eq(b).mul(0.5f));
-                Tensor shareB = shareA.neg().add(1f);
-                yield new Rule() {
-                    public Tensor[] vjp(Tensor g) {
-                        return new Tensor[] {unbroadcast(g.mul(shareA), a.shape), unbroadcast(g.mul(shareB), b.shape)};
-                    }
+            case MAXIMUM, MINIMUM -> new Rule() {
+                public Tensor[] vjp(Tensor g) {
+                    Tensor shareA = shareOfFirst(op, a, b);
+                    return new Tensor[] {a.requiresGrad ? unbroadcast(g.mul(shareA), a.shape) : null,
+                        b.requiresGrad ? unbroadcast(g.mul(shareA.neg().add(1f)), b.shape) : null};
+                }
 
-                    public Tensor jvp(Tensor[] t) {
-                        return sum(t[0] == null ? null : t[0].mul(shareA), t[1] == null ? null : t[1].mul(shareB));
-                    }
-                };
-            }
+                public Tensor jvp(Tensor[] t) {
+                    Tensor shareA = shareOfFirst(op, a, b);
+                    return sum(t[0] == null ? null : t[0].mul(shareA),
+                            t[1] == null ? null : t[1].mul(shareA.neg().add(1f)));
+                }
+            };
             case GREATER, EQUAL -> throw new IllegalArgumentException(name(op) + " is a comparison, not differentiable");
         };
         return Trace.record(name(op), out, rule, a, b);
+    }
+
+    /** The share of {@code a} in {@code max(a, b)} or {@code min(a, b)}: 1 where a wins, 1/2 on ties, 0 where b wins. */
+    private static Tensor shareOfFirst(Binary op, Tensor a, Tensor b) {
+        Tensor aWins = op == Binary.MAXIMUM ? a.gt(b) : b.gt(a);
+        return aWins.add(a.eq(b).mul(0.5f));
     }
 
     /** {@code a + b} where either may be a symbolic zero (null). */

@@ -92,8 +92,9 @@ final class MatMul {
         Tensor.kernels().gemm(batch, ta, tb, m, n, k, a.data, 0, m * k, b.data, 0, k * n, out, 0, m * n, false);
         return Trace.record("matmul", new Tensor(out, shape), new Rule() {
             public Tensor[] vjp(Tensor g) {
-                Tensor da = ta ? product(b, g, tb, true) : product(g, b, false, !tb);
-                Tensor db = tb ? product(g, a, true, ta) : product(a, g, !ta, false);
+                // Each product is as costly as the forward one: skip the side that needs no gradient.
+                Tensor da = !a.requiresGrad ? null : ta ? product(b, g, tb, true) : product(g, b, false, !tb);
+                Tensor db = !b.requiresGrad ? null : tb ? product(g, a, true, ta) : product(a, g, !ta, false);
                 return new Tensor[] {da, db};
             }
 

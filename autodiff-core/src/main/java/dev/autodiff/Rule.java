@@ -7,7 +7,10 @@ package dev.autodiff;
  */
 interface Rule {
 
-    /** The cotangent of each input given the output's cotangent; {@code null} stands for zero. */
+    /**
+     * The cotangent of each input given the output's cotangent; {@code null} stands for
+     * zero, and may be returned for an input that does not require a gradient.
+     */
     Tensor[] vjp(Tensor cotangent);
 
     /**
