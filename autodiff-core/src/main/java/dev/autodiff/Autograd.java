@@ -143,6 +143,7 @@ final class Autograd {
                         throw new IllegalStateException(t.node.op + ": VJP rule gave a cotangent of shape "
                                 + Shapes.str(grads[j].shape) + " for input " + j + " of shape " + Shapes.str(in.shape));
                     }
+                    Trace.checkFiniteCotangent(t.node.op, j, grads[j]);
                     cotangents.merge(in, grads[j], Tensor::add);
                 }
                 cotangents.remove(t);

@@ -132,18 +132,39 @@ final class Trace {
     }
 
     private static void checkFinite(Trace trace, String op, Tensor out, Tensor[] inputs) {
-        float[] d = out.data;
+        int i = firstNonFinite(out.data);
+        if (i >= 0) {
+            StringBuilder shapes = new StringBuilder();
+            for (Tensor in : inputs) {
+                shapes.append(shapes.isEmpty() ? "" : ", ").append(Shapes.str(in.shape));
+            }
+            String where = trace.backwardOf == null ? "" : " (in the backward pass of '" + trace.backwardOf + "')";
+            throw new ArithmeticException("'" + op + "'" + where + " produced " + out.data[i] + " at flat index " + i
+                    + " of an output of shape " + Shapes.str(out.shape) + " from inputs of shape " + shapes);
+        }
+    }
+
+    /**
+     * When the check is on, fails if the cotangent a backward rule of {@code op} gave its input
+     * number {@code input} is not finite. Fused rules compute without recording, so their
+     * results are checked here rather than in {@link #record}.
+     */
+    static void checkFiniteCotangent(String op, int input, Tensor cotangent) {
+        int i = checkNumerics ? firstNonFinite(cotangent.data) : -1;
+        if (i >= 0) {
+            throw new ArithmeticException("the backward pass of '" + op + "' produced " + cotangent.data[i]
+                    + " at flat index " + i + " of the cotangent of its input " + input + " of shape "
+                    + Shapes.str(cotangent.shape));
+        }
+    }
+
+    private static int firstNonFinite(float[] d) {
         for (int i = 0; i < d.length; i++) {
             if (!Float.isFinite(d[i])) {
-                StringBuilder shapes = new StringBuilder();
-                for (Tensor in : inputs) {
-                    shapes.append(shapes.isEmpty() ? "" : ", ").append(Shapes.str(in.shape));
-                }
-                String where = trace.backwardOf == null ? "" : " (in the backward pass of '" + trace.backwardOf + "')";
-                throw new ArithmeticException("'" + op + "'" + where + " produced " + d[i] + " at flat index " + i
-                        + " of an output of shape " + Shapes.str(out.shape) + " from inputs of shape " + shapes);
+                return i;
             }
         }
+        return -1;
     }
 
     static int sizeOf(int[] shape) {

@@ -1,0 +1,201 @@
+package dev.autodiff;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every primitive and every composition users call directly, checked two ways on
+ * seeded random inputs: the VJP against central finite differences
+ * ({@link GradCheck#check}), and the JVP against the VJP through
+ * {@code <J t, c> = <t, Jᵀ c>} and against finite differences
+ * ({@link GradCheck#checkJvpVjp}). Binary ops run on broadcasting pairs of shapes.
+ *
+ * <p>All cases use the float32 defaults (step 1e-2 scaled by |x|, 1e-3 absolute,
+ * 1e-2 relative): central differences then have a truncation error of about
+ * {@code h²·|f'''|/6} ≈ 1e-5·|f'''| and a rounding error of about
+ * {@code 6e-8·|f|/h} ≈ 6e-6·|f|, two orders below the tolerance for the input
+ * ranges chosen here, while a wrong rule (a missing factor, a dropped broadcast sum,
+ * a transposed operand) is off by far more.
+ */
+class PrimitiveGradientTest {
+
+    /** A named function of tensors and the inputs to check it at. */
+    record Case(String name, AD.Fn f, Tensor... inputs) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The broadcasting pairs of shapes every binary op is checked on. */
+    private static final int[][][] BROADCAST_PAIRS = {
+        {{3, 4}, {3, 4}},
+        {{3, 4}, {4}},
+        {{4}, {3, 4}},
+        {{3, 1}, {1, 4}},
+        {{}, {2, 3}},
+        {{2, 3}, {}},
+        {{2, 1, 3}, {4, 1}},
+    };
+
+    static List<Case> cases() {
+        Inputs in = new Inputs(20240601);
+        List<Case> cases = new ArrayList<>();
+        binaryCases(in, cases);
+        unaryCases(in, cases);
+        matmulCases(in, cases);
+        reductionCases(in, cases);
+        movementCases(in, cases);
+        compositionCases(in, cases);
+        return cases;
+    }
+
+    private static String shapes(int[][] pair) {
+        return Shapes.str(pair[0]) + "&" + Shapes.str(pair[1]);
+    }
+
+    private static void binaryCases(Inputs in, List<Case> cases) {
+        for (int[][] p : BROADCAST_PAIRS) {
+            String s = shapes(p);
+            cases.add(new Case("add " + s, a -> a[0].add(a[1]), in.normal(p[0]), in.normal(p[1])));
+            cases.add(new Case("sub " + s, a -> a[0].sub(a[1]), in.normal(p[0]), in.normal(p[1])));
+            cases.add(new Case("mul " + s, a -> a[0].mul(a[1]), in.normal(p[0]), in.normal(p[1])));
+            cases.add(new Case("div " + s, a -> a[0].div(a[1]), in.normal(p[0]), in.awayFromZero(p[1])));
+            // Values on a grid of 0.25 against the grid shifted by 0.125: never closer than 0.125.
+            Tensor b = in.distinct(p[1]).add(0.125f).detach();
+            cases.add(new Case("maximum " + s, a -> a[0].maximum(a[1]), in.distinct(p[0]), b));
+            cases.add(new Case("minimum " + s, a -> a[0].minimum(a[1]), in.distinct(p[0]), b));
+        }
+        cases.add(new Case("add float", a -> a[0].add(2.5f), in.normal(2, 3)));
+        cases.add(new Case("div float", a -> a[0].div(-1.5f), in.normal(2, 3)));
+    }
+
+    private static void unaryCases(Inputs in, List<Case> cases) {
+        int[] shape = {3, 5};
+        cases.add(new Case("neg", a -> a[0].neg(), in.normal(shape)));
+        cases.add(new Case("exp", a -> a[0].exp(), in.normal(shape)));
+        cases.add(new Case("log", a -> a[0].log(), in.uniform(0.3f, 3f, shape)));
+        cases.add(new Case("sqrt", a -> a[0].sqrt(), in.uniform(0.3f, 3f, shape)));
+        cases.add(new Case("pow 2", a -> a[0].pow(2f), in.normal(shape)));
+        cases.add(new Case("pow 3", a -> a[0].pow(3f), in.normal(shape)));
+        cases.add(new Case("pow 0.5", a -> a[0].pow(0.5f), in.uniform(0.3f, 3f, shape)));
+        cases.add(new Case("pow -1", a -> a[0].pow(-1f), in.uniform(0.5f, 3f, shape)));
+        cases.add(new Case("square", a -> a[0].square(), in.normal(shape)));
+        cases.add(new Case("abs", a -> a[0].abs(), in.awayFromZero(shape)));
+        cases.add(new Case("erf", a -> a[0].erf(), in.normal(shape)));
+        cases.add(new Case("relu", a -> a[0].relu(), in.awayFromZero(shape)));
+        cases.add(new Case("leakyRelu 0.1", a -> a[0].leakyRelu(0.1f), in.awayFromZero(shape)));
+        cases.add(new Case("sigmoid", a -> a[0].sigmoid(), in.normal(2f, shape)));
+        cases.add(new Case("tanh", a -> a[0].tanh(), in.normal(2f, shape)));
+        cases.add(new Case("gelu", a -> a[0].gelu(), in.normal(2f, shape)));
+        cases.add(new Case("softplus", a -> a[0].softplus(), in.normal(2f, shape)));
+        cases.add(new Case("silu", a -> a[0].silu(), in.normal(2f, shape)));
+        // The limits sit on the 0.25 grid shifted by 0.125, so no value is near them.
+        cases.add(new Case("clamp", a -> a[0].clamp(-0.375f, 0.625f), in.distinct(shape)));
+    }
+
+    private static void matmulCases(Inputs in, List<Case> cases) {
+        cases.add(new Case("matmul 2-D", a -> a[0].matmul(a[1]), in.normal(3, 4), in.normal(4, 5)));
+        cases.add(new Case("matmul batched", a -> a[0].matmul(a[1]), in.normal(2, 3, 4), in.normal(2, 4, 5)));
+        cases.add(new Case("matmul batch x matrix", a -> a[0].matmul(a[1]), in.normal(2, 3, 4), in.normal(4, 2)));
+        cases.add(new Case("matmul matrix x batch", a -> a[0].matmul(a[1]), in.normal(3, 4), in.normal(2, 4, 2)));
+        cases.add(new Case("matmul broadcast batch", a -> a[0].matmul(a[1]),
+                in.normal(2, 1, 3, 4), in.normal(3, 4, 2)));
+        cases.add(new Case("matmul vector x matrix", a -> a[0].matmul(a[1]), in.normal(4), in.normal(4, 3)));
+        cases.add(new Case("matmul matrix x vector", a -> a[0].matmul(a[1]), in.normal(3, 4), in.normal(4)));
+        cases.add(new Case("matmul vector x vector", a -> a[0].matmul(a[1]), in.normal(4), in.normal(4)));
+        cases.add(new Case("matmul vector x batch", a -> a[0].matmul(a[1]), in.normal(4), in.normal(2, 4, 3)));
+        cases.add(new Case("matmul batch x vector", a -> a[0].matmul(a[1]), in.normal(2, 3, 4), in.normal(4)));
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                String flags = " ta=" + ta + " tb=" + tb;
+                Tensor a = ta ? in.normal(4, 3) : in.normal(3, 4);
+                Tensor b = tb ? in.normal(5, 4) : in.normal(4, 5);
+                cases.add(new Case("matmul" + flags, x -> x[0].matmul(x[1], ta, tb), a, b));
+                Tensor batchA = ta ? in.normal(2, 4, 3) : in.normal(2, 3, 4);
+                Tensor batchB = tb ? in.normal(2, 5, 4) : in.normal(2, 4, 5);
+                cases.add(new Case("matmul batched" + flags, x -> x[0].matmul(x[1], ta, tb), batchA, batchB));
+                cases.add(new Case("matmul batch x matrix" + flags, x -> x[0].matmul(x[1], ta, tb), batchA, b));
+                cases.add(new Case("matmul matrix x batch" + flags, x -> x[0].matmul(x[1], ta, tb), a, batchB));
+            }
+        }
+    }
+
+    private static void reductionCases(Inputs in, List<Case> cases) {
+        int[] shape = {2, 3, 4};
+        int[][] axesList = {{}, {0}, {1}, {2}, {-1}, {0, 2}, {1, 2}, {0, 1, 2}};
+        for (int[] axes : axesList) {
+            for (boolean keep : new boolean[] {false, true}) {
+                String s = java.util.Arrays.toString(axes) + (keep ? " keepDims" : "");
+                cases.add(new Case("sum " + s, a -> a[0].sum(axes, keep), in.normal(shape)));
+                cases.add(new Case("mean " + s, a -> a[0].mean(axes, keep), in.normal(shape)));
+                cases.add(new Case("max " + s, a -> a[0].max(axes, keep), in.distinct(shape)));
+                cases.add(new Case("variance " + s, a -> a[0].variance(axes, keep), in.normal(shape)));
+            }
+        }
+        cases.add(new Case("sum()", a -> a[0].sum(), in.normal(3, 2)));
+        cases.add(new Case("mean(1)", a -> a[0].mean(1), in.normal(3, 2)));
+        cases.add(new Case("max()", a -> a[0].max(), in.distinct(3, 2)));
+        cases.add(new Case("sum of a scalar", a -> a[0].sum(), in.normal()));
+        cases.add(new Case("max of a scalar", a -> a[0].max(), in.normal()));
+    }
+
+    private static void movementCases(Inputs in, List<Case> cases) {
+        cases.add(new Case("reshape", a -> a[0].reshape(4, -1), in.normal(2, 3, 2)));
+        cases.add(new Case("flatten", a -> a[0].flatten(), in.normal(2, 3)));
+        cases.add(new Case("unsqueeze", a -> a[0].unsqueeze(1), in.normal(2, 3)));
+        cases.add(new Case("transpose", a -> a[0].transpose(), in.normal(3, 4)));
+        cases.add(new Case("transpose(0, 2)", a -> a[0].transpose(0, 2), in.normal(2, 3, 4)));
+        cases.add(new Case("permute", a -> a[0].permute(2, 0, 1), in.normal(2, 3, 4)));
+        cases.add(new Case("broadcastTo", a -> a[0].broadcastTo(2, 3, 4), in.normal(3, 1)));
+        cases.add(new Case("broadcastTo scalar", a -> a[0].broadcastTo(2, 3), in.normal()));
+        cases.add(new Case("slice axis 0", a -> a[0].slice(0, 1, 3), in.normal(4, 3)));
+        cases.add(new Case("slice axis 1", a -> a[0].slice(1, 1, 3), in.normal(2, 4, 3)));
+        cases.add(new Case("slice last axis", a -> a[0].slice(-1, 0, 2), in.normal(2, 4, 3)));
+        cases.add(new Case("sliceRows", a -> a[0].sliceRows(2, 4), in.normal(5, 2)));
+        cases.add(new Case("gather with repeats", a -> a[0].gather(new int[] {0, 2, 2, 1, 0, 2}), in.normal(3, 4)));
+        cases.add(new Case("gather of a vector", a -> a[0].gather(new int[] {3, 3, 0}), in.normal(4)));
+        cases.add(new Case("concat axis 0", a -> Tensor.concat(0, a[0], a[1]), in.normal(2, 3), in.normal(1, 3)));
+        cases.add(new Case("concat axis 1", a -> Tensor.concat(1, a[0], a[1], a[2]),
+                in.normal(2, 3), in.normal(2, 2), in.normal(2, 1)));
+        cases.add(new Case("stack axis 0", a -> Tensor.stack(0, a[0], a[1]), in.normal(2, 3), in.normal(2, 3)));
+        cases.add(new Case("stack axis 1", a -> Tensor.stack(1, a[0], a[1], a[2]),
+                in.normal(2, 3), in.normal(2, 3), in.normal(2, 3)));
+        cases.add(new Case("stack last axis", a -> Tensor.stack(-1, a[0], a[1]), in.normal(3), in.normal(3)));
+    }
+
+    private static void compositionCases(Inputs in, List<Case> cases) {
+        cases.add(new Case("softmax last axis", a -> a[0].softmax(-1), in.normal(2f, 3, 4)));
+        cases.add(new Case("softmax axis 0", a -> a[0].softmax(0), in.normal(2f, 3, 4)));
+        cases.add(new Case("logSoftmax last axis", a -> a[0].logSoftmax(1), in.normal(2f, 3, 4)));
+        cases.add(new Case("logSoftmax axis 0", a -> a[0].logSoftmax(0), in.normal(2f, 3, 4)));
+        cases.add(new Case("logSumExp", a -> a[0].logSumExp(1, false), in.normal(2f, 3, 4)));
+        cases.add(new Case("logSumExp keepDims", a -> a[0].logSumExp(0, true), in.normal(2f, 3, 4)));
+        cases.add(new Case("mse", a -> Functional.mse(a[0], a[1]), in.normal(3, 4), in.normal(3, 4)));
+        int[] labels = in.labels(4, 5);
+        cases.add(new Case("crossEntropy", a -> Functional.crossEntropy(a[0], labels), in.normal(2f, 4, 5)));
+        cases.add(new Case("linear", a -> Functional.linear(a[0], a[1], a[2]),
+                in.normal(3, 4), in.normal(2, 4), in.normal(2)));
+        cases.add(new Case("linear without bias", a -> Functional.linear(a[0], a[1], null),
+                in.normal(3, 4), in.normal(2, 4)));
+        cases.add(new Case("linear of a vector", a -> Functional.linear(a[0], a[1], a[2]),
+                in.normal(4), in.normal(2, 4), in.normal(2)));
+        cases.add(new Case("linear of a batch of sequences", a -> Functional.linear(a[0], a[1], a[2]),
+                in.normal(2, 3, 4), in.normal(2, 4), in.normal(2)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void vjpMatchesFiniteDifferences(Case c) {
+        GradCheck.check(c.f(), c.inputs()).assertPassed();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void jvpAgreesWithVjpAndFiniteDifferences(Case c) {
+        GradCheck.checkJvpVjp(c.f(), c.inputs()).assertPassed();
+    }
+}
