@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * Reads and writes named tensors in the <a href="https://github.com/huggingface/safetensors">safetensors</a>
@@ -69,9 +70,10 @@ public final class SafeTensors {
         List<String> names = checkedNames(tensors, metadata);
         byte[] header = header(names, tensors, metadata);
         Path target = file.toAbsolutePath();
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: its owner-only permissions would carry over to the checkpoint.
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer start = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
                 start.putLong(header.length).put(header).flip();
                 writeFully(out, start);
