@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ReadmeExampleTest {
 
     private static final Path DOC = Path.of("..", "docs", "readme-core-example.md");
-    private static final Path SOURCE = Path.of("src", "test", "java", "dev", "autodiff", "ReadmeExampleTest.java");
+    private static final Path SOURCE = Path.of("..", "autodiff-core", "src", "test", "java", "dev", "autodiff",
+            "ReadmeExampleTest.java");
 
     @Test
     void example() {
@@ -80,8 +81,7 @@ class ReadmeExampleTest {
 
     @Test
     void documentedCopyIsThisCode() throws IOException {
-        // Only where the sources are at hand (not when another module reruns the test jar).
-        assumeTrue(Files.isRegularFile(DOC) && Files.isRegularFile(SOURCE));
+        assumeTrue(Files.isRegularFile(DOC) && Files.isRegularFile(SOURCE), "the sources are not at hand");
         List<String> expected = exampleLines(Files.readAllLines(SOURCE));
         assertEquals(String.join("\n", expected), String.join("\n", javaBlock(Files.readAllLines(DOC))));
     }
