@@ -15,12 +15,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The core API example of the README, with its values asserted. The lines between the
- * markers, without the asserts, are the code block of {@code docs/readme-core-example.md};
+ * markers, without the asserts, are the first {@code java} code block of the README;
  * {@link #documentedCopyIsThisCode} keeps the two identical.
  */
 class ReadmeExampleTest {
 
-    private static final Path DOC = Path.of("..", "docs", "readme-core-example.md");
+    private static final Path DOC = Path.of("..", "README.md");
     private static final Path SOURCE = Path.of("..", "autodiff-core", "src", "test", "java", "dev", "autodiff",
             "ReadmeExampleTest.java");
 
