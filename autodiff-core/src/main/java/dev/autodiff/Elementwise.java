@@ -91,6 +91,29 @@ final class Elementwise {
         return new Tensor(out, outShape);
     }
 
+    /** {@code min(max(x, lo), hi)}, whose derivative is the mask of {@code lo <= x <= hi}. */
+    static Tensor clamp(Tensor x, float lo, float hi) {
+        if (!(lo <= hi)) {
+            throw new IllegalArgumentException("clamp: lower bound " + lo + " is above upper bound " + hi);
+        }
+        Tensor low = Tensor.scalar(lo);
+        Tensor high = Tensor.scalar(hi);
+        Tensor out = compute(Binary.MINIMUM, compute(Binary.MAXIMUM, x, low), high);
+        return Trace.record("clamp", out, new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {g.mul(inside())};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return t[0].mul(inside());
+            }
+
+            private Tensor inside() {
+                return Tensor.scalar(1f).sub(low.gt(x)).sub(x.gt(high));
+            }
+        }, x);
+    }
+
     /** A comparison: a constant 0/1 mask with no derivative. */
     static Tensor compare(Binary op, Tensor a, Tensor b) {
         return compute(op, a, b);

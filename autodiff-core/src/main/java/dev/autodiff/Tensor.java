@@ -523,9 +523,9 @@ public final class Tensor {
         return Elementwise.unary(Unary.SILU, 0f, this);
     }
 
-    /** Values limited to {@code [lo, hi]}; the gradient is zero where limited. */
+    /** Values limited to {@code [lo, hi]}; the gradient is 1 inside, bounds included (as PyTorch), 0 outside. */
     public Tensor clamp(float lo, float hi) {
-        return maximum(scalar(lo)).minimum(scalar(hi));
+        return Elementwise.clamp(this, lo, hi);
     }
 
     // ================================================================= reductions

@@ -150,6 +150,18 @@ class TensorBasicsTest {
     }
 
     @Test
+    void clampPassesTheGradientInsideItsBoundsIncluded() {
+        Tensor x = Tensor.vector(-3, -0.5f, 0.25f, 0.5f, 9).requiresGrad();
+        x.clamp(-0.5f, 0.5f).sum().backward();
+        assertArrayEquals(new float[] {0, 1, 1, 1, 0}, x.grad().toArray());
+        assertArrayEquals(new float[] {Float.NEGATIVE_INFINITY, 2f},
+                Tensor.vector(Float.NEGATIVE_INFINITY, 7f).clamp(Float.NEGATIVE_INFINITY, 2f).toArray());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> x.clamp(1f, 0f));
+        assertEquals("clamp: lower bound 1.0 is above upper bound 0.0", e.getMessage());
+    }
+
+    @Test
     void reductionsGiveValues() {
         Tensor t = m23();
         assertEquals(21f, t.sum().item());
