@@ -98,6 +98,13 @@ public final class Losses {
             throw new IllegalArgumentException(op + ": expected scores [N, C] for " + labels.length + " labels, got "
                     + Arrays.toString(scores.shape()));
         }
+        int classes = scores.shape(1);
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException(op + ": label " + labels[i] + " at index " + i + " is out of range for "
+                        + classes + " classes");
+            }
+        }
         return scores;
     }
 

@@ -54,7 +54,9 @@ class LossesTest {
         assertArrayEquals(Losses.crossEntropy(LOGITS, LABELS, Reduction.NONE, 0f).toArray(), perRow.toArray(), 1e-6f);
         assertEquals(-LOGITS.logSoftmax(1).get(2, 2), perRow.get(2), 1e-6);
         assertThrows(IllegalArgumentException.class, () -> Losses.nll(LOGITS, new int[] {0, 1}, Reduction.MEAN));
-        assertThrows(IllegalArgumentException.class, () -> Losses.nll(LOGITS, new int[] {0, 1, 3}, Reduction.MEAN));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.crossEntropy(LOGITS, new int[] {0, 1, 3}, Reduction.NONE, 0f));
+        assertEquals("crossEntropy: label 3 at index 2 is out of range for 3 classes", e.getMessage());
     }
 
     @Test

@@ -13,10 +13,27 @@ public final class LrScheduler {
 
     /** Drives {@code optimizer}, whose current learning rate becomes the base rate. */
     public LrScheduler(Optimizer optimizer, LrSchedule schedule) {
+        this(optimizer, schedule, optimizer.learningRate(), 0);
+    }
+
+    /**
+     * Resumes a schedule with base rate {@code baseLr} at step {@code epoch} (as saved by
+     * {@link #baseLr()} and {@link #epoch()}), setting the optimizer's rate for that step.
+     */
+    public LrScheduler(Optimizer optimizer, LrSchedule schedule, double baseLr, long epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("LrScheduler: epoch " + epoch + " is negative");
+        }
         this.optimizer = optimizer;
         this.schedule = schedule;
-        this.baseLr = optimizer.learningRate();
-        optimizer.setLearningRate(schedule.lr(baseLr, 0));
+        this.baseLr = baseLr;
+        this.epoch = epoch;
+        optimizer.setLearningRate(schedule.lr(baseLr, epoch));
+    }
+
+    /** The initial learning rate the schedule scales ({@code initial_lr} in PyTorch). */
+    public double baseLr() {
+        return baseLr;
     }
 
     /** Advances one step and updates the optimizer's learning rate. */

@@ -138,7 +138,7 @@ public abstract class Optimizer {
     /** Adds the optimizer's own hyper-parameters (booleans as 0 or 1) to {@code out}. */
     protected abstract void putHyperParameters(Map<String, Double> out);
 
-    /** Sets one of the optimizer's own hyper-parameters from a state dict; false if the name is unknown. */
+    /** Sets one of the optimizer's own hyper-parameters (a name from {@link #putHyperParameters}) from a state dict; false if the name is unknown. */
     protected abstract boolean setHyperParameter(String name, double value);
 
     /** The step counts, state buffers (copies, keyed {@code index.name}) and hyper-parameters, for a checkpoint. */
@@ -178,9 +178,14 @@ public abstract class Optimizer {
             }
             loaded.computeIfAbsent(key.substring(dot + 1), n -> new float[params.size()][])[index] = value.toArray();
         });
-        saved.hyperParameters().forEach((name, value) -> {
-            if (!name.equals("lr") && !setHyperParameter(name, value)) {
+        for (String name : saved.hyperParameters().keySet()) {
+            if (!hyperParameters().containsKey(name)) {
                 throw new IllegalArgumentException(type + ".loadStateDict: unknown hyper-parameter '" + name + "'");
+            }
+        }
+        saved.hyperParameters().forEach((name, value) -> {
+            if (!name.equals("lr")) {
+                setHyperParameter(name, value);
             }
         });
         Double savedLr = saved.hyperParameters().get("lr");

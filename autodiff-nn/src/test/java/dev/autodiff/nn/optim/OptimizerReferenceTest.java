@@ -187,4 +187,17 @@ class OptimizerReferenceTest {
             assertEquals(expected, opt.learningRate(), 1e-12, name + " step " + step);
         }
     }
+
+    @Test
+    void resumedSchedulerContinuesTheSequence() {
+        Optimizer opt = new SGD(List.of(problem()), 0.1);
+        LrScheduler first = new LrScheduler(opt, SCHEDULES.get("warmup_cosine"));
+        for (int i = 0; i < 5; i++) {
+            first.step();
+        }
+        Optimizer resumedOpt = new SGD(List.of(problem()), opt.learningRate());
+        LrScheduler resumed = new LrScheduler(resumedOpt, SCHEDULES.get("warmup_cosine"), first.baseLr(), first.epoch());
+        resumed.step();
+        assertEquals(FIXTURE.get("lr,warmup_cosine,6")[0], resumedOpt.learningRate(), 1e-12);
+    }
 }
