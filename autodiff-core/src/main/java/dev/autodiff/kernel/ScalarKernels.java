@@ -76,35 +76,25 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void broadcast(float[] x, int[] xShape, float[] out, int[] outShape) {
-        int[] strides = Strides.broadcastStrides(xShape, outShape);
-        int n = Strides.size(outShape);
-        int rank = outShape.length;
-        int[] index = new int[rank];
-        int xi = 0;
-        for (int i = 0; i < n; i++) {
-            out[i] = x[xi];
-            for (int d = rank - 1; d >= 0; d--) {
-                xi += strides[d];
-                if (++index[d] < outShape[d]) {
-                    break;
-                }
-                xi -= strides[d] * outShape[d];
-                index[d] = 0;
-            }
-        }
+        gather(x, Strides.broadcastStrides(xShape, outShape), out, outShape);
     }
 
     @Override
     public void permute(float[] x, int[] shape, int[] perm, float[] out) {
-        int rank = shape.length;
         int[] inStrides = Strides.of(shape);
-        int[] outShape = new int[rank];
-        int[] strides = new int[rank];
-        for (int d = 0; d < rank; d++) {
+        int[] outShape = new int[shape.length];
+        int[] strides = new int[shape.length];
+        for (int d = 0; d < shape.length; d++) {
             outShape[d] = shape[perm[d]];
             strides[d] = inStrides[perm[d]];
         }
-        int n = Strides.size(shape);
+        gather(x, strides, out, outShape);
+    }
+
+    /** {@code out[i] = x[offset(i)]} where the offset walks {@code outShape} with the given strides of x. */
+    private static void gather(float[] x, int[] strides, float[] out, int[] outShape) {
+        int n = Strides.size(outShape);
+        int rank = outShape.length;
         int[] index = new int[rank];
         int xi = 0;
         for (int i = 0; i < n; i++) {
