@@ -25,10 +25,18 @@ final class Autograd {
         }
         checkCotangent("backward", root, cotangent);
         List<Tensor> order = topologicalOrder(new Tensor[] {root}, Set.of());
-        var cotangents = propagate(order, new Tensor[] {root}, new Tensor[] {cotangent}, null, Set.of(), createGraph);
+        Trace trace = Trace.current();
+        boolean saved = trace.writingLeafGradients;
+        trace.writingLeafGradients = !createGraph;
+        Reference2ObjectOpenHashMap<Tensor, Tensor> cotangents;
+        try {
+            cotangents = propagate(order, new Tensor[] {root}, new Tensor[] {cotangent}, null, Set.of(), createGraph);
+        } finally {
+            trace.writingLeafGradients = saved;
+        }
         for (var entry : cotangents.reference2ObjectEntrySet()) {
             if (entry.getKey().isLeaf()) {
-                entry.getKey().accumulateGrad(entry.getValue(), createGraph);
+                entry.getKey().gradientStore().add(entry.getValue(), createGraph);
             }
         }
         if (!keepGraph) {
@@ -38,6 +46,21 @@ final class Autograd {
                 }
             }
         }
+    }
+
+    /**
+     * Lets a rule add the cotangent of {@code input} straight into its gradient, without a
+     * temporary, when {@code input} is a leaf of a backward pass that creates no graph and
+     * no tangent flows through {@code operands}. Returns false when the rule must return
+     * the cotangent instead.
+     */
+    static boolean writeLeafGradient(Tensor input, GradientStore.Writer writer, Tensor... operands) {
+        if (!Trace.current().writingLeafGradients || !input.isLeaf() || !input.requiresGrad
+                || Trace.differentiating(operands)) {
+            return false;
+        }
+        input.gradientStore().addInPlace(writer);
+        return true;
     }
 
     /**

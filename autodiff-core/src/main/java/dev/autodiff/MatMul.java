@@ -78,23 +78,16 @@ final class MatMul {
     /** The primitive: operands of equal rank and equal batch axes. */
     private static Tensor product(Tensor a, Tensor b, boolean ta, boolean tb) {
         int r = a.rank();
-        int m = a.shape[r - (ta ? 1 : 2)];
-        int k = a.shape[r - (ta ? 2 : 1)];
-        int n = b.shape[r - (tb ? 2 : 1)];
-        int batch = 1;
-        for (int d = 0; d < r - 2; d++) {
-            batch *= a.shape[d];
-        }
         int[] shape = a.shape.clone();
-        shape[r - 2] = m;
-        shape[r - 1] = n;
+        shape[r - 2] = a.shape[r - (ta ? 1 : 2)];
+        shape[r - 1] = b.shape[r - (tb ? 2 : 1)];
         float[] out = new float[Trace.sizeOf(shape)];
-        Tensor.kernels().gemm(batch, ta, tb, m, n, k, a.data, 0, m * k, b.data, 0, k * n, out, 0, m * n, false);
+        multiply(a, b, ta, tb, out, false);
         return Trace.record("matmul", new Tensor(out, shape), new Rule() {
             public Tensor[] vjp(Tensor g) {
-                // Each product is as costly as the forward one: skip the side that needs no gradient.
-                Tensor da = !a.requiresGrad ? null : ta ? product(b, g, tb, true) : product(g, b, false, !tb);
-                Tensor db = !b.requiresGrad ? null : tb ? product(g, a, true, ta) : product(a, g, !ta, false);
+                // dA = g·op(B)ᵀ and dB = op(A)ᵀ·g, written for each storage layout of A and B.
+                Tensor da = ta ? cotangent(a, b, g, tb, true) : cotangent(a, g, b, false, !tb);
+                Tensor db = tb ? cotangent(b, g, a, true, ta) : cotangent(b, a, g, !ta, false);
                 return new Tensor[] {da, db};
             }
 
@@ -103,5 +96,31 @@ final class MatMul {
                         t[1] == null ? null : product(a, t[1], ta, tb));
             }
         }, a, b);
+    }
+
+    /**
+     * The cotangent {@code op(p)·op(q)} of {@code input}: null when it needs none (each
+     * product costs as much as the forward one) or when it went straight into the
+     * input's gradient.
+     */
+    private static Tensor cotangent(Tensor input, Tensor p, Tensor q, boolean tp, boolean tq) {
+        if (!input.requiresGrad
+                || Autograd.writeLeafGradient(input, (target, accumulate) -> multiply(p, q, tp, tq, target, accumulate), p, q)) {
+            return null;
+        }
+        return product(p, q, tp, tq);
+    }
+
+    /** {@code out (+)= op(a)·op(b)} through the kernels. */
+    private static void multiply(Tensor a, Tensor b, boolean ta, boolean tb, float[] out, boolean accumulate) {
+        int r = a.rank();
+        int m = a.shape[r - (ta ? 1 : 2)];
+        int k = a.shape[r - (ta ? 2 : 1)];
+        int n = b.shape[r - (tb ? 2 : 1)];
+        int batch = 1;
+        for (int d = 0; d < r - 2; d++) {
+            batch *= a.shape[d];
+        }
+        Tensor.kernels().gemm(batch, ta, tb, m, n, k, a.data, 0, m * k, b.data, 0, k * n, out, 0, m * n, accumulate);
     }
 }

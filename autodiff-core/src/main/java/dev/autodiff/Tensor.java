@@ -25,7 +25,7 @@ public final class Tensor {
 
     boolean requiresGrad;
     Node node;
-    private Tensor grad;
+    private GradientStore gradient;
     /** Forward-mode tangents by level; null when there are none. */
     private Int2ObjectArrayMap<Tensor> tangents;
 
@@ -280,14 +280,20 @@ public final class Tensor {
         return node == null ? null : node.op;
     }
 
-    /** The gradient accumulated by backward passes, or null. */
+    /**
+     * The gradient accumulated by backward passes, or null. Backward passes add to it in
+     * place, and after {@link #zeroGrad()} the next one may reuse its array: copy it
+     * ({@link #toArray()}) to keep its values.
+     */
     public Tensor grad() {
-        return grad;
+        return gradient == null ? null : gradient.get();
     }
 
-    /** Clears the accumulated gradient. */
+    /** Clears the accumulated gradient, keeping its array for the next backward pass. */
     public void zeroGrad() {
-        grad = null;
+        if (gradient != null) {
+            gradient.clear();
+        }
     }
 
     /** Replaces the accumulated gradient (for optimizers and gradient clipping). */
@@ -296,7 +302,7 @@ public final class Tensor {
             throw new IllegalArgumentException("setGrad: gradient of shape " + Shapes.str(g.shape)
                     + " for a tensor of shape " + Shapes.str(shape));
         }
-        grad = g;
+        gradientStore().set(g);
     }
 
     /** The same values cut from the graph and from all tangents. */
@@ -327,16 +333,11 @@ public final class Tensor {
         Autograd.backward(this, cotangent, keepGraph || createGraph, createGraph);
     }
 
-    void accumulateGrad(Tensor g, boolean createGraph) {
-        if (grad == null) {
-            grad = createGraph ? g : g.detach();
-        } else if (createGraph || grad.requiresGrad) {
-            grad = grad.add(g);
-        } else {
-            float[] sum = grad.data.clone();
-            kernels().axpby(1f, g.data, 1f, sum, sum.length);
-            grad = new Tensor(sum, shape);
+    GradientStore gradientStore() {
+        if (gradient == null) {
+            gradient = new GradientStore(shape);
         }
+        return gradient;
     }
 
     // ================================================================= forward-mode tangents

@@ -17,6 +17,8 @@ final class Trace {
     /** The forward-mode levels of the {@link AD#jvp} calls under way, innermost last. */
     private final IntArrayList activeLevels = new IntArrayList();
     private int nextLevel = 1;
+    /** Whether the running backward pass adds leaf cotangents straight into their gradients. */
+    boolean writingLeafGradients;
     /** The primitive whose backward rule is running, for error messages. */
     String backwardOf;
 

@@ -1,0 +1,71 @@
+package dev.autodiff;
+
+/**
+ * The gradient a leaf accumulates over backward passes. It keeps the array of a
+ * cleared gradient and lets the next backward pass write into it, so that a training
+ * loop does not allocate a parameter-sized gradient per step.
+ */
+final class GradientStore {
+
+    /** Writes a gradient into {@code target}, adding to its contents when {@code accumulate}. */
+    @FunctionalInterface
+    interface Writer {
+        void write(float[] target, boolean accumulate);
+    }
+
+    private final int[] shape;
+    private Tensor grad;
+    /** Whether {@code grad}'s array belongs to this store alone (a cotangent may be shared by two leaves). */
+    private boolean owned;
+    private float[] spare;
+
+    GradientStore(int[] shape) {
+        this.shape = shape;
+    }
+
+    Tensor get() {
+        return grad;
+    }
+
+    void set(Tensor g) {
+        grad = g;
+        owned = false;
+    }
+
+    void clear() {
+        if (grad != null && owned) {
+            spare = grad.data;
+        }
+        grad = null;
+        owned = false;
+    }
+
+    /** Adds a cotangent; with {@code createGraph} the sum is itself recorded. */
+    void add(Tensor g, boolean createGraph) {
+        if (grad == null) {
+            set(createGraph ? g : g.detach());
+        } else if (createGraph || grad.requiresGrad) {
+            set(grad.add(g));
+        } else {
+            addInPlace((target, accumulate) -> Tensor.kernels().axpby(1f, g.data, 1f, target, target.length));
+            // grad is non-null here, so addInPlace always accumulates
+        }
+    }
+
+    /** Lets {@code writer} add a cotangent straight into the owned array. */
+    void addInPlace(Writer writer) {
+        if (grad == null) {
+            float[] target = spare != null ? spare : new float[Trace.sizeOf(shape)];
+            spare = null;
+            writer.write(target, false);
+            grad = new Tensor(target, shape);
+            owned = true;
+            return;
+        }
+        if (!owned) {
+            grad = new Tensor(grad.data.clone(), shape);
+            owned = true;
+        }
+        writer.write(grad.data, true);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.autodiff;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** Gradients written straight into a leaf's own array, accumulated and reused after zeroGrad. */
+class LeafGradientTest {
+    private final SplittableRandom rng = new SplittableRandom(4);
+    private final Tensor x = Tensor.randn(rng, 5, 3);
+    private final Tensor g = Tensor.randn(rng, 5, 4);
+
+    /** {@code loss = <g, x·Wᵀ>}, whose gradient is {@code gᵀ·x}. */
+    private void backwardThroughLinear(Tensor w) {
+        x.matmul(w, false, true).mul(g).sum().backward();
+    }
+
+    private float[] expected(float times) {
+        return g.transpose().matmul(x).mul(times).toArray();
+    }
+
+    @Test
+    void accumulatesAcrossBackwardPassesAndReusesTheArrayAfterZeroGrad() {
+        Tensor w = Tensor.randn(rng, 4, 3).requiresGrad();
+        backwardThroughLinear(w);
+        assertArrayEquals(expected(1f), w.grad().toArray(), 1e-5f);
+        backwardThroughLinear(w);
+        assertArrayEquals(expected(2f), w.grad().toArray(), 1e-5f);
+        float[] array = w.grad().data();
+        w.zeroGrad();
+        backwardThroughLinear(w);
+        assertArrayEquals(expected(1f), w.grad().toArray(), 1e-5f);
+        assertSame(array, w.grad().data(), "the cleared gradient's array is reused");
+    }
+
+    @Test
+    void weightUsedTwiceSumsBothPaths() {
+        Tensor w = Tensor.randn(rng, 4, 3).requiresGrad();
+        Tensor y = x.matmul(w, false, true);
+        y.mul(g).sum().add(x.matmul(w, false, true).mul(g).sum()).backward();
+        assertArrayEquals(expected(2f), w.grad().toArray(), 1e-5f);
+    }
+
+    @Test
+    void gradientSetByHandIsCopiedBeforeBeingAddedTo() {
+        Tensor w = Tensor.randn(rng, 4, 3).requiresGrad();
+        Tensor given = Tensor.zeros(4, 3);
+        w.setGrad(given);
+        backwardThroughLinear(w);
+        assertArrayEquals(expected(1f), w.grad().toArray(), 1e-5f);
+        assertArrayEquals(new float[12], given.toArray(), "the tensor given to setGrad is not changed");
+    }
+
+    @Test
+    void createGraphKeepsTheGradientDifferentiable() {
+        Tensor w = Tensor.randn(rng, 4, 3).requiresGrad();
+        Tensor loss = x.matmul(w, false, true).square().sum();
+        loss.backward(Tensor.scalar(1f), false, true);
+        // d/dW Σ (x·Wᵀ)² = 2 (x·Wᵀ)ᵀ·x, itself a function of W
+        Tensor grad = w.grad();
+        assertArrayEquals(x.matmul(w, false, true).transpose().matmul(x).mul(2f).toArray(), grad.toArray(), 1e-4f);
+        w.zeroGrad();
+        grad.sum().backward();
+        Tensor direct = AD.grad(t -> x.matmul(t, false, true).transpose().matmul(x).mul(2f).sum()).apply(w);
+        assertArrayEquals(direct.toArray(), w.grad().toArray(), 1e-4f);
+    }
+}
