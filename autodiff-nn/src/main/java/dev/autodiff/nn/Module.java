@@ -1,0 +1,232 @@
+package dev.autodiff.nn;
+
+import dev.autodiff.Tensor;
+import it.unimi.dsi.fastutil.objects.ReferenceOpenHashSet;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A layer or a model, as {@code torch.nn.Module}: it owns named parameters (leaf tensors
+ * that require a gradient), buffers (state that is saved but not trained, such as batch
+ * norm's running statistics) and named submodules. Names are dotted paths, {@code 0.weight},
+ * as in PyTorch, so that a {@link #stateDict()} carries PyTorch's keys.
+ *
+ * <p>A subclass registers its state in its constructor and implements {@link #forward}.
+ * Modules start in training mode; {@link #eval()} switches a whole tree to inference.
+ */
+public abstract class Module {
+    private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** The output of this module for the input {@code x}. */
+    public abstract Tensor forward(Tensor x);
+
+    // ---------------------------------------------------------------- registration
+
+    /** Registers a parameter under {@code name}, marks it as requiring a gradient and returns it. */
+    protected final Tensor registerParameter(String name, Tensor value) {
+        checkFreeName(name);
+        if (!value.isLeaf()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter '" + name
+                    + "' must be a leaf tensor, got the result of " + value.op());
+        }
+        parameters.put(name, value.requiresGrad());
+        return value;
+    }
+
+    /** Registers a buffer (saved in the state dict, not trained) under {@code name} and returns it. */
+    protected final Tensor registerBuffer(String name, Tensor value) {
+        checkFreeName(name);
+        buffers.put(name, value);
+        return value;
+    }
+
+    /** Registers a submodule under {@code name} and returns it. */
+    protected final <M extends Module> M registerModule(String name, M module) {
+        checkFreeName(name);
+        children.put(name, module);
+        return module;
+    }
+
+    private void checkFreeName(String name) {
+        if (name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": bad name '" + name
+                    + "' (names must be non-empty and contain no dot)");
+        }
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": name '" + name + "' is already taken");
+        }
+    }
+
+    // ---------------------------------------------------------------- traversal
+
+    /** The direct submodules by name, in registration order. */
+    public final Map<String, Module> namedChildren() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** All parameters of this module and its submodules by dotted name, in registration order. */
+    public final Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out, true, false);
+        return out;
+    }
+
+    /** All buffers of this module and its submodules by dotted name. */
+    public final Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out, false, true);
+        return out;
+    }
+
+    /** Parameters and buffers in PyTorch's state-dict order: each module's parameters, its buffers, then its children. */
+    private void collect(String prefix, Map<String, Tensor> out, boolean withParameters, boolean withBuffers) {
+        if (withParameters) {
+            parameters.forEach((name, p) -> out.put(prefix + name, p));
+        }
+        if (withBuffers) {
+            buffers.forEach((name, b) -> out.put(prefix + name, b));
+        }
+        children.forEach((name, child) -> child.collect(prefix + name + ".", out, withParameters, withBuffers));
+    }
+
+    /** The distinct parameters (a parameter shared by two modules appears once), in registration order. */
+    public final List<Tensor> parameters() {
+        Set<Tensor> seen = new ReferenceOpenHashSet<>();
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor p : namedParameters().values()) {
+            if (seen.add(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The number of trainable values, counting a shared parameter once. */
+    public final long parameterCount() {
+        long n = 0;
+        for (Tensor p : parameters()) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    /** Clears the gradients of all parameters. */
+    public final void zeroGrad() {
+        for (Tensor p : parameters()) {
+            p.zeroGrad();
+        }
+    }
+
+    // ---------------------------------------------------------------- mode
+
+    /** Sets training mode ({@code true}) or evaluation mode for this module and all submodules; returns this. */
+    public Module train(boolean on) {
+        training = on;
+        children.values().forEach(c -> c.train(on));
+        return this;
+    }
+
+    /** Switches to training mode; returns this. */
+    public final Module train() {
+        return train(true);
+    }
+
+    /** Switches to evaluation mode (dropout off, batch norm on running statistics); returns this. */
+    public final Module eval() {
+        return train(false);
+    }
+
+    /** Whether this module is in training mode. */
+    public final boolean isTraining() {
+        return training;
+    }
+
+    // ---------------------------------------------------------------- state dict
+
+    /**
+     * Parameters and buffers by PyTorch's names and in PyTorch's layouts. The tensors share
+     * their values with the module, as PyTorch's do: copy them for a snapshot that must
+     * not follow further training.
+     */
+    public final LinkedHashMap<String, Tensor> stateDict() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out, true, true);
+        out.replaceAll((name, t) -> t.detach());
+        return out;
+    }
+
+    /**
+     * Copies the values of {@code state} into this module's parameters and buffers, in
+     * place (optimizers keep their references). Entries whose shape differs are always an
+     * error; with {@code strict}, so are missing and unexpected names. All problems are
+     * reported together in one {@link StateDictException}, and nothing is copied then.
+     */
+    public final void loadStateDict(Map<String, Tensor> state, boolean strict) {
+        Map<String, Tensor> own = new LinkedHashMap<>();
+        collect("", own, true, true);
+        List<String> missing = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        own.forEach((name, target) -> {
+            Tensor source = state.get(name);
+            if (source == null) {
+                missing.add(name);
+            } else if (!Arrays.equals(source.shape(), target.shape())) {
+                mismatched.add(name + ": checkpoint " + Arrays.toString(source.shape()) + ", model "
+                        + Arrays.toString(target.shape()));
+            }
+        });
+        List<String> unexpected = new ArrayList<>();
+        for (String name : state.keySet()) {
+            if (!own.containsKey(name)) {
+                unexpected.add(name);
+            }
+        }
+        if (!mismatched.isEmpty() || (strict && (!missing.isEmpty() || !unexpected.isEmpty()))) {
+            throw new StateDictException(getClass().getSimpleName(), strict ? missing : List.of(),
+                    strict ? unexpected : List.of(), mismatched);
+        }
+        own.forEach((name, target) -> {
+            Tensor source = state.get(name);
+            if (source != null) {
+                System.arraycopy(source.data(), 0, target.data(), 0, target.size());
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- text
+
+    /** The arguments shown between the parentheses of {@link #toString()}, as PyTorch's {@code extra_repr}. */
+    protected String extraRepr() {
+        return "";
+    }
+
+    /** The architecture in PyTorch's format: the name, its arguments and each submodule on its own indented line. */
+    @Override
+    public String toString() {
+        String extra = extraRepr();
+        if (children.isEmpty()) {
+            return name() + "(" + extra + ")";
+        }
+        StringBuilder sb = new StringBuilder(name()).append("(\n");
+        if (!extra.isEmpty()) {
+            sb.append("  ").append(extra.replace("\n", "\n  ")).append('\n');
+        }
+        children.forEach((name, child) ->
+                sb.append("  (").append(name).append("): ").append(child.toString().replace("\n", "\n  ")).append('\n'));
+        return sb.append(')').toString();
+    }
+
+    /** The name shown by {@link #toString()}; the class name unless overridden. */
+    protected String name() {
+        return getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,259 @@
+package dev.autodiff.nn.io;
+
+import dev.autodiff.Tensor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Reads and writes named tensors in the <a href="https://github.com/huggingface/safetensors">safetensors</a>
+ * format, so that a state dict saved here loads in Python unchanged, and the other way round.
+ *
+ * <p>Layout: an 8-byte little-endian header length N, N bytes of UTF-8 JSON (padded with
+ * spaces to a multiple of 8) mapping each name to its dtype, shape and byte range
+ * ({@code data_offsets}, relative to the data section), an optional {@code __metadata__}
+ * object of strings, then the little-endian data. Tensors are written as F32 in name order,
+ * contiguously, as the Python library does; F32, F64, F16, BF16, I64 and I32 are read and
+ * converted to float32. A file that breaks the format gets a {@link FileFormatException}
+ * naming the file, the problem and, where it helps, the byte offset.
+ */
+public final class SafeTensors {
+    /** Headers longer than this are refused before anything is allocated for them. */
+    public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    private static final String METADATA_KEY = "__metadata__";
+    private static final int CHUNK_BYTES = 1 << 18;
+    /** Name order as the Python library sorts: by the UTF-8 bytes, which differs from UTF-16 order for some characters. */
+    private static final Comparator<String> UTF8_ORDER = Comparator.comparing(
+            (String s) -> s.getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
+
+    private SafeTensors() {}
+
+    /** What a file holds: the tensors in file order, and the string metadata. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        /** Keeps unmodifiable copies that preserve the iteration order of the given maps. */
+        public Contents {
+            tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+    }
+
+    /** Writes {@code tensors} without metadata; see {@link #write(Path, Map, Map)}. */
+    public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
+        write(file, tensors, Map.of());
+    }
+
+    /**
+     * Writes {@code tensors} as F32 and {@code metadata} to {@code file}. The bytes go to a
+     * temporary file in the same directory, are forced to disk, and the temporary file is
+     * then renamed atomically over {@code file}: a crash leaves either the old file or the
+     * new one, never a torn one. The output depends only on the content, not on map order.
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Objects.requireNonNull(file, "file");
+        List<String> names = checkedNames(tensors, metadata);
+        byte[] header = header(names, tensors, metadata);
+        Path target = file.toAbsolutePath();
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer start = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+                start.putLong(header.length).put(header).flip();
+                writeFully(out, start);
+                ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                for (String name : names) {
+                    writeFloats(out, tensors.get(name).data(), chunk);
+                }
+                out.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /** Reads every tensor of {@code file} (in the order of their data) and its metadata. */
+    public static Contents read(Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long fileSize = in.size();
+            if (fileSize < 8) {
+                throw new FileFormatException(file, "file of " + fileSize + " bytes is too short for the 8-byte header length");
+            }
+            long headerLength = readFully(in, file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+                throw new FileFormatException(file, 0, "header length " + Long.toUnsignedString(headerLength)
+                        + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+            }
+            if (headerLength > fileSize - 8) {
+                throw new FileFormatException(file, 0, "header length " + headerLength + " exceeds the "
+                        + (fileSize - 8) + " bytes that follow it in the file");
+            }
+            ByteBuffer headerBytes = readFully(in, file, 8, (int) headerLength);
+            Map<String, Object> header = HeaderJson.parseObject(file, headerBytes.array(), 8);
+            Map<String, String> metadata = metadata(file, header.remove(METADATA_KEY));
+            List<StoredTensor> layout = new ArrayList<>();
+            for (Map.Entry<String, Object> entry : header.entrySet()) {
+                layout.add(StoredTensor.parse(file, entry.getKey(), entry.getValue()));
+            }
+            long dataStart = 8 + headerLength;
+            checkLayout(file, layout, dataStart, fileSize - dataStart);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            for (StoredTensor stored : layout) {
+                tensors.put(stored.name(), stored.load(in, file, dataStart, chunk));
+            }
+            return new Contents(tensors, metadata);
+        }
+    }
+
+    private static List<String> checkedNames(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        Objects.requireNonNull(tensors, "tensors");
+        Objects.requireNonNull(metadata, "metadata");
+        List<String> names = new ArrayList<>(tensors.size());
+        tensors.forEach((name, tensor) -> {
+            if (name == null || tensor == null) {
+                throw new IllegalArgumentException("SafeTensors.write: null name or tensor (" + name + ")");
+            }
+            if (name.equals(METADATA_KEY)) {
+                throw new IllegalArgumentException("SafeTensors.write: " + METADATA_KEY + " is reserved for metadata");
+            }
+            names.add(name);
+        });
+        metadata.forEach((key, value) -> {
+            if (key == null || value == null) {
+                throw new IllegalArgumentException("SafeTensors.write: null metadata key or value (" + key + ")");
+            }
+        });
+        names.sort(UTF8_ORDER);
+        return names;
+    }
+
+    /** The header JSON, padded with spaces to a multiple of 8 bytes so that the data starts aligned. */
+    private static byte[] header(List<String> names, Map<String, Tensor> tensors, Map<String, String> metadata) {
+        StringBuilder json = new StringBuilder("{");
+        if (!metadata.isEmpty()) {
+            json.append(HeaderJson.quote(METADATA_KEY)).append(":{");
+            TreeMap<String, String> sorted = new TreeMap<>(UTF8_ORDER);
+            sorted.putAll(metadata);
+            String separator = "";
+            for (Map.Entry<String, String> entry : sorted.entrySet()) {
+                json.append(separator).append(HeaderJson.quote(entry.getKey())).append(':')
+                        .append(HeaderJson.quote(entry.getValue()));
+                separator = ",";
+            }
+            json.append('}');
+        }
+        long offset = 0;
+        for (String name : names) {
+            Tensor tensor = tensors.get(name);
+            long end = offset + 4L * tensor.size();
+            json.append(json.length() > 1 ? "," : "").append(HeaderJson.quote(name))
+                    .append(":{\"dtype\":\"F32\",\"shape\":").append(Arrays.toString(tensor.shape()).replace(" ", ""))
+                    .append(",\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+            offset = end;
+        }
+        byte[] bytes = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        byte[] padded = Arrays.copyOf(bytes, (bytes.length + 7) & ~7);
+        Arrays.fill(padded, bytes.length, padded.length, (byte) ' ');
+        return padded;
+    }
+
+    private static Map<String, String> metadata(Path file, Object value) throws FileFormatException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (value == null) {
+            return metadata;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new FileFormatException(file, METADATA_KEY + " must be an object, found " + StoredTensor.describe(value));
+        }
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            if (!(entry.getValue() instanceof String text)) {
+                throw new FileFormatException(file, METADATA_KEY + " must map strings to strings; "
+                        + HeaderJson.quote((String) entry.getKey()) + " holds " + StoredTensor.describe(entry.getValue()));
+            }
+            metadata.put((String) entry.getKey(), text);
+        }
+        return metadata;
+    }
+
+    /** Sorts {@code layout} by offset and checks that the tensors tile the data section exactly. */
+    private static void checkLayout(Path file, List<StoredTensor> layout, long dataStart, long dataSize)
+            throws FileFormatException {
+        layout.sort(Comparator.comparingLong(StoredTensor::begin).thenComparingLong(StoredTensor::end));
+        long expected = 0;
+        StoredTensor previous = null;
+        for (StoredTensor stored : layout) {
+            if (stored.end() > dataSize) {
+                throw new FileFormatException(file, dataStart + stored.begin(), "tensor " + HeaderJson.quote(stored.name())
+                        + " has data_offsets [" + stored.begin() + ", " + stored.end() + "] beyond the end of the file ("
+                        + dataSize + " bytes of data after the header)");
+            }
+            if (stored.begin() > expected) {
+                throw new FileFormatException(file, dataStart + expected, "hole in the data: bytes [" + expected + ", "
+                        + stored.begin() + ") of the data section belong to no tensor");
+            }
+            if (stored.begin() < expected) {
+                throw new FileFormatException(file, dataStart + stored.begin(), "tensor " + HeaderJson.quote(stored.name())
+                        + " at data_offsets [" + stored.begin() + ", " + stored.end() + "] overlaps tensor "
+                        + HeaderJson.quote(previous.name()) + " which ends at " + expected);
+            }
+            expected = stored.end();
+            previous = stored;
+        }
+        if (expected != dataSize) {
+            throw new FileFormatException(file, dataStart + expected, (dataSize - expected)
+                    + " trailing bytes after the last tensor belong to no tensor");
+        }
+    }
+
+    private static void writeFloats(FileChannel out, float[] values, ByteBuffer chunk) throws IOException {
+        int perChunk = chunk.capacity() / Float.BYTES;
+        for (int i = 0; i < values.length; i += perChunk) {
+            int n = Math.min(perChunk, values.length - i);
+            chunk.clear();
+            chunk.asFloatBuffer().put(values, i, n);
+            chunk.limit(n * Float.BYTES);
+            writeFully(out, chunk);
+        }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+    }
+
+    /** Reads {@code length} bytes at {@code position} into a new buffer. */
+    private static ByteBuffer readFully(FileChannel in, Path file, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        readFully(in, file, position, buffer);
+        return buffer.flip();
+    }
+
+    /** Fills {@code buffer} from {@code position}; the file may not end first. */
+    static void readFully(FileChannel in, Path file, long position, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            int n = in.read(buffer, position);
+            if (n < 0) {
+                throw new FileFormatException(file, position, "file ended while reading");
+            }
+            position += n;
+        }
+    }
+}
