@@ -5,6 +5,10 @@ import dev.autodiff.Functional;
 import dev.autodiff.GradCheck;
 import dev.autodiff.Tensor;
 import dev.autodiff.examples.data.Digits;
+import dev.autodiff.nn.Metrics;
+import dev.autodiff.nn.data.Batch;
+import dev.autodiff.nn.data.DataLoader;
+import dev.autodiff.nn.data.DatasetSplit;
 
 import java.util.SplittableRandom;
 
@@ -38,28 +42,21 @@ public final class CustomSwish {
         GradCheck.Result vjp = GradCheck.check(in -> SWISH.apply(in[0]), probe);
         GradCheck.Result jvp = GradCheck.checkJvpVjp(in -> SWISH.apply(in[0]), probe);
 
-        Digits.TrainTest data = Digits.split(seed, 0.2);
+        DatasetSplit data = Digits.split(seed);
         Tensor w1 = Tensor.randn(rng, 64, 32).mul((float) Math.sqrt(2.0 / 64)).requiresGrad();
         Tensor b1 = Tensor.zeros(32).requiresGrad();
         Tensor w2 = Tensor.randn(rng, 32, 10).mul((float) Math.sqrt(1.0 / 32)).requiresGrad();
         Tensor b2 = Tensor.zeros(10).requiresGrad();
-        Tensor x = data.train().features();
-        int[] y = data.train().labels();
+        DataLoader loader = DataLoader.builder(data.train()).batchSize(32).shuffle(seed).build();
         for (int epoch = 0; epoch < epochs; epoch++) {
-            int[] order = Batches.permutation(y.length, rng);
-            for (int start = 0; start < y.length; start += 32) {
-                int[] rows = Batches.slice(order, start, 32);
-                int[] labels = new int[rows.length];
-                for (int i = 0; i < rows.length; i++) {
-                    labels[i] = y[rows[i]];
-                }
-                Tensor hidden = SWISH.apply(x.gather(rows).matmul(w1).add(b1));
-                Functional.crossEntropy(hidden.matmul(w2).add(b2), labels).backward();
+            for (Batch batch : loader) {
+                Tensor hidden = SWISH.apply(batch.x().matmul(w1).add(b1));
+                Functional.crossEntropy(hidden.matmul(w2).add(b2), batch.labels()).backward();
                 GradientDescent.step(0.2f, w1, b1, w2, b2);
             }
         }
-        Tensor scores = SWISH.apply(data.test().features().matmul(w1).add(b1)).matmul(w2).add(b2);
-        return new Result(vjp, jvp, Accuracy.of(scores, data.test().labels()));
+        Tensor scores = SWISH.apply(data.validation().features().matmul(w1).add(b1)).matmul(w2).add(b2);
+        return new Result(vjp, jvp, Metrics.accuracy(scores, data.validation().labels()));
     }
 
     /** Prints the checks and the accuracy. */

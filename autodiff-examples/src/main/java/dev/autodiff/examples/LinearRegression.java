@@ -2,6 +2,9 @@ package dev.autodiff.examples;
 
 import dev.autodiff.Functional;
 import dev.autodiff.Tensor;
+import dev.autodiff.nn.data.Batch;
+import dev.autodiff.nn.data.DataLoader;
+import dev.autodiff.nn.data.TensorDataset;
 
 import java.util.SplittableRandom;
 
@@ -27,20 +30,17 @@ public final class LinearRegression {
         Tensor x = Tensor.randn(rng, n, 2);
         Tensor y = x.matmul(Tensor.vector(TRUE_W)).add(TRUE_B).add(Tensor.randn(rng, n).mul(0.01f));
 
-        Tensor w = Tensor.randn(rng, 2).mul(0.01f).requiresGrad();
+        Tensor w = Tensor.randn(rng, 2, 1).mul(0.01f).requiresGrad();
         Tensor b = Tensor.zeros().requiresGrad();
-        int batch = 10;
-        float lr = 0.03f;
+        DataLoader loader = DataLoader.builder(TensorDataset.withTargets(x, y.reshape(n, 1)))
+                .batchSize(10).shuffle(seed).build();
         for (int epoch = 0; epoch < epochs; epoch++) {
-            int[] order = Batches.permutation(n, rng);
-            for (int start = 0; start < n; start += batch) {
-                int[] rows = Batches.slice(order, start, batch);
-                Tensor loss = Functional.mse(x.gather(rows).matmul(w).add(b), y.gather(rows));
-                loss.backward();
-                GradientDescent.step(lr, w, b);
+            for (Batch batch : loader) {
+                Functional.mse(batch.x().matmul(w).add(b), batch.y()).backward();
+                GradientDescent.step(0.03f, w, b);
             }
         }
-        float loss = Functional.mse(x.matmul(w).add(b), y).item();
+        float loss = Functional.mse(x.matmul(w).add(b).reshape(n), y).item();
         return new Result(w.toArray(), b.item(), loss);
     }
 

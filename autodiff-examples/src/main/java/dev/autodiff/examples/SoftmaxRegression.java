@@ -3,6 +3,10 @@ package dev.autodiff.examples;
 import dev.autodiff.Functional;
 import dev.autodiff.Tensor;
 import dev.autodiff.examples.data.Digits;
+import dev.autodiff.nn.Metrics;
+import dev.autodiff.nn.data.Batch;
+import dev.autodiff.nn.data.DataLoader;
+import dev.autodiff.nn.data.DatasetSplit;
 
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
@@ -22,7 +26,7 @@ public final class SoftmaxRegression {
 
     /** Trains both models for {@code epochs} epochs of minibatch gradient descent on an 80/20 split. */
     public static Result run(long seed, int epochs) {
-        Digits.TrainTest data = Digits.split(seed, 0.2);
+        DatasetSplit data = Digits.split(seed);
         double squared = train(data, seed, epochs, 2f,
                 (scores, labels) -> Functional.softmax(scores, 1).sub(Tensor.oneHot(labels, 10)).square()
                         .sum(1).mean());
@@ -30,26 +34,17 @@ public final class SoftmaxRegression {
         return new Result(squared, crossEntropy);
     }
 
-    private static double train(Digits.TrainTest data, long seed, int epochs, float lr,
+    private static double train(DatasetSplit data, long seed, int epochs, float lr,
                                 BiFunction<Tensor, int[], Tensor> loss) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        Tensor w = Tensor.randn(rng, 64, 10).mul(0.01f).requiresGrad();
-        Tensor x = data.train().features();
-        int[] y = data.train().labels();
-        int batch = 32;
+        Tensor w = Tensor.randn(new SplittableRandom(seed), 64, 10).mul(0.01f).requiresGrad();
+        DataLoader loader = DataLoader.builder(data.train()).batchSize(32).shuffle(seed).build();
         for (int epoch = 0; epoch < epochs; epoch++) {
-            int[] order = Batches.permutation(y.length, rng);
-            for (int start = 0; start < y.length; start += batch) {
-                int[] rows = Batches.slice(order, start, batch);
-                int[] labels = new int[rows.length];
-                for (int i = 0; i < rows.length; i++) {
-                    labels[i] = y[rows[i]];
-                }
-                loss.apply(x.gather(rows).matmul(w), labels).backward();
+            for (Batch batch : loader) {
+                loss.apply(batch.x().matmul(w), batch.labels()).backward();
                 GradientDescent.step(lr, w);
             }
         }
-        return Accuracy.of(data.test().features().matmul(w), data.test().labels());
+        return Metrics.accuracy(data.validation().features().matmul(w), data.validation().labels());
     }
 
     /** Prints the two test accuracies. */

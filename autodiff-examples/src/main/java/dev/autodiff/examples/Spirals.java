@@ -3,6 +3,7 @@ package dev.autodiff.examples;
 import dev.autodiff.Functional;
 import dev.autodiff.NoGrad;
 import dev.autodiff.Tensor;
+import dev.autodiff.nn.Metrics;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -34,7 +35,7 @@ public final class Spirals {
 
         /** The fraction of points classified correctly. */
         public double accuracy(Points points) {
-            return Accuracy.of(scores(points.x()), points.labels());
+            return Metrics.accuracy(scores(points.x()), points.labels());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.autodiff.examples.data;
 
+import dev.autodiff.nn.data.DatasetSplit;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -36,18 +37,17 @@ class DigitsTest {
     }
 
     @Test
-    void splitIsSeededAndDisjoint() {
-        Digits.TrainTest a = Digits.split(42, 0.2);
-        Digits.TrainTest b = Digits.split(42, 0.2);
-        Digits.TrainTest c = Digits.split(43, 0.2);
-        assertEquals(359, a.test().size());
+    void splitIsSeededEightyTwenty() {
+        DatasetSplit a = Digits.split(42);
+        DatasetSplit b = Digits.split(42);
+        DatasetSplit c = Digits.split(43);
+        assertEquals(359, a.validation().size());
         assertEquals(1438, a.train().size());
-        assertArrayEquals(a.test().labels(), b.test().labels());
-        assertArrayEquals(a.test().features().toArray(), b.test().features().toArray());
-        assertNotEquals(Arrays.toString(a.test().labels()), Arrays.toString(c.test().labels()));
-        float[] x = a.train().features().toArray();
+        assertArrayEquals(a.validation().labels(), b.validation().labels());
+        assertArrayEquals(a.validation().features().toArray(), b.validation().features().toArray());
+        assertNotEquals(Arrays.toString(a.validation().labels()), Arrays.toString(c.validation().labels()));
         float max = 0;
-        for (float v : x) {
+        for (float v : a.train().features().toArray()) {
             max = Math.max(max, v);
         }
         assertEquals(1f, max);
