@@ -1,0 +1,93 @@
+package dev.autodiff.simd;
+
+import static dev.autodiff.simd.VectorMath.F;
+
+import dev.autodiff.kernel.Binary;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The vector loops of {@link dev.autodiff.kernel.Kernels#binary} over one run of output
+ * elements, with each operand either advancing along the run or repeating one element
+ * (a scalar, or a column of a column broadcast). All ops are exact, so results equal the
+ * scalar reference bit for bit.
+ */
+final class BinaryLoops {
+    private BinaryLoops() {}
+
+    private static final int L = F.length();
+
+    /** {@code out[o + j] = op(a[ai + j·(aRuns?1:0)], b[bi + j·(bRuns?1:0)])} for {@code j < len}. */
+    static void run(Binary op, float[] a, int ai, boolean aRuns, float[] b, int bi, boolean bRuns, float[] out, int o, int len) {
+        if (aRuns && bRuns) {
+            both(op, a, ai, b, bi, out, o, len);
+        } else if (aRuns) {
+            firstRuns(op, a, ai, b[bi], out, o, len);
+        } else if (bRuns) {
+            secondRuns(op, a[ai], b, bi, out, o, len);
+        } else {
+            java.util.Arrays.fill(out, o, o + len, apply(op, a[ai], b[bi]));
+        }
+    }
+
+    private static void both(Binary op, float[] a, int ai, float[] b, int bi, float[] out, int o, int len) {
+        int end = F.loopBound(len);
+        int j = 0;
+        for (; j < end; j += L) {
+            apply(op, FloatVector.fromArray(F, a, ai + j), FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
+        }
+        for (; j < len; j++) {
+            out[o + j] = apply(op, a[ai + j], b[bi + j]);
+        }
+    }
+
+    private static void firstRuns(Binary op, float[] a, int ai, float bs, float[] out, int o, int len) {
+        FloatVector bv = FloatVector.broadcast(F, bs);
+        int end = F.loopBound(len);
+        int j = 0;
+        for (; j < end; j += L) {
+            apply(op, FloatVector.fromArray(F, a, ai + j), bv).intoArray(out, o + j);
+        }
+        for (; j < len; j++) {
+            out[o + j] = apply(op, a[ai + j], bs);
+        }
+    }
+
+    private static void secondRuns(Binary op, float as, float[] b, int bi, float[] out, int o, int len) {
+        FloatVector av = FloatVector.broadcast(F, as);
+        int end = F.loopBound(len);
+        int j = 0;
+        for (; j < end; j += L) {
+            apply(op, av, FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
+        }
+        for (; j < len; j++) {
+            out[o + j] = apply(op, as, b[bi + j]);
+        }
+    }
+
+    private static FloatVector apply(Binary op, FloatVector x, FloatVector y) {
+        return switch (op) {
+            case ADD -> x.add(y);
+            case SUB -> x.sub(y);
+            case MUL -> x.mul(y);
+            case DIV -> x.div(y);
+            case MAXIMUM -> x.max(y);
+            case MINIMUM -> x.min(y);
+            case GREATER -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.GT, y));
+            case EQUAL -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.EQ, y));
+        };
+    }
+
+    static float apply(Binary op, float x, float y) {
+        return switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+            case MAXIMUM -> Math.max(x, y);
+            case MINIMUM -> Math.min(x, y);
+            case GREATER -> x > y ? 1f : 0f;
+            case EQUAL -> x == y ? 1f : 0f;
+        };
+    }
+}

@@ -1,0 +1,151 @@
+package dev.autodiff.simd;
+
+import static dev.autodiff.simd.MicroKernel.MR;
+import static dev.autodiff.simd.MicroKernel.NR;
+
+/**
+ * Matrix products in the BLIS style. For each chunk of columns, B is packed into panels
+ * (in parallel); then tiles of C (row blocks, and column ranges when rows are too few to
+ * share) go to the threads. A tile walks the shared dimension in blocks of {@link #KC},
+ * and the {@link MicroKernel} adds each block's product into C. Every element of C sums
+ * its blocks in the same order whatever the tiling, so results do not depend on the
+ * thread count. Tiny products skip packing and run the reference's loops.
+ */
+final class Gemm {
+    /** The shared-dimension block: a B panel slice of KC·NR floats stays in L1. */
+    static final int KC = 256;
+    /** The row block: MC rows of A by KC stay in L2 while the panels of a tile stream by. */
+    static final int MC = 128;
+    /** The packed B of one column chunk stays below this many floats. */
+    private static final int B_CHUNK_FLOATS = 1 << 20;
+    /** Products with fewer multiply-adds run the plain loops. */
+    private static final long TINY = 4096;
+    /** Products with fewer multiply-adds stay on the calling thread. */
+    private static final long PARALLEL_MIN = 1L << 20;
+
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private final KernelPool pool;
+
+    Gemm(KernelPool pool) {
+        this.pool = pool;
+    }
+
+    void gemm(int batch, boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOffset, int aBatchStride,
+              float[] b, int bOffset, int bBatchStride,
+              float[] c, int cOffset, int cBatchStride, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        for (int bt = 0; bt < batch; bt++) {
+            int ao = aOffset + bt * aBatchStride;
+            int bo = bOffset + bt * bBatchStride;
+            int co = cOffset + bt * cBatchStride;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, co, co + m * n, 0f);
+            }
+            if (k == 0) {
+                continue;
+            }
+            if ((long) m * n * k <= TINY) {
+                tiny(transA, transB, m, n, k, a, ao, b, bo, c, co);
+            } else {
+                blocked(transA, transB, m, n, k, a, ao, b, bo, c, co);
+            }
+        }
+    }
+
+    /** The reference's loops, for products too small to pay for packing. */
+    private static void tiny(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int ao, float[] b, int bo, float[] c, int co) {
+        for (int i = 0; i < m; i++) {
+            int ci = co + i * n;
+            for (int p = 0; p < k; p++) {
+                float aip = transA ? a[ao + p * m + i] : a[ao + i * k + p];
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += aip * (transB ? b[bo + j * k + p] : b[bo + p * n + j]);
+                }
+            }
+        }
+    }
+
+    private void blocked(boolean transA, boolean transB, int m, int n, int k,
+                         float[] a, int ao, float[] b, int bo, float[] c, int co) {
+        boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
+        int threads = parallel ? pool.threads() : 1;
+        int chunkPanels = Math.max(1, B_CHUNK_FLOATS / (k * NR));
+        int totalPanels = (n + NR - 1) / NR;
+        float[] packedB = buffer(0, k * NR * Math.min(chunkPanels, totalPanels));
+        // enough row blocks for every thread when there are rows for it
+        int mc = Math.min(MC, roundUp((m + threads - 1) / threads, MR));
+        int rowBlocks = (m + mc - 1) / mc;
+        for (int firstPanel = 0; firstPanel < totalPanels; firstPanel += chunkPanels) {
+            int j0 = firstPanel * NR;
+            int nc = Math.min(n - j0, chunkPanels * NR);
+            int panels = (nc + NR - 1) / NR;
+            run(parallel, panels, q -> GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR,
+                    Math.min(NR, nc - q * NR), packedB, q * k * NR));
+            int colTiles = Math.min(panels, Math.max(1, (threads + rowBlocks - 1) / rowBlocks));
+            run(parallel, rowBlocks * colTiles, t -> {
+                int i0 = (t / colTiles) * mc;
+                int tile = t % colTiles;
+                tile(transA, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(mc, m - i0),
+                        tile * panels / colTiles, (tile + 1) * panels / colTiles);
+            });
+        }
+    }
+
+    /** Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk. */
+    private static void tile(boolean transA, int m, int n, int k, float[] a, int ao, float[] packedB,
+                             float[] c, int co, int nc, int i0, int rows, int q0, int q1) {
+        float[] packedA = transA ? buffer(1, rows * Math.min(KC, k)) : null;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            float[] src;
+            int base;
+            int lda;
+            if (transA) {
+                GemmPacking.packTransposedA(a, ao, m, i0, rows, p0, kc, packedA);
+                src = packedA;
+                base = 0;
+                lda = kc;
+            } else {
+                src = a;
+                base = ao + i0 * k + p0;
+                lda = k;
+            }
+            for (int q = q0; q < q1; q++) {
+                int cols = Math.min(NR, nc - q * NR);
+                int bBase = q * k * NR + p0 * NR;
+                for (int r = 0; r < rows; r += MR) {
+                    MicroKernel.multiply(kc, src, base + r * lda, lda, packedB, bBase,
+                            c, co + (i0 + r) * n + q * NR, n, Math.min(MR, rows - r), cols);
+                }
+            }
+        }
+    }
+
+    private void run(boolean parallel, int tasks, java.util.function.IntConsumer task) {
+        if (parallel) {
+            pool.forEach(tasks, task);
+        } else {
+            for (int t = 0; t < tasks; t++) {
+                task.accept(t);
+            }
+        }
+    }
+
+    /** This thread's scratch array number {@code which}, grown to at least {@code size}. */
+    private static float[] buffer(int which, int size) {
+        float[][] buffers = BUFFERS.get();
+        if (buffers[which].length < size) {
+            buffers[which] = new float[size];
+        }
+        return buffers[which];
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+}

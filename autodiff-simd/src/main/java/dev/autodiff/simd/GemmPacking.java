@@ -1,0 +1,65 @@
+package dev.autodiff.simd;
+
+import static dev.autodiff.simd.MicroKernel.NR;
+import static dev.autodiff.simd.VectorMath.F;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Copies operands of {@link Gemm} into the layouts the {@link MicroKernel} reads: B into
+ * panels of {@link MicroKernel#NR} columns, each the whole shared dimension long and
+ * zero-padded past the last column, and a transposed A into row-major blocks.
+ */
+final class GemmPacking {
+    private GemmPacking() {}
+
+    private static final int L = F.length();
+    /** Rows of a transposed B copied per pass, so the written panel lines stay in L1. */
+    private static final int TRANSPOSE_BLOCK = 128;
+
+    /**
+     * Packs columns {@code [j0, j0 + cols)} of op(B) (k×n) as one panel at {@code dst[d..d + k·NR)}:
+     * element (p, j) goes to {@code d + p·NR + (j - j0)}.
+     */
+    static void packB(boolean transB, float[] b, int bo, int n, int k, int j0, int cols, float[] dst, int d) {
+        if (!transB && cols == NR) {
+            for (int p = 0, s = bo + j0, t = d; p < k; p++, s += n, t += NR) {
+                FloatVector.fromArray(F, b, s).intoArray(dst, t);
+                FloatVector.fromArray(F, b, s + L).intoArray(dst, t + L);
+            }
+            return;
+        }
+        if (cols < NR) {
+            java.util.Arrays.fill(dst, d, d + k * NR, 0f);
+        }
+        if (!transB) {
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bo + p * n + j0, dst, d + p * NR, cols);
+            }
+            return;
+        }
+        // B is stored n×k: column j of op(B) is row j of B, read contiguously
+        for (int p0 = 0; p0 < k; p0 += TRANSPOSE_BLOCK) {
+            int p1 = Math.min(k, p0 + TRANSPOSE_BLOCK);
+            for (int jj = 0; jj < cols; jj++) {
+                int s = bo + (j0 + jj) * k;
+                for (int p = p0; p < p1; p++) {
+                    dst[d + p * NR + jj] = b[s + p];
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [i0, i0 + rows)} and columns {@code [p0, p0 + kc)} of op(A) = Aᵀ, A stored
+     * k×m, into a row-major block {@code dst[r·kc + p]}.
+     */
+    static void packTransposedA(float[] a, int ao, int m, int i0, int rows, int p0, int kc, float[] dst) {
+        for (int p = 0; p < kc; p++) {
+            int s = ao + (p0 + p) * m + i0;
+            for (int r = 0; r < rows; r++) {
+                dst[r * kc + p] = a[s + r];
+            }
+        }
+    }
+}

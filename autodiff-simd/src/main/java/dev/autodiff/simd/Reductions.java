@@ -1,0 +1,150 @@
+package dev.autodiff.simd;
+
+import static dev.autodiff.simd.VectorMath.F;
+
+import dev.autodiff.kernel.Reduce;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link dev.autodiff.kernel.Kernels#reduce} and the double-precision sums it shares with
+ * the row ops. Sums accumulate in double like the reference. Across an inner axis the
+ * vectors run over independent outputs, so each output sums in the reference's order and
+ * matches it bit for bit; along a contiguous axis the lanes hold partial sums, which are
+ * combined once per output.
+ */
+final class Reductions {
+    private static final int L = F.length();
+    static final VectorSpecies<Double> D = F.withLanes(double.class);
+    /** Columns per task when reducing across an inner axis; a multiple of two vectors. */
+    private static final int COLUMN_BLOCK = 256;
+
+    private final KernelPool pool;
+
+    Reductions(KernelPool pool) {
+        this.pool = pool;
+    }
+
+    void reduce(Reduce op, float[] x, int outer, int axis, int inner, float[] out) {
+        if (outer == 0 || inner == 0) {
+            return;
+        }
+        if (inner == 1) {
+            pool.forRange(outer, Math.max(1, Elementwise.GRAIN / Math.max(1, axis)), (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    out[r] = op == Reduce.SUM ? (float) sum(x, r * axis, axis) : max(x, r * axis, axis);
+                }
+            });
+            return;
+        }
+        int blocks = (inner + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+        long work = (long) outer * axis * inner;
+        java.util.function.IntConsumer task = t -> {
+            int o = t / blocks;
+            int from = (t % blocks) * COLUMN_BLOCK;
+            int to = Math.min(inner, from + COLUMN_BLOCK);
+            if (op == Reduce.SUM) {
+                sumColumns(x, o * axis * inner, axis, inner, out, o * inner, from, to);
+            } else {
+                maxColumns(x, o * axis * inner, axis, inner, out, o * inner, from, to);
+            }
+        };
+        if (work < 2L * Elementwise.GRAIN) {
+            for (int t = 0; t < outer * blocks; t++) {
+                task.accept(t);
+            }
+        } else {
+            pool.forEach(outer * blocks, task);
+        }
+    }
+
+    /** {@code Σ x[from..from+len)} in double, with four partial sums in the lanes. */
+    static double sum(float[] x, int from, int len) {
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        int end = from + F.loopBound(len);
+        int i = from;
+        for (; i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, i);
+            s0 = s0.add(v.convertShape(VectorOperators.F2D, D, 0));
+            s1 = s1.add(v.convertShape(VectorOperators.F2D, D, 1));
+        }
+        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < from + len; i++) {
+            s += x[i];
+        }
+        return s;
+    }
+
+    /**
+     * The largest of {@code x[from..from+len)} as the reference finds it: NaN if any is NaN,
+     * and among equal maxima the first (which matters only for ±0), -Inf when empty.
+     */
+    static float max(float[] x, int from, int len) {
+        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int end = from + F.loopBound(len);
+        int i = from;
+        for (; i < end; i += L) {
+            m = m.max(FloatVector.fromArray(F, x, i));
+        }
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < from + len; i++) {
+            r = x[i] > r || x[i] != x[i] ? x[i] : r;
+        }
+        if (r == 0f) {
+            for (i = from; x[i] != 0f; i++) {
+                // find the first zero, whose sign the reference keeps
+            }
+            r = x[i];
+        }
+        return r;
+    }
+
+    /** Column sums of {@code axis} rows of width {@code inner}, columns {@code [from, to)}, in double. */
+    private static void sumColumns(float[] x, int base, int axis, int inner, float[] out, int outBase, int from, int to) {
+        int j = from;
+        for (int end = from + F.loopBound(to - from); j < end; j += L) {
+            DoubleVector s0 = DoubleVector.zero(D);
+            DoubleVector s1 = DoubleVector.zero(D);
+            for (int a = 0, i = base + j; a < axis; a++, i += inner) {
+                FloatVector v = FloatVector.fromArray(F, x, i);
+                s0 = s0.add(v.convertShape(VectorOperators.F2D, D, 0));
+                s1 = s1.add(v.convertShape(VectorOperators.F2D, D, 1));
+            }
+            // each narrowing fills half the lanes and zeroes the rest, so OR joins them
+            FloatVector lower = (FloatVector) s0.convertShape(VectorOperators.D2F, F, 0);
+            FloatVector upper = (FloatVector) s1.convertShape(VectorOperators.D2F, F, -1);
+            lower.reinterpretAsInts().or(upper.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outBase + j);
+        }
+        for (; j < to; j++) {
+            double s = 0;
+            for (int a = 0; a < axis; a++) {
+                s += x[base + a * inner + j];
+            }
+            out[outBase + j] = (float) s;
+        }
+    }
+
+    /** Column maxima with the reference's rule per column: take v if {@code v > m} or v is NaN. */
+    private static void maxColumns(float[] x, int base, int axis, int inner, float[] out, int outBase, int from, int to) {
+        int j = from;
+        for (int end = from + F.loopBound(to - from); j < end; j += L) {
+            FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            for (int a = 0, i = base + j; a < axis; a++, i += inner) {
+                FloatVector v = FloatVector.fromArray(F, x, i);
+                m = m.blend(v, v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN)));
+            }
+            m.intoArray(out, outBase + j);
+        }
+        for (; j < to; j++) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int a = 0; a < axis; a++) {
+                float v = x[base + a * inner + j];
+                m = v > m || v != v ? v : m;
+            }
+            out[outBase + j] = m;
+        }
+    }
+}

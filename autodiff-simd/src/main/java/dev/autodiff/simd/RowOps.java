@@ -1,0 +1,117 @@
+package dev.autodiff.simd;
+
+import static dev.autodiff.simd.VectorMath.F;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Softmax, log-softmax and the fused softmax cross-entropy over the rows of a matrix,
+ * stable by subtracting the row maximum, with the sum of exponentials in double. Rows are
+ * independent and are shared among threads.
+ */
+final class RowOps {
+    private static final int L = F.length();
+
+    private final KernelPool pool;
+
+    RowOps(KernelPool pool) {
+        this.pool = pool;
+    }
+
+    private void forRows(int rows, int cols, KernelPool.RangeTask rowTask) {
+        pool.forRange(rows, Math.max(1, Elementwise.GRAIN / Math.max(1, cols)), rowTask);
+    }
+
+    void softmax(float[] x, int rows, int cols, float[] out) {
+        forRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                normalizedExp(x, r * cols, cols, out);
+            }
+        });
+    }
+
+    void logSoftmax(float[] x, int rows, int cols, float[] out) {
+        forRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int off = r * cols;
+                float max = Reductions.max(x, off, cols);
+                float logSum = (float) Math.log(expSum(x, off, cols, max, null));
+                int j = 0;
+                for (int end = F.loopBound(cols); j < end; j += L) {
+                    FloatVector.fromArray(F, x, off + j).sub(max).sub(logSum).intoArray(out, off + j);
+                }
+                for (; j < cols; j++) {
+                    out[off + j] = x[off + j] - max - logSum;
+                }
+            }
+        });
+    }
+
+    void softmaxCrossEntropy(float[] logits, int rows, int cols, int[] labels, float[] probs, float[] loss) {
+        forRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int off = r * cols;
+                double[] maxAndSum = normalizedExp(logits, off, cols, probs);
+                loss[r] = (float) (Math.log(maxAndSum[1]) - (logits[off + labels[r]] - (float) maxAndSum[0]));
+            }
+        });
+    }
+
+    void softmaxCrossEntropyBackward(float[] probs, int rows, int cols, int[] labels, float[] g, float[] dLogits) {
+        forRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int off = r * cols;
+                float gr = g[r];
+                int j = 0;
+                for (int end = F.loopBound(cols); j < end; j += L) {
+                    FloatVector.fromArray(F, probs, off + j).mul(gr).intoArray(dLogits, off + j);
+                }
+                for (; j < cols; j++) {
+                    dLogits[off + j] = probs[off + j] * gr;
+                }
+                dLogits[off + labels[r]] -= gr;
+            }
+        });
+    }
+
+    /** Writes the softmax of one row to {@code out}; returns the row's max and its sum of exponentials. */
+    private static double[] normalizedExp(float[] x, int off, int cols, float[] out) {
+        float max = Reductions.max(x, off, cols);
+        double s = expSum(x, off, cols, max, out);
+        float inv = (float) (1.0 / s);
+        int j = 0;
+        for (int end = F.loopBound(cols); j < end; j += L) {
+            FloatVector.fromArray(F, out, off + j).mul(inv).intoArray(out, off + j);
+        }
+        for (; j < cols; j++) {
+            out[off + j] *= inv;
+        }
+        return new double[] {max, s};
+    }
+
+    /** {@code Σ e^(x - max)} over one row in double; the exponentials go to {@code exps} unless null. */
+    private static double expSum(float[] x, int off, int cols, float max, float[] exps) {
+        DoubleVector s0 = DoubleVector.zero(Reductions.D);
+        DoubleVector s1 = DoubleVector.zero(Reductions.D);
+        int j = 0;
+        for (int end = F.loopBound(cols); j < end; j += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, off + j).sub(max));
+            if (exps != null) {
+                e.intoArray(exps, off + j);
+            }
+            s0 = s0.add(e.convertShape(VectorOperators.F2D, Reductions.D, 0));
+            s1 = s1.add(e.convertShape(VectorOperators.F2D, Reductions.D, 1));
+        }
+        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; j < cols; j++) {
+            float e = (float) Math.exp(x[off + j] - max);
+            if (exps != null) {
+                exps[off + j] = e;
+            }
+            s += e;
+        }
+        return s;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.autodiff.simd;
+
+import dev.autodiff.kernel.Binary;
+import dev.autodiff.kernel.Kernels;
+import dev.autodiff.kernel.Reduce;
+import dev.autodiff.kernel.Unary;
+
+/**
+ * {@link Kernels} on the Vector API, with one owned pool of daemon threads. Results match
+ * {@link dev.autodiff.kernel.ScalarKernels} bit for bit where no sum is reordered and the
+ * arithmetic is exact, within a few ulp for transcendental functions, and do not depend
+ * on the thread count. Safe to call from many threads at once.
+ */
+public final class SimdKernels implements Kernels {
+
+    /** The system property that sets the thread count; the default is the number of processors. */
+    public static final String THREADS_PROPERTY = "autodiff.threads";
+
+    private final KernelPool pool;
+    private final Elementwise elementwise;
+    private final Gemm gemm;
+    private final Reductions reductions;
+    private final RowOps rowOps;
+    private final UpdateOps updates;
+
+    /** Kernels with {@code -Dautodiff.threads} threads, or one per processor. */
+    public SimdKernels() {
+        this(Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Kernels with the given number of threads, the caller's included. */
+    public SimdKernels(int threads) {
+        pool = new KernelPool(threads);
+        elementwise = new Elementwise(pool);
+        gemm = new Gemm(pool);
+        reductions = new Reductions(pool);
+        rowOps = new RowOps(pool);
+        updates = new UpdateOps(pool);
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    @Override
+    public int vectorBitSize() {
+        return VectorMath.F.vectorBitSize();
+    }
+
+    @Override
+    public int threads() {
+        return pool.threads();
+    }
+
+    @Override
+    public void unary(Unary op, float param, float[] x, float[] out, int n) {
+        elementwise.unary(op, param, x, out, n);
+    }
+
+    @Override
+    public void unaryBackward(Unary op, float param, float[] g, float[] x, float[] y, float[] out, int n) {
+        elementwise.unaryBackward(op, param, g, x, y, out, n);
+    }
+
+    @Override
+    public void binary(Binary op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape) {
+        elementwise.binary(op, a, aShape, b, bShape, out, outShape);
+    }
+
+    @Override
+    public void broadcast(float[] x, int[] xShape, float[] out, int[] outShape) {
+        elementwise.broadcast(x, xShape, out, outShape);
+    }
+
+    @Override
+    public void permute(float[] x, int[] shape, int[] perm, float[] out) {
+        elementwise.permute(x, shape, perm, out);
+    }
+
+    @Override
+    public void gemm(int batch, boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOffset, int aBatchStride,
+                     float[] b, int bOffset, int bBatchStride,
+                     float[] c, int cOffset, int cBatchStride, boolean accumulate) {
+        gemm.gemm(batch, transA, transB, m, n, k, a, aOffset, aBatchStride, b, bOffset, bBatchStride,
+                c, cOffset, cBatchStride, accumulate);
+    }
+
+    @Override
+    public void reduce(Reduce op, float[] x, int outer, int axis, int inner, float[] out) {
+        reductions.reduce(op, x, outer, axis, inner, out);
+    }
+
+    @Override
+    public void softmax(float[] x, int rows, int cols, float[] out) {
+        rowOps.softmax(x, rows, cols, out);
+    }
+
+    @Override
+    public void logSoftmax(float[] x, int rows, int cols, float[] out) {
+        rowOps.logSoftmax(x, rows, cols, out);
+    }
+
+    @Override
+    public void softmaxCrossEntropy(float[] logits, int rows, int cols, int[] labels, float[] probs, float[] loss) {
+        rowOps.softmaxCrossEntropy(logits, rows, cols, labels, probs, loss);
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(float[] probs, int rows, int cols, int[] labels, float[] g, float[] dLogits) {
+        rowOps.softmaxCrossEntropyBackward(probs, rows, cols, labels, g, dLogits);
+    }
+
+    @Override
+    public void axpby(float alpha, float[] x, float beta, float[] y, int n) {
+        updates.axpby(alpha, x, beta, y, n);
+    }
+
+    @Override
+    public void squareAxpby(float alpha, float[] x, float beta, float[] y, int n) {
+        updates.squareAxpby(alpha, x, beta, y, n);
+    }
+
+    @Override
+    public void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
+        updates.addRatio(alpha, num, den, eps, y, n);
+    }
+
+    @Override
+    public void maxInPlace(float[] x, float[] y, int n) {
+        updates.maxInPlace(x, y, n);
+    }
+
+    @Override
+    public void clamp(float[] x, float lo, float hi, int n) {
+        updates.clamp(x, lo, hi, n);
+    }
+
+    @Override
+    public double sumOfSquares(float[] x, int n) {
+        return updates.sumOfSquares(x, n);
+    }
+}

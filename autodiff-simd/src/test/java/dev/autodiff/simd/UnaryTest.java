@@ -1,0 +1,139 @@
+package dev.autodiff.simd;
+
+import static dev.autodiff.simd.Floats.assertBitEqual;
+import static dev.autodiff.simd.Floats.assertClose;
+
+import dev.autodiff.kernel.Kernels;
+import dev.autodiff.kernel.ScalarKernels;
+import dev.autodiff.kernel.Unary;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The unary functions and their fused derivatives against the scalar reference. Exact
+ * functions must match bit for bit. Tolerances of the transcendental ones:
+ * <ul>
+ *   <li>exp, log, tanh, sigmoid, softplus, erf: 3 ulp;</li>
+ *   <li>silu: 3 ulp, or 1e-42 absolute where the result is subnormal (sigmoid loses bits there);</li>
+ *   <li>gelu: 8 ulp (float rounding of x/√2 feeds the tail), or 1e-14 absolute: below x ≈ -7 the reference forms 1 + erf in double and
+ *       keeps no relative accuracy, while ours computes the tail directly;</li>
+ *   <li>derivatives: 4 ulp, or 4e-7·max|g| absolute for gelu and silu, whose derivatives pass
+ *       through zero by cancellation (near x ≈ -0.75 and -1.28).</li>
+ * </ul>
+ */
+class UnaryTest {
+    private static final Kernels SCALAR = new ScalarKernels();
+    private static final Kernels SIMD = new SimdKernels(1);
+
+    private static boolean exact(Unary op) {
+        return switch (op) {
+            case NEG, ABS, SQRT, RELU, LEAKY_RELU -> true;
+            default -> false;
+        };
+    }
+
+    private static float param(Unary op) {
+        return switch (op) {
+            case LEAKY_RELU -> 0.01f;
+            case POW -> 2f;
+            default -> 0f;
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(Unary.class)
+    void forwardMatchesReference(Unary op) {
+        for (int n : Floats.lengths()) {
+            checkForward(op, param(op), Floats.values(n, n));
+        }
+        checkForward(op, param(op), Floats.SPECIAL);
+        checkForward(op, param(op), grid());
+    }
+
+    @Test
+    void powWithOtherExponentsMatchesReference() {
+        for (float p : new float[] {0.5f, 3f, -1f, 1.7f}) {
+            float[] x = Floats.values(1021, 7);
+            float[] expected = new float[x.length];
+            float[] actual = new float[x.length];
+            SCALAR.unary(Unary.POW, p, x, expected, x.length);
+            SIMD.unary(Unary.POW, p, x, actual, x.length);
+            assertBitEqual(expected, actual, x.length, "pow " + p);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Unary.class)
+    void backwardMatchesReference(Unary op) {
+        for (int n : Floats.lengths()) {
+            checkBackward(op, Floats.values(n, 31 + n));
+        }
+        checkBackward(op, Floats.SPECIAL);
+        checkBackward(op, grid());
+    }
+
+    @Test
+    void outputMayAliasInput() {
+        float[] x = Floats.values(1021, 3);
+        float[] expected = new float[x.length];
+        SIMD.unary(Unary.TANH, 0f, x, expected, x.length);
+        SIMD.unary(Unary.TANH, 0f, x, x, x.length);
+        assertBitEqual(expected, x, x.length, "tanh in place");
+    }
+
+    /** A dense sweep of [-20, 20] and the exponential's whole range. */
+    private static float[] grid() {
+        int n = 40_001;
+        float[] x = new float[n + 4000];
+        for (int i = 0; i < n; i++) {
+            x[i] = -20f + 40f * i / (n - 1);
+        }
+        for (int i = 0; i < 4000; i++) {
+            x[n + i] = -110f + 200f * i / 3999;
+        }
+        return x;
+    }
+
+    private static void checkForward(Unary op, float param, float[] x) {
+        int n = x.length;
+        float[] expected = new float[n];
+        float[] actual = new float[n];
+        SCALAR.unary(op, param, x, expected, n);
+        SIMD.unary(op, param, x, actual, n);
+        String what = op + " n=" + n;
+        if (exact(op) || op == Unary.POW) {
+            assertBitEqual(expected, actual, n, what);
+        } else {
+            double abs = switch (op) {
+                case GELU -> 1e-14;
+                case SILU -> 1e-42;
+                default -> 0;
+            };
+            assertClose(expected, actual, n, op == Unary.GELU ? 8 : 3, abs, what);
+        }
+    }
+
+    private static void checkBackward(Unary op, float[] x) {
+        int n = x.length;
+        float param = param(op);
+        float[] y = new float[n];
+        SCALAR.unary(op, param, x, y, n);
+        float[] g = new float[n];
+        Random rnd = new Random(n);
+        for (int i = 0; i < n; i++) {
+            g[i] = (float) (rnd.nextDouble() * 4 - 2);
+        }
+        float[] expected = new float[n];
+        float[] actual = new float[n];
+        SCALAR.unaryBackward(op, param, g, x, y, expected, n);
+        SIMD.unaryBackward(op, param, g, x, y, actual, n);
+        String what = op + "' n=" + n;
+        switch (op) {
+            case ERF, SOFTPLUS -> assertClose(expected, actual, n, 4, 0, what);
+            case GELU, SILU -> assertClose(expected, actual, n, 4, 4e-7 * 2, what);
+            default -> assertBitEqual(expected, actual, n, what);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.autodiff.simd;
+
+import static dev.autodiff.simd.Floats.assertBitEqual;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.autodiff.kernel.Kernels;
+import dev.autodiff.kernel.ScalarKernels;
+import org.junit.jupiter.api.Test;
+
+/** The optimizers' in-place updates: bit for bit with the reference, the sum of squares to 1e-12. */
+class UpdateOpsTest {
+    private static final Kernels SCALAR = new ScalarKernels();
+    private static final Kernels SIMD = new SimdKernels(2);
+
+    private interface Update {
+        void apply(Kernels k, float[] x, float[] y, int n);
+    }
+
+    private static void check(String what, Update update) {
+        for (int n : new int[] {0, 1, 7, 8, 9, 15, 127, 1021, 4099, 70001}) {
+            float[] x = Floats.values(n, n);
+            float[] y0 = Floats.values(n, n + 1);
+            float[] expected = y0.clone();
+            float[] actual = y0.clone();
+            update.apply(SCALAR, x, expected, n);
+            update.apply(SIMD, x, actual, n);
+            assertBitEqual(expected, actual, n, what + " n=" + n);
+        }
+    }
+
+    @Test
+    void updatesMatchReference() {
+        check("axpby", (k, x, y, n) -> k.axpby(0.3f, x, 0.9f, y, n));
+        check("squareAxpby", (k, x, y, n) -> k.squareAxpby(0.001f, x, 0.999f, y, n));
+        check("addRatio", (k, x, y, n) -> k.addRatio(-1e-3f, x, abs(y), 1e-8f, y, n));
+        check("maxInPlace", (k, x, y, n) -> k.maxInPlace(x, y, n));
+        check("clamp", (k, x, y, n) -> k.clamp(y, -1.5f, 2.5f, n));
+    }
+
+    @Test
+    void sumOfSquaresMatchesReference() {
+        for (int n : new int[] {0, 1, 9, 1021, 70001}) {
+            float[] x = Floats.uniform(n, n);
+            double expected = SCALAR.sumOfSquares(x, n);
+            assertEquals(expected, SIMD.sumOfSquares(x, n), 1e-12 * Math.max(1, expected), "n=" + n);
+        }
+    }
+
+    private static float[] abs(float[] y) {
+        float[] a = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            a[i] = Math.abs(y[i]);
+        }
+        return a;
+    }
+}
