@@ -54,8 +54,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "momentum of sgd and rmsprop (default: ${DEFAULT-VALUE})")
     double momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "<wd>",
-            description = "weight decay (default: ${DEFAULT-VALUE}; adamw uses 0.01 when not given)")
+    @Option(names = "--weight-decay", paramLabel = "<wd>", description = "weight decay (default: 0, and 0.01 for adamw)")
     Double weightDecay;
 
     @Option(names = "--schedule", defaultValue = "none", paramLabel = "<name>",
