@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""PyTorch side of the speed comparison with the autodiff trainer.
+
+Runs, at 1 and 2 threads, one full training step (forward, cross-entropy, backward,
+SGD with momentum 0.9) of the MLPs 784-256-10 and 784-512-256-10 at batch 64 and 256,
+and one Fashion-MNIST epoch of 784-256-10 at batch 128 (SGD lr 0.05, momentum 0.9)
+with its test accuracy. Prints samples per second, medians of several runs.
+
+Install: apt-get install -y python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist
+         (without libopenblas0-pthread, Debian's torch runs matmul on the reference BLAS, 20x slower)
+Run:     /usr/bin/python3 autodiff-examples/scripts/torch_compare.py [--threads 1,2]
+             [--only step|epoch] [--epochs N] [--repeats N]
+
+Thread counts are fixed before torch starts (Debian's torch calls OpenBLAS, which reads
+OPENBLAS_NUM_THREADS at load time), so each thread count runs in a child process.
+"""
+import argparse
+import gzip
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+FASHION = "/usr/share/datasets/fashion-mnist"
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--threads", default="1,2", help="comma-separated thread counts (default 1,2)")
+    p.add_argument("--only", choices=["step", "epoch"], help="run only the step or the epoch benchmark")
+    p.add_argument("--epochs", type=int, default=1, help="Fashion-MNIST epochs (default 1)")
+    p.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (default 5)")
+    p.add_argument("--data", default=FASHION, help="Fashion-MNIST folder")
+    p.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    return p.parse_args()
+
+
+def spawn(args):
+    for threads in [int(t) for t in args.threads.split(",")]:
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
+                   MKL_NUM_THREADS=str(threads))
+        if threads > 1:
+            env["OMP_WAIT_POLICY"] = "PASSIVE"
+        cmd = [sys.executable, os.path.abspath(__file__), "--child", str(threads),
+               "--epochs", str(args.epochs), "--repeats", str(args.repeats), "--data", args.data]
+        if args.only:
+            cmd += ["--only", args.only]
+        subprocess.run(cmd, env=env, check=True)
+
+
+def mlp(sizes):
+    import torch.nn as nn
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def bench_step(torch, sizes, batch, threads, repeats):
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    model = mlp(sizes)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x = torch.randn(batch, sizes[0])
+    y = torch.randint(0, sizes[-1], (batch,))
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    for _ in range(100):
+        step()
+    # About 0.3 s per timed run.
+    t0 = time.perf_counter()
+    for _ in range(20):
+        step()
+    steps = max(20, int(0.3 / ((time.perf_counter() - t0) / 20)))
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        times.append((time.perf_counter() - t0) / steps)
+    ms = statistics.median(times) * 1e3
+    print(f"torch step {'-'.join(map(str, sizes))} batch {batch} threads {threads}: "
+          f"{batch / ms * 1e3:,.0f} samples/s ({ms:.3f} ms/step, median of {repeats})", flush=True)
+
+
+def read_idx(path):
+    import numpy as np
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    dims = raw[3]
+    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def bench_epoch(torch, data, threads, epochs):
+    import torch.nn.functional as F
+    def images(name):
+        return torch.from_numpy(read_idx(f"{data}/{name}-images-idx3-ubyte.gz").reshape(-1, 784).astype("float32") / 255)
+
+    def labels(name):
+        return torch.from_numpy(read_idx(f"{data}/{name}-labels-idx1-ubyte.gz").astype("int64"))
+
+    xtr, ytr, xte, yte = images("train"), labels("train"), images("t10k"), labels("t10k")
+    torch.manual_seed(0)
+    model = mlp([784, 256, 10])
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    gen = torch.Generator().manual_seed(0)
+    n = xtr.shape[0]
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        order = torch.randperm(n, generator=gen)
+        for start in range(0, n, 128):
+            idx = order[start:start + 128]
+            opt.zero_grad(set_to_none=True)
+            F.cross_entropy(model(xtr[idx]), ytr[idx]).backward()
+            opt.step()
+        seconds = time.perf_counter() - t0
+        with torch.no_grad():
+            acc = (model(xte).argmax(1) == yte).float().mean().item()
+        print(f"torch fashion-mnist epoch {epoch} 784-256-10 batch 128 threads {threads}: "
+              f"{n / seconds:,.0f} samples/s ({seconds:.2f} s), test accuracy {100 * acc:.2f}%", flush=True)
+
+
+def child(args):
+    import torch
+    torch.set_num_threads(args.child)
+    if args.only != "epoch":
+        for sizes in ([784, 256, 10], [784, 512, 256, 10]):
+            for batch in (64, 256):
+                bench_step(torch, sizes, batch, args.child, args.repeats)
+    if args.only != "step":
+        bench_epoch(torch, args.data, args.child, args.epochs)
+
+
+if __name__ == "__main__":
+    a = parse_args()
+    if a.child:
+        child(a)
+    else:
+        spawn(a)

@@ -1,0 +1,114 @@
+package dev.autodiff.examples.cli;
+
+import dev.autodiff.nn.GELU;
+import dev.autodiff.nn.LeakyReLU;
+import dev.autodiff.nn.Linear;
+import dev.autodiff.nn.Module;
+import dev.autodiff.nn.ReLU;
+import dev.autodiff.nn.Sequential;
+import dev.autodiff.nn.SiLU;
+import dev.autodiff.nn.Sigmoid;
+import dev.autodiff.nn.Tanh;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+/**
+ * The shape of a multilayer perceptron: input size, hidden sizes, activation and class
+ * count. It builds the {@link Sequential} model and travels in a checkpoint's metadata so
+ * that {@code eval} and {@code --resume} rebuild the same model.
+ */
+record Architecture(int inputs, int[] hidden, Choice.Activation activation, int classes) {
+
+    Architecture {
+        if (inputs <= 0 || classes < 2) {
+            throw new IllegalArgumentException("a model needs at least one input and two classes, got " + inputs
+                    + " inputs and " + classes + " classes");
+        }
+        for (int h : hidden) {
+            if (h <= 0) {
+                throw new IllegalArgumentException("hidden layer sizes must be positive, got " + Arrays.toString(hidden));
+            }
+        }
+        hidden = hidden.clone();
+    }
+
+    /** Layer sizes joined by dashes, such as {@code 784-256-10}. */
+    String layers() {
+        return inputs + "-" + Arrays.stream(hidden).mapToObj(Integer::toString).map(s -> s + "-").collect(Collectors.joining())
+                + classes;
+    }
+
+    /** A freshly initialized model: Linear layers (PyTorch's default init) with the activation between them. */
+    Sequential build(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Sequential model = new Sequential();
+        int in = inputs;
+        for (int h : hidden) {
+            model.add(new Linear(in, h, rng)).add(activationModule());
+            in = h;
+        }
+        return model.add(new Linear(in, classes, rng));
+    }
+
+    private Module activationModule() {
+        return switch (activation) {
+            case RELU -> new ReLU();
+            case TANH -> new Tanh();
+            case SIGMOID -> new Sigmoid();
+            case GELU -> new GELU();
+            case SILU -> new SiLU();
+            case LEAKY_RELU -> new LeakyReLU();
+        };
+    }
+
+    /** The metadata entries that describe this architecture. */
+    Map<String, String> metadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("model.inputs", Integer.toString(inputs));
+        m.put("model.hidden", Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+        m.put("model.activation", activation.label());
+        m.put("model.classes", Integer.toString(classes));
+        return m;
+    }
+
+    /** The architecture described by checkpoint metadata; {@code source} names the file in errors. */
+    static Architecture fromMetadata(Map<String, String> m, String source) {
+        try {
+            String hidden = require(m, "model.hidden", source);
+            return new Architecture(Integer.parseInt(require(m, "model.inputs", source)),
+                    hidden.isEmpty() ? new int[0] : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray(),
+                    Choice.parse(Choice.Activation.class, require(m, "model.activation", source)),
+                    Integer.parseInt(require(m, "model.classes", source)));
+        } catch (NumberFormatException | picocli.CommandLine.TypeConversionException e) {
+            throw new IllegalArgumentException(source + ": bad model description in the metadata: " + e.getMessage());
+        }
+    }
+
+    static String require(Map<String, String> m, String key, String source) {
+        String v = m.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(source + ": not an autodiff checkpoint (metadata '" + key + "' is missing)");
+        }
+        return v;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Architecture a && a.inputs == inputs && Arrays.equals(a.hidden, hidden)
+                && a.activation == activation && a.classes == classes;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(inputs, Arrays.hashCode(hidden), activation, classes);
+    }
+
+    @Override
+    public String toString() {
+        return layers() + " " + activation.label();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.autodiff.examples.cli;
+
+import dev.autodiff.kernel.KernelRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code autodiff info}: which kernels are active and on which JVM. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Shows the active kernels (SIMD or scalar, vector width, threads) and the JVM.")
+final class InfoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(KernelRegistry.describe());
+        out.println("jvm: " + System.getProperty("java.vm.name") + " " + Runtime.version() + " ("
+                + System.getProperty("java.vendor") + "), " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
+        boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        out.println("jdk.incubator.vector: " + (vectorModule ? "readable" : "not added (run with --add-modules jdk.incubator.vector)"));
+        return 0;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.autodiff.examples.cli;
+
+import dev.autodiff.NoGrad;
+import dev.autodiff.Tensor;
+import dev.autodiff.nn.ConfusionMatrix;
+import dev.autodiff.nn.Losses;
+import dev.autodiff.nn.Metrics;
+import dev.autodiff.nn.Module;
+import dev.autodiff.nn.data.Batch;
+import dev.autodiff.nn.data.DataLoader;
+import dev.autodiff.nn.data.TensorDataset;
+import dev.autodiff.nn.optim.LrScheduler;
+import dev.autodiff.nn.optim.Optimizer;
+
+import java.util.function.Consumer;
+
+/**
+ * The training loop of the {@code train} command: minibatches of cross-entropy and
+ * optimizer steps, the learning rate stepped once per epoch, and a test evaluation after
+ * each epoch.
+ */
+final class Trainer {
+    private static final int EVAL_BATCH = 1024;
+
+    private final Module model;
+    private final Optimizer optimizer;
+    private final LrScheduler scheduler;
+    private final DataLoader loader;
+    private final TensorDataset test;
+    private final int classes;
+
+    Trainer(Module model, Optimizer optimizer, LrScheduler scheduler, TensorDataset train, TensorDataset test,
+            int classes, int batchSize, long seed) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.scheduler = scheduler;
+        this.loader = DataLoader.builder(train).batchSize(batchSize).shuffle(seed).build();
+        this.test = test;
+        this.classes = classes;
+    }
+
+    /** The number of optimizer steps in one epoch. */
+    int batchesPerEpoch() {
+        return loader.batchesPerEpoch();
+    }
+
+    /**
+     * Trains epoch {@code epoch} (counted from 1); {@code afterBatch} receives each batch's
+     * loss, for a progress display.
+     */
+    EpochStats epoch(int epoch, Consumer<Double> afterBatch) {
+        loader.setEpoch(epoch - 1);
+        double lr = optimizer.learningRate();
+        model.train();
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        long start = System.nanoTime();
+        for (Batch batch : loader) {
+            Tensor logits = model.forward(batch.x());
+            Tensor loss = Losses.crossEntropy(logits, batch.labels());
+            optimizer.zeroGrad();
+            loss.backward();
+            optimizer.step();
+            double value = loss.item();
+            lossSum += value * batch.size();
+            correct += Metrics.correct(logits, batch.labels());
+            seen += batch.size();
+            afterBatch.accept(value);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (scheduler != null) {
+            scheduler.step();
+        }
+        return new EpochStats(epoch, lossSum / seen, correct / (double) seen, evaluate(model, test, classes).accuracy(),
+                seen / seconds, seconds, lr);
+    }
+
+    /** The confusion matrix of {@code model} on {@code data}, in evaluation mode and without recording. */
+    static ConfusionMatrix evaluate(Module model, TensorDataset data, int classes) {
+        model.eval();
+        ConfusionMatrix matrix = new ConfusionMatrix(classes);
+        try (var scope = NoGrad.enter()) {
+            for (Batch batch : DataLoader.builder(data).batchSize(EVAL_BATCH).build()) {
+                matrix.add(model.forward(batch.x()), batch.labels());
+            }
+        }
+        return matrix;
+    }
+}
