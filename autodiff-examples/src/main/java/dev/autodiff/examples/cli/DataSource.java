@@ -16,7 +16,8 @@ import java.nio.file.Path;
 /**
  * Resolves the {@code --dataset} option to a train and a test set with flat feature rows:
  * {@code digits} (embedded, seeded 80/20 split), {@code fashion-mnist} and {@code mnist}
- * (IDX folders with their own test split), {@code idx:<folder>}, or {@code csv:<file>}
+ * (IDX folders with their own test split, pixels standardized with the training set's
+ * mean and standard deviation), {@code idx:<folder>}, or {@code csv:<file>}
  * (seeded 80/20 split, features standardized with the training statistics).
  */
 final class DataSource {
@@ -77,7 +78,9 @@ final class DataSource {
         if (!Files.isDirectory(folder)) {
             throw new NoSuchFileException(folder.toString(), null, "data set folder not found; " + hint);
         }
-        return new Loaded(name, flat(IdxFolder.train(folder, true)), flat(IdxFolder.test(folder, true)));
+        TensorDataset train = flat(IdxFolder.train(folder, true));
+        FeatureScaler scaler = FeatureScaler.standardizeGlobally(train);
+        return new Loaded(name, scaler.transform(train), scaler.transform(flat(IdxFolder.test(folder, true))));
     }
 
     private static TensorDataset flat(TensorDataset images) {

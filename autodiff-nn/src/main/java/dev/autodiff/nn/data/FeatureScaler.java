@@ -26,6 +26,18 @@ public final class FeatureScaler {
         return new FeatureScaler(features.mean(0), onesWhereZero(std));
     }
 
+    /**
+     * Standardization with one mean and one standard deviation over all features, as
+     * torchvision's {@code Normalize(mean, std)} with a data set's statistics: for images,
+     * whose pixels share one scale and whose border pixels are nearly constant.
+     */
+    public static FeatureScaler standardizeGlobally(TensorDataset train) {
+        Tensor features = checkedFeatures("standardizeGlobally", train);
+        int[] example = train.featureShape();
+        float std = (float) Math.sqrt(features.variance(new int[0], false).item());
+        return new FeatureScaler(Tensor.full(features.mean().item(), example), Tensor.full(std == 0f ? 1f : std, example));
+    }
+
     /** Min-max scaling: maps each feature's training range onto [0, 1] (held-out values may fall outside). */
     public static FeatureScaler minMax(TensorDataset train) {
         Tensor features = checkedFeatures("minMax", train);

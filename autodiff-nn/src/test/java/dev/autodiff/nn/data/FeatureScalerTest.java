@@ -29,6 +29,17 @@ class FeatureScalerTest {
     }
 
     @Test
+    void globalStandardizationSharesOneMeanAndDeviationAcrossFeatures() {
+        // all six training values 1, 10, 3, 10, 5, 10: mean 6.5, population variance 81.5/6
+        FeatureScaler scaler = FeatureScaler.standardizeGlobally(TRAIN);
+        float std = (float) Math.sqrt(81.5 / 6);
+        assertArrayEquals(new float[] {6.5f, 6.5f}, scaler.shift().toArray(), 1e-6f);
+        assertArrayEquals(new float[] {std, std}, scaler.scale().toArray(), 1e-6f);
+        assertArrayEquals(new float[] {0.5f / std, 5.5f / std, -3.5f / std, 2.5f / std},
+                scaler.transform(TEST).features().toArray(), 1e-6f);
+    }
+
+    @Test
     void minMaxMapsTheTrainingRangeOntoTheUnitInterval() {
         FeatureScaler scaler = FeatureScaler.minMax(TRAIN);
         assertArrayEquals(new float[] {1, 10}, scaler.shift().toArray());
