@@ -99,7 +99,8 @@ final class Gemm {
     /** Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk. */
     private static void tile(boolean transA, int m, int n, int k, float[] a, int ao, float[] packedB,
                              float[] c, int co, int nc, int i0, int rows, int q0, int q1) {
-        float[] packedA = transA ? buffer(1, rows * Math.min(KC, k)) : null;
+        float[] packedA = transA ? buffer(1, rows * GemmPacking.packedALeadingDimension(Math.min(KC, k))) : null;
+        float[] edge = new float[NR];
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             float[] src;
@@ -109,7 +110,7 @@ final class Gemm {
                 GemmPacking.packTransposedA(a, ao, m, i0, rows, p0, kc, packedA);
                 src = packedA;
                 base = 0;
-                lda = kc;
+                lda = GemmPacking.packedALeadingDimension(kc);
             } else {
                 src = a;
                 base = ao + i0 * k + p0;
@@ -120,7 +121,7 @@ final class Gemm {
                 int bBase = q * k * NR + p0 * NR;
                 for (int r = 0; r < rows; r += MR) {
                     MicroKernel.multiply(kc, src, base + r * lda, lda, packedB, bBase,
-                            c, co + (i0 + r) * n + q * NR, n, Math.min(MR, rows - r), cols);
+                            c, co + (i0 + r) * n + q * NR, n, Math.min(MR, rows - r), cols, edge);
                 }
             }
         }

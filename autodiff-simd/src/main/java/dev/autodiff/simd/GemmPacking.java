@@ -51,14 +51,27 @@ final class GemmPacking {
     }
 
     /**
+     * The row stride of a packed block of A with {@code kc} columns: padded by a cache line
+     * and a quarter so that rows 1 KB apart do not all fall into the same few L1 sets.
+     */
+    static int packedALeadingDimension(int kc) {
+        return kc + 20;
+    }
+
+    /**
      * Packs rows {@code [i0, i0 + rows)} and columns {@code [p0, p0 + kc)} of op(A) = Aᵀ, A stored
-     * k×m, into a row-major block {@code dst[r·kc + p]}.
+     * k×m, into a row-major block {@code dst[r·lda + p]}, lda from {@link #packedALeadingDimension}.
      */
     static void packTransposedA(float[] a, int ao, int m, int i0, int rows, int p0, int kc, float[] dst) {
-        for (int p = 0; p < kc; p++) {
-            int s = ao + (p0 + p) * m + i0;
-            for (int r = 0; r < rows; r++) {
-                dst[r * kc + p] = a[s + r];
+        int lda = packedALeadingDimension(kc);
+        // a cache line of A's row at a time, so only 16 rows of dst are being written
+        for (int r0 = 0; r0 < rows; r0 += 16) {
+            int r1 = Math.min(rows, r0 + 16);
+            for (int p = 0; p < kc; p++) {
+                int s = ao + (p0 + p) * m + i0;
+                for (int r = r0; r < r1; r++) {
+                    dst[r * lda + p] = a[s + r];
+                }
             }
         }
     }

@@ -1,9 +1,8 @@
 package dev.autodiff.simd;
 
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
@@ -12,7 +11,9 @@ import java.util.function.IntConsumer;
  * The threads one {@link SimdKernels} owns: daemon workers that help the calling thread
  * through a list of independent tasks. The caller always takes part, so a pool busy with
  * another caller's work slows a call down but never blocks it, and many threads may call
- * at once.
+ * at once. Workers and waiting callers spin for a short while before they park: kernels
+ * come in quick succession, and waking a parked thread costs tens of microseconds in a VM.
+ * The workers live as long as the JVM, so create one pool and share it.
  */
 final class KernelPool {
 
@@ -22,24 +23,37 @@ final class KernelPool {
         void run(int from, int to);
     }
 
+    /** How long an idle worker, or a caller waiting for workers, spins before it parks. */
+    private static final long SPIN_NANOS = 100_000;
+
     private final int threads;
-    private final ThreadPoolExecutor workers;
+    private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
 
     KernelPool(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
-        if (threads == 1) {
-            workers = null;
-        } else {
-            AtomicInteger count = new AtomicInteger();
-            workers = new ThreadPoolExecutor(threads - 1, threads - 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "autodiff-simd-" + count.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            workers.allowCoreThreadTimeOut(true);
+        for (int w = 1; w < threads; w++) {
+            Thread t = new Thread(this::work, "autodiff-simd-" + w);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void work() {
+        while (true) {
+            Runnable job = queue.poll();
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while (job == null && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+                job = queue.poll();
+            }
+            try {
+                (job != null ? job : queue.take()).run();
+            } catch (InterruptedException e) {
+                // a worker is never interrupted on purpose; keep serving
+            }
         }
     }
 
@@ -52,7 +66,7 @@ final class KernelPool {
      * shorter). The cut does not depend on the thread count, so neither does the result.
      */
     void forRange(int n, int grain, RangeTask task) {
-        if (n <= grain || workers == null) {
+        if (n <= grain || threads == 1) {
             if (n > 0) {
                 task.run(0, n);
             }
@@ -63,7 +77,7 @@ final class KernelPool {
 
     /** Runs {@code task.accept(i)} for every {@code i < tasks}, on the caller and the workers. */
     void forEach(int tasks, IntConsumer task) {
-        if (tasks <= 1 || workers == null) {
+        if (tasks <= 1 || threads == 1) {
             for (int i = 0; i < tasks; i++) {
                 task.accept(i);
             }
@@ -72,7 +86,7 @@ final class KernelPool {
         Job job = new Job(tasks, task);
         int helpers = Math.min(threads, tasks) - 1;
         for (int h = 0; h < helpers; h++) {
-            workers.execute(job);
+            queue.add(job);
         }
         job.run();
         job.await();
@@ -106,6 +120,10 @@ final class KernelPool {
         }
 
         void await() {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while (done.getCount() > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             boolean interrupted = false;
             while (true) {
                 try {

@@ -23,10 +23,11 @@ final class MicroKernel {
     /**
      * {@code C[0..rows) x [0..cols) += A[0..rows) x [0..kc) · Bpanel[0..kc) x [0..NR)}. Row r of A
      * starts at {@code a0 + r·lda}; missing rows (rows < MR) reread row 0 and are not stored.
-     * The panel is zero beyond {@code cols}.
+     * The panel is zero beyond {@code cols}; a partial row goes through {@code edge}
+     * (2·L floats of scratch), as masked stores are slow on AVX2.
      */
     static void multiply(int kc, float[] a, int a0, int lda, float[] bp, int b0,
-                         float[] c, int c0, int ldc, int rows, int cols) {
+                         float[] c, int c0, int ldc, int rows, int cols, float[] edge) {
         int a1 = rows > 1 ? a0 + lda : a0;
         int a2 = rows > 2 ? a0 + 2 * lda : a0;
         int a3 = rows > 3 ? a0 + 3 * lda : a0;
@@ -55,31 +56,29 @@ final class MicroKernel {
             c30 = av.fma(b0v, c30);
             c31 = av.fma(b1v, c31);
         }
-        if (rows == MR && cols == NR) {
-            addTo(c, c0, c00, c01);
-            addTo(c, c0 + ldc, c10, c11);
-            addTo(c, c0 + 2 * ldc, c20, c21);
-            addTo(c, c0 + 3 * ldc, c30, c31);
-        } else {
-            float[] tile = new float[MR * NR];
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            c10.intoArray(tile, NR);
-            c11.intoArray(tile, NR + L);
-            c20.intoArray(tile, 2 * NR);
-            c21.intoArray(tile, 2 * NR + L);
-            c30.intoArray(tile, 3 * NR);
-            c31.intoArray(tile, 3 * NR + L);
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < cols; j++) {
-                    c[c0 + r * ldc + j] += tile[r * NR + j];
-                }
-            }
+        addTo(c, c0, cols, edge, c00, c01);
+        if (rows > 1) {
+            addTo(c, c0 + ldc, cols, edge, c10, c11);
+        }
+        if (rows > 2) {
+            addTo(c, c0 + 2 * ldc, cols, edge, c20, c21);
+        }
+        if (rows > 3) {
+            addTo(c, c0 + 3 * ldc, cols, edge, c30, c31);
         }
     }
 
-    private static void addTo(float[] c, int at, FloatVector lo, FloatVector hi) {
-        FloatVector.fromArray(F, c, at).add(lo).intoArray(c, at);
-        FloatVector.fromArray(F, c, at + L).add(hi).intoArray(c, at + L);
+    /** Adds two vectors to a row of C, of which only the first {@code cols} columns exist. */
+    private static void addTo(float[] c, int at, int cols, float[] edge, FloatVector lo, FloatVector hi) {
+        if (cols == NR) {
+            FloatVector.fromArray(F, c, at).add(lo).intoArray(c, at);
+            FloatVector.fromArray(F, c, at + L).add(hi).intoArray(c, at + L);
+        } else {
+            lo.intoArray(edge, 0);
+            hi.intoArray(edge, L);
+            for (int j = 0; j < cols; j++) {
+                c[at + j] += edge[j];
+            }
+        }
     }
 }
