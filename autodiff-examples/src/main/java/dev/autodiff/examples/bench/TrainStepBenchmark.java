@@ -1,0 +1,59 @@
+package dev.autodiff.examples.bench;
+
+import dev.autodiff.kernel.KernelRegistry;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One full MLP training step ({@link MlpTrainStep}) in milliseconds, per architecture,
+ * batch size and kernel thread count. JMH runs every parameter combination in fresh
+ * forks, so {@link #setUp} can set {@code autodiff.threads} before the kernels load;
+ * it then checks that the SIMD kernels are active with exactly that many threads.
+ * Samples per second = batch / (ms per step) · 1000.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 8, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class TrainStepBenchmark {
+
+    @Param({"784-256-10", "784-512-256-10"})
+    public String arch;
+
+    @Param({"64", "256"})
+    public int batch;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private MlpTrainStep step;
+
+    @Setup
+    public void setUp() {
+        System.setProperty("autodiff.threads", Integer.toString(threads));
+        var kernels = KernelRegistry.active();
+        if (!"simd".equals(kernels.name()) || kernels.threads() != threads) {
+            throw new IllegalStateException("wanted SIMD kernels with " + threads + " threads in this fork, got "
+                    + KernelRegistry.describe() + " (were the kernels loaded before setUp, or is "
+                    + "--add-modules jdk.incubator.vector missing?)");
+        }
+        step = new MlpTrainStep(MlpTrainStep.parseSizes(arch), batch, 42);
+    }
+
+    @Benchmark
+    public float trainStep() {
+        return step.step();
+    }
+}
