@@ -1,5 +1,6 @@
 package dev.autodiff.nn;
 
+import dev.autodiff.Tensor;
 import dev.autodiff.nn.io.SafeTensors;
 import dev.autodiff.nn.optim.Optimizer;
 import dev.autodiff.nn.optim.OptimizerState;
@@ -7,6 +8,7 @@ import dev.autodiff.nn.optim.OptimizerState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,13 +28,17 @@ import java.util.Map;
  *
  * Each file is written to a temporary file, forced to disk and renamed over the target.
  * The optimizer file is written first, so a crash in between leaves a model file that is
- * one save older than the optimizer file, never a torn file.
+ * one save older than the optimizer file, never a torn file. Callers may add their own
+ * metadata (such as the architecture a trainer needs to rebuild the model) to the model
+ * file; {@link #read} returns it with the tensors.
+ *
+ * @param model the model's state dict
+ * @param optimizer the optimizer state, or null when the checkpoint has none
+ * @param metadata the model file's metadata
  */
-public final class Checkpoint {
+public record Checkpoint(Map<String, Tensor> model, OptimizerState optimizer, Map<String, String> metadata) {
     private static final String MODEL_SUFFIX = ".safetensors";
     private static final String OPTIMIZER_SUFFIX = ".optimizer.safetensors";
-
-    private Checkpoint() {}
 
     /** The optimizer file that accompanies {@code modelFile}. */
     public static Path optimizerFile(Path modelFile) {
@@ -43,14 +49,39 @@ public final class Checkpoint {
 
     /** Writes the model's state dict to {@code modelFile}. */
     public static void save(Path modelFile, Module model) throws IOException {
-        SafeTensors.write(modelFile, model.stateDict(), Map.of("format", "pt"));
+        save(modelFile, model, null, Map.of());
     }
 
     /** Writes the optimizer state to {@link #optimizerFile} and then the model's state dict to {@code modelFile}. */
     public static void save(Path modelFile, Module model, Optimizer optimizer) throws IOException {
-        OptimizerState state = optimizer.stateDict();
-        SafeTensors.write(optimizerFile(modelFile), state.tensors(), state.metadata());
-        save(modelFile, model);
+        save(modelFile, model, optimizer, Map.of());
+    }
+
+    /**
+     * As {@link #save(Path, Module, Optimizer)}, with extra metadata in the model file;
+     * {@code optimizer} may be null.
+     */
+    public static void save(Path modelFile, Module model, Optimizer optimizer, Map<String, String> metadata)
+            throws IOException {
+        if (optimizer != null) {
+            OptimizerState state = optimizer.stateDict();
+            SafeTensors.write(optimizerFile(modelFile), state.tensors(), state.metadata());
+        }
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put("format", "pt");
+        SafeTensors.write(modelFile, model.stateDict(), meta);
+    }
+
+    /** Reads a checkpoint without a model: the state dict, the optimizer state if its file exists, and the metadata. */
+    public static Checkpoint read(Path modelFile) throws IOException {
+        SafeTensors.Contents contents = SafeTensors.read(modelFile);
+        Path optimizerFile = optimizerFile(modelFile);
+        OptimizerState state = null;
+        if (Files.exists(optimizerFile)) {
+            SafeTensors.Contents saved = SafeTensors.read(optimizerFile);
+            state = OptimizerState.from(saved.tensors(), saved.metadata());
+        }
+        return new Checkpoint(contents.tensors(), state, contents.metadata());
     }
 
     /** Loads {@code modelFile} into {@code model}, strictly: every name must match (see {@link Module#loadStateDict}). */
@@ -60,13 +91,12 @@ public final class Checkpoint {
 
     /** Loads the model as {@link #load(Path, Module)} and the optimizer state from {@link #optimizerFile}. */
     public static void load(Path modelFile, Module model, Optimizer optimizer) throws IOException {
-        Path optimizerFile = optimizerFile(modelFile);
-        if (!Files.exists(optimizerFile)) {
-            throw new IOException("Checkpoint.load: " + modelFile + " has no optimizer state; expected " + optimizerFile);
+        Checkpoint checkpoint = read(modelFile);
+        if (checkpoint.optimizer() == null) {
+            throw new IOException("Checkpoint.load: " + modelFile + " has no optimizer state; expected "
+                    + optimizerFile(modelFile));
         }
-        SafeTensors.Contents contents = SafeTensors.read(optimizerFile);
-        OptimizerState state = OptimizerState.from(contents.tensors(), contents.metadata());
-        load(modelFile, model);
-        optimizer.loadStateDict(state);
+        model.loadStateDict(checkpoint.model(), true);
+        optimizer.loadStateDict(checkpoint.optimizer());
     }
 }

@@ -30,7 +30,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Checkpoint saved = Checkpoint.load(checkpoint);
+        RunCheckpoint saved = RunCheckpoint.load(checkpoint);
         DataSource.Loaded loaded = data.load(saved.dataset(), saved.seed());
         Architecture architecture = saved.architecture();
         if (loaded.features() != architecture.inputs()) {

@@ -99,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
             // Read once, when the kernels load: that is why this comes before any tensor work.
             System.setProperty("autodiff.threads", Integer.toString(threads));
         }
-        Checkpoint from = resume != null ? Checkpoint.load(resume) : null;
+        RunCheckpoint from = resume != null ? RunCheckpoint.load(resume) : null;
         long runSeed = from != null ? from.seed() : seed;
         DataSource.Loaded loaded = data.load(from != null ? from.dataset() : "digits", runSeed);
         if (from != null && data.dataset != null && !data.dataset.equals(from.dataset())) {
@@ -140,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
             history.add(stats);
             lines.println(stats.line(epochs));
             if (save != null) {
-                Checkpoint.of(architecture, model, opt, optimizer, loaded.name(), runSeed, epoch).save(save);
+                RunCheckpoint.save(save, architecture, model, opt, optimizer, loaded.name(), runSeed, epoch);
             }
         }
         if (plot != null && !history.isEmpty()) {
@@ -164,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Architecture architecture(DataSource.Loaded loaded, Checkpoint from) {
+    private Architecture architecture(DataSource.Loaded loaded, RunCheckpoint from) {
         if (from != null) {
             Architecture saved = from.architecture();
             if (hidden != null && !saved.equals(new Architecture(saved.inputs(), hidden(), activation, saved.classes()))) {
