@@ -1,0 +1,58 @@
+package dev.autodiff.examples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.autodiff.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MlpTrainStepTest {
+
+    @Test
+    void parsesLayerWidths() {
+        assertArrayEquals(new int[] {784, 512, 256, 10}, MlpTrainStep.parseSizes("784-512-256-10"));
+    }
+
+    @Test
+    void buildsLinearLayersWithReluBetween() {
+        MlpTrainStep step = new MlpTrainStep(new int[] {784, 256, 10}, 4, 1);
+        assertEquals(784 * 256 + 256 + 256 * 10 + 10, step.model().parameterCount());
+        assertEquals(List.of("0", "1", "2"), List.copyOf(step.model().namedChildren().keySet()));
+    }
+
+    @Test
+    void firstStepMovesEveryParameterByMinusLrTimesItsGradient() {
+        MlpTrainStep step = new MlpTrainStep(new int[] {5, 7, 3}, 8, 3);
+        List<Tensor> params = step.model().parameters();
+        float[][] before = params.stream().map(Tensor::toArray).toArray(float[][]::new);
+        step.step();
+        for (int i = 0; i < params.size(); i++) {
+            float[] after = params.get(i).toArray();
+            float[] grad = params.get(i).grad().toArray();
+            for (int j = 0; j < after.length; j++) {
+                // first SGD step with momentum: the buffer is the gradient itself, lr 0.01
+                assertEquals(before[i][j] - 0.01f * grad[j], after[j], 1e-6f, "parameter " + i + ", element " + j);
+            }
+        }
+    }
+
+    @Test
+    void repeatedStepsFitTheFixedBatch() {
+        MlpTrainStep step = new MlpTrainStep(new int[] {6, 16, 3}, 12, 5);
+        float first = step.step();
+        float last = first;
+        for (int i = 0; i < 300; i++) {
+            last = step.step();
+        }
+        assertTrue(last < 0.1f * first, "loss went from " + first + " to " + last);
+    }
+
+    @Test
+    void rejectsASingleLayerWidth() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new MlpTrainStep(new int[] {784}, 64, 1));
+        assertTrue(e.getMessage().contains("MlpTrainStep"), e.getMessage());
+    }
+}
