@@ -1,6 +1,7 @@
 package dev.autodiff.simd;
 
 import static dev.autodiff.simd.MicroKernel.MR;
+import static dev.autodiff.simd.MicroKernel.NARROW_MR;
 import static dev.autodiff.simd.MicroKernel.NR;
 
 /**
@@ -84,8 +85,10 @@ final class Gemm {
             int j0 = firstPanel * NR;
             int nc = Math.min(n - j0, chunkPanels * NR);
             int panels = (nc + NR - 1) / NR;
-            run(parallel, panels, q -> GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR,
-                    Math.min(NR, nc - q * NR), packedB, q * k * NR));
+            run(parallel, panels, q -> {
+                int cols = Math.min(NR, nc - q * NR);
+                GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols), packedB, q * k * NR);
+            });
             int colTiles = Math.min(panels, Math.max(1, (threads + rowBlocks - 1) / rowBlocks));
             run(parallel, rowBlocks * colTiles, t -> {
                 int i0 = (t / colTiles) * mc;
@@ -118,10 +121,19 @@ final class Gemm {
             }
             for (int q = q0; q < q1; q++) {
                 int cols = Math.min(NR, nc - q * NR);
-                int bBase = q * k * NR + p0 * NR;
-                for (int r = 0; r < rows; r += MR) {
-                    MicroKernel.multiply(kc, src, base + r * lda, lda, packedB, bBase,
-                            c, co + (i0 + r) * n + q * NR, n, Math.min(MR, rows - r), cols, edge);
+                int width = MicroKernel.panelWidth(cols);
+                int bBase = q * k * NR + p0 * width;
+                int cBase = co + i0 * n + q * NR;
+                if (width == NR) {
+                    for (int r = 0; r < rows; r += MR) {
+                        MicroKernel.multiply(kc, src, base + r * lda, lda, packedB, bBase,
+                                c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge);
+                    }
+                } else {
+                    for (int r = 0; r < rows; r += NARROW_MR) {
+                        MicroKernel.multiplyNarrow(kc, src, base + r * lda, lda, packedB, bBase,
+                                c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), cols, edge);
+                    }
                 }
             }
         }

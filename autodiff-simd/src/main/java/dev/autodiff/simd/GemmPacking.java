@@ -1,14 +1,13 @@
 package dev.autodiff.simd;
 
-import static dev.autodiff.simd.MicroKernel.NR;
 import static dev.autodiff.simd.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
 
 /**
  * Copies operands of {@link Gemm} into the layouts the {@link MicroKernel} reads: B into
- * panels of {@link MicroKernel#NR} columns, each the whole shared dimension long and
- * zero-padded past the last column, and a transposed A into row-major blocks.
+ * panels of {@link MicroKernel#panelWidth} columns, each the whole shared dimension long
+ * and zero-padded past the last column, and a transposed A into row-major blocks.
  */
 final class GemmPacking {
     private GemmPacking() {}
@@ -18,23 +17,24 @@ final class GemmPacking {
     private static final int TRANSPOSE_BLOCK = 128;
 
     /**
-     * Packs columns {@code [j0, j0 + cols)} of op(B) (k×n) as one panel at {@code dst[d..d + k·NR)}:
-     * element (p, j) goes to {@code d + p·NR + (j - j0)}.
+     * Packs columns {@code [j0, j0 + cols)} of op(B) (k×n) as one panel {@code width} wide at
+     * {@code dst[d..d + k·width)}: element (p, j) goes to {@code d + p·width + (j - j0)}.
      */
-    static void packB(boolean transB, float[] b, int bo, int n, int k, int j0, int cols, float[] dst, int d) {
-        if (!transB && cols == NR) {
-            for (int p = 0, s = bo + j0, t = d; p < k; p++, s += n, t += NR) {
-                FloatVector.fromArray(F, b, s).intoArray(dst, t);
-                FloatVector.fromArray(F, b, s + L).intoArray(dst, t + L);
+    static void packB(boolean transB, float[] b, int bo, int n, int k, int j0, int cols, int width, float[] dst, int d) {
+        if (!transB && cols == width) {
+            for (int p = 0, s = bo + j0, t = d; p < k; p++, s += n, t += width) {
+                for (int v = 0; v < width; v += L) {
+                    FloatVector.fromArray(F, b, s + v).intoArray(dst, t + v);
+                }
             }
             return;
         }
-        if (cols < NR) {
-            java.util.Arrays.fill(dst, d, d + k * NR, 0f);
+        if (cols < width) {
+            java.util.Arrays.fill(dst, d, d + k * width, 0f);
         }
         if (!transB) {
             for (int p = 0; p < k; p++) {
-                System.arraycopy(b, bo + p * n + j0, dst, d + p * NR, cols);
+                System.arraycopy(b, bo + p * n + j0, dst, d + p * width, cols);
             }
             return;
         }
@@ -44,7 +44,7 @@ final class GemmPacking {
             for (int jj = 0; jj < cols; jj++) {
                 int s = bo + (j0 + jj) * k;
                 for (int p = p0; p < p1; p++) {
-                    dst[d + p * NR + jj] = b[s + p];
+                    dst[d + p * width + jj] = b[s + p];
                 }
             }
         }

@@ -6,7 +6,9 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The register-blocked core of {@link Gemm}: a {@value #MR}-row by two-vector tile of C
- * kept in eight accumulators while the shared dimension runs, then added to C once. A
+ * kept in eight accumulators while the shared dimension runs, then added to C once, and
+ * an {@value #NARROW_MR}-row by one-vector tile for panels one vector wide (outputs with
+ * few columns, such as a classifier's 10, would waste most of a two-vector panel). A
  * row comes from a row-major block of A (the operand itself, or a packed copy when A is
  * transposed); B comes from a packed panel, {@link #NR} floats per step of the shared
  * dimension. On AVX2 this is 8 FMAs for 2 loads and 4 broadcasts per step, and leaves
@@ -19,6 +21,12 @@ final class MicroKernel {
     private static final int L = F.length();
     /** The width of a B panel: two vectors. */
     static final int NR = 2 * L;
+    static final int NARROW_MR = 8;
+
+    /** The width a B panel with {@code cols} columns is packed with: one vector when they fit in one. */
+    static int panelWidth(int cols) {
+        return cols <= L ? L : NR;
+    }
 
     /**
      * {@code C[0..rows) x [0..cols) += A[0..rows) x [0..kc) · Bpanel[0..kc) x [0..NR)}. Row r of A
@@ -68,6 +76,62 @@ final class MicroKernel {
         }
     }
 
+    /**
+     * As {@link #multiply} for a panel one vector wide ({@code cols <= L}), eight rows at a
+     * time: eight accumulators keep both FMA pipes busy as in the wide kernel.
+     */
+    static void multiplyNarrow(int kc, float[] a, int a0, int lda, float[] bp, int b0,
+                               float[] c, int c0, int ldc, int rows, int cols, float[] edge) {
+        int a1 = rows > 1 ? a0 + lda : a0;
+        int a2 = rows > 2 ? a0 + 2 * lda : a0;
+        int a3 = rows > 3 ? a0 + 3 * lda : a0;
+        int a4 = rows > 4 ? a0 + 4 * lda : a0;
+        int a5 = rows > 5 ? a0 + 5 * lda : a0;
+        int a6 = rows > 6 ? a0 + 6 * lda : a0;
+        int a7 = rows > 7 ? a0 + 7 * lda : a0;
+        FloatVector c0v = FloatVector.zero(F);
+        FloatVector c1v = FloatVector.zero(F);
+        FloatVector c2v = FloatVector.zero(F);
+        FloatVector c3v = FloatVector.zero(F);
+        FloatVector c4v = FloatVector.zero(F);
+        FloatVector c5v = FloatVector.zero(F);
+        FloatVector c6v = FloatVector.zero(F);
+        FloatVector c7v = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(F, bp, b0 + p * L);
+            c0v = FloatVector.broadcast(F, a[a0 + p]).fma(bv, c0v);
+            c1v = FloatVector.broadcast(F, a[a1 + p]).fma(bv, c1v);
+            c2v = FloatVector.broadcast(F, a[a2 + p]).fma(bv, c2v);
+            c3v = FloatVector.broadcast(F, a[a3 + p]).fma(bv, c3v);
+            c4v = FloatVector.broadcast(F, a[a4 + p]).fma(bv, c4v);
+            c5v = FloatVector.broadcast(F, a[a5 + p]).fma(bv, c5v);
+            c6v = FloatVector.broadcast(F, a[a6 + p]).fma(bv, c6v);
+            c7v = FloatVector.broadcast(F, a[a7 + p]).fma(bv, c7v);
+        }
+        addTo(c, c0, cols, edge, c0v);
+        if (rows > 1) {
+            addTo(c, c0 + ldc, cols, edge, c1v);
+        }
+        if (rows > 2) {
+            addTo(c, c0 + 2 * ldc, cols, edge, c2v);
+        }
+        if (rows > 3) {
+            addTo(c, c0 + 3 * ldc, cols, edge, c3v);
+        }
+        if (rows > 4) {
+            addTo(c, c0 + 4 * ldc, cols, edge, c4v);
+        }
+        if (rows > 5) {
+            addTo(c, c0 + 5 * ldc, cols, edge, c5v);
+        }
+        if (rows > 6) {
+            addTo(c, c0 + 6 * ldc, cols, edge, c6v);
+        }
+        if (rows > 7) {
+            addTo(c, c0 + 7 * ldc, cols, edge, c7v);
+        }
+    }
+
     /** Adds two vectors to a row of C, of which only the first {@code cols} columns exist. */
     private static void addTo(float[] c, int at, int cols, float[] edge, FloatVector lo, FloatVector hi) {
         if (cols == NR) {
@@ -76,9 +140,24 @@ final class MicroKernel {
         } else {
             lo.intoArray(edge, 0);
             hi.intoArray(edge, L);
-            for (int j = 0; j < cols; j++) {
-                c[at + j] += edge[j];
-            }
+            addEdge(c, at, cols, edge);
+        }
+    }
+
+    /** Adds one vector to a row of C, of which only the first {@code cols} columns exist. */
+    private static void addTo(float[] c, int at, int cols, float[] edge, FloatVector v) {
+        if (cols == L) {
+            FloatVector.fromArray(F, c, at).add(v).intoArray(c, at);
+        } else {
+            v.intoArray(edge, 0);
+            addEdge(c, at, cols, edge);
+        }
+    }
+
+    /** Masked stores are slow on AVX2, so partial rows go through scratch. */
+    private static void addEdge(float[] c, int at, int cols, float[] edge) {
+        for (int j = 0; j < cols; j++) {
+            c[at + j] += edge[j];
         }
     }
 }

@@ -72,12 +72,18 @@ final class VectorMath {
         VectorMask<Float> subnormal = x.lt(Float.MIN_NORMAL);
         FloatVector xs = x.blend(x.mul(8388608f), subnormal); // scale subnormals by 2^23
         IntVector bits = xs.reinterpretAsInts();
-        FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127).convert(VectorOperators.I2F, 0);
+        // the biased exponent as a float: OR it into the mantissa of 2^23 and subtract (no I2F intrinsic at 512 bits)
+        FloatVector e = bits.lanewise(VectorOperators.LSHR, 23).or(0x4B00_0000).reinterpretAsFloats().sub(8388608f + 127f);
         e = e.sub(splat(23f), subnormal);
         FloatVector m = bits.and(0x007f_ffff).or(0x3f80_0000).reinterpretAsFloats(); // mantissa in [1, 2)
         VectorMask<Float> upper = m.compare(VectorOperators.GE, 1.41421356f);
         FloatVector f = m.blend(m.mul(0.5f), upper).sub(1f);
         e = e.add(splat(1f), upper);
+        return logSpecialCases(x, logOfMantissa(f, e));
+    }
+
+    /** {@code log(1 + f) + e·ln2} for f in [√½-1, √2-1], the Cephes fit (a method of its own to stay small enough to inline). */
+    private static FloatVector logOfMantissa(FloatVector f, FloatVector e) {
         FloatVector z = f.mul(f);
         FloatVector y = splat(7.0376836292E-2f);
         y = y.fma(f, splat(-1.1514610310E-1f));
@@ -91,7 +97,10 @@ final class VectorMath {
         y = y.mul(f).mul(z);
         y = e.fma(splat(-2.12194440e-4f), y);
         y = z.fma(splat(-0.5f), y);
-        FloatVector r = e.fma(splat(0.693359375f), f.add(y));
+        return e.fma(splat(0.693359375f), f.add(y));
+    }
+
+    private static FloatVector logSpecialCases(FloatVector x, FloatVector r) {
         r = r.blend(splat(Float.NaN), x.lt(0f).or(x.test(VectorOperators.IS_NAN)));
         r = r.blend(splat(Float.NEGATIVE_INFINITY), x.eq(0f));
         return r.blend(splat(Float.POSITIVE_INFINITY), x.eq(Float.POSITIVE_INFINITY));
@@ -115,7 +124,9 @@ final class VectorMath {
         p = p.fma(s, splat(-3.33332819422E-1f));
         FloatVector small = p.mul(s).fma(ax, ax);
         FloatVector large = splat(1f).sub(splat(2f).div(exp(ax.add(ax)).add(1f)));
-        return withSignOf(large.blend(small, ax.lt(0.625f)), x);
+        FloatVector r = large.blend(small, ax.lt(0.625f));
+        // few vector calls here: C2 stops inlining past a node budget, and tanh is near it
+        return r.blend(r.neg(), x.test(VectorOperators.IS_NEGATIVE));
     }
 
     /** The logistic function from {@code e = e^-|x|}: {@code 1/(1+e)}, or {@code e/(1+e)} for negative x. */
