@@ -36,19 +36,6 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
-    static float apply(Binary op, float a, float b) {
-        return switch (op) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case DIV -> a / b;
-            case MAXIMUM -> Math.max(a, b);
-            case MINIMUM -> Math.min(a, b);
-            case GREATER -> a > b ? 1f : 0f;
-            case EQUAL -> a == b ? 1f : 0f;
-        };
-    }
-
     @Override
     public void binary(Binary op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape) {
         int[] aStrides = Strides.broadcastStrides(aShape, outShape);
@@ -59,7 +46,7 @@ public final class ScalarKernels implements Kernels {
         int ai = 0;
         int bi = 0;
         for (int i = 0; i < n; i++) {
-            out[i] = apply(op, a[ai], b[bi]);
+            out[i] = ScalarMath.apply(op, a[ai], b[bi]);
             // odometer step over the output index, moving both input offsets along
             for (int d = rank - 1; d >= 0; d--) {
                 ai += aStrides[d];

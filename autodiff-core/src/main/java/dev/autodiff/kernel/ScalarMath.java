@@ -1,8 +1,8 @@
 package dev.autodiff.kernel;
 
 /**
- * The scalar definitions of the {@link Unary} functions and their derivatives: the
- * reference every faster kernel is tested against.
+ * The scalar definitions of the {@link Unary} functions and their derivatives, and of the
+ * {@link Binary} functions: the reference every faster kernel is tested against.
  */
 public final class ScalarMath {
     private ScalarMath() {}
@@ -28,6 +28,20 @@ public final class ScalarMath {
             case GELU -> (float) (x * normalCdf(x));
             case SOFTPLUS -> (float) softplus(x);
             case SILU -> (float) (x * sigmoid(x));
+        };
+    }
+
+    /** {@code op(a, b)}. */
+    public static float apply(Binary op, float a, float b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
+            case GREATER -> a > b ? 1f : 0f;
+            case EQUAL -> a == b ? 1f : 0f;
         };
     }
 

@@ -3,6 +3,7 @@ package dev.autodiff.simd;
 import static dev.autodiff.simd.VectorMath.F;
 
 import dev.autodiff.kernel.Binary;
+import dev.autodiff.kernel.ScalarMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -26,7 +27,7 @@ final class BinaryLoops {
         } else if (bRuns) {
             secondRuns(op, a[ai], b, bi, out, o, len);
         } else {
-            java.util.Arrays.fill(out, o, o + len, apply(op, a[ai], b[bi]));
+            java.util.Arrays.fill(out, o, o + len, ScalarMath.apply(op, a[ai], b[bi]));
         }
     }
 
@@ -37,7 +38,7 @@ final class BinaryLoops {
             apply(op, FloatVector.fromArray(F, a, ai + j), FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
         }
         for (; j < len; j++) {
-            out[o + j] = apply(op, a[ai + j], b[bi + j]);
+            out[o + j] = ScalarMath.apply(op, a[ai + j], b[bi + j]);
         }
     }
 
@@ -49,7 +50,7 @@ final class BinaryLoops {
             apply(op, FloatVector.fromArray(F, a, ai + j), bv).intoArray(out, o + j);
         }
         for (; j < len; j++) {
-            out[o + j] = apply(op, a[ai + j], bs);
+            out[o + j] = ScalarMath.apply(op, a[ai + j], bs);
         }
     }
 
@@ -61,7 +62,7 @@ final class BinaryLoops {
             apply(op, av, FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
         }
         for (; j < len; j++) {
-            out[o + j] = apply(op, as, b[bi + j]);
+            out[o + j] = ScalarMath.apply(op, as, b[bi + j]);
         }
     }
 
@@ -75,19 +76,6 @@ final class BinaryLoops {
             case MINIMUM -> x.min(y);
             case GREATER -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.GT, y));
             case EQUAL -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.EQ, y));
-        };
-    }
-
-    static float apply(Binary op, float x, float y) {
-        return switch (op) {
-            case ADD -> x + y;
-            case SUB -> x - y;
-            case MUL -> x * y;
-            case DIV -> x / y;
-            case MAXIMUM -> Math.max(x, y);
-            case MINIMUM -> Math.min(x, y);
-            case GREATER -> x > y ? 1f : 0f;
-            case EQUAL -> x == y ? 1f : 0f;
         };
     }
 }

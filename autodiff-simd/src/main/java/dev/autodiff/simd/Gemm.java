@@ -87,7 +87,7 @@ final class Gemm {
             int panels = (nc + NR - 1) / NR;
             run(parallel, panels, q -> {
                 int cols = Math.min(NR, nc - q * NR);
-                GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols), packedB, q * k * NR);
+                GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols, transA), packedB, q * k * NR);
             });
             int colTiles = Math.min(panels, Math.max(1, (threads + rowBlocks - 1) / rowBlocks));
             run(parallel, rowBlocks * colTiles, t -> {
@@ -102,36 +102,32 @@ final class Gemm {
     /** Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk. */
     private static void tile(boolean transA, int m, int n, int k, float[] a, int ao, float[] packedB,
                              float[] c, int co, int nc, int i0, int rows, int q0, int q1) {
-        float[] packedA = transA ? buffer(1, rows * GemmPacking.packedALeadingDimension(Math.min(KC, k))) : null;
+        float[] packedA = transA ? buffer(1, roundUp(rows, MR) * Math.min(KC, k)) : null;
         float[] edge = new float[NR];
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
-            float[] src;
-            int base;
-            int lda;
             if (transA) {
                 GemmPacking.packTransposedA(a, ao, m, i0, rows, p0, kc, packedA);
-                src = packedA;
-                base = 0;
-                lda = GemmPacking.packedALeadingDimension(kc);
-            } else {
-                src = a;
-                base = ao + i0 * k + p0;
-                lda = k;
             }
+            int base = ao + i0 * k + p0;
             for (int q = q0; q < q1; q++) {
                 int cols = Math.min(NR, nc - q * NR);
-                int width = MicroKernel.panelWidth(cols);
+                int width = MicroKernel.panelWidth(cols, transA);
                 int bBase = q * k * NR + p0 * width;
                 int cBase = co + i0 * n + q * NR;
-                if (width == NR) {
+                if (transA) {
                     for (int r = 0; r < rows; r += MR) {
-                        MicroKernel.multiply(kc, src, base + r * lda, lda, packedB, bBase,
+                        MicroKernel.multiplyPackedA(kc, packedA, r * kc, packedB, bBase,
+                                c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge);
+                    }
+                } else if (width == NR) {
+                    for (int r = 0; r < rows; r += MR) {
+                        MicroKernel.multiply(kc, a, base + r * k, k, packedB, bBase,
                                 c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge);
                     }
                 } else {
                     for (int r = 0; r < rows; r += NARROW_MR) {
-                        MicroKernel.multiplyNarrow(kc, src, base + r * lda, lda, packedB, bBase,
+                        MicroKernel.multiplyNarrow(kc, a, base + r * k, k, packedB, bBase,
                                 c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), cols, edge);
                     }
                 }

@@ -1,5 +1,6 @@
 package dev.autodiff.simd;
 
+import static dev.autodiff.simd.MicroKernel.MR;
 import static dev.autodiff.simd.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
@@ -7,7 +8,7 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Copies operands of {@link Gemm} into the layouts the {@link MicroKernel} reads: B into
  * panels of {@link MicroKernel#panelWidth} columns, each the whole shared dimension long
- * and zero-padded past the last column, and a transposed A into row-major blocks.
+ * and zero-padded past the last column, and a transposed A into micro-panels.
  */
 final class GemmPacking {
     private GemmPacking() {}
@@ -51,27 +52,19 @@ final class GemmPacking {
     }
 
     /**
-     * The row stride of a packed block of A with {@code kc} columns: padded by a cache line
-     * and a quarter so that rows 1 KB apart do not all fall into the same few L1 sets.
-     */
-    static int packedALeadingDimension(int kc) {
-        return kc + 20;
-    }
-
-    /**
      * Packs rows {@code [i0, i0 + rows)} and columns {@code [p0, p0 + kc)} of op(A) = Aᵀ, A stored
-     * k×m, into a row-major block {@code dst[r·lda + p]}, lda from {@link #packedALeadingDimension}.
+     * k×m, for {@link MicroKernel#multiplyPackedA}: micro-panel {@code q} of {@code MR} rows at
+     * {@code dst[q·kc·MR ..]}, element (r, p) at {@code p·MR + r} in it, rows past the end zero.
      */
     static void packTransposedA(float[] a, int ao, int m, int i0, int rows, int p0, int kc, float[] dst) {
-        int lda = packedALeadingDimension(kc);
-        // a cache line of A's row at a time, so only 16 rows of dst are being written
-        for (int r0 = 0; r0 < rows; r0 += 16) {
-            int r1 = Math.min(rows, r0 + 16);
-            for (int p = 0; p < kc; p++) {
-                int s = ao + (p0 + p) * m + i0;
-                for (int r = r0; r < r1; r++) {
-                    dst[r * lda + p] = a[s + r];
-                }
+        for (int r0 = 0; r0 < rows; r0 += MR) {
+            int d = r0 * kc;
+            int n = Math.min(MR, rows - r0);
+            if (n < MR) {
+                java.util.Arrays.fill(dst, d, d + kc * MR, 0f);
+            }
+            for (int p = 0, s = ao + p0 * m + i0 + r0; p < kc; p++, s += m, d += MR) {
+                System.arraycopy(a, s, dst, d, n);
             }
         }
     }

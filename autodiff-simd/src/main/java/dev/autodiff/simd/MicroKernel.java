@@ -23,9 +23,12 @@ final class MicroKernel {
     static final int NR = 2 * L;
     static final int NARROW_MR = 8;
 
-    /** The width a B panel with {@code cols} columns is packed with: one vector when they fit in one. */
-    static int panelWidth(int cols) {
-        return cols <= L ? L : NR;
+    /**
+     * The width a B panel with {@code cols} columns is packed with: one vector when they fit
+     * in one, unless A is transposed (the narrow kernel reads A row-major only).
+     */
+    static int panelWidth(int cols, boolean transA) {
+        return cols <= L && !transA ? L : NR;
     }
 
     /**
@@ -61,6 +64,54 @@ final class MicroKernel {
             c20 = av.fma(b0v, c20);
             c21 = av.fma(b1v, c21);
             av = FloatVector.broadcast(F, a[a3 + p]);
+            c30 = av.fma(b0v, c30);
+            c31 = av.fma(b1v, c31);
+        }
+        addTo(c, c0, cols, edge, c00, c01);
+        if (rows > 1) {
+            addTo(c, c0 + ldc, cols, edge, c10, c11);
+        }
+        if (rows > 2) {
+            addTo(c, c0 + 2 * ldc, cols, edge, c20, c21);
+        }
+        if (rows > 3) {
+            addTo(c, c0 + 3 * ldc, cols, edge, c30, c31);
+        }
+    }
+
+    /**
+     * As {@link #multiply}, with A packed in steps of the shared dimension: element (r, p) of
+     * the block at {@code ap[a0 + p·MR + r]}. A transposed operand packs into this layout by
+     * copying runs of MR floats, where a row-major copy would be a slow transposition. The
+     * loop repeats {@link #multiply}'s because the index must stay linear in p with constant
+     * strides for C2 to drop the bounds checks, and the stores repeat too: a helper taking
+     * the eight accumulators, if C2 declines to inline it, boxes them on every step.
+     */
+    static void multiplyPackedA(int kc, float[] ap, int a0, float[] bp, int b0,
+                                float[] c, int c0, int ldc, int rows, int cols, float[] edge) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int bi = b0 + p * NR;
+            int ai = a0 + p * MR;
+            FloatVector b0v = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1v = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(F, ap[ai]);
+            c00 = av.fma(b0v, c00);
+            c01 = av.fma(b1v, c01);
+            av = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = av.fma(b0v, c10);
+            c11 = av.fma(b1v, c11);
+            av = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = av.fma(b0v, c20);
+            c21 = av.fma(b1v, c21);
+            av = FloatVector.broadcast(F, ap[ai + 3]);
             c30 = av.fma(b0v, c30);
             c31 = av.fma(b1v, c31);
         }
