@@ -101,7 +101,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         RunCheckpoint from = resume != null ? RunCheckpoint.load(resume) : null;
         long runSeed = from != null ? from.seed() : seed;
-        DataSource.Loaded loaded = data.load(from != null ? from.dataset() : "digits", runSeed);
+        DataSource.Loaded loaded;
+        try (var warmup = KernelWarmup.start(batch, hidden != null && hidden.length > 0 ? Math.max(1, hidden[0]) : 256)) {
+            loaded = data.load(from != null ? from.dataset() : "digits", runSeed);
+        }
         if (from != null && data.dataset != null && !data.dataset.equals(from.dataset())) {
             throw new IllegalArgumentException(resume + " was trained on " + from.dataset() + ", not on " + data.dataset);
         }
