@@ -24,6 +24,16 @@ final class Gemm {
     /** Products with fewer multiply-adds stay on the calling thread. */
     private static final long PARALLEL_MIN = 1L << 20;
 
+    /**
+     * A·Bᵀ runs unpacked when A has at most this many rows (at 256 both paths tie, at 512
+     * packing wins)...
+     */
+    static final int ROW_DOT_MAX_M = 256;
+    /** ...the shared dimension is long enough to amortise the lane sums... */
+    static final int ROW_DOT_MIN_K = 64;
+    /** ...and A, reread for every group of rows of B, fits this many floats (L2). */
+    static final long ROW_DOT_MAX_A = 1 << 18;
+
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private final KernelPool pool;
@@ -51,6 +61,8 @@ final class Gemm {
             }
             if ((long) m * n * k <= TINY) {
                 tiny(transA, transB, m, n, k, a, ao, b, bo, c, co);
+            } else if (!transA && transB && rowDot(m, k)) {
+                rowDot(m, n, k, a, ao, b, bo, c, co);
             } else {
                 blocked(transA, transB, m, n, k, a, ao, b, bo, c, co);
             }
@@ -69,6 +81,36 @@ final class Gemm {
                 }
             }
         }
+    }
+
+    /**
+     * Whether A·Bᵀ runs unpacked on {@link RowDotKernel}: when A has few rows, so that packing
+     * Bᵀ would serve too few of them, and A stays in L2 while the rows of B stream by.
+     */
+    private static boolean rowDot(int m, int k) {
+        return m <= ROW_DOT_MAX_M && k >= ROW_DOT_MIN_K && (long) m * k <= ROW_DOT_MAX_A;
+    }
+
+    /**
+     * A·Bᵀ by {@link RowDotKernel} tiles. Each group of rows of B (columns of C) stays in L1
+     * while all of A passes by; the groups are split between threads, and each tile's sums
+     * do not depend on the split.
+     */
+    private void rowDot(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co) {
+        int t = RowDotKernel.TILE;
+        int groups = (n + t - 1) / t;
+        boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
+        int tasks = parallel ? Math.min(groups, pool.threads()) : 1;
+        run(parallel, tasks, task -> {
+            for (int g = task * groups / tasks, end = (task + 1) * groups / tasks; g < end; g++) {
+                int j = g * t;
+                int cols = Math.min(t, n - j);
+                for (int i = 0; i < m; i += t) {
+                    RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
+                            Math.min(t, m - i), cols);
+                }
+            }
+        });
     }
 
     private void blocked(boolean transA, boolean transB, int m, int n, int k,
