@@ -53,18 +53,15 @@ final class Gemm {
             int ao = aOffset + bt * aBatchStride;
             int bo = bOffset + bt * bBatchStride;
             int co = cOffset + bt * cBatchStride;
-            if (!accumulate) {
-                java.util.Arrays.fill(c, co, co + m * n, 0f);
-            }
-            if (k == 0) {
-                continue;
-            }
             if ((long) m * n * k <= TINY) {
+                if (!accumulate) {
+                    java.util.Arrays.fill(c, co, co + m * n, 0f);
+                }
                 tiny(transA, transB, m, n, k, a, ao, b, bo, c, co);
             } else if (!transA && transB && rowDot(m, k)) {
-                rowDot(m, n, k, a, ao, b, bo, c, co);
+                rowDot(m, n, k, a, ao, b, bo, c, co, !accumulate);
             } else {
-                blocked(transA, transB, m, n, k, a, ao, b, bo, c, co);
+                blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, !accumulate);
             }
         }
     }
@@ -96,7 +93,8 @@ final class Gemm {
      * while all of A passes by; the groups are split between threads, and each tile's sums
      * do not depend on the split.
      */
-    private void rowDot(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co) {
+    private void rowDot(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
+                        boolean overwrite) {
         int t = RowDotKernel.TILE;
         int groups = (n + t - 1) / t;
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
@@ -107,14 +105,14 @@ final class Gemm {
                 int cols = Math.min(t, n - j);
                 for (int i = 0; i < m; i += t) {
                     RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
-                            Math.min(t, m - i), cols);
+                            Math.min(t, m - i), cols, overwrite);
                 }
             }
         });
     }
 
     private void blocked(boolean transA, boolean transB, int m, int n, int k,
-                         float[] a, int ao, float[] b, int bo, float[] c, int co) {
+                         float[] a, int ao, float[] b, int bo, float[] c, int co, boolean overwrite) {
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
         int threads = parallel ? pool.threads() : 1;
         int chunkPanels = Math.max(1, B_CHUNK_FLOATS / (k * NR));
@@ -136,18 +134,23 @@ final class Gemm {
                 int i0 = (t / colTiles) * mc;
                 int tile = t % colTiles;
                 tile(transA, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(mc, m - i0),
-                        tile * panels / colTiles, (tile + 1) * panels / colTiles);
+                        tile * panels / colTiles, (tile + 1) * panels / colTiles, overwrite);
             });
         }
     }
 
-    /** Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk. */
+    /**
+     * Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk. With
+     * {@code overwrite} the first block of the shared dimension stores its product, so C
+     * needs no clearing beforehand.
+     */
     private static void tile(boolean transA, int m, int n, int k, float[] a, int ao, float[] packedB,
-                             float[] c, int co, int nc, int i0, int rows, int q0, int q1) {
+                             float[] c, int co, int nc, int i0, int rows, int q0, int q1, boolean overwrite) {
         float[] packedA = transA ? buffer(1, roundUp(rows, MR) * Math.min(KC, k)) : null;
         float[] edge = new float[NR];
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
+            boolean store = overwrite && p0 == 0;
             if (transA) {
                 GemmPacking.packTransposedA(a, ao, m, i0, rows, p0, kc, packedA);
             }
@@ -160,17 +163,17 @@ final class Gemm {
                 if (transA) {
                     for (int r = 0; r < rows; r += MR) {
                         MicroKernel.multiplyPackedA(kc, packedA, r * kc, packedB, bBase,
-                                c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge);
+                                c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge, store);
                     }
                 } else if (width == NR) {
                     for (int r = 0; r < rows; r += MR) {
                         MicroKernel.multiply(kc, a, base + r * k, k, packedB, bBase,
-                                c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge);
+                                c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge, store);
                     }
                 } else {
                     for (int r = 0; r < rows; r += NARROW_MR) {
                         MicroKernel.multiplyNarrow(kc, a, base + r * k, k, packedB, bBase,
-                                c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), cols, edge);
+                                c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), cols, edge, store);
                     }
                 }
             }

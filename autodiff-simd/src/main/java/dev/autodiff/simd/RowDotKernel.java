@@ -23,11 +23,11 @@ final class RowDotKernel {
      * {@code C[i][j] += Σ_p A[i][p]·B[j][p]} for the {@code rows}×{@code cols} tile (both at
      * most {@value #TILE}) whose first A row starts at {@code a0}, first B row at {@code b0},
      * and first C element at {@code c0}. Missing rows of either operand reread the first
-     * and are not stored. The lanes of each accumulator, then the tail of the shared
+     * and are not stored; with {@code overwrite} the sums replace C instead. The lanes of each accumulator, then the tail of the shared
      * dimension past the last whole vector, add up in a fixed order.
      */
     static void multiply(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb,
-                         float[] c, int c0, int ldc, int rows, int cols) {
+                         float[] c, int c0, int ldc, int rows, int cols, boolean overwrite) {
         int a1 = rows > 1 ? a0 + lda : a0;
         int a2 = rows > 2 ? a0 + 2 * lda : a0;
         int a3 = rows > 3 ? a0 + 3 * lda : a0;
@@ -80,15 +80,15 @@ final class RowDotKernel {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
-        store(c, c0, cols, a, a0, b, b0, ldb, whole, k, sum(s00), sum(s01), sum(s02), sum(s03));
+        store(c, c0, cols, overwrite, a, a0, b, b0, ldb, whole, k, sum(s00), sum(s01), sum(s02), sum(s03));
         if (rows > 1) {
-            store(c, c1, cols, a, a1, b, b0, ldb, whole, k, sum(s10), sum(s11), sum(s12), sum(s13));
+            store(c, c1, cols, overwrite, a, a1, b, b0, ldb, whole, k, sum(s10), sum(s11), sum(s12), sum(s13));
         }
         if (rows > 2) {
-            store(c, c2, cols, a, a2, b, b0, ldb, whole, k, sum(s20), sum(s21), sum(s22), sum(s23));
+            store(c, c2, cols, overwrite, a, a2, b, b0, ldb, whole, k, sum(s20), sum(s21), sum(s22), sum(s23));
         }
         if (rows > 3) {
-            store(c, c3, cols, a, a3, b, b0, ldb, whole, k, sum(s30), sum(s31), sum(s32), sum(s33));
+            store(c, c3, cols, overwrite, a, a3, b, b0, ldb, whole, k, sum(s30), sum(s31), sum(s32), sum(s33));
         }
     }
 
@@ -101,17 +101,17 @@ final class RowDotKernel {
      * scalar tail. The sums arrive as floats: vectors passed to a call C2 does not inline
      * would be boxed.
      */
-    private static void store(float[] c, int at, int cols, float[] a, int ai, float[] b, int b0, int ldb,
+    private static void store(float[] c, int at, int cols, boolean overwrite, float[] a, int ai, float[] b, int b0, int ldb,
                               int whole, int k, float v0, float v1, float v2, float v3) {
-        c[at] += finish(v0, a, ai, b, b0, whole, k);
+        c[at] = finish(v0, a, ai, b, b0, whole, k) + (overwrite ? 0f : c[at]);
         if (cols > 1) {
-            c[at + 1] += finish(v1, a, ai, b, b0 + ldb, whole, k);
+            c[at + 1] = finish(v1, a, ai, b, b0 + ldb, whole, k) + (overwrite ? 0f : c[at + 1]);
         }
         if (cols > 2) {
-            c[at + 2] += finish(v2, a, ai, b, b0 + 2 * ldb, whole, k);
+            c[at + 2] = finish(v2, a, ai, b, b0 + 2 * ldb, whole, k) + (overwrite ? 0f : c[at + 2]);
         }
         if (cols > 3) {
-            c[at + 3] += finish(v3, a, ai, b, b0 + 3 * ldb, whole, k);
+            c[at + 3] = finish(v3, a, ai, b, b0 + 3 * ldb, whole, k) + (overwrite ? 0f : c[at + 3]);
         }
     }
     private static float finish(float sum, float[] a, int ai, float[] b, int bj, int from, int k) {
