@@ -72,6 +72,18 @@ class GemmTest {
         }
     }
 
+    /** A·B with few columns, which runs as A·Bᵀ on a transposed B, around the same limits. */
+    @Test
+    void fewColumnsAroundTheTransposedLimits() {
+        int maxN = Gemm.ROW_DOT_MAX_N;
+        int[][] shapes = {{100, 1, Gemm.ROW_DOT_MIN_K}, {128, 10, 256}, {37, maxN, Gemm.ROW_DOT_MIN_K + 5},
+            {Gemm.ROW_DOT_MAX_M, maxN - 1, 99}, {Gemm.ROW_DOT_MAX_M + 1, 3, 70}, {64, maxN + 1, 200}, {50, 7, 63}};
+        for (int[] s : shapes) {
+            check(1, false, false, s[0], s[1], s[2], false, 1, 1, false);
+            check(2, false, false, s[0], s[1], s[2], true, 1, 0, true);
+        }
+    }
+
     @Test
     void emptyShapesLeaveOrClearTheOutput() {
         float[] c = {1f, 2f, 3f, 4f};
