@@ -16,6 +16,9 @@ SHAPES = [
     ("128x256x784 ABt", 128, 256, 784, False, True),
     ("128x256x784 AtB", 128, 256, 784, True, False),
     ("128x10x256 AB", 128, 10, 256, False, False),
+    ("64x256x784 ABt", 64, 256, 784, False, True),
+    ("64x784x256 AB", 64, 784, 256, False, False),
+    ("256x784x64 AtB", 256, 784, 64, True, False),
 ]
 
 

@@ -18,7 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Matrix products of a square n=512 and of an MLP's shapes, as {@code m x n x k layout};
  * GFLOPS = 2·m·n·k / time. The MLP cases are a 784-256 layer on a batch of 128 in its
  * three products (forward X·Wᵀ is ABt, dX = dY·W is AB, dW = dYᵀ·X is AtB, all
- * listed with the same m, n, k) and the 256-10 head.
+ * listed with the same m, n, k) and the 256-10 head; then the same layer on a batch of 64
+ * as the training step runs it (forward X·Wᵀ 64x256x784 ABt, dX = dY·W 64x784x256 AB,
+ * dW = dYᵀ·X 256x784x64 AtB).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
 
-    @Param({"512x512x512 AB", "128x256x784 AB", "128x256x784 ABt", "128x256x784 AtB", "128x10x256 AB"})
+    @Param({"512x512x512 AB", "128x256x784 AB", "128x256x784 ABt", "128x256x784 AtB", "128x10x256 AB",
+        "64x256x784 ABt", "64x784x256 AB", "256x784x64 AtB"})
     public String shape;
 
     @Param({"simd-1", "simd-2", "scalar"})

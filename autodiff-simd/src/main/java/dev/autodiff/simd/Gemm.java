@@ -24,6 +24,23 @@ final class Gemm {
     /** Products with fewer multiply-adds stay on the calling thread. */
     private static final long PARALLEL_MIN = 1L << 20;
 
+    /**
+     * A·Bᵀ runs unpacked when A has at most this many rows (at 512 packing wins)...
+     */
+    static final int ROW_DOT_MAX_M = 256;
+    /** ...the shared dimension is long enough to amortise the lane sums... */
+    static final int ROW_DOT_MIN_K = 64;
+    /**
+     * ...and A, reread for every group of rows of B, fits this many floats, half of L2: at
+     * 256x784 (0.8 MB) packing is 8% faster, at 192x784 the two tie.
+     */
+    static final long ROW_DOT_MAX_A = 1 << 17;
+    /**
+     * A·B with at most this many columns transposes B and runs as A·Bᵀ, unpacked: a narrow
+     * panel would leave more than a quarter of its lanes empty (128x10x256: 44 -> 62 GFLOPS).
+     */
+    static final int ROW_DOT_MAX_N = 12;
+
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private final KernelPool pool;
@@ -43,16 +60,24 @@ final class Gemm {
             int ao = aOffset + bt * aBatchStride;
             int bo = bOffset + bt * bBatchStride;
             int co = cOffset + bt * cBatchStride;
-            if (!accumulate) {
-                java.util.Arrays.fill(c, co, co + m * n, 0f);
-            }
-            if (k == 0) {
-                continue;
-            }
             if ((long) m * n * k <= TINY) {
+                if (!accumulate) {
+                    java.util.Arrays.fill(c, co, co + m * n, 0f);
+                }
                 tiny(transA, transB, m, n, k, a, ao, b, bo, c, co);
+            } else if (!transA && transB && rowDot(m, k)) {
+                rowDot(m, n, k, a, ao, b, bo, c, co, !accumulate);
+            } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, k)) {
+                // few columns: transposing B costs little and fills more lanes than a narrow panel
+                float[] columns = buffer(0, n * k);
+                for (int j = 0; j < n; j++) {
+                    for (int p = 0; p < k; p++) {
+                        columns[j * k + p] = b[bo + p * n + j];
+                    }
+                }
+                rowDot(m, n, k, a, ao, columns, 0, c, co, !accumulate);
             } else {
-                blocked(transA, transB, m, n, k, a, ao, b, bo, c, co);
+                blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, !accumulate);
             }
         }
     }
@@ -71,8 +96,39 @@ final class Gemm {
         }
     }
 
+    /**
+     * Whether A·Bᵀ runs unpacked on {@link RowDotKernel}: when A has few rows, so that packing
+     * Bᵀ would serve too few of them, and A stays in L2 while the rows of B stream by.
+     */
+    private static boolean rowDot(int m, int k) {
+        return m <= ROW_DOT_MAX_M && k >= ROW_DOT_MIN_K && (long) m * k <= ROW_DOT_MAX_A;
+    }
+
+    /**
+     * A·Bᵀ by {@link RowDotKernel} tiles. Each group of rows of B (columns of C) stays in L1
+     * while all of A passes by; the groups are split between threads, and each tile's sums
+     * do not depend on the split.
+     */
+    private void rowDot(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
+                        boolean overwrite) {
+        int t = RowDotKernel.TILE;
+        int groups = (n + t - 1) / t;
+        boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
+        int tasks = parallel ? Math.min(groups, pool.threads()) : 1;
+        run(parallel, tasks, task -> {
+            for (int g = task * groups / tasks, end = (task + 1) * groups / tasks; g < end; g++) {
+                int j = g * t;
+                int cols = Math.min(t, n - j);
+                for (int i = 0; i < m; i += t) {
+                    RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
+                            Math.min(t, m - i), cols, overwrite);
+                }
+            }
+        });
+    }
+
     private void blocked(boolean transA, boolean transB, int m, int n, int k,
-                         float[] a, int ao, float[] b, int bo, float[] c, int co) {
+                         float[] a, int ao, float[] b, int bo, float[] c, int co, boolean overwrite) {
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
         int threads = parallel ? pool.threads() : 1;
         int chunkPanels = Math.max(1, B_CHUNK_FLOATS / (k * NR));
@@ -94,18 +150,23 @@ final class Gemm {
                 int i0 = (t / colTiles) * mc;
                 int tile = t % colTiles;
                 tile(transA, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(mc, m - i0),
-                        tile * panels / colTiles, (tile + 1) * panels / colTiles);
+                        tile * panels / colTiles, (tile + 1) * panels / colTiles, overwrite);
             });
         }
     }
 
-    /** Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk. */
+    /**
+     * Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk. With
+     * {@code overwrite} the first block of the shared dimension stores its product, so C
+     * needs no clearing beforehand.
+     */
     private static void tile(boolean transA, int m, int n, int k, float[] a, int ao, float[] packedB,
-                             float[] c, int co, int nc, int i0, int rows, int q0, int q1) {
+                             float[] c, int co, int nc, int i0, int rows, int q0, int q1, boolean overwrite) {
         float[] packedA = transA ? buffer(1, roundUp(rows, MR) * Math.min(KC, k)) : null;
         float[] edge = new float[NR];
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
+            boolean store = overwrite && p0 == 0;
             if (transA) {
                 GemmPacking.packTransposedA(a, ao, m, i0, rows, p0, kc, packedA);
             }
@@ -118,17 +179,17 @@ final class Gemm {
                 if (transA) {
                     for (int r = 0; r < rows; r += MR) {
                         MicroKernel.multiplyPackedA(kc, packedA, r * kc, packedB, bBase,
-                                c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge);
+                                c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge, store);
                     }
                 } else if (width == NR) {
                     for (int r = 0; r < rows; r += MR) {
                         MicroKernel.multiply(kc, a, base + r * k, k, packedB, bBase,
-                                c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge);
+                                c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge, store);
                     }
                 } else {
                     for (int r = 0; r < rows; r += NARROW_MR) {
                         MicroKernel.multiplyNarrow(kc, a, base + r * k, k, packedB, bBase,
-                                c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), cols, edge);
+                                c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), cols, edge, store);
                     }
                 }
             }

@@ -4,6 +4,7 @@ import static dev.autodiff.simd.MicroKernel.MR;
 import static dev.autodiff.simd.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies operands of {@link Gemm} into the layouts the {@link MicroKernel} reads: B into
@@ -14,6 +15,8 @@ final class GemmPacking {
     private GemmPacking() {}
 
     private static final int L = F.length();
+    /** A run of {@code MR} floats, one row step of a micro-panel of transposed A. */
+    private static final VectorSpecies<Float> RUN = FloatVector.SPECIES_128;
     /** Rows of a transposed B copied per pass, so the written panel lines stay in L1. */
     private static final int TRANSPOSE_BLOCK = 128;
 
@@ -63,8 +66,16 @@ final class GemmPacking {
             if (n < MR) {
                 java.util.Arrays.fill(dst, d, d + kc * MR, 0f);
             }
-            for (int p = 0, s = ao + p0 * m + i0 + r0; p < kc; p++, s += m, d += MR) {
-                System.arraycopy(a, s, dst, d, n);
+            int s = ao + p0 * m + i0 + r0;
+            if (n == MR) {
+                // one 4-float vector per step: an arraycopy call per 4 floats costs more than the floats
+                for (int p = 0; p < kc; p++, s += m, d += MR) {
+                    FloatVector.fromArray(RUN, a, s).intoArray(dst, d);
+                }
+            } else {
+                for (int p = 0; p < kc; p++, s += m, d += MR) {
+                    System.arraycopy(a, s, dst, d, n);
+                }
             }
         }
     }

@@ -35,10 +35,11 @@ final class MicroKernel {
      * {@code C[0..rows) x [0..cols) += A[0..rows) x [0..kc) · Bpanel[0..kc) x [0..NR)}. Row r of A
      * starts at {@code a0 + r·lda}; missing rows (rows < MR) reread row 0 and are not stored.
      * The panel is zero beyond {@code cols}; a partial row goes through {@code edge}
-     * (2·L floats of scratch), as masked stores are slow on AVX2.
+     * (2·L floats of scratch), as masked stores are slow on AVX2. With {@code store} the
+     * product replaces C instead of adding to it.
      */
     static void multiply(int kc, float[] a, int a0, int lda, float[] bp, int b0,
-                         float[] c, int c0, int ldc, int rows, int cols, float[] edge) {
+                         float[] c, int c0, int ldc, int rows, int cols, float[] edge, boolean store) {
         int a1 = rows > 1 ? a0 + lda : a0;
         int a2 = rows > 2 ? a0 + 2 * lda : a0;
         int a3 = rows > 3 ? a0 + 3 * lda : a0;
@@ -67,15 +68,15 @@ final class MicroKernel {
             c30 = av.fma(b0v, c30);
             c31 = av.fma(b1v, c31);
         }
-        addTo(c, c0, cols, edge, c00, c01);
+        addTo(c, c0, cols, edge, store, c00, c01);
         if (rows > 1) {
-            addTo(c, c0 + ldc, cols, edge, c10, c11);
+            addTo(c, c0 + ldc, cols, edge, store, c10, c11);
         }
         if (rows > 2) {
-            addTo(c, c0 + 2 * ldc, cols, edge, c20, c21);
+            addTo(c, c0 + 2 * ldc, cols, edge, store, c20, c21);
         }
         if (rows > 3) {
-            addTo(c, c0 + 3 * ldc, cols, edge, c30, c31);
+            addTo(c, c0 + 3 * ldc, cols, edge, store, c30, c31);
         }
     }
 
@@ -88,7 +89,7 @@ final class MicroKernel {
      * the eight accumulators, if C2 declines to inline it, boxes them on every step.
      */
     static void multiplyPackedA(int kc, float[] ap, int a0, float[] bp, int b0,
-                                float[] c, int c0, int ldc, int rows, int cols, float[] edge) {
+                                float[] c, int c0, int ldc, int rows, int cols, float[] edge, boolean store) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F);
@@ -115,15 +116,15 @@ final class MicroKernel {
             c30 = av.fma(b0v, c30);
             c31 = av.fma(b1v, c31);
         }
-        addTo(c, c0, cols, edge, c00, c01);
+        addTo(c, c0, cols, edge, store, c00, c01);
         if (rows > 1) {
-            addTo(c, c0 + ldc, cols, edge, c10, c11);
+            addTo(c, c0 + ldc, cols, edge, store, c10, c11);
         }
         if (rows > 2) {
-            addTo(c, c0 + 2 * ldc, cols, edge, c20, c21);
+            addTo(c, c0 + 2 * ldc, cols, edge, store, c20, c21);
         }
         if (rows > 3) {
-            addTo(c, c0 + 3 * ldc, cols, edge, c30, c31);
+            addTo(c, c0 + 3 * ldc, cols, edge, store, c30, c31);
         }
     }
 
@@ -132,7 +133,7 @@ final class MicroKernel {
      * time: eight accumulators keep both FMA pipes busy as in the wide kernel.
      */
     static void multiplyNarrow(int kc, float[] a, int a0, int lda, float[] bp, int b0,
-                               float[] c, int c0, int ldc, int rows, int cols, float[] edge) {
+                               float[] c, int c0, int ldc, int rows, int cols, float[] edge, boolean store) {
         int a1 = rows > 1 ? a0 + lda : a0;
         int a2 = rows > 2 ? a0 + 2 * lda : a0;
         int a3 = rows > 3 ? a0 + 3 * lda : a0;
@@ -159,56 +160,59 @@ final class MicroKernel {
             c6v = FloatVector.broadcast(F, a[a6 + p]).fma(bv, c6v);
             c7v = FloatVector.broadcast(F, a[a7 + p]).fma(bv, c7v);
         }
-        addTo(c, c0, cols, edge, c0v);
+        addTo(c, c0, cols, edge, store, c0v);
         if (rows > 1) {
-            addTo(c, c0 + ldc, cols, edge, c1v);
+            addTo(c, c0 + ldc, cols, edge, store, c1v);
         }
         if (rows > 2) {
-            addTo(c, c0 + 2 * ldc, cols, edge, c2v);
+            addTo(c, c0 + 2 * ldc, cols, edge, store, c2v);
         }
         if (rows > 3) {
-            addTo(c, c0 + 3 * ldc, cols, edge, c3v);
+            addTo(c, c0 + 3 * ldc, cols, edge, store, c3v);
         }
         if (rows > 4) {
-            addTo(c, c0 + 4 * ldc, cols, edge, c4v);
+            addTo(c, c0 + 4 * ldc, cols, edge, store, c4v);
         }
         if (rows > 5) {
-            addTo(c, c0 + 5 * ldc, cols, edge, c5v);
+            addTo(c, c0 + 5 * ldc, cols, edge, store, c5v);
         }
         if (rows > 6) {
-            addTo(c, c0 + 6 * ldc, cols, edge, c6v);
+            addTo(c, c0 + 6 * ldc, cols, edge, store, c6v);
         }
         if (rows > 7) {
-            addTo(c, c0 + 7 * ldc, cols, edge, c7v);
+            addTo(c, c0 + 7 * ldc, cols, edge, store, c7v);
         }
     }
 
-    /** Adds two vectors to a row of C, of which only the first {@code cols} columns exist. */
-    private static void addTo(float[] c, int at, int cols, float[] edge, FloatVector lo, FloatVector hi) {
+    /**
+     * Adds two vectors to a row of C, of which only the first {@code cols} columns exist, or
+     * with {@code store} writes them over it.
+     */
+    private static void addTo(float[] c, int at, int cols, float[] edge, boolean store, FloatVector lo, FloatVector hi) {
         if (cols == NR) {
-            FloatVector.fromArray(F, c, at).add(lo).intoArray(c, at);
-            FloatVector.fromArray(F, c, at + L).add(hi).intoArray(c, at + L);
+            (store ? lo : FloatVector.fromArray(F, c, at).add(lo)).intoArray(c, at);
+            (store ? hi : FloatVector.fromArray(F, c, at + L).add(hi)).intoArray(c, at + L);
         } else {
             lo.intoArray(edge, 0);
             hi.intoArray(edge, L);
-            addEdge(c, at, cols, edge);
+            addEdge(c, at, cols, edge, store);
         }
     }
 
-    /** Adds one vector to a row of C, of which only the first {@code cols} columns exist. */
-    private static void addTo(float[] c, int at, int cols, float[] edge, FloatVector v) {
+    /** As the two-vector {@code addTo}, for one vector. */
+    private static void addTo(float[] c, int at, int cols, float[] edge, boolean store, FloatVector v) {
         if (cols == L) {
-            FloatVector.fromArray(F, c, at).add(v).intoArray(c, at);
+            (store ? v : FloatVector.fromArray(F, c, at).add(v)).intoArray(c, at);
         } else {
             v.intoArray(edge, 0);
-            addEdge(c, at, cols, edge);
+            addEdge(c, at, cols, edge, store);
         }
     }
 
     /** Masked stores are slow on AVX2, so partial rows go through scratch. */
-    private static void addEdge(float[] c, int at, int cols, float[] edge) {
+    private static void addEdge(float[] c, int at, int cols, float[] edge, boolean store) {
         for (int j = 0; j < cols; j++) {
-            c[at + j] += edge[j];
+            c[at + j] = store ? edge[j] : c[at + j] + edge[j];
         }
     }
 }

@@ -53,6 +53,37 @@ class GemmTest {
         check(1, true, false, 129, 70, 513, false, 1, 1, false);
     }
 
+    /**
+     * A·Bᵀ around the limits of the unpacked path: rows of A up to and past
+     * {@link Gemm#ROW_DOT_MAX_M}, the shared dimension around {@link Gemm#ROW_DOT_MIN_K} and
+     * with a tail past whole vectors, A on both sides of {@link Gemm#ROW_DOT_MAX_A}, and
+     * partial 4×4 tiles in both directions.
+     */
+    @Test
+    void unpackedTransposedBAroundItsLimits() {
+        int maxM = Gemm.ROW_DOT_MAX_M;
+        int minK = Gemm.ROW_DOT_MIN_K;
+        int[][] shapes = {{1, 67, minK}, {3, 21, minK - 1}, {4, 20, minK}, {5, 19, minK + 1}, {maxM - 1, 6, minK + 17},
+            {maxM, 9, 2 * minK + 3}, {maxM + 1, 3, minK}, {64, 258, 784}, {maxM, 2, (int) (Gemm.ROW_DOT_MAX_A / maxM)},
+            {maxM, 2, (int) (Gemm.ROW_DOT_MAX_A / maxM) + 1}};
+        for (int[] s : shapes) {
+            check(1, false, true, s[0], s[1], s[2], false, 1, 1, false);
+            check(2, false, true, s[0], s[1], s[2], true, 1, 0, true);
+        }
+    }
+
+    /** A·B with few columns, which runs as A·Bᵀ on a transposed B, around the same limits. */
+    @Test
+    void fewColumnsAroundTheTransposedLimits() {
+        int maxN = Gemm.ROW_DOT_MAX_N;
+        int[][] shapes = {{100, 1, Gemm.ROW_DOT_MIN_K}, {128, 10, 256}, {37, maxN, Gemm.ROW_DOT_MIN_K + 5},
+            {Gemm.ROW_DOT_MAX_M, maxN - 1, 99}, {Gemm.ROW_DOT_MAX_M + 1, 3, 70}, {64, maxN + 1, 200}, {50, 7, 63}};
+        for (int[] s : shapes) {
+            check(1, false, false, s[0], s[1], s[2], false, 1, 1, false);
+            check(2, false, false, s[0], s[1], s[2], true, 1, 0, true);
+        }
+    }
+
     @Test
     void emptyShapesLeaveOrClearTheOutput() {
         float[] c = {1f, 2f, 3f, 4f};

@@ -27,7 +27,7 @@ class ThreadCountTest {
 
     @Test
     void gemmIsIndependentOfThreadCount() {
-        int[][] shapes = {{256, 300, 700}, {8, 1000, 300}, {130, 10, 256}, {600, 64, 50}};
+        int[][] shapes = {{256, 300, 700}, {8, 1000, 300}, {130, 10, 256}, {600, 64, 50}, {64, 257, 784}, {200, 10, 784}};
         for (int[] s : shapes) {
             for (int layout = 0; layout < 4; layout++) {
                 boolean transA = (layout & 1) != 0;

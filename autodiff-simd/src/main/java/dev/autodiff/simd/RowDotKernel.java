@@ -1,0 +1,123 @@
+package dev.autodiff.simd;
+
+import static dev.autodiff.simd.VectorMath.F;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The core of {@link Gemm}'s unpacked A·Bᵀ: when both operands are row-major along the
+ * shared dimension, a {@value #TILE}×{@value #TILE} tile of C is sixteen dot products of
+ * rows of A with rows of B. Sixteen vector accumulators run along the shared dimension
+ * (eight loads feed sixteen FMAs per step) and each is reduced across its lanes once, at
+ * the end of the tile. Nothing is packed, which is what pays when A has few rows: packing
+ * Bᵀ is a transposition of all of B for every call, however few rows of A then use it.
+ */
+final class RowDotKernel {
+    private RowDotKernel() {}
+
+    static final int TILE = 4;
+    private static final int L = F.length();
+
+    /**
+     * {@code C[i][j] += Σ_p A[i][p]·B[j][p]} for the {@code rows}×{@code cols} tile (both at
+     * most {@value #TILE}) whose first A row starts at {@code a0}, first B row at {@code b0},
+     * and first C element at {@code c0}. Missing rows of either operand reread the first
+     * and are not stored; with {@code overwrite} the sums replace C instead. The lanes of each accumulator, then the tail of the shared
+     * dimension past the last whole vector, add up in a fixed order.
+     */
+    static void multiply(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+                         float[] c, int c0, int ldc, int rows, int cols, boolean overwrite) {
+        int a1 = rows > 1 ? a0 + lda : a0;
+        int a2 = rows > 2 ? a0 + 2 * lda : a0;
+        int a3 = rows > 3 ? a0 + 3 * lda : a0;
+        int b1 = cols > 1 ? b0 + ldb : b0;
+        int b2 = cols > 2 ? b0 + 2 * ldb : b0;
+        int b3 = cols > 3 ? b0 + 3 * ldb : b0;
+        FloatVector s00 = FloatVector.zero(F);
+        FloatVector s01 = FloatVector.zero(F);
+        FloatVector s02 = FloatVector.zero(F);
+        FloatVector s03 = FloatVector.zero(F);
+        FloatVector s10 = FloatVector.zero(F);
+        FloatVector s11 = FloatVector.zero(F);
+        FloatVector s12 = FloatVector.zero(F);
+        FloatVector s13 = FloatVector.zero(F);
+        FloatVector s20 = FloatVector.zero(F);
+        FloatVector s21 = FloatVector.zero(F);
+        FloatVector s22 = FloatVector.zero(F);
+        FloatVector s23 = FloatVector.zero(F);
+        FloatVector s30 = FloatVector.zero(F);
+        FloatVector s31 = FloatVector.zero(F);
+        FloatVector s32 = FloatVector.zero(F);
+        FloatVector s33 = FloatVector.zero(F);
+        int whole = k - k % L;
+        for (int p = 0; p < whole; p += L) {
+            FloatVector x0 = FloatVector.fromArray(F, b, b0 + p);
+            FloatVector x1 = FloatVector.fromArray(F, b, b1 + p);
+            FloatVector x2 = FloatVector.fromArray(F, b, b2 + p);
+            FloatVector x3 = FloatVector.fromArray(F, b, b3 + p);
+            FloatVector y = FloatVector.fromArray(F, a, a0 + p);
+            s00 = y.fma(x0, s00);
+            s01 = y.fma(x1, s01);
+            s02 = y.fma(x2, s02);
+            s03 = y.fma(x3, s03);
+            y = FloatVector.fromArray(F, a, a1 + p);
+            s10 = y.fma(x0, s10);
+            s11 = y.fma(x1, s11);
+            s12 = y.fma(x2, s12);
+            s13 = y.fma(x3, s13);
+            y = FloatVector.fromArray(F, a, a2 + p);
+            s20 = y.fma(x0, s20);
+            s21 = y.fma(x1, s21);
+            s22 = y.fma(x2, s22);
+            s23 = y.fma(x3, s23);
+            y = FloatVector.fromArray(F, a, a3 + p);
+            s30 = y.fma(x0, s30);
+            s31 = y.fma(x1, s31);
+            s32 = y.fma(x2, s32);
+            s33 = y.fma(x3, s33);
+        }
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        store(c, c0, cols, overwrite, a, a0, b, b0, ldb, whole, k, sum(s00), sum(s01), sum(s02), sum(s03));
+        if (rows > 1) {
+            store(c, c1, cols, overwrite, a, a1, b, b0, ldb, whole, k, sum(s10), sum(s11), sum(s12), sum(s13));
+        }
+        if (rows > 2) {
+            store(c, c2, cols, overwrite, a, a2, b, b0, ldb, whole, k, sum(s20), sum(s21), sum(s22), sum(s23));
+        }
+        if (rows > 3) {
+            store(c, c3, cols, overwrite, a, a3, b, b0, ldb, whole, k, sum(s30), sum(s31), sum(s32), sum(s33));
+        }
+    }
+
+    private static float sum(FloatVector v) {
+        return v.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Adds one row of the tile to C: the accumulators' lane sums, each completed by its
+     * scalar tail. The sums arrive as floats: vectors passed to a call C2 does not inline
+     * would be boxed.
+     */
+    private static void store(float[] c, int at, int cols, boolean overwrite, float[] a, int ai, float[] b, int b0, int ldb,
+                              int whole, int k, float v0, float v1, float v2, float v3) {
+        c[at] = finish(v0, a, ai, b, b0, whole, k) + (overwrite ? 0f : c[at]);
+        if (cols > 1) {
+            c[at + 1] = finish(v1, a, ai, b, b0 + ldb, whole, k) + (overwrite ? 0f : c[at + 1]);
+        }
+        if (cols > 2) {
+            c[at + 2] = finish(v2, a, ai, b, b0 + 2 * ldb, whole, k) + (overwrite ? 0f : c[at + 2]);
+        }
+        if (cols > 3) {
+            c[at + 3] = finish(v3, a, ai, b, b0 + 3 * ldb, whole, k) + (overwrite ? 0f : c[at + 3]);
+        }
+    }
+    private static float finish(float sum, float[] a, int ai, float[] b, int bj, int from, int k) {
+        for (int p = from; p < k; p++) {
+            sum = Math.fma(a[ai + p], b[bj + p], sum);
+        }
+        return sum;
+    }
+}
