@@ -10,7 +10,7 @@ final class BenchKernels {
 
     /**
      * The named kernels, after checking that this (forked) JVM discovered the SIMD kernels,
-     * so that a missing {@code --add-modules jdk.incubator.vector} cannot go unnoticed.
+     * so that a missing {@code --add-modules} of the vector module cannot go unnoticed.
      */
     static Kernels named(String name) {
         Kernels active = KernelRegistry.active();

@@ -13,13 +13,19 @@ import java.util.Optional;
  */
 public final class SimdKernelProvider implements KernelProvider {
 
-    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    /** The module the SIMD kernels need: start the JVM with {@code --add-modules} and this name. */
+    public static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String KERNELS_CLASS = "dev.autodiff.simd.SimdKernels";
     private static final System.Logger LOG = System.getLogger(SimdKernelProvider.class.getName());
 
+    /** Whether the running JVM can read {@link #VECTOR_MODULE}. */
+    public static boolean vectorModuleReadable() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
     @Override
     public Optional<Kernels> kernels() {
-        Optional<String> reason = declineReason(ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent(), c2Enabled());
+        Optional<String> reason = declineReason(vectorModuleReadable(), c2Enabled());
         if (reason.isPresent()) {
             LOG.log(System.Logger.Level.WARNING, reason.get());
             return Optional.empty();

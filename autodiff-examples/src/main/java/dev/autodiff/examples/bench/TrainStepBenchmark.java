@@ -1,6 +1,7 @@
 package dev.autodiff.examples.bench;
 
 import dev.autodiff.kernel.KernelRegistry;
+import dev.autodiff.simd.SimdKernelProvider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", SimdKernelProvider.VECTOR_MODULE})
 public class TrainStepBenchmark {
 
     @Param({"784-256-10", "784-512-256-10"})
@@ -47,7 +48,7 @@ public class TrainStepBenchmark {
         if (!"simd".equals(kernels.name()) || kernels.threads() != threads) {
             throw new IllegalStateException("wanted SIMD kernels with " + threads + " threads in this fork, got "
                     + KernelRegistry.describe() + " (were the kernels loaded before setUp, or is "
-                    + "--add-modules jdk.incubator.vector missing?)");
+                    + "--add-modules " + SimdKernelProvider.VECTOR_MODULE + " missing?)");
         }
         step = new MlpTrainStep(MlpTrainStep.parseSizes(arch), batch, 42);
     }

@@ -1,6 +1,7 @@
 package dev.autodiff.examples.cli;
 
 import dev.autodiff.kernel.KernelRegistry;
+import dev.autodiff.simd.SimdKernelProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -23,8 +24,9 @@ final class InfoCommand implements Callable<Integer> {
         out.println("jvm: " + System.getProperty("java.vm.name") + " " + Runtime.version() + " ("
                 + System.getProperty("java.vendor") + "), " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
-        boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        out.println("jdk.incubator.vector: " + (vectorModule ? "readable" : "not added (run with --add-modules jdk.incubator.vector)"));
+        String module = SimdKernelProvider.VECTOR_MODULE;
+        out.println(module + ": " + (SimdKernelProvider.vectorModuleReadable() ? "readable"
+                : "not added (run with --add-modules " + module + ")"));
         return 0;
     }
 }
