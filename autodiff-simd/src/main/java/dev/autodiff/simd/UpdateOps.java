@@ -21,7 +21,7 @@ final class UpdateOps {
     }
 
     void axpby(float alpha, float[] x, float beta, float[] y, int n) {
-        pool.forRange(n, Elementwise.GRAIN, (from, to) -> {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += L) {
                 FloatVector.fromArray(F, x, i).mul(alpha).add(FloatVector.fromArray(F, y, i).mul(beta)).intoArray(y, i);
@@ -33,7 +33,7 @@ final class UpdateOps {
     }
 
     void squareAxpby(float alpha, float[] x, float beta, float[] y, int n) {
-        pool.forRange(n, Elementwise.GRAIN, (from, to) -> {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += L) {
                 FloatVector xv = FloatVector.fromArray(F, x, i);
@@ -46,7 +46,7 @@ final class UpdateOps {
     }
 
     void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
-        pool.forRange(n, Elementwise.GRAIN, (from, to) -> {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += L) {
                 FloatVector step = FloatVector.fromArray(F, num, i).mul(alpha).div(FloatVector.fromArray(F, den, i).sqrt().add(eps));
@@ -59,7 +59,7 @@ final class UpdateOps {
     }
 
     void maxInPlace(float[] x, float[] y, int n) {
-        pool.forRange(n, Elementwise.GRAIN, (from, to) -> {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += L) {
                 FloatVector.fromArray(F, y, i).max(FloatVector.fromArray(F, x, i)).intoArray(y, i);
@@ -71,7 +71,7 @@ final class UpdateOps {
     }
 
     void clamp(float[] x, float lo, float hi, int n) {
-        pool.forRange(n, Elementwise.GRAIN, (from, to) -> {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += L) {
                 FloatVector.fromArray(F, x, i).max(lo).min(hi).intoArray(x, i);
@@ -83,11 +83,11 @@ final class UpdateOps {
     }
 
     double sumOfSquares(float[] x, int n) {
-        int blocks = (n + Elementwise.GRAIN - 1) / Elementwise.GRAIN;
+        int blocks = (n + ElementwiseKernels.GRAIN - 1) / ElementwiseKernels.GRAIN;
         double[] partial = new double[blocks];
         pool.forEach(blocks, b -> {
-            int from = b * Elementwise.GRAIN;
-            partial[b] = sumOfSquares(x, from, Math.min(n, from + Elementwise.GRAIN));
+            int from = b * ElementwiseKernels.GRAIN;
+            partial[b] = sumOfSquares(x, from, Math.min(n, from + ElementwiseKernels.GRAIN));
         });
         double s = 0;
         for (double p : partial) {
@@ -97,13 +97,13 @@ final class UpdateOps {
     }
 
     private static double sumOfSquares(float[] x, int from, int to) {
-        DoubleVector s0 = DoubleVector.zero(Reductions.D);
-        DoubleVector s1 = DoubleVector.zero(Reductions.D);
+        DoubleVector s0 = DoubleVector.zero(ReductionKernels.D);
+        DoubleVector s1 = DoubleVector.zero(ReductionKernels.D);
         int i = from;
         for (int end = from + F.loopBound(to - from); i < end; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, i);
-            DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, Reductions.D, 0);
-            DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, Reductions.D, 1);
+            DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, ReductionKernels.D, 0);
+            DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, ReductionKernels.D, 1);
             s0 = lo.fma(lo, s0);
             s1 = hi.fma(hi, s1);
         }

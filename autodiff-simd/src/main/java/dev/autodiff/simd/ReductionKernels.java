@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * matches it bit for bit; along a contiguous axis the lanes hold partial sums, which are
  * combined once per output.
  */
-final class Reductions {
+final class ReductionKernels {
     private static final int L = F.length();
     static final VectorSpecies<Double> D = F.withLanes(double.class);
     /** Columns per task when reducing across an inner axis; a multiple of two vectors. */
@@ -23,7 +23,7 @@ final class Reductions {
 
     private final KernelPool pool;
 
-    Reductions(KernelPool pool) {
+    ReductionKernels(KernelPool pool) {
         this.pool = pool;
     }
 
@@ -32,7 +32,7 @@ final class Reductions {
             return;
         }
         if (inner == 1) {
-            pool.forRange(outer, Math.max(1, Elementwise.GRAIN / Math.max(1, axis)), (r0, r1) -> {
+            pool.forRange(outer, Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, axis)), (r0, r1) -> {
                 for (int r = r0; r < r1; r++) {
                     out[r] = op == Reduce.SUM ? (float) sum(x, r * axis, axis) : max(x, r * axis, axis);
                 }
@@ -51,7 +51,7 @@ final class Reductions {
                 maxColumns(x, o * axis * inner, axis, inner, out, o * inner, from, to);
             }
         };
-        if (work < 2L * Elementwise.GRAIN) {
+        if (work < 2L * ElementwiseKernels.GRAIN) {
             for (int t = 0; t < outer * blocks; t++) {
                 task.accept(t);
             }
