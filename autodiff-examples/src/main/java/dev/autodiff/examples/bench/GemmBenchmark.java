@@ -1,4 +1,4 @@
-package dev.autodiff.bench;
+package dev.autodiff.examples.bench;
 
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.simd.SimdKernelProvider;
