@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** Gradients written straight into a leaf's own array, accumulated and reused after zeroGrad. */
@@ -66,5 +67,19 @@ class LeafGradientTest {
         grad.sum().backward();
         Tensor direct = AD.grad(t -> x.matmul(t, false, true).transpose().matmul(x).mul(2f).sum()).apply(w);
         assertArrayEquals(direct.toArray(), w.grad().toArray(), 1e-4f);
+    }
+
+    @Test
+    void gradientTakenInsideABackwardRuleLeavesTheLeavesAlone() {
+        Tensor w = Tensor.randn(rng, 3, 4).requiresGrad();
+        // A rule that itself differentiates a function of the parameter w (which the outer loss does not use).
+        CustomOp op = CustomOp.of("inner-grad", in -> in[0].mul(2f), (in, out, cot) -> {
+            Tensor inner = AD.grad(t -> t.matmul(w).sum()).apply(in[0]);
+            return new Tensor[] {cot.mul(2f).add(inner.mul(0f))};
+        });
+        Tensor v = Tensor.randn(rng, 2, 3).requiresGrad();
+        op.apply(v).sum().backward();
+        assertArrayEquals(Tensor.full(2f, 2, 3).toArray(), v.grad().toArray());
+        assertNull(w.grad(), "the inner gradient's pass wrote nothing into w's gradient");
     }
 }
