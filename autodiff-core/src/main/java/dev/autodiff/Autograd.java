@@ -27,9 +27,14 @@ final class Autograd {
         List<Tensor> order = topologicalOrder(new Tensor[] {root}, Set.of());
         var cotangents = propagate(order, new Tensor[] {root}, new Tensor[] {cotangent}, null, Set.of(), createGraph,
                 !createGraph);
+        // A cotangent can reach two leaves as one array ((a + b).sum() gives both the same),
+        // or be the caller's own: as in PyTorch, no gradient aliases another or the caller's tensor.
+        Set<float[]> handedOut = new ReferenceOpenHashSet<>();
+        handedOut.add(cotangent.data);
         for (var entry : cotangents.reference2ObjectEntrySet()) {
             if (entry.getKey().isLeaf()) {
-                entry.getKey().gradientStore().add(entry.getValue(), createGraph);
+                Tensor g = entry.getValue();
+                entry.getKey().gradientStore().add(handedOut.add(g.data) ? g : Movement.copy(g), createGraph);
             }
         }
         if (!keepGraph) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -81,5 +82,27 @@ class LeafGradientTest {
         op.apply(v).sum().backward();
         assertArrayEquals(Tensor.full(2f, 2, 3).toArray(), v.grad().toArray());
         assertNull(w.grad(), "the inner gradient's pass wrote nothing into w's gradient");
+    }
+
+    @Test
+    void twoLeavesNeverShareAGradientArray() {
+        Tensor a = Tensor.vector(1f, 2f).requiresGrad();
+        Tensor b = Tensor.vector(3f, 4f).requiresGrad();
+        a.add(b).sum().backward(); // the rule of add hands one cotangent to both operands
+        assertArrayEquals(new float[] {1f, 1f}, a.grad().toArray());
+        assertNotSame(a.grad().data(), b.grad().data());
+        a.grad().mulInPlace(5f);
+        assertArrayEquals(new float[] {1f, 1f}, b.grad().toArray(), "scaling one gradient leaves the other alone");
+
+        Tensor c = Tensor.vector(1f, 1f);
+        Tensor d = Tensor.vector(5f, 6f).requiresGrad();
+        d.backward(c);
+        assertNotSame(c.data(), d.grad().data(), "the caller's cotangent is not the gradient");
+
+        a.zeroGrad();
+        b.zeroGrad();
+        a.add(b).sum().backward(Tensor.scalar(1f), false, true); // with a graph of the backward pass
+        assertNotSame(a.grad().data(), b.grad().data());
+        assertArrayEquals(a.grad().toArray(), b.grad().toArray());
     }
 }

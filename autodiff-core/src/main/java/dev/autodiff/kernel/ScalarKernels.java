@@ -218,6 +218,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void scale(float c, float[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            x[i] = c * x[i];
+        }
+    }
+
+    @Override
     public void axpby(float alpha, float[] x, float beta, float[] y, int n) {
         for (int i = 0; i < n; i++) {
             y[i] = alpha * x[i] + beta * y[i];

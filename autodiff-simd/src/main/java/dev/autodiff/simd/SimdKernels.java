@@ -113,6 +113,11 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public void scale(float c, float[] x, int n) {
+        updates.scale(c, x, n);
+    }
+
+    @Override
     public void axpby(float alpha, float[] x, float beta, float[] y, int n) {
         updates.axpby(alpha, x, beta, y, n);
     }

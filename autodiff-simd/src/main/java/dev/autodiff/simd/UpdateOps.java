@@ -20,6 +20,18 @@ final class UpdateOps {
         this.pool = pool;
     }
 
+    void scale(float c, float[] x, int n) {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
+            int i = from;
+            for (int end = from + F.loopBound(to - from); i < end; i += L) {
+                FloatVector.fromArray(F, x, i).mul(c).intoArray(x, i);
+            }
+            for (; i < to; i++) {
+                x[i] = c * x[i];
+            }
+        });
+    }
+
     void axpby(float alpha, float[] x, float beta, float[] y, int n) {
         pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;

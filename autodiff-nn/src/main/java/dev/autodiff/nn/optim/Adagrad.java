@@ -51,13 +51,11 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] param, float[] grad, long step) {
-        int n = param.length;
-        float[] g = withWeightDecay(index, param, grad, weightDecay);
-        float[] sum = state("sum", index, (float) initialAccumulatorValue);
-        kernels.squareAxpby(1f, g, 1f, sum, n);
+    protected void update(int index, Tensor param, Tensor grad, long step) {
+        Tensor g = withWeightDecay(index, param, grad, weightDecay);
+        Tensor sum = state("sum", index, (float) initialAccumulatorValue).mulAddSquareInPlace(1f, g, 1f);
         double clr = learningRate() / (1 + (step - 1) * lrDecay);
-        kernels.addRatio((float) -clr, g, sum, (float) eps, param, n);
+        param.addRatioInPlace((float) -clr, g, sum, (float) eps);
     }
 
     @Override

@@ -61,28 +61,20 @@ public class Adam extends Optimizer {
     }
 
     /** Applies the weight decay for one step and returns the gradient to use: Adam adds {@code wd·p} to it. */
-    protected float[] decay(int index, float[] param, float[] grad) {
+    protected Tensor decay(int index, Tensor param, Tensor grad) {
         return withWeightDecay(index, param, grad, weightDecay);
     }
 
     @Override
-    protected final void update(int index, float[] param, float[] grad, long step) {
-        int n = param.length;
-        float[] g = decay(index, param, grad);
-        float[] m = state("exp_avg", index, 0f);
-        float[] v = state("exp_avg_sq", index, 0f);
-        kernels.axpby((float) (1 - beta1), g, (float) beta1, m, n);
-        kernels.squareAxpby((float) (1 - beta2), g, (float) beta2, v, n);
-        float[] denominator = v;
-        if (amsgrad) {
-            denominator = state("max_exp_avg_sq", index, 0f);
-            kernels.maxInPlace(v, denominator, n);
-        }
+    protected final void update(int index, Tensor param, Tensor grad, long step) {
+        Tensor g = decay(index, param, grad);
+        Tensor m = state("exp_avg", index, 0f).mulAddInPlace((float) beta1, g, (float) (1 - beta1));
+        Tensor v = state("exp_avg_sq", index, 0f).mulAddSquareInPlace((float) beta2, g, (float) (1 - beta2));
+        Tensor denominator = amsgrad ? state("max_exp_avg_sq", index, 0f).maximumInPlace(v) : v;
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        // m/(√v/√b2 + eps) = √b2·m/(√v + eps·√b2): one kernel pass with a rescaled eps.
-        kernels.addRatio((float) (-learningRate() / bias1 * bias2Sqrt), m, denominator, (float) (eps * bias2Sqrt),
-                param, n);
+        // m/(√v/√b2 + eps) = √b2·m/(√v + eps·√b2): one pass with a rescaled eps.
+        param.addRatioInPlace((float) (-learningRate() / bias1 * bias2Sqrt), m, denominator, (float) (eps * bias2Sqrt));
     }
 
     @Override

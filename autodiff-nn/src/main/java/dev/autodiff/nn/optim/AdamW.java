@@ -17,8 +17,8 @@ public final class AdamW extends Adam {
     }
 
     @Override
-    protected float[] decay(int index, float[] param, float[] grad) {
-        kernels.axpby(0f, param, (float) (1 - learningRate() * weightDecay()), param, param.length);
+    protected Tensor decay(int index, Tensor param, Tensor grad) {
+        param.mulInPlace((float) (1 - learningRate() * weightDecay()));
         return grad;
     }
 }

@@ -1,8 +1,6 @@
 package dev.autodiff.nn.optim;
 
 import dev.autodiff.Tensor;
-import dev.autodiff.kernel.KernelRegistry;
-import dev.autodiff.kernel.Kernels;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,20 +9,19 @@ import java.util.Map;
 
 /**
  * Updates parameters in place from their gradients, as {@code torch.optim.Optimizer}
- * with one parameter group. Updates run through the active {@link Kernels}; state
- * buffers (moments, momentum) are allocated once, on a parameter's first step, and
- * updated in place afterwards. A parameter whose gradient is null is skipped and its
- * step count does not advance, as in PyTorch.
+ * with one parameter group. Updates are the in-place tensor operations
+ * ({@link Tensor#mulAddInPlace} and its relatives); state tensors (moments, momentum)
+ * are allocated once, on a parameter's first step, and updated in place afterwards, so a
+ * step allocates nothing. A parameter whose gradient is null is skipped and its step
+ * count does not advance, as in PyTorch.
  */
 public abstract class Optimizer {
-    /** The kernels every update runs through. */
-    protected final Kernels kernels = KernelRegistry.active();
     private final List<Tensor> params;
     private final long[] steps;
-    /** State buffers by name, then by parameter index; an entry is null until that parameter's first step. */
-    private final Map<String, float[][]> state = new LinkedHashMap<>();
-    /** Work arrays by name, then by parameter index, for updates that need temporaries; not saved. */
-    private final Map<String, float[][]> scratch = new LinkedHashMap<>();
+    /** State tensors by name, then by parameter index; an entry is null until that parameter's first step. */
+    private final Map<String, Tensor[]> state = new LinkedHashMap<>();
+    /** Work tensors by name, then by parameter index, for updates that need temporaries; not saved. */
+    private final Map<String, Tensor[]> scratch = new LinkedHashMap<>();
     private double lr;
 
     /** An optimizer of the given parameters with learning rate {@code lr}. */
@@ -75,7 +72,7 @@ public abstract class Optimizer {
             Tensor p = params.get(i);
             Tensor g = p.grad();
             if (g != null) {
-                update(i, p.data(), g.data(), ++steps[i]);
+                update(i, p, g, ++steps[i]);
             }
         }
     }
@@ -84,45 +81,42 @@ public abstract class Optimizer {
     protected void validate() {
     }
 
-    /** Updates parameter {@code index} in place given its gradient; {@code step} counts from 1. */
-    protected abstract void update(int index, float[] param, float[] grad, long step);
+    /**
+     * Updates parameter {@code index} in place given its gradient (of the parameter's
+     * shape; it must not be written); {@code step} counts from 1.
+     */
+    protected abstract void update(int index, Tensor param, Tensor grad, long step);
 
-    /** Whether state buffer {@code name} of parameter {@code index} exists yet. */
+    /** Whether state tensor {@code name} of parameter {@code index} exists yet. */
     protected final boolean hasState(String name, int index) {
-        float[][] buffers = state.get(name);
-        return buffers != null && buffers[index] != null;
+        Tensor[] tensors = state.get(name);
+        return tensors != null && tensors[index] != null;
     }
 
-    /** State buffer {@code name} of parameter {@code index}, allocated filled with {@code initial} on first use. */
-    protected final float[] state(String name, int index, float initial) {
-        return buffer(state, name, index, initial);
+    /** State tensor {@code name} of parameter {@code index}, of its shape, filled with {@code initial} on first use. */
+    protected final Tensor state(String name, int index, float initial) {
+        return tensor(state, name, index, initial);
     }
 
-    private float[] buffer(Map<String, float[][]> arrays, String name, int index, float initial) {
-        float[][] buffers = arrays.computeIfAbsent(name, n -> new float[params.size()][]);
-        if (buffers[index] == null) {
-            buffers[index] = new float[params.get(index).size()];
-            if (initial != 0) {
-                Arrays.fill(buffers[index], initial);
-            }
+    private Tensor tensor(Map<String, Tensor[]> tensors, String name, int index, float initial) {
+        Tensor[] byParameter = tensors.computeIfAbsent(name, n -> new Tensor[params.size()]);
+        if (byParameter[index] == null) {
+            byParameter[index] = Tensor.full(initial, params.get(index).shape());
         }
-        return buffers[index];
+        return byParameter[index];
     }
 
-    /** Work array {@code name} of parameter {@code index}, allocated on first use and reused; its contents are not kept. */
-    protected final float[] scratch(String name, int index) {
-        return buffer(scratch, name, index, 0f);
+    /** Work tensor {@code name} of parameter {@code index}, made on first use and reused; its values are not kept. */
+    protected final Tensor scratch(String name, int index) {
+        return tensor(scratch, name, index, 0f);
     }
 
-    /** {@code grad + weightDecay·param}, in the scratch array {@code gradient}, or {@code grad} itself when the decay is 0. */
-    protected final float[] withWeightDecay(int index, float[] param, float[] grad, double weightDecay) {
+    /** {@code grad + weightDecay·param}, in the scratch tensor {@code gradient}, or {@code grad} itself when the decay is 0. */
+    protected final Tensor withWeightDecay(int index, Tensor param, Tensor grad, double weightDecay) {
         if (weightDecay == 0) {
             return grad;
         }
-        float[] d = scratch("gradient", index);
-        System.arraycopy(grad, 0, d, 0, d.length);
-        kernels.axpby((float) weightDecay, param, 1f, d, d.length);
-        return d;
+        return scratch("gradient", index).copyFrom(grad).addInPlace(param, (float) weightDecay);
     }
 
     // ---------------------------------------------------------------- state dict
@@ -145,10 +139,10 @@ public abstract class Optimizer {
     public final OptimizerState stateDict() {
         Map<String, Tensor> buffers = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
-            for (Map.Entry<String, float[][]> e : state.entrySet()) {
-                float[] b = e.getValue()[i];
-                if (b != null) {
-                    buffers.put(i + "." + e.getKey(), Tensor.of(b, params.get(i).shape()));
+            for (Map.Entry<String, Tensor[]> e : state.entrySet()) {
+                Tensor t = e.getValue()[i];
+                if (t != null) {
+                    buffers.put(i + "." + e.getKey(), Tensor.of(t.data(), t.shape()));
                 }
             }
         }
@@ -168,7 +162,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(type + ".loadStateDict: the state has " + saved.steps().length
                     + " parameters, the optimizer " + params.size());
         }
-        Map<String, float[][]> loaded = new LinkedHashMap<>();
+        Map<String, Tensor[]> loaded = new LinkedHashMap<>();
         saved.buffers().forEach((key, value) -> {
             int dot = key.indexOf('.');
             int index = dot > 0 ? parseIndex(key.substring(0, dot)) : -1;
@@ -176,7 +170,8 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException(type + ".loadStateDict: buffer '" + key + "' of shape "
                         + Arrays.toString(value.shape()) + " fits no parameter");
             }
-            loaded.computeIfAbsent(key.substring(dot + 1), n -> new float[params.size()][])[index] = value.toArray();
+            loaded.computeIfAbsent(key.substring(dot + 1), n -> new Tensor[params.size()])[index] =
+                    Tensor.of(value.data(), params.get(index).shape());
         });
         for (String name : saved.hyperParameters().keySet()) {
             if (!hyperParameters().containsKey(name)) {

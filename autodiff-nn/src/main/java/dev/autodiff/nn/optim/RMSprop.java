@@ -58,26 +58,20 @@ public final class RMSprop extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] param, float[] grad, long step) {
-        int n = param.length;
-        float[] g = withWeightDecay(index, param, grad, weightDecay);
-        float[] squareAvg = state("square_avg", index, 0f);
-        kernels.squareAxpby((float) (1 - alpha), g, (float) alpha, squareAvg, n);
-        float[] denominator = squareAvg;
+    protected void update(int index, Tensor param, Tensor grad, long step) {
+        Tensor g = withWeightDecay(index, param, grad, weightDecay);
+        Tensor squareAvg = state("square_avg", index, 0f).mulAddSquareInPlace((float) alpha, g, (float) (1 - alpha));
+        Tensor denominator = squareAvg;
         if (centered) {
-            float[] gradAvg = state("grad_avg", index, 0f);
-            kernels.axpby((float) (1 - alpha), g, (float) alpha, gradAvg, n);
-            denominator = scratch("denominator", index);
-            System.arraycopy(squareAvg, 0, denominator, 0, n);
-            kernels.squareAxpby(-1f, gradAvg, 1f, denominator, n);
+            Tensor gradAvg = state("grad_avg", index, 0f).mulAddInPlace((float) alpha, g, (float) (1 - alpha));
+            denominator = scratch("denominator", index).copyFrom(squareAvg).mulAddSquareInPlace(1f, gradAvg, -1f);
         }
         if (momentum > 0) {
-            float[] buffer = state("momentum_buffer", index, 0f);
-            kernels.axpby(0f, buffer, (float) momentum, buffer, n);
-            kernels.addRatio(1f, g, denominator, (float) eps, buffer, n);
-            kernels.axpby((float) -learningRate(), buffer, 1f, param, n);
+            Tensor buffer = state("momentum_buffer", index, 0f).mulInPlace((float) momentum)
+                    .addRatioInPlace(1f, g, denominator, (float) eps);
+            param.addInPlace(buffer, (float) -learningRate());
         } else {
-            kernels.addRatio((float) -learningRate(), g, denominator, (float) eps, param, n);
+            param.addRatioInPlace((float) -learningRate(), g, denominator, (float) eps);
         }
     }
 

@@ -68,28 +68,26 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] param, float[] grad, long step) {
-        int n = param.length;
-        float[] d = withWeightDecay(index, param, grad, weightDecay);
+    protected void update(int index, Tensor param, Tensor grad, long step) {
+        Tensor d = withWeightDecay(index, param, grad, weightDecay);
         if (momentum != 0) {
             boolean first = !hasState("momentum_buffer", index);
-            float[] buffer = state("momentum_buffer", index, 0f);
+            Tensor buffer = state("momentum_buffer", index, 0f);
             if (first) {
-                System.arraycopy(d, 0, buffer, 0, n);
+                buffer.copyFrom(d);
             } else {
-                kernels.axpby((float) (1 - dampening), d, (float) momentum, buffer, n);
+                buffer.mulAddInPlace((float) momentum, d, (float) (1 - dampening));
             }
             if (nesterov) {
                 if (d == grad) {
-                    d = scratch("gradient", index);
-                    System.arraycopy(grad, 0, d, 0, n);
+                    d = scratch("gradient", index).copyFrom(grad);
                 }
-                kernels.axpby((float) momentum, buffer, 1f, d, n);
+                d.addInPlace(buffer, (float) momentum);
             } else {
                 d = buffer;
             }
         }
-        kernels.axpby((float) -learningRate(), d, 1f, param, n);
+        param.addInPlace(d, (float) -learningRate());
     }
 
     @Override
