@@ -4,6 +4,8 @@ import static dev.autodiff.simd.MicroKernel.MR;
 import static dev.autodiff.simd.MicroKernel.NARROW_MR;
 import static dev.autodiff.simd.MicroKernel.NR;
 
+import dev.autodiff.kernel.ScalarMath;
+
 /**
  * Matrix products in the BLIS style. For each chunk of columns, B is packed into panels
  * (in parallel); then tiles of C (row blocks, and column ranges when rows are too few to
@@ -64,7 +66,7 @@ final class Gemm {
                 if (!accumulate) {
                     java.util.Arrays.fill(c, co, co + m * n, 0f);
                 }
-                tiny(transA, transB, m, n, k, a, ao, b, bo, c, co);
+                ScalarMath.addProduct(transA, transB, m, n, k, a, ao, b, bo, c, co);
             } else if (!transA && transB && rowDot(m, k)) {
                 rowDot(m, n, k, a, ao, b, bo, c, co, !accumulate);
             } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, k)) {
@@ -78,20 +80,6 @@ final class Gemm {
                 rowDot(m, n, k, a, ao, columns, 0, c, co, !accumulate);
             } else {
                 blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, !accumulate);
-            }
-        }
-    }
-
-    /** The reference's loops, for products too small to pay for packing. */
-    private static void tiny(boolean transA, boolean transB, int m, int n, int k,
-                             float[] a, int ao, float[] b, int bo, float[] c, int co) {
-        for (int i = 0; i < m; i++) {
-            int ci = co + i * n;
-            for (int p = 0; p < k; p++) {
-                float aip = transA ? a[ao + p * m + i] : a[ao + i * k + p];
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] += aip * (transB ? b[bo + j * k + p] : b[bo + p * n + j]);
-                }
             }
         }
     }

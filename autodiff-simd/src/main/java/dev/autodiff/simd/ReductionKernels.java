@@ -3,6 +3,7 @@ package dev.autodiff.simd;
 import static dev.autodiff.simd.VectorMath.F;
 
 import dev.autodiff.kernel.Reduce;
+import dev.autodiff.kernel.ScalarMath;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -91,7 +92,7 @@ final class ReductionKernels {
         }
         float r = m.reduceLanes(VectorOperators.MAX);
         for (; i < from + len; i++) {
-            r = x[i] > r || x[i] != x[i] ? x[i] : r;
+            r = ScalarMath.runningMax(r, x[i]);
         }
         if (r == 0f) {
             for (i = from; x[i] != 0f; i++) {
@@ -127,7 +128,7 @@ final class ReductionKernels {
         }
     }
 
-    /** Column maxima with the reference's rule per column: take v if {@code v > m} or v is NaN. */
+    /** Column maxima with the reference's rule per column ({@link ScalarMath#runningMax}). */
     private static void maxColumns(float[] x, int base, int axis, int inner, float[] out, int outBase, int from, int to) {
         int j = from;
         for (int end = from + F.loopBound(to - from); j < end; j += L) {
@@ -141,8 +142,7 @@ final class ReductionKernels {
         for (; j < to; j++) {
             float m = Float.NEGATIVE_INFINITY;
             for (int a = 0; a < axis; a++) {
-                float v = x[base + a * inner + j];
-                m = v > m || v != v ? v : m;
+                m = ScalarMath.runningMax(m, x[base + a * inner + j]);
             }
             out[outBase + j] = m;
         }

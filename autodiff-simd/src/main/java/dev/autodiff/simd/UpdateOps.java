@@ -2,6 +2,7 @@ package dev.autodiff.simd;
 
 import static dev.autodiff.simd.VectorMath.F;
 
+import dev.autodiff.kernel.ScalarMath;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -39,7 +40,7 @@ final class UpdateOps {
                 FloatVector.fromArray(F, x, i).mul(alpha).add(FloatVector.fromArray(F, y, i).mul(beta)).intoArray(y, i);
             }
             for (; i < to; i++) {
-                y[i] = alpha * x[i] + beta * y[i];
+                y[i] = ScalarMath.axpby(alpha, x[i], beta, y[i]);
             }
         });
     }
@@ -52,7 +53,7 @@ final class UpdateOps {
                 xv.mul(alpha).mul(xv).add(FloatVector.fromArray(F, y, i).mul(beta)).intoArray(y, i);
             }
             for (; i < to; i++) {
-                y[i] = alpha * x[i] * x[i] + beta * y[i];
+                y[i] = ScalarMath.squareAxpby(alpha, x[i], beta, y[i]);
             }
         });
     }
@@ -65,7 +66,7 @@ final class UpdateOps {
                 FloatVector.fromArray(F, y, i).add(step).intoArray(y, i);
             }
             for (; i < to; i++) {
-                y[i] += alpha * num[i] / ((float) Math.sqrt(den[i]) + eps);
+                y[i] = ScalarMath.addRatio(alpha, num[i], den[i], eps, y[i]);
             }
         });
     }
@@ -89,7 +90,7 @@ final class UpdateOps {
                 FloatVector.fromArray(F, x, i).max(lo).min(hi).intoArray(x, i);
             }
             for (; i < to; i++) {
-                x[i] = Math.min(Math.max(x[i], lo), hi);
+                x[i] = ScalarMath.clamp(x[i], lo, hi);
             }
         });
     }
