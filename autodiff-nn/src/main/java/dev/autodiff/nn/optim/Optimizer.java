@@ -14,8 +14,15 @@ import java.util.Map;
  * are allocated once, on a parameter's first step, and updated in place afterwards, so a
  * step allocates nothing. A parameter whose gradient is null is skipped and its step
  * count does not advance, as in PyTorch.
+ *
+ * <p>An optimizer's hyper-parameters are those its {@link OptimizerSpec} declares; they are
+ * read and written by name ({@link #get}, {@link #set}), as in a state dict, and through
+ * each optimizer's typed setters.
  */
 public abstract class Optimizer {
+    private final OptimizerSpec spec;
+    /** The values of the spec's hyper-parameters, in its order. */
+    private final double[] hyper;
     private final List<Tensor> params;
     private final long[] steps;
     /** State tensors by name, then by parameter index; an entry is null until that parameter's first step. */
@@ -24,20 +31,27 @@ public abstract class Optimizer {
     private final Map<String, Tensor[]> scratch = new LinkedHashMap<>();
     private double lr;
 
-    /** An optimizer of the given parameters with learning rate {@code lr}. */
-    protected Optimizer(List<Tensor> params, double lr) {
+    /** An optimizer of the given parameters with learning rate {@code lr} and the spec's default hyper-parameters. */
+    protected Optimizer(OptimizerSpec spec, List<Tensor> params, double lr) {
+        this.spec = spec;
         if (params.isEmpty()) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
+            throw new IllegalArgumentException(spec.name() + ": no parameters to optimize");
         }
         for (int i = 0; i < params.size(); i++) {
             if (!params.get(i).isLeaf()) {
-                throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter " + i
+                throw new IllegalArgumentException(spec.name() + ": parameter " + i
                         + " is not a leaf tensor (it was computed by " + params.get(i).op() + ")");
             }
         }
+        this.hyper = spec.hyperParameters().stream().mapToDouble(HyperParameter::defaultValue).toArray();
         this.params = List.copyOf(params);
         this.steps = new long[params.size()];
         setLearningRate(lr);
+    }
+
+    /** The declaration of this optimizer. */
+    public final OptimizerSpec spec() {
+        return spec;
     }
 
     /** The parameters, in the order their state is indexed. */
@@ -53,7 +67,7 @@ public abstract class Optimizer {
     /** Sets the learning rate (schedulers call this). */
     public final void setLearningRate(double lr) {
         if (!(lr >= 0)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate " + lr + " is negative");
+            throw new IllegalArgumentException(spec.name() + ": learning rate " + lr + " is negative");
         }
         this.lr = lr;
     }
@@ -75,6 +89,43 @@ public abstract class Optimizer {
                 update(i, p, g, ++steps[i]);
             }
         }
+    }
+
+    /** The value of the hyper-parameter {@code name} ({@code lr} for the learning rate). */
+    public final double get(String name) {
+        return name.equals("lr") ? lr : hyper[spec.slot(name)];
+    }
+
+    /**
+     * Sets the hyper-parameter {@code name} ({@code lr} for the learning rate), which must
+     * lie in its domain; returns this.
+     */
+    public final Optimizer set(String name, double value) {
+        if (name.equals("lr")) {
+            setLearningRate(value);
+        } else {
+            hyper[checkedSlot(name, value)] = value;
+        }
+        return this;
+    }
+
+    private int checkedSlot(String name, double value) {
+        int slot = spec.slot(name);
+        HyperParameter.Domain domain = spec.hyperParameters().get(slot).domain();
+        if (!domain.contains(value)) {
+            throw new IllegalArgumentException(spec.name() + ": " + name + " must be " + domain + ", got " + value);
+        }
+        return slot;
+    }
+
+    /** The value of one of the spec's hyper-parameters, for updates. */
+    protected final double value(HyperParameter h) {
+        return hyper[spec.slot(h.name())];
+    }
+
+    /** Whether a flag hyper-parameter is on. */
+    protected final boolean isOn(HyperParameter flag) {
+        return value(flag) != 0;
     }
 
     /** Checks that the hyper-parameters fit together; called before each step. */
@@ -121,19 +172,15 @@ public abstract class Optimizer {
 
     // ---------------------------------------------------------------- state dict
 
-    /** The hyper-parameters by PyTorch's names, the learning rate ({@code lr}) first. */
+    /** The hyper-parameters by PyTorch's names, the learning rate ({@code lr}) first, flags as 0 or 1. */
     public final Map<String, Double> hyperParameters() {
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("lr", lr);
-        putHyperParameters(out);
+        for (int i = 0; i < hyper.length; i++) {
+            out.put(spec.hyperParameters().get(i).name(), hyper[i]);
+        }
         return out;
     }
-
-    /** Adds the optimizer's own hyper-parameters (booleans as 0 or 1) to {@code out}. */
-    protected abstract void putHyperParameters(Map<String, Double> out);
-
-    /** Sets one of the optimizer's own hyper-parameters (a name from {@link #putHyperParameters}) from a state dict; false if the name is unknown. */
-    protected abstract boolean setHyperParameter(String name, double value);
 
     /** The step counts, state buffers (copies, keyed {@code index.name}) and hyper-parameters, for a checkpoint. */
     public final OptimizerState stateDict() {
@@ -146,7 +193,7 @@ public abstract class Optimizer {
                 }
             }
         }
-        return new OptimizerState(getClass().getSimpleName(), hyperParameters(), steps.clone(), buffers);
+        return new OptimizerState(spec.name(), hyperParameters(), steps.clone(), buffers);
     }
 
     /**
@@ -154,7 +201,7 @@ public abstract class Optimizer {
      * The optimizer type, the number of parameters and every buffer's size must match.
      */
     public final void loadStateDict(OptimizerState saved) {
-        String type = getClass().getSimpleName();
+        String type = spec.name();
         if (!saved.optimizer().equals(type)) {
             throw new IllegalArgumentException(type + ".loadStateDict: the state is of a " + saved.optimizer());
         }
@@ -173,20 +220,20 @@ public abstract class Optimizer {
             loaded.computeIfAbsent(key.substring(dot + 1), n -> new Tensor[params.size()])[index] =
                     Tensor.of(value.data(), params.get(index).shape());
         });
-        for (String name : saved.hyperParameters().keySet()) {
-            if (!hyperParameters().containsKey(name)) {
-                throw new IllegalArgumentException(type + ".loadStateDict: unknown hyper-parameter '" + name + "'");
-            }
-        }
+        double[] values = hyper.clone();
         saved.hyperParameters().forEach((name, value) -> {
             if (!name.equals("lr")) {
-                setHyperParameter(name, value);
+                if (!spec.declares(name)) {
+                    throw new IllegalArgumentException(type + ".loadStateDict: unknown hyper-parameter '" + name + "'");
+                }
+                values[checkedSlot(name, value)] = value;
             }
         });
         Double savedLr = saved.hyperParameters().get("lr");
         if (savedLr != null) {
             setLearningRate(savedLr);
         }
+        System.arraycopy(values, 0, hyper, 0, hyper.length);
         state.clear();
         state.putAll(loaded);
         System.arraycopy(saved.steps(), 0, steps, 0, steps.length);
@@ -198,10 +245,5 @@ public abstract class Optimizer {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /** A boolean hyper-parameter as stored in a state dict. */
-    protected static double flag(boolean b) {
-        return b ? 1 : 0;
     }
 }
