@@ -26,20 +26,17 @@ final class Gemm {
     /** Products with fewer multiply-adds stay on the calling thread. */
     private static final long PARALLEL_MIN = 1L << 20;
 
-    /**
-     * A·Bᵀ runs unpacked when A has at most this many rows (at 512 packing wins)...
-     */
+    // The thresholds below were set by benchmark; docs/performance-kernels.md has the figures.
+
+    /** A·Bᵀ runs unpacked when A has at most this many rows (with more, packing wins)... */
     static final int ROW_DOT_MAX_M = 256;
     /** ...the shared dimension is long enough to amortise the lane sums... */
     static final int ROW_DOT_MIN_K = 64;
-    /**
-     * ...and A, reread for every group of rows of B, fits this many floats, half of L2: at
-     * 256x784 (0.8 MB) packing is 8% faster, at 192x784 the two tie.
-     */
+    /** ...and A, reread for every group of rows of B, fits this many floats, half of L2. */
     static final long ROW_DOT_MAX_A = 1 << 17;
     /**
      * A·B with at most this many columns transposes B and runs as A·Bᵀ, unpacked: a narrow
-     * panel would leave more than a quarter of its lanes empty (128x10x256: 44 -> 62 GFLOPS).
+     * panel would leave more than a quarter of its lanes empty.
      */
     static final int ROW_DOT_MAX_N = 12;
 
