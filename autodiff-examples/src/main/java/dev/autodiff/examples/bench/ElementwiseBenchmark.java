@@ -42,9 +42,9 @@ public class ElementwiseBenchmark {
 
     @Setup
     public void setUp() {
-        k = BenchKernels.named(kernels);
-        x = BenchKernels.random(N, 1);
-        y = BenchKernels.random(N, 2);
+        k = KernelBenchmark.named(kernels);
+        x = KernelBenchmark.random(N, 1);
+        y = KernelBenchmark.random(N, 2);
         out = new float[N];
     }
 

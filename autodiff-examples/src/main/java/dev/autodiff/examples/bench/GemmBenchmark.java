@@ -50,7 +50,7 @@ public class GemmBenchmark {
 
     @Setup
     public void setUp() {
-        k = BenchKernels.named(kernels);
+        k = KernelBenchmark.named(kernels);
         String[] parts = shape.split(" ");
         String[] dims = parts[0].split("x");
         m = Integer.parseInt(dims[0]);
@@ -58,8 +58,8 @@ public class GemmBenchmark {
         kk = Integer.parseInt(dims[2]);
         transA = parts[1].startsWith("At");
         transB = parts[1].endsWith("Bt");
-        a = BenchKernels.random(m * kk, 1);
-        b = BenchKernels.random(kk * n, 2);
+        a = KernelBenchmark.random(m * kk, 1);
+        b = KernelBenchmark.random(kk * n, 2);
         c = new float[m * n];
     }
 

@@ -38,11 +38,11 @@ public class SoftmaxBenchmark {
 
     @Setup
     public void setUp() {
-        k = BenchKernels.named(kernels);
+        k = KernelBenchmark.named(kernels);
         String[] dims = shape.split("x");
         rows = Integer.parseInt(dims[0]);
         cols = Integer.parseInt(dims[1]);
-        x = BenchKernels.random(rows * cols, 1);
+        x = KernelBenchmark.random(rows * cols, 1);
         out = new float[rows * cols];
     }
 

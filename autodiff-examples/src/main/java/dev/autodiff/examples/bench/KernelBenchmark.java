@@ -5,8 +5,8 @@ import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.ScalarKernels;
 
 /** The kernels a benchmark compares, by name: {@code scalar}, {@code simd-1}, {@code simd-2}. */
-final class BenchKernels {
-    private BenchKernels() {}
+final class KernelBenchmark {
+    private KernelBenchmark() {}
 
     /**
      * The named kernels, after checking that this (forked) JVM discovered the SIMD kernels,
