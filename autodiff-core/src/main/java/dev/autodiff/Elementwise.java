@@ -163,7 +163,7 @@ final class Elementwise {
     }
 
     private static Tensor spread(Tensor t, int[] shape) {
-        return t == null || Arrays.equals(t.shape, shape) ? t : t.broadcastTo(shape);
+        return Arrays.equals(t.shape, shape) ? t : t.broadcastTo(shape);
     }
 
     /** Sums a cotangent over the axes along which an operand of {@code shape} was broadcast. */
