@@ -58,15 +58,49 @@ public final class Tensor {
         return new Tensor(values.clone(), new int[] {values.length});
     }
 
+    /** A one-dimensional tensor of the given values, rounded to float: {@code Tensor.of(1, 2.5, 3)}. */
+    public static Tensor of(double... values) {
+        return new Tensor(toFloats(values), new int[] {values.length});
+    }
+
+    /** A two-dimensional tensor from rows of equal length: {@code Tensor.of(new double[] {1, 2}, new double[] {3, 4})}. */
+    public static Tensor of(double[]... rows) {
+        return matrix(rows);
+    }
+
+    /** A two-dimensional tensor from rows of equal length, rounded to float. */
+    public static Tensor matrix(double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        float[] data = new float[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            checkRow("Tensor.matrix", rows[r].length, r, cols);
+            for (int c = 0; c < cols; c++) {
+                data[r * cols + c] = (float) rows[r][c];
+            }
+        }
+        return new Tensor(data, new int[] {rows.length, cols});
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] data = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            data[i] = (float) values[i];
+        }
+        return data;
+    }
+
+    private static void checkRow(String op, int length, int row, int cols) {
+        if (length != cols) {
+            throw new IllegalArgumentException(op + ": row " + row + " has " + length + " values, row 0 has " + cols);
+        }
+    }
+
     /** A two-dimensional tensor from rows of equal length. */
     public static Tensor matrix(float[][] rows) {
         int cols = rows.length == 0 ? 0 : rows[0].length;
         float[] data = new float[rows.length * cols];
         for (int r = 0; r < rows.length; r++) {
-            if (rows[r].length != cols) {
-                throw new IllegalArgumentException("Tensor.matrix: row " + r + " has " + rows[r].length
-                        + " values, row 0 has " + cols);
-            }
+            checkRow("Tensor.matrix", rows[r].length, r, cols);
             System.arraycopy(rows[r], 0, data, r * cols, cols);
         }
         return new Tensor(data, new int[] {rows.length, cols});
@@ -75,6 +109,11 @@ public final class Tensor {
     /** A rank-0 tensor. */
     public static Tensor scalar(float value) {
         return new Tensor(new float[] {value}, new int[0]);
+    }
+
+    /** A rank-0 tensor holding {@code value} rounded to float. */
+    public static Tensor scalar(double value) {
+        return scalar((float) value);
     }
 
     /** A tensor of zeros. */

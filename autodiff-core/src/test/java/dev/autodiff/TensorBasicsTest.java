@@ -138,6 +138,23 @@ class TensorBasicsTest {
     }
 
     @Test
+    void factoriesTakeDoubles() {
+        Tensor v = Tensor.of(1, 2.5, -3);
+        assertArrayEquals(new int[] {3}, v.shape());
+        assertArrayEquals(new float[] {1, 2.5f, -3}, v.toArray());
+        Tensor m = Tensor.of(new double[] {1, 2}, new double[] {3, 4}, new double[] {5, 6});
+        assertArrayEquals(new int[] {3, 2}, m.shape());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, m.toArray());
+        assertArrayEquals(m.toArray(), Tensor.matrix(new double[][] {{1, 2}, {3, 4}, {5, 6}}).toArray());
+        assertArrayEquals(m.toArray(), Tensor.of(new double[][] {{1, 2}, {3, 4}, {5, 6}}).toArray());
+        assertArrayEquals(new int[] {2}, Tensor.of(new double[] {7, 8}).shape(), "one array is a vector");
+        assertEquals(0.1f, Tensor.scalar(0.1).item());
+        assertArrayEquals(new int[] {0, 0}, Tensor.matrix(new double[0][]).shape());
+        assertEquals("Tensor.matrix: row 1 has 1 values, row 0 has 2", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Tensor.of(new double[] {1, 2}, new double[] {3})).getMessage());
+    }
+
+    @Test
     void comparisonsSignAndArgmax() {
         Tensor x = Tensor.vector(-2, 0, 3);
         assertArrayEquals(new float[] {0, 0, 1}, x.gt(0f).toArray());
