@@ -1,25 +1,30 @@
 package dev.autodiff;
 
 /**
- * Differentiable functions built from the primitives: softmax and its relatives,
- * the losses every model needs, and the linear layer's product. Each is a stable
- * composition; the fused softmax cross-entropy is a primitive of its own because it
- * runs in every training step.
+ * Differentiable functions built from the primitives, as {@code torch.nn.functional}:
+ * softmax and its relatives, log-sum-exp, the losses every model needs, layer and batch
+ * normalisation, and the linear layer's product. Each is a stable composition; the fused
+ * softmax cross-entropy is a primitive of its own because it runs in every training step.
  */
 public final class Functional {
     private Functional() {}
 
     /** {@code log Σ exp(x)} along an axis, shifted by the (constant) maximum so that it cannot overflow. */
     public static Tensor logSumExp(Tensor x, int axis, boolean keepDims) {
-        int a = Shapes.axis("logSumExp", axis, x.rank());
-        Tensor shift = finiteMax(x, a);
-        Tensor lse = x.sub(shift).exp().sum(new int[] {a}, true).log().add(shift);
-        return keepDims ? lse : lse.reshape(Shapes.reduced(x.shape, new int[] {a}, false));
+        return logSumExp(x, new int[] {axis}, keepDims);
     }
 
-    /** The maximum along an axis as a constant, with non-finite maxima replaced by 0 (rows of -Inf stay -Inf). */
-    private static Tensor finiteMax(Tensor x, int axis) {
-        Tensor m = x.detach().max(new int[] {axis}, true);
+    /** {@code log Σ exp(x)} over the given axes (all when none), shifted by the (constant) maximum. */
+    public static Tensor logSumExp(Tensor x, int[] axes, boolean keepDims) {
+        int[] ax = Shapes.axes("logSumExp", axes, x.rank());
+        Tensor shift = finiteMax(x, ax);
+        Tensor lse = x.sub(shift).exp().sum(ax, true).log().add(shift);
+        return keepDims ? lse : lse.reshape(Shapes.reduced(x.shape, ax, false));
+    }
+
+    /** The maximum over axes as a constant, with non-finite maxima replaced by 0 (rows of -Inf stay -Inf). */
+    private static Tensor finiteMax(Tensor x, int[] axes) {
+        Tensor m = x.detach().max(axes, true);
         float[] d = m.data;
         for (int i = 0; i < d.length; i++) {
             if (!Float.isFinite(d[i])) {
@@ -27,6 +32,17 @@ public final class Functional {
             }
         }
         return m;
+    }
+
+    /**
+     * {@code log(e^a + e^b)}, broadcast, as {@code max(a, b) + log(1 + e^-|a - b|)}: no
+     * overflow or underflow, {@code -Inf} for two {@code -Inf}, and gradients
+     * {@code sigmoid(a - b)} and {@code sigmoid(b - a)} (1/2 each where a = b).
+     */
+    public static Tensor logAddExp(Tensor a, Tensor b) {
+        // where a and b are the same infinity a - b is NaN; their difference counts as 0
+        Tensor difference = Tensor.where(a.eq(b), 0f, a.sub(b));
+        return a.maximum(b).add(difference.abs().neg().softplus());
     }
 
     /** The softmax along an axis. */
@@ -38,7 +54,7 @@ public final class Functional {
             Tensor.kernels().softmax(x.data, cols == 0 ? 0 : x.data.length / cols, cols, out);
             return new Tensor(out, x.shape);
         }
-        Tensor e = x.sub(finiteMax(x, a)).exp();
+        Tensor e = x.sub(finiteMax(x, new int[] {a})).exp();
         return e.div(e.sum(new int[] {a}, true));
     }
 
@@ -51,7 +67,7 @@ public final class Functional {
             Tensor.kernels().logSoftmax(x.data, cols == 0 ? 0 : x.data.length / cols, cols, out);
             return new Tensor(out, x.shape);
         }
-        return x.sub(logSumExp(x, a, true));
+        return x.sub(logSumExp(x, new int[] {a}, true));
     }
 
     /** The mean squared error {@code mean((prediction - target)²)}. */

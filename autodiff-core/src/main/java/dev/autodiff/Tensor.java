@@ -546,19 +546,89 @@ public final class Tensor {
         return Elementwise.binary(Binary.MINIMUM, this, other);
     }
 
-    /** 1 where {@code this > other}, else 0; not differentiable. */
+    // Comparisons give masks of 0 and 1, broadcast, with no derivative (NaN compares false,
+    // except in ne); use them with where, mul or sum.
+
+    /** 1 where {@code this > other}, else 0. */
     public Tensor gt(Tensor other) {
         return Elementwise.compare(Binary.GREATER, this, other);
     }
 
-    /** 1 where {@code this > c}, else 0; not differentiable. */
+    /** 1 where {@code this > c}, else 0. */
     public Tensor gt(float c) {
         return gt(scalar(c));
     }
 
-    /** 1 where {@code this == other}, else 0; not differentiable. */
+    /** 1 where {@code this >= other}, else 0. */
+    public Tensor ge(Tensor other) {
+        return Elementwise.compare(Binary.GREATER_EQUAL, this, other);
+    }
+
+    /** 1 where {@code this >= c}, else 0. */
+    public Tensor ge(float c) {
+        return ge(scalar(c));
+    }
+
+    /** 1 where {@code this < other}, else 0. */
+    public Tensor lt(Tensor other) {
+        return Elementwise.compare(Binary.GREATER, other, this);
+    }
+
+    /** 1 where {@code this < c}, else 0. */
+    public Tensor lt(float c) {
+        return lt(scalar(c));
+    }
+
+    /** 1 where {@code this <= other}, else 0. */
+    public Tensor le(Tensor other) {
+        return Elementwise.compare(Binary.GREATER_EQUAL, other, this);
+    }
+
+    /** 1 where {@code this <= c}, else 0. */
+    public Tensor le(float c) {
+        return le(scalar(c));
+    }
+
+    /** 1 where {@code this == other}, else 0. */
     public Tensor eq(Tensor other) {
         return Elementwise.compare(Binary.EQUAL, this, other);
+    }
+
+    /** 1 where {@code this == c}, else 0. */
+    public Tensor eq(float c) {
+        return eq(scalar(c));
+    }
+
+    /** 1 where {@code this != other} (NaN included), else 0. */
+    public Tensor ne(Tensor other) {
+        return scalar(1f).sub(eq(other));
+    }
+
+    /** 1 where {@code this != c} (NaN included), else 0. */
+    public Tensor ne(float c) {
+        return ne(scalar(c));
+    }
+
+    /**
+     * {@code condition ? a : b} elementwise, the three broadcast together (PyTorch's
+     * {@code torch.where}); a nonzero condition counts as true. Differentiable in a and b:
+     * each gets the output's gradient where it was chosen and zero elsewhere. As in PyTorch
+     * and JAX, that zero still meets the derivative of the op that made the branch not
+     * taken: {@code where(x > 0, x.log(), 0)} has a NaN gradient at {@code x = 0} (0·∞);
+     * feed such an op a safe input, {@code where(x > 0, where(x > 0, x, 1).log(), 0)}.
+     */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return Elementwise.where(condition, a, b);
+    }
+
+    /** {@code condition ? a : b} with a constant {@code b}. */
+    public static Tensor where(Tensor condition, Tensor a, float b) {
+        return where(condition, a, scalar(b));
+    }
+
+    /** {@code condition ? a : b} with a constant {@code a}. */
+    public static Tensor where(Tensor condition, float a, Tensor b) {
+        return where(condition, scalar(a), b);
     }
 
     /** -1, 0 or 1 by the sign of each element; not differentiable. */
@@ -642,21 +712,76 @@ public final class Tensor {
         return Elementwise.unary(Unary.SILU, 0f, this);
     }
 
+    /** The sine. */
+    public Tensor sin() {
+        return Elementwise.unary(Unary.SIN, 0f, this);
+    }
+
+    /** The cosine. */
+    public Tensor cos() {
+        return Elementwise.unary(Unary.COS, 0f, this);
+    }
+
+    /** {@code log(1 + this)}, accurate where {@code |this|} is small. */
+    public Tensor log1p() {
+        return Elementwise.unary(Unary.LOG1P, 0f, this);
+    }
+
+    /** {@code e^this - 1}, accurate where {@code |this|} is small. */
+    public Tensor expm1() {
+        return Elementwise.unary(Unary.EXPM1, 0f, this);
+    }
+
+    /** {@code 1 / sqrt(this)}. */
+    public Tensor rsqrt() {
+        return Elementwise.unary(Unary.RSQRT, 0f, this);
+    }
+
+    /** The ELU with {@code alpha = 1}: {@code this} where positive, else {@code e^this - 1}. */
+    public Tensor elu() {
+        return elu(1f);
+    }
+
+    /** The ELU: {@code this} where positive, else {@code alpha·(e^this - 1)}; its gradient at 0 is {@code alpha}, as PyTorch's. */
+    public Tensor elu(float alpha) {
+        return Elementwise.unary(Unary.ELU, alpha, this);
+    }
+
+    /** {@code log(e^this + e^other)}, broadcast, without overflow or underflow (PyTorch's {@code logaddexp}). */
+    public Tensor logAddExp(Tensor other) {
+        return Functional.logAddExp(this, other);
+    }
+
     /** Values limited to {@code [lo, hi]}; the gradient is 1 inside, bounds included (as PyTorch), 0 outside. */
     public Tensor clamp(float lo, float hi) {
         return Elementwise.clamp(this, lo, hi);
     }
 
     // ================================================================= reductions
+    //
+    // Every reduction comes in four forms: over all elements to a scalar, over one axis
+    // (dropped), over one axis kept as size 1 when keepDims, and over several axes (all of
+    // them when none are given). Negative axes count from the end.
+
+    private static int[] one(int axis) {
+        return new int[] {axis};
+    }
+
+    private static final int[] ALL = new int[0];
 
     /** The sum of all elements, as a scalar. */
     public Tensor sum() {
-        return Reductions.sum(this, new int[0], false);
+        return Reductions.sum(this, ALL, false);
     }
 
     /** The sum over one axis, which is dropped. */
     public Tensor sum(int axis) {
-        return Reductions.sum(this, new int[] {axis}, false);
+        return Reductions.sum(this, one(axis), false);
+    }
+
+    /** The sum over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor sum(int axis, boolean keepDims) {
+        return Reductions.sum(this, one(axis), keepDims);
     }
 
     /** The sum over the given axes (all when none), kept as ones when {@code keepDims}. */

@@ -60,6 +60,15 @@ class HigherOrderTest {
             case "pow 0.5" -> new ClosedForm(t -> t.pow(0.5f), x -> 0.5 / Math.sqrt(x),
                     x -> -0.25 * Math.pow(x, -1.5), positive);
             case "pow -1" -> new ClosedForm(t -> t.pow(-1f), x -> -1 / (x * x), x -> 2 / (x * x * x), positive);
+            case "sin" -> new ClosedForm(Tensor::sin, Math::cos, x -> -Math.sin(x), POINTS);
+            case "cos" -> new ClosedForm(Tensor::cos, x -> -Math.sin(x), x -> -Math.cos(x), POINTS);
+            case "log1p" -> new ClosedForm(Tensor::log1p, x -> 1 / (1 + x), x -> -1 / ((1 + x) * (1 + x)),
+                    new float[] {-0.7f, -0.2f, 0.3f, 0.9f, 1.8f});
+            case "expm1" -> new ClosedForm(Tensor::expm1, Math::exp, Math::exp, POINTS);
+            case "rsqrt" -> new ClosedForm(Tensor::rsqrt, x -> -0.5 * Math.pow(x, -1.5), x -> 0.75 * Math.pow(x, -2.5),
+                    positive);
+            case "elu 1.3" -> new ClosedForm(t -> t.elu(1.3f), x -> x > 0 ? 1 : 1.3 * Math.exp(x),
+                    x -> x > 0 ? 0 : 1.3 * Math.exp(x), POINTS);
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -82,7 +91,7 @@ class HigherOrderTest {
 
     static List<String> functions() {
         return List.of("exp", "log", "sigmoid", "tanh", "relu", "leakyRelu", "abs", "gelu", "silu", "softplus", "erf",
-                "sqrt", "pow 2", "pow 3", "pow 0.5", "pow -1");
+                "sqrt", "pow 2", "pow 3", "pow 0.5", "pow -1", "sin", "cos", "log1p", "expm1", "rsqrt", "elu 1.3");
     }
 
     /** grad of grad by reverse over reverse, elementwise: {@code d/dx Σ f'(x) = f''(x)}. */

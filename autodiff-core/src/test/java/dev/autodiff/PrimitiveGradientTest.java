@@ -69,6 +69,10 @@ class PrimitiveGradientTest {
             cases.add(new Case("maximum " + s, a -> a[0].maximum(a[1]), in.distinct(p[0]), b));
             cases.add(new Case("minimum " + s, a -> a[0].minimum(a[1]), in.distinct(p[0]), b));
         }
+        for (int[][] p : BROADCAST_PAIRS) {
+            cases.add(new Case("logAddExp " + shapes(p), a -> a[0].logAddExp(a[1]), in.normal(3f, p[0]),
+                    in.normal(3f, p[1])));
+        }
         cases.add(new Case("add float", a -> a[0].add(2.5f), in.normal(2, 3)));
         cases.add(new Case("div float", a -> a[0].div(-1.5f), in.normal(2, 3)));
     }
@@ -93,6 +97,13 @@ class PrimitiveGradientTest {
         cases.add(new Case("gelu", a -> a[0].gelu(), in.normal(2f, shape)));
         cases.add(new Case("softplus", a -> a[0].softplus(), in.normal(2f, shape)));
         cases.add(new Case("silu", a -> a[0].silu(), in.normal(2f, shape)));
+        cases.add(new Case("sin", a -> a[0].sin(), in.normal(3f, shape)));
+        cases.add(new Case("cos", a -> a[0].cos(), in.normal(3f, shape)));
+        cases.add(new Case("log1p", a -> a[0].log1p(), in.uniform(-0.6f, 3f, shape)));
+        cases.add(new Case("expm1", a -> a[0].expm1(), in.normal(shape)));
+        cases.add(new Case("rsqrt", a -> a[0].rsqrt(), in.uniform(0.3f, 3f, shape)));
+        cases.add(new Case("elu", a -> a[0].elu(), in.awayFromZero(shape)));
+        cases.add(new Case("elu 0.4", a -> a[0].elu(0.4f), in.awayFromZero(shape)));
         // The limits sit on the 0.25 grid shifted by 0.125, so no value is near them.
         cases.add(new Case("clamp", a -> a[0].clamp(-0.375f, 0.625f), in.distinct(shape)));
     }

@@ -56,6 +56,12 @@ final class UnaryLoops {
                 case GELU -> UnaryLoops::gelu;
                 case SOFTPLUS -> UnaryLoops::softplus;
                 case SILU -> UnaryLoops::silu;
+                case SIN -> UnaryLoops::sin;
+                case COS -> UnaryLoops::cos;
+                case LOG1P -> UnaryLoops::log1p;
+                case EXPM1 -> UnaryLoops::expm1;
+                case RSQRT -> UnaryLoops::rsqrt;
+                case ELU -> UnaryLoops::elu;
             };
             BACKWARD[op.ordinal()] = switch (op) {
                 case NEG -> UnaryLoops::negBackward;
@@ -71,6 +77,12 @@ final class UnaryLoops {
                 case GELU -> UnaryLoops::geluBackward;
                 case SOFTPLUS -> UnaryLoops::softplusBackward;
                 case SILU -> UnaryLoops::siluBackward;
+                case SIN -> UnaryLoops::sinBackward;
+                case COS -> UnaryLoops::cosBackward;
+                case LOG1P -> UnaryLoops::log1pBackward;
+                case EXPM1 -> UnaryLoops::expm1Backward;
+                case RSQRT -> UnaryLoops::rsqrtBackward;
+                case ELU -> UnaryLoops::eluBackward;
             };
         }
     }
@@ -280,6 +292,122 @@ final class UnaryLoops {
             FloatVector s = r.blend(er, negative);
             FloatVector slope = xv.mul(s).fma(er.blend(r, negative), s);
             v(g, i).mul(slope).intoArray(out, i);
+        }
+    }
+
+    /** sin by vectors, or by the scalar reference for a vector with a lane beyond {@link VectorTrig#LIMIT}. */
+    private static void sin(float param, float[] x, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector xv = v(x, i);
+            if (VectorTrig.inRange(xv)) {
+                VectorTrig.sin(xv).intoArray(out, i);
+            } else {
+                scalar(Unary.SIN, x, out, i);
+            }
+        }
+    }
+
+    /** cos, as {@link #sin}. */
+    private static void cos(float param, float[] x, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector xv = v(x, i);
+            if (VectorTrig.inRange(xv)) {
+                VectorTrig.cos(xv).intoArray(out, i);
+            } else {
+                scalar(Unary.COS, x, out, i);
+            }
+        }
+    }
+
+    /** One vector's worth of the scalar reference. */
+    private static void scalar(Unary op, float[] x, float[] out, int i) {
+        for (int j = i; j < i + L; j++) {
+            out[j] = ScalarMath.apply(op, 0f, x[j]);
+        }
+    }
+
+    private static void log1p(float param, float[] x, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            VectorMath.log1p(v(x, i)).intoArray(out, i);
+        }
+    }
+
+    private static void expm1(float param, float[] x, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            VectorMath.expm1(v(x, i)).intoArray(out, i);
+        }
+    }
+
+    /** {@code 1 / sqrt(x)} in two correctly rounded steps, exactly as the reference. */
+    private static void rsqrt(float param, float[] x, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            VectorMath.splat(1f).div(v(x, i).sqrt()).intoArray(out, i);
+        }
+    }
+
+    private static void elu(float alpha, float[] x, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector xv = v(x, i);
+            VectorMath.expm1(xv).mul(alpha).blend(xv, xv.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+    }
+
+    /** {@code g·cos(x)}, by the scalar reference for a vector with a lane beyond {@link VectorTrig#LIMIT}. */
+    private static void sinBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector xv = v(x, i);
+            if (VectorTrig.inRange(xv)) {
+                v(g, i).mul(VectorTrig.cos(xv)).intoArray(out, i);
+            } else {
+                scalarBackward(Unary.SIN, g, x, y, out, i);
+            }
+        }
+    }
+
+    /** {@code -g·sin(x)}, as {@link #sinBackward}. */
+    private static void cosBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector xv = v(x, i);
+            if (VectorTrig.inRange(xv)) {
+                v(g, i).neg().mul(VectorTrig.sin(xv)).intoArray(out, i);
+            } else {
+                scalarBackward(Unary.COS, g, x, y, out, i);
+            }
+        }
+    }
+
+    /** One vector's worth of the scalar reference derivative. */
+    private static void scalarBackward(Unary op, float[] g, float[] x, float[] y, float[] out, int i) {
+        for (int j = i; j < i + L; j++) {
+            out[j] = ScalarMath.derivative(op, 0f, g[j], x[j], y[j]);
+        }
+    }
+
+    private static void log1pBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            v(g, i).div(v(x, i).add(1f)).intoArray(out, i);
+        }
+    }
+
+    private static void expm1Backward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            v(g, i).mul(VectorMath.exp(v(x, i))).intoArray(out, i);
+        }
+    }
+
+    /** {@code -0.5·g·y³}, in the reference's order. */
+    private static void rsqrtBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector yv = v(y, i);
+            v(g, i).mul(-0.5f).mul(yv).mul(yv).mul(yv).intoArray(out, i);
+        }
+    }
+
+    /** {@code x > 0 ? g : g·(y + alpha)}. */
+    private static void eluBackward(float alpha, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector gv = v(g, i);
+            gv.mul(v(y, i).add(alpha)).blend(gv, v(x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
         }
     }
 }
