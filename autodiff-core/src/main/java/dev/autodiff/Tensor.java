@@ -283,6 +283,14 @@ public final class Tensor {
     }
 
     /**
+     * The values as ints in row-major order, for index tensors such as those of
+     * {@link #argmax(int, boolean)}; every value must be a whole number in int range.
+     */
+    public int[] toIntArray() {
+        return Indexing.toInts("toIntArray", this);
+    }
+
+    /**
      * The backing array, without a copy: for data loaders and readers that fill a new
      * tensor. Writing to it changes every tensor that shares it; to update parameters or
      * state, use the {@code ...InPlace} methods.
@@ -875,14 +883,22 @@ public final class Tensor {
         return reshape(data.length);
     }
 
-    /** A new axis of size 1 at {@code axis}. */
+    /** A new axis of size 1 at {@code axis} (counted in the result: -1 appends one). */
     public Tensor unsqueeze(int axis) {
-        int a = Shapes.axis("unsqueeze", axis, shape.length + 1);
-        int[] s = new int[shape.length + 1];
-        System.arraycopy(shape, 0, s, 0, a);
-        s[a] = 1;
-        System.arraycopy(shape, a, s, a + 1, shape.length - a);
-        return reshape(s);
+        return Movement.unsqueeze(this, axis);
+    }
+
+    /** The same values without the axes of size 1. */
+    public Tensor squeeze() {
+        return Movement.squeeze(this, new int[0]);
+    }
+
+    /**
+     * The same values without the given axes where they have size 1; an axis of another
+     * size stays, as in PyTorch (NumPy would throw).
+     */
+    public Tensor squeeze(int... axes) {
+        return axes.length == 0 ? squeeze() : Movement.squeeze(this, axes);
     }
 
     /** Swaps the last two axes (a 1-D tensor is returned unchanged). */
@@ -921,9 +937,56 @@ public final class Tensor {
         return slice(0, start, end);
     }
 
-    /** The rows (entries of the first axis) at the given indices, in that order; repeats allowed. */
-    public Tensor gather(int[] indices) {
-        return Movement.gather(this, indices);
+    /** The elements in reverse order along each of the given axes. */
+    public Tensor flip(int... axes) {
+        return Movement.flip(this, axes);
+    }
+
+    /**
+     * This tensor repeated {@code reps[d]} times along each axis d, as {@code torch.tile}:
+     * with fewer reps than axes the leading axes are repeated once, with more the tensor
+     * gets leading axes of size 1.
+     */
+    public Tensor tile(int... reps) {
+        return Movement.tile(this, reps);
+    }
+
+    /**
+     * The entries along {@code axis} at the given indices, in that order, repeats allowed
+     * ({@code torch.index_select}): {@code out[..., i, ...] = this[..., indices[i], ...]}.
+     * Negative indices are rejected.
+     */
+    public Tensor indexSelect(int axis, int[] indices) {
+        return Indexing.indexSelect(this, axis, indices);
+    }
+
+    /**
+     * This tensor plus {@code source}'s entries along {@code axis} added at the given indices
+     * ({@code torch.index_add}, out of place); repeated indices accumulate. It is the
+     * adjoint of {@link #indexSelect}.
+     */
+    public Tensor indexAdd(int axis, int[] indices, Tensor source) {
+        return Indexing.indexAdd(this, axis, indices, source);
+    }
+
+    /**
+     * Elements picked along {@code axis} by an index tensor of whole numbers
+     * ({@code torch.gather}): for a 3-D tensor and axis 1,
+     * {@code out[i][j][k] = this[i][index[i][j][k]][k]}. The index has this tensor's rank, and
+     * along the other axes at most its sizes; the result has the index's shape.
+     */
+    public Tensor gather(int axis, Tensor index) {
+        return Indexing.gather(this, axis, index);
+    }
+
+    /**
+     * This tensor plus {@code source}'s elements added at the positions an index tensor
+     * names along {@code axis} ({@code torch.scatter_add}, out of place): for a 3-D tensor and
+     * axis 1, {@code out[i][index[i][j][k]][k] += source[i][j][k]}. It is the adjoint of
+     * {@link #gather}; repeated positions accumulate.
+     */
+    public Tensor scatterAdd(int axis, Tensor index, Tensor source) {
+        return Indexing.scatterAdd(this, axis, index, source);
     }
 
     // ================================================================= text

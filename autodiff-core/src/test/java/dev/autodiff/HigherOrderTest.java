@@ -246,7 +246,7 @@ class HigherOrderTest {
                         t -> Tensor.concat(0, t.exp().sum(0), t.max(new int[] {1}, false), t.gelu().mean(0)),
                         in.distinct(2, 3)),
                 new MultiOutput("sqrt(xᵀx)", t -> t.transpose().matmul(t).add(5f).sqrt(), x),
-                new MultiOutput("silu of gathered rows", t -> t.reshape(3, 2).gather(new int[] {2, 0, 2}).silu(), x));
+                new MultiOutput("silu of gathered rows", t -> t.reshape(3, 2).indexSelect(0, new int[] {2, 0, 2}).silu(), x));
     }
 
     @ParameterizedTest(name = "{0}")

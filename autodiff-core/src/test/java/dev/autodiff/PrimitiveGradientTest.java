@@ -167,8 +167,18 @@ class PrimitiveGradientTest {
         cases.add(new Case("slice axis 1", a -> a[0].slice(1, 1, 3), in.normal(2, 4, 3)));
         cases.add(new Case("slice last axis", a -> a[0].slice(-1, 0, 2), in.normal(2, 4, 3)));
         cases.add(new Case("sliceRows", a -> a[0].sliceRows(2, 4), in.normal(5, 2)));
-        cases.add(new Case("gather with repeats", a -> a[0].gather(new int[] {0, 2, 2, 1, 0, 2}), in.normal(3, 4)));
-        cases.add(new Case("gather of a vector", a -> a[0].gather(new int[] {3, 3, 0}), in.normal(4)));
+        cases.add(new Case("indexSelect with repeats", a -> a[0].indexSelect(0, new int[] {0, 2, 2, 1, 0, 2}),
+                in.normal(3, 4)));
+        cases.add(new Case("indexSelect of a vector", a -> a[0].indexSelect(0, new int[] {3, 3, 0}), in.normal(4)));
+        cases.add(new Case("unsqueeze -1", a -> a[0].unsqueeze(-1), in.normal(2, 3)));
+        cases.add(new Case("squeeze", a -> a[0].squeeze(), in.normal(2, 1, 3, 1)));
+        cases.add(new Case("squeeze axes", a -> a[0].squeeze(1, 2), in.normal(2, 1, 3, 1)));
+        cases.add(new Case("flip last axis", a -> a[0].flip(-1), in.normal(2, 3, 4)));
+        cases.add(new Case("flip two axes", a -> a[0].flip(0, 2), in.normal(2, 3, 4)));
+        cases.add(new Case("flip all axes", a -> a[0].flip(), in.normal(2, 3)));
+        cases.add(new Case("tile", a -> a[0].tile(2, 3), in.normal(2, 3)));
+        cases.add(new Case("tile with fewer reps", a -> a[0].tile(2), in.normal(2, 3)));
+        cases.add(new Case("tile with more reps", a -> a[0].tile(2, 1, 3), in.normal(3)));
         cases.add(new Case("concat axis 0", a -> Tensor.concat(0, a[0], a[1]), in.normal(2, 3), in.normal(1, 3)));
         cases.add(new Case("concat axis 1", a -> Tensor.concat(1, a[0], a[1], a[2]),
                 in.normal(2, 3), in.normal(2, 2), in.normal(2, 1)));

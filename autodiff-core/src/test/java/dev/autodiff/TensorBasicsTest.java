@@ -119,9 +119,9 @@ class TensorBasicsTest {
         assertArrayEquals(new float[] {3, 4, 5, 6, 7, 8}, t.sliceRows(1, 3).toArray());
         assertArrayEquals(new float[] {1, 2, 4, 5, 7, 8, 10, 11}, t.slice(1, 1, 3).toArray());
         assertArrayEquals(new int[] {0, 3}, t.sliceRows(2, 2).shape());
-        assertArrayEquals(new float[] {6, 7, 8, 0, 1, 2, 6, 7, 8}, t.gather(new int[] {2, 0, 2}).toArray());
-        assertArrayEquals(new int[] {3, 3}, t.gather(new int[] {2, 0, 2}).shape());
-        assertArrayEquals(new float[] {30, 10}, Tensor.vector(10, 20, 30).gather(new int[] {2, 0}).toArray());
+        assertArrayEquals(new float[] {6, 7, 8, 0, 1, 2, 6, 7, 8}, t.indexSelect(0, new int[] {2, 0, 2}).toArray());
+        assertArrayEquals(new int[] {3, 3}, t.indexSelect(0, new int[] {2, 0, 2}).shape());
+        assertArrayEquals(new float[] {30, 10}, Tensor.vector(10, 20, 30).indexSelect(0, new int[] {2, 0}).toArray());
 
         Tensor a = m23();
         Tensor b = Tensor.matrix(new float[][] {{7, 8, 9}});
