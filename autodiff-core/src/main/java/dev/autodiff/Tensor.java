@@ -799,12 +799,17 @@ public final class Tensor {
 
     /** The mean of all elements, as a scalar. */
     public Tensor mean() {
-        return Reductions.mean(this, new int[0], false);
+        return Reductions.mean(this, ALL, false);
     }
 
     /** The mean over one axis, which is dropped. */
     public Tensor mean(int axis) {
-        return Reductions.mean(this, new int[] {axis}, false);
+        return Reductions.mean(this, one(axis), false);
+    }
+
+    /** The mean over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor mean(int axis, boolean keepDims) {
+        return Reductions.mean(this, one(axis), keepDims);
     }
 
     /** The mean over the given axes (all when none), kept as ones when {@code keepDims}. */
@@ -812,20 +817,39 @@ public final class Tensor {
         return Reductions.mean(this, axes, keepDims);
     }
 
-    /** The population variance over the given axes (all when none). */
-    public Tensor variance(int[] axes, boolean keepDims) {
-        Tensor centered = sub(mean(axes, true));
-        return centered.square().mean(axes, keepDims);
+    /** The product of all elements, as a scalar; its gradient is exact where elements are 0 (as PyTorch's). */
+    public Tensor prod() {
+        return Reductions.prod(this, ALL, false);
     }
 
-    /** The largest element, as a scalar. */
+    /** The product over one axis, which is dropped. */
+    public Tensor prod(int axis) {
+        return Reductions.prod(this, one(axis), false);
+    }
+
+    /** The product over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor prod(int axis, boolean keepDims) {
+        return Reductions.prod(this, one(axis), keepDims);
+    }
+
+    /** The product over the given axes (all when none), kept as ones when {@code keepDims}. */
+    public Tensor prod(int[] axes, boolean keepDims) {
+        return Reductions.prod(this, axes, keepDims);
+    }
+
+    /** The largest element, as a scalar; NaN if any element is NaN. */
     public Tensor max() {
-        return Reductions.max(this, new int[0], false);
+        return Reductions.max(this, ALL, false);
     }
 
     /** The maximum over one axis, which is dropped. */
     public Tensor max(int axis) {
-        return Reductions.max(this, new int[] {axis}, false);
+        return Reductions.max(this, one(axis), false);
+    }
+
+    /** The maximum over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor max(int axis, boolean keepDims) {
+        return Reductions.max(this, one(axis), keepDims);
     }
 
     /** The maximum over the given axes (all when none); ties share the gradient evenly. */
@@ -833,14 +857,161 @@ public final class Tensor {
         return Reductions.max(this, axes, keepDims);
     }
 
-    /** The index of the largest value along the last axis, for each leading index (first on ties). */
-    public int[] argmax() {
-        return Reductions.argmaxLastAxis(this);
+    /** The smallest element, as a scalar; NaN if any element is NaN. */
+    public Tensor min() {
+        return Reductions.min(this, ALL, false);
+    }
+
+    /** The minimum over one axis, which is dropped. */
+    public Tensor min(int axis) {
+        return Reductions.min(this, one(axis), false);
+    }
+
+    /** The minimum over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor min(int axis, boolean keepDims) {
+        return Reductions.min(this, one(axis), keepDims);
+    }
+
+    /** The minimum over the given axes (all when none); ties share the gradient evenly. */
+    public Tensor min(int[] axes, boolean keepDims) {
+        return Reductions.min(this, axes, keepDims);
+    }
+
+    /** The sample variance of all elements (correction 1, unbiased, as PyTorch's default). */
+    public Tensor var() {
+        return Statistics.var(this, ALL, 1, false);
+    }
+
+    /** The sample variance over one axis, which is dropped. */
+    public Tensor var(int axis) {
+        return Statistics.var(this, one(axis), 1, false);
+    }
+
+    /** The sample variance over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor var(int axis, boolean keepDims) {
+        return Statistics.var(this, one(axis), 1, keepDims);
+    }
+
+    /** The sample variance over the given axes (all when none). */
+    public Tensor var(int[] axes, boolean keepDims) {
+        return Statistics.var(this, axes, 1, keepDims);
+    }
+
+    /**
+     * The variance over the given axes (all when none): the sum of squared deviations from
+     * the mean divided by {@code max(0, N - correction)} for N elements per result, as
+     * PyTorch's {@code var(dim, correction=..., keepdim=...)}: 1 for the sample variance,
+     * 0 for the population variance.
+     */
+    public Tensor var(int[] axes, int correction, boolean keepDims) {
+        return Statistics.var(this, axes, correction, keepDims);
+    }
+
+    /**
+     * The sample standard deviation of all elements (correction 1). Its gradient is zero
+     * where the deviation is zero, as PyTorch's.
+     */
+    public Tensor std() {
+        return Statistics.std(this, ALL, 1, false);
+    }
+
+    /** The sample standard deviation over one axis, which is dropped. */
+    public Tensor std(int axis) {
+        return Statistics.std(this, one(axis), 1, false);
+    }
+
+    /** The sample standard deviation over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor std(int axis, boolean keepDims) {
+        return Statistics.std(this, one(axis), 1, keepDims);
+    }
+
+    /** The sample standard deviation over the given axes (all when none). */
+    public Tensor std(int[] axes, boolean keepDims) {
+        return Statistics.std(this, axes, 1, keepDims);
+    }
+
+    /** The square root of {@link #var(int[], int, boolean)}. */
+    public Tensor std(int[] axes, int correction, boolean keepDims) {
+        return Statistics.std(this, axes, correction, keepDims);
+    }
+
+    /** The Euclidean norm of all elements. */
+    public Tensor norm() {
+        return Statistics.norm(this, 2f, ALL, false);
+    }
+
+    /**
+     * The vector p-norm of all elements, as {@code torch.linalg.vector_norm}: {@code (Σ|x|^p)^(1/p)}
+     * for {@code p >= 1}, the largest |x| for {@code Float.POSITIVE_INFINITY}, the smallest
+     * for {@code NEGATIVE_INFINITY}, the count of nonzeros for 0. Where the norm is 0 its
+     * gradient is 0 (PyTorch's subgradient).
+     */
+    public Tensor norm(float p) {
+        return Statistics.norm(this, p, ALL, false);
+    }
+
+    /** The p-norm over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor norm(float p, int axis, boolean keepDims) {
+        return Statistics.norm(this, p, one(axis), keepDims);
+    }
+
+    /** The p-norm over the given axes (all when none). */
+    public Tensor norm(float p, int[] axes, boolean keepDims) {
+        return Statistics.norm(this, p, axes, keepDims);
+    }
+
+    /** {@code log Σ exp} of all elements, computed stably. */
+    public Tensor logSumExp() {
+        return Functional.logSumExp(this, ALL, false);
+    }
+
+    /** {@code log Σ exp} over one axis, which is dropped. */
+    public Tensor logSumExp(int axis) {
+        return Functional.logSumExp(this, one(axis), false);
     }
 
     /** {@code log Σ exp} over an axis, computed stably. */
     public Tensor logSumExp(int axis, boolean keepDims) {
-        return Functional.logSumExp(this, axis, keepDims);
+        return Functional.logSumExp(this, one(axis), keepDims);
+    }
+
+    /** {@code log Σ exp} over the given axes (all when none), computed stably. */
+    public Tensor logSumExp(int[] axes, boolean keepDims) {
+        return Functional.logSumExp(this, axes, keepDims);
+    }
+
+    /**
+     * The index of the largest value along an axis (the first on ties, a NaN counting as
+     * largest), as a tensor of whole numbers, the axis dropped or kept as size 1. It is
+     * not differentiable; it feeds {@link #gather(int, Tensor)}, {@link #eq(Tensor)}, or
+     * {@link #toIntArray()}.
+     */
+    public Tensor argmax(int axis, boolean keepDims) {
+        return Reductions.argExtreme("argmax", this, axis, keepDims, true);
+    }
+
+    /** The index of the smallest value along an axis, as {@link #argmax(int, boolean)}. */
+    public Tensor argmin(int axis, boolean keepDims) {
+        return Reductions.argExtreme("argmin", this, axis, keepDims, false);
+    }
+
+    /**
+     * The index of the largest value along the last axis for each leading index, as ints
+     * (the predicted class of each row of logits): {@code argmax(-1, false).toIntArray()}.
+     * A scalar gives {@code [0]}.
+     */
+    public int[] argmax() {
+        return rank() == 0 ? new int[] {0} : argmax(-1, false).toIntArray();
+    }
+
+    /** The index of the smallest value along the last axis for each leading index, as ints. */
+    public int[] argmin() {
+        return rank() == 0 ? new int[] {0} : argmin(-1, false).toIntArray();
+    }
+
+    /** Running sums along an axis: element i is the sum of elements 0 to i (PyTorch's {@code cumsum}). */
+    public Tensor cumsum(int axis) {
+        return Reductions.cumsum(this, axis);
     }
 
     /** The softmax along an axis, computed stably. */

@@ -144,7 +144,10 @@ class PrimitiveGradientTest {
                 cases.add(new Case("sum " + s, a -> a[0].sum(axes, keep), in.normal(shape)));
                 cases.add(new Case("mean " + s, a -> a[0].mean(axes, keep), in.normal(shape)));
                 cases.add(new Case("max " + s, a -> a[0].max(axes, keep), in.distinct(shape)));
-                cases.add(new Case("variance " + s, a -> a[0].variance(axes, keep), in.normal(shape)));
+                cases.add(new Case("min " + s, a -> a[0].min(axes, keep), in.distinct(shape)));
+                cases.add(new Case("prod " + s, a -> a[0].prod(axes, keep), in.awayFromZero(shape)));
+                cases.add(new Case("logSumExp " + s, a -> a[0].logSumExp(axes, keep), in.normal(2f, shape)));
+                cases.add(new Case("var " + s, a -> a[0].var(axes, keep), in.normal(shape)));
             }
         }
         cases.add(new Case("sum()", a -> a[0].sum(), in.normal(3, 2)));
@@ -152,6 +155,13 @@ class PrimitiveGradientTest {
         cases.add(new Case("max()", a -> a[0].max(), in.distinct(3, 2)));
         cases.add(new Case("sum of a scalar", a -> a[0].sum(), in.normal()));
         cases.add(new Case("max of a scalar", a -> a[0].max(), in.normal()));
+        cases.add(new Case("sum(1, keepDims)", a -> a[0].sum(1, true), in.normal(3, 2)));
+        cases.add(new Case("mean(0, keepDims)", a -> a[0].mean(0, true), in.normal(3, 2)));
+        cases.add(new Case("min(1)", a -> a[0].min(1), in.distinct(3, 2)));
+        cases.add(new Case("prod(0, keepDims)", a -> a[0].prod(0, true), in.normal(3, 2)));
+        for (int axis : new int[] {0, 1, 2, -1}) {
+            cases.add(new Case("cumsum " + axis, a -> a[0].cumsum(axis), in.normal(2, 3, 4)));
+        }
     }
 
     private static void movementCases(Inputs in, List<Case> cases) {
