@@ -100,8 +100,10 @@ class ErrorMessagesTest {
         assertFails(IllegalArgumentException.class,
                 () -> Functional.crossEntropy(Tensor.zeros(2, 3), new int[] {0}),
                 "crossEntropy: 1 labels for 2 rows");
-        assertFails(IllegalArgumentException.class, () -> Functional.crossEntropy(Tensor.zeros(3), new int[] {0}),
-                "crossEntropy: logits must be [N, C], got [3]");
+        assertFails(IllegalArgumentException.class, () -> Functional.crossEntropy(Tensor.scalar(0f), new int[] {0}),
+                "crossEntropy: logits must have a class axis", "got []");
+        assertFails(IllegalArgumentException.class, () -> Functional.crossEntropy(Tensor.zeros(2, 3, 4), new int[6]),
+                "crossEntropy: 6 labels for 8 positions of logits of shape [2, 3, 4]");
         assertFails(IllegalArgumentException.class, () -> Tensor.oneHot(new int[] {1, 4}, 4),
                 "oneHot: label 4 at index 1 is out of range for 4 classes");
     }
