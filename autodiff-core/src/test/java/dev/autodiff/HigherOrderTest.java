@@ -285,6 +285,58 @@ class HigherOrderTest {
         GradCheck.checkJvpVjp(args -> g.apply(args[0]), x).assertPassed();
     }
 
+    /** {@code ∂²Πx/∂x_i∂x_j} is the product of the elements other than i and j (0 on the diagonal), zeros or not. */
+    @Test
+    void hessianOfProdIsExactWithZeros() {
+        float[][] points = {{1.5f, -2f, 0.5f, 3f}, {0f, -2f, 0.5f, 3f}, {0f, -2f, 0f, 3f}, {0f, 0f, 0f, 3f}};
+        for (float[] p : points) {
+            Tensor x = Tensor.vector(p);
+            float[] expected = new float[16];
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 4; j++) {
+                    if (i != j) {
+                        float others = 1;
+                        for (int k = 0; k < 4; k++) {
+                            others *= k == i || k == j ? 1 : p[k];
+                        }
+                        expected[i * 4 + j] = others;
+                    }
+                }
+            }
+            String at = java.util.Arrays.toString(p);
+            assertArrayEquals(expected, AD.hessian(Tensor::prod).apply(x).toArray(), 1e-6f, "forward over reverse at " + at);
+            assertArrayEquals(expected, AD.jacrev(AD.grad(Tensor::prod)).apply(x).toArray(), 1e-6f, "reverse over reverse at " + at);
+        }
+    }
+
+    /** Second order by finite differences for the new reductions and compositions. */
+    static List<MultiOutput> secondOrderCompositions() {
+        var in = new Inputs(40);
+        Tensor mask = Tensor.of(new float[] {1, 0, 1, 1, 0, 0}, 2, 3);
+        return List.of(
+                new MultiOutput("prod over rows", t -> t.prod(1).sum(), in.normal(2, 3)),
+                new MultiOutput("norm 2", t -> t.norm(2f, 1, false).sum(), in.normal(2, 3)),
+                new MultiOutput("norm 3", t -> t.norm(3f, 0, false).sum(), in.awayFromZero(2, 3)),
+                new MultiOutput("std", t -> t.std(1).sum(), in.normal(2, 3)),
+                new MultiOutput("var over both axes", t -> t.var(new int[] {0, 1}, false).mul(t.sum()), in.normal(2, 3)),
+                new MultiOutput("logAddExp", t -> t.logAddExp(t.flip(1).mul(0.5f)).sum(), in.normal(2, 3)),
+                new MultiOutput("where", t -> Tensor.where(mask, t.sin(), t.square()).sum(), in.normal(2, 3)),
+                new MultiOutput("cumsum", t -> t.cumsum(1).square().sum(), in.normal(2, 3)),
+                new MultiOutput("gather", t -> t.gather(1, Tensor.of(new float[] {2, 2, 0, 1}, 2, 2)).exp().sum(), in.normal(2, 3)),
+                new MultiOutput("logSumExp over both axes", t -> t.logSumExp(new int[] {0, 1}, false), in.normal(2, 3)),
+                new MultiOutput("layerNorm", t -> Functional.layerNorm(t, new int[] {3}, null, null, 1e-5f).sin().sum(),
+                        in.normal(2, 3)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondOrderCompositions")
+    void gradientOfCompositionPassesGradCheck(MultiOutput m) {
+        Function<Tensor, Tensor> g = AD.grad(m.f());
+        GradCheck.check(args -> g.apply(args[0]), m.x()).assertPassed();
+        GradCheck.checkJvpVjp(args -> g.apply(args[0]), m.x()).assertPassed();
+        assertArrayEquals(AD.jacrev(g).apply(m.x()).toArray(), AD.hessian(m.f()).apply(m.x()).toArray(), 1e-4f);
+    }
+
     @ParameterizedTest
     @EnumSource(value = dev.autodiff.kernel.Unary.class, names = {"SIGMOID", "TANH", "GELU", "SILU", "SOFTPLUS", "ERF"})
     void forwardOverReverseEqualsReverseOverReverseHessian(dev.autodiff.kernel.Unary op) {

@@ -50,6 +50,10 @@ class PrimitiveGradientTest {
         reductionCases(in, cases);
         movementCases(in, cases);
         compositionCases(in, cases);
+        selectionCases(in, cases);
+        statisticsCases(in, cases);
+        indexingCases(in, cases);
+        normalizationCases(in, cases);
         return cases;
     }
 
@@ -216,6 +220,81 @@ class PrimitiveGradientTest {
                 in.normal(4), in.normal(2, 4), in.normal(2)));
         cases.add(new Case("linear of a batch of sequences", a -> Functional.linear(a[0], a[1], a[2]),
                 in.normal(2, 3, 4), in.normal(2, 4), in.normal(2)));
+    }
+
+    private static void selectionCases(Inputs in, List<Case> cases) {
+        Tensor mask = Tensor.vector(1, 0, 0, 1);
+        cases.add(new Case("where", a -> Tensor.where(mask, a[0], a[1]), in.normal(4), in.normal(4)));
+        cases.add(new Case("where broadcast", a -> Tensor.where(mask.reshape(4, 1), a[0], a[1]),
+                in.normal(3), in.normal(4, 1)));
+        cases.add(new Case("where scalar branch", a -> Tensor.where(mask, a[0], a[1]), in.normal(2, 4), in.normal()));
+        cases.add(new Case("where constant branch", a -> Tensor.where(mask.reshape(1, 4), -2f, a[0]), in.normal(3, 1)));
+        // log is NaN where the mask takes x, and finite where it takes log
+        cases.add(new Case("where with a NaN not taken", a -> Tensor.where(mask, a[0], a[0].log()),
+                Tensor.vector(-1.5f, 0.7f, 1.2f, -0.4f)));
+    }
+
+    private static void statisticsCases(Inputs in, List<Case> cases) {
+        int[] shape = {2, 3, 4};
+        int[][] axesList = {{}, {0}, {2}, {0, 2}};
+        for (int[] axes : axesList) {
+            // axis 0 has 2 elements: correction 2 would divide by 0
+            for (int correction : axes.length == 1 && axes[0] == 0 ? new int[] {0, 1} : new int[] {0, 1, 2}) {
+                String s = java.util.Arrays.toString(axes) + " correction " + correction;
+                cases.add(new Case("var " + s, a -> a[0].var(axes, correction, true), in.normal(shape)));
+                cases.add(new Case("std " + s, a -> a[0].std(axes, correction, false), in.normal(shape)));
+            }
+            for (float p : new float[] {1f, 2f, 3f, 1.5f}) {
+                cases.add(new Case("norm " + p + " " + java.util.Arrays.toString(axes),
+                        a -> a[0].norm(p, axes, false), in.awayFromZero(shape)));
+            }
+            for (float p : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                // positive and distinct, so that no two |x| tie
+                cases.add(new Case("norm " + p + " " + java.util.Arrays.toString(axes),
+                        a -> a[0].norm(p, axes, true), in.distinct(shape).add(1.125f).detach()));
+            }
+        }
+        cases.add(new Case("norm()", a -> a[0].norm(), in.normal(3, 2)));
+        cases.add(new Case("std(1)", a -> a[0].std(1), in.normal(3, 2)));
+        cases.add(new Case("var(0, keepDims)", a -> a[0].var(0, true), in.normal(3, 2)));
+        Tensor zeros = Tensor.of(new float[] {0, 1.5f, -2, 0.5f, 0, 0, 3, 1, 0.7f, -1.2f, 2, 0.9f}, 3, 4);
+        cases.add(new Case("prod with zeros (none, one, two in a row)", a -> a[0].prod(1), zeros));
+        cases.add(new Case("prod with zeros over all", a -> a[0].prod(), Tensor.of(new float[] {1.5f, 0, -2, 0.5f}, 2, 2)));
+    }
+
+    private static void indexingCases(Inputs in, List<Case> cases) {
+        int[] picks = {2, 0, 2, 1};
+        for (int axis : new int[] {0, 1, 2, -1}) {
+            cases.add(new Case("indexSelect axis " + axis, a -> a[0].indexSelect(axis, new int[] {2, 0, 1, 1, 2}),
+                    in.normal(3, 3, 3)));
+        }
+        cases.add(new Case("indexAdd axis 1", a -> a[0].indexAdd(1, picks, a[1]), in.normal(2, 3), in.normal(2, 4)));
+        Tensor index0 = Tensor.of(new float[] {2, 0, 1, 1, 0, 2}, 2, 3);
+        Tensor index1 = Tensor.of(new float[] {1, 1, 0, 3, 2, 0}, 3, 2);
+        cases.add(new Case("gather axis 0", a -> a[0].gather(0, index0), in.normal(3, 4)));
+        cases.add(new Case("gather axis 1", a -> a[0].gather(1, index1), in.normal(3, 4)));
+        cases.add(new Case("gather axis 1 of 3-D", a -> a[0].gather(1, index1.reshape(1, 3, 2)), in.normal(2, 4, 3)));
+        cases.add(new Case("scatterAdd axis 0", a -> a[0].scatterAdd(0, index0, a[1]), in.normal(3, 4), in.normal(2, 3)));
+        cases.add(new Case("scatterAdd axis 1", a -> a[0].scatterAdd(1, index1, a[1]), in.normal(3, 4), in.normal(3, 2)));
+    }
+
+    private static void normalizationCases(Inputs in, List<Case> cases) {
+        cases.add(new Case("layerNorm", a -> Functional.layerNorm(a[0], new int[] {3, 4}, a[1], a[2], 1e-5f),
+                in.normal(2, 3, 4), in.normal(3, 4), in.normal(3, 4)));
+        cases.add(new Case("layerNorm without affine", a -> Functional.layerNorm(a[0], new int[] {4}, null, null, 1e-5f),
+                in.normal(3, 4)));
+        cases.add(new Case("batchNorm training", a -> Functional.batchNorm(a[0], null, null, a[1], a[2], true, 0.1f, 1e-5f),
+                in.normal(4, 3, 2), in.normal(3), in.normal(3)));
+        Tensor mean = in.normal(3);
+        Tensor var = in.uniform(0.5f, 2f, 3);
+        cases.add(new Case("batchNorm evaluation", a -> Functional.batchNorm(a[0], mean, var, a[1], a[2], false, 0.1f, 1e-5f),
+                in.normal(4, 3), in.normal(3), in.normal(3)));
+        int[] labels = {0, 3, 1, -100, 2, 2};
+        cases.add(new Case("crossEntropy of [N, C, L] logits", a -> Functional.crossEntropy(a[0], new int[] {0, 3, 1, 3, 2, 2}),
+                in.normal(2f, 2, 4, 3)));
+        cases.add(new Case("crossEntropyUnreduced with an ignored label",
+                a -> Functional.crossEntropyUnreduced(a[0], labels, -100), in.normal(2f, 2, 4, 3)));
+        cases.add(new Case("crossEntropy of [C] logits", a -> Functional.crossEntropy(a[0], new int[] {1}), in.normal(2f, 4)));
     }
 
     @ParameterizedTest(name = "{0}")
