@@ -295,35 +295,12 @@ final class UnaryLoops {
         }
     }
 
-    /** sin by vectors, or by the scalar reference for a vector with a lane beyond {@link VectorTrig#LIMIT}. */
     private static void sin(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            if (VectorTrig.inRange(xv)) {
-                VectorTrig.sin(xv).intoArray(out, i);
-            } else {
-                scalar(Unary.SIN, x, out, i);
-            }
-        }
+        VectorTrig.forward(Unary.SIN, x, out, from, end);
     }
 
-    /** cos, as {@link #sin}. */
     private static void cos(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            if (VectorTrig.inRange(xv)) {
-                VectorTrig.cos(xv).intoArray(out, i);
-            } else {
-                scalar(Unary.COS, x, out, i);
-            }
-        }
-    }
-
-    /** One vector's worth of the scalar reference. */
-    private static void scalar(Unary op, float[] x, float[] out, int i) {
-        for (int j = i; j < i + L; j++) {
-            out[j] = ScalarMath.apply(op, 0f, x[j]);
-        }
+        VectorTrig.forward(Unary.COS, x, out, from, end);
     }
 
     private static void log1p(float param, float[] x, float[] out, int from, int end) {
@@ -352,35 +329,12 @@ final class UnaryLoops {
         }
     }
 
-    /** {@code g·cos(x)}, by the scalar reference for a vector with a lane beyond {@link VectorTrig#LIMIT}. */
     private static void sinBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            if (VectorTrig.inRange(xv)) {
-                v(g, i).mul(VectorTrig.cos(xv)).intoArray(out, i);
-            } else {
-                scalarBackward(Unary.SIN, g, x, y, out, i);
-            }
-        }
+        VectorTrig.backward(Unary.SIN, g, x, out, from, end);
     }
 
-    /** {@code -g·sin(x)}, as {@link #sinBackward}. */
     private static void cosBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            if (VectorTrig.inRange(xv)) {
-                v(g, i).neg().mul(VectorTrig.sin(xv)).intoArray(out, i);
-            } else {
-                scalarBackward(Unary.COS, g, x, y, out, i);
-            }
-        }
-    }
-
-    /** One vector's worth of the scalar reference derivative. */
-    private static void scalarBackward(Unary op, float[] g, float[] x, float[] y, float[] out, int i) {
-        for (int j = i; j < i + L; j++) {
-            out[j] = ScalarMath.derivative(op, 0f, g[j], x[j], y[j]);
-        }
+        VectorTrig.backward(Unary.COS, g, x, out, from, end);
     }
 
     private static void log1pBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
