@@ -8,7 +8,7 @@ import dev.autodiff.nn.Metrics;
 import dev.autodiff.nn.Module;
 import dev.autodiff.nn.data.Batch;
 import dev.autodiff.nn.data.DataLoader;
-import dev.autodiff.nn.data.TensorDataset;
+import dev.autodiff.nn.data.Dataset;
 import dev.autodiff.nn.optim.LrScheduler;
 import dev.autodiff.nn.optim.Optimizer;
 
@@ -26,10 +26,10 @@ final class Trainer {
     private final Optimizer optimizer;
     private final LrScheduler scheduler;
     private final DataLoader loader;
-    private final TensorDataset test;
+    private final Dataset test;
     private final int classes;
 
-    Trainer(Module model, Optimizer optimizer, LrScheduler scheduler, TensorDataset train, TensorDataset test,
+    Trainer(Module model, Optimizer optimizer, LrScheduler scheduler, Dataset train, Dataset test,
             int classes, int batchSize, long seed) {
         this.model = model;
         this.optimizer = optimizer;
@@ -55,6 +55,7 @@ final class Trainer {
         double lossSum = 0;
         long correct = 0;
         long seen = 0;
+        int step = 1;
         long start = System.nanoTime();
         for (Batch batch : loader) {
             Tensor logits = model.forward(batch.x());
@@ -63,6 +64,10 @@ final class Trainer {
             loss.backward();
             optimizer.step();
             double value = loss.item();
+            if (!Double.isFinite(value)) {
+                throw new TrainingDivergedException(epoch, step, value, optimizer.learningRate());
+            }
+            step++;
             lossSum += value * batch.size();
             correct += Metrics.correct(logits, batch.labels());
             seen += batch.size();
@@ -77,7 +82,7 @@ final class Trainer {
     }
 
     /** The confusion matrix of {@code model} on {@code data}, in evaluation mode and without recording. */
-    static ConfusionMatrix evaluate(Module model, TensorDataset data, int classes) {
+    static ConfusionMatrix evaluate(Module model, Dataset data, int classes) {
         model.eval();
         ConfusionMatrix matrix = new ConfusionMatrix(classes);
         try (var scope = NoGrad.enter()) {
