@@ -31,7 +31,7 @@ public final class AutodiffCli implements Runnable {
     /** The environment variable the launcher passes to the JVM. */
     static final String JAVA_OPTS = "AUTODIFF_JAVA_OPTS";
 
-    private static volatile boolean debug;
+    private boolean debug;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,7 +49,8 @@ public final class AutodiffCli implements Runnable {
 
     /** The command line with the converters and the one-line error handlers installed. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new AutodiffCli());
+        AutodiffCli app = new AutodiffCli();
+        CommandLine cl = new CommandLine(app);
         Choice.registerAll(cl);
         cl.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -57,7 +58,7 @@ public final class AutodiffCli implements Runnable {
                     + subcommandPath(e.getCommandLine()) + "--help)");
             return EXIT_USAGE;
         });
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> fail(e, commandLine.getErr()));
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> fail(e, commandLine.getErr(), app.debug));
         return cl;
     }
 
@@ -66,12 +67,12 @@ public final class AutodiffCli implements Runnable {
         try {
             return cl.execute(args);
         } catch (RuntimeException | Error e) {
-            return fail(e, cl.getErr());
+            return fail(e, cl.getErr(), cl.<AutodiffCli>getCommand().debug);
         }
     }
 
-    /** Prints the one line of a failure (and its trace with --debug) and returns the exit code. */
-    static int fail(Throwable e, PrintWriter err) {
+    /** Prints the one line of a failure (and its trace with {@code debug}) and returns the exit code. */
+    static int fail(Throwable e, PrintWriter err, boolean debug) {
         err.println("autodiff: " + message(e));
         if (debug) {
             // The one place a trace is printed: asked for with --debug.
@@ -118,12 +119,12 @@ public final class AutodiffCli implements Runnable {
      * the program with one line and code 1.
      */
     public static void main(String[] args) {
+        CommandLine cl = commandLine();
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
-            PrintWriter err = new PrintWriter(System.err, true);
-            fail(e, err);
+            fail(e, new PrintWriter(System.err, true), cl.<AutodiffCli>getCommand().debug);
             Runtime.getRuntime().halt(EXIT_FAILURE);
         });
-        System.exit(execute(commandLine(), args));
+        System.exit(execute(cl, args));
     }
 
     /** The message of a command line that does not parse, with the closest command or option to a mistyped one. */

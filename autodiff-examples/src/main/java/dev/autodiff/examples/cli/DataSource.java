@@ -37,8 +37,7 @@ final class DataSource {
     static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
     /** The folder looked in for {@code --dataset mnist}. */
     static final Path MNIST = Path.of("/usr/share/datasets/mnist");
-    /** Digits pixels count set bits in 4x4 blocks: 0..16. */
-    private static final Preprocessing DIGITS = new Preprocessing(1 / 16f, new float[] {0f}, new float[] {1f});
+    private static final int DIGITS_CLASSES = 10;
     private static final int MNIST_CLASSES = 10;
     private static final float PIXEL_SCALE = 1 / 255f;
     private static final double TEST_FRACTION = 0.2;
@@ -64,11 +63,7 @@ final class DataSource {
      */
     static Loaded load(String spec, CsvOptions csv, long seed) throws IOException {
         return switch (kind(spec)) {
-            case DIGITS -> {
-                DatasetSplit split = DatasetSplit.random(Digits.rawDataset(), TEST_FRACTION, seed);
-                yield new Loaded(spec, preprocessed(split.train(), DIGITS), preprocessed(split.validation(), DIGITS),
-                        MNIST_CLASSES, DIGITS);
-            }
+            case DIGITS -> standardized(spec, DatasetSplit.random(Digits.rawDataset(), TEST_FRACTION, seed), DIGITS_CLASSES);
             case IDX -> {
                 Path folder = idxFolder(spec);
                 ByteFeatureDataset train = IdxFolder.loadBytes(folder, "train").flat();
@@ -81,11 +76,16 @@ final class DataSource {
                 int classes = ClassLabels.count(all.data().labels(), all::where);
                 DatasetSplit split = DatasetSplit.random(all.data(), TEST_FRACTION, seed);
                 requireEveryClassInTraining(all, split.train(), classes, seed);
-                TensorDataset train = split.train();
-                Preprocessing p = Preprocessing.standardizing(1f, train.features().data(), train.featureShape()[0]);
-                yield new Loaded(spec, preprocessed(train, p), preprocessed(split.validation(), p), classes, p);
+                yield standardized(spec, split, classes);
             }
         };
+    }
+
+    /** Both parts of {@code split} with each feature standardized by the training part's statistics. */
+    private static Loaded standardized(String spec, DatasetSplit split, int classes) {
+        TensorDataset train = split.train();
+        Preprocessing p = Preprocessing.standardizing(1f, train.features().data(), train.featureShape()[0]);
+        return new Loaded(spec, preprocessed(train, p), preprocessed(split.validation(), p), classes, p);
     }
 
     /**
@@ -104,11 +104,6 @@ final class DataSource {
             }
         };
         return new Loaded(spec, null, test, classes, p);
-    }
-
-    /** The preprocessing {@code train} would use for {@code spec} without looking at data, or null when it depends on the data. */
-    static Preprocessing fixedPreprocessing(String spec) {
-        return kind(spec) == Kind.DIGITS ? DIGITS : null;
     }
 
     private enum Kind { DIGITS, IDX, CSV }

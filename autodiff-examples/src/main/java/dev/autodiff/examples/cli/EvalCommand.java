@@ -76,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(file + " does not say which data set it was trained on; pass --dataset");
         }
         long splitSeed = splitSeed(meta, file);
-        Preprocessing p = preprocessing(meta, dataset, architecture);
+        Preprocessing p = preprocessing(meta, architecture);
         DataSource.Loaded loaded = DataSource.loadTest(dataset, csvOptions(meta), splitSeed, architecture.classes(), p);
         if (loaded.features() != architecture.inputs()) {
             throw new IllegalArgumentException(file + " expects " + architecture.inputs() + " features, "
@@ -129,11 +129,10 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /**
-     * The preprocessing the model was trained with: the file's, or --preprocessing, or the
-     * fixed one of the digits; a data set whose preprocessing depends on its training data
-     * needs it said, because the training split is not read here.
+     * The preprocessing the model was trained with: the file's, or --preprocessing. Without
+     * either it cannot be known, because it depends on the training split, which is not read here.
      */
-    private Preprocessing preprocessing(Map<String, String> meta, String dataset, Architecture architecture)
+    private Preprocessing preprocessing(Map<String, String> meta, Architecture architecture)
             throws IOException {
         Preprocessing saved = RunCheckpoint.preprocessing(meta, checkpoint);
         Preprocessing given = preprocessing != null ? Preprocessing.fromJson(preprocessing) : null;
@@ -141,7 +140,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--preprocessing conflicts with the " + Preprocessing.METADATA_KEY
                     + " of " + checkpoint + "; leave it out");
         }
-        Preprocessing p = saved != null ? saved : given != null ? given : DataSource.fixedPreprocessing(dataset);
+        Preprocessing p = saved != null ? saved : given;
         if (p == null) {
             throw new IllegalArgumentException(checkpoint + " does not say how its inputs were preprocessed (no "
                     + Preprocessing.METADATA_KEY + " in its metadata); pass --preprocessing '{\"scale\": 1, \"mean\": [0], "
