@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 /** The options that choose a data set, shared by {@code train} and {@code eval}. */
 final class DataOptions {
     @Option(names = "--dataset", paramLabel = "<name>",
-            description = "digits (embedded, the default), fashion-mnist (/usr/share/datasets/fashion-mnist), mnist "
+            description = "digits (embedded; the default of train), fashion-mnist (/usr/share/datasets/fashion-mnist), mnist "
                     + "(/usr/share/datasets/mnist), idx:<folder> or csv:<file>")
     String dataset;
 
