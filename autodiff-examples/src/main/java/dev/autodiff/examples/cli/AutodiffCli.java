@@ -52,6 +52,7 @@ public final class AutodiffCli implements Runnable {
         AutodiffCli app = new AutodiffCli();
         CommandLine cl = new CommandLine(app);
         Choice.registerAll(cl);
+        cl.getSubcommands().get("train").setResourceBundle(new OptimizerHelp());
         cl.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("autodiff: " + Suggestion.describe(e) + " (see: autodiff "

@@ -15,15 +15,16 @@ import java.util.TreeMap;
  * {@code --resume} continues exactly the run that was saved and can tell an option that
  * conflicts with it.
  *
- * @param momentum the momentum of sgd and rmsprop; NaN for the optimizers that have none
+ * @param momentum the momentum, NaN for an optimizer that has none
+ * @param weightDecay the weight decay, NaN for an optimizer that has none
  */
 record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture architecture, Choice.OptimizerName optimizer,
                   double lr, double momentum, double weightDecay, Choice.Schedule schedule, int epochs, int batch,
                   long seed) {
 
-    /** Whether {@code optimizer} has a momentum hyper-parameter. */
-    static boolean hasMomentum(Choice.OptimizerName optimizer) {
-        return optimizer == Choice.OptimizerName.SGD || optimizer == Choice.OptimizerName.RMSPROP;
+    /** Whether {@code optimizer} has the hyper-parameter (its PyTorch name, such as {@code momentum}). */
+    static boolean declares(Choice.OptimizerName optimizer, String hyperParameter) {
+        return optimizer.spec().declares(hyperParameter);
     }
 
     /** Whether the data set is read from a CSV file, so that the CSV options matter. */
@@ -48,10 +49,12 @@ record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture archit
         m.put("seed", Long.toString(seed));
         m.put("optimizer.name", optimizer.label());
         m.put("train.lr", Double.toString(lr));
-        if (hasMomentum(optimizer)) {
+        if (declares(optimizer, OptimizerHelp.MOMENTUM)) {
             m.put("train.momentum", Double.toString(momentum));
         }
-        m.put("train.weight_decay", Double.toString(weightDecay));
+        if (declares(optimizer, OptimizerHelp.WEIGHT_DECAY)) {
+            m.put("train.weight_decay", Double.toString(weightDecay));
+        }
         m.put("train.schedule", schedule.label());
         m.put("train.epochs", Integer.toString(epochs));
         m.put("train.batch", Integer.toString(batch));
@@ -67,11 +70,10 @@ record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture archit
                     Boolean.parseBoolean(m.getOrDefault("data.csv_header", "false")));
             Choice.OptimizerName optimizer = Choice.parse(Choice.OptimizerName.class,
                     Architecture.require(m, "optimizer.name", source));
-            double momentum = hasMomentum(optimizer)
-                    ? Double.parseDouble(Architecture.require(m, "train.momentum", source)) : Double.NaN;
             return new RunOptions(dataset, csv, Architecture.fromMetadata(m, source), optimizer,
-                    Double.parseDouble(Architecture.require(m, "train.lr", source)), momentum,
-                    Double.parseDouble(Architecture.require(m, "train.weight_decay", source)),
+                    Double.parseDouble(Architecture.require(m, "train.lr", source)),
+                    hyperParameter(m, optimizer, OptimizerHelp.MOMENTUM, source),
+                    hyperParameter(m, optimizer, OptimizerHelp.WEIGHT_DECAY, source),
                     Choice.parse(Choice.Schedule.class, Architecture.require(m, "train.schedule", source)),
                     Integer.parseInt(Architecture.require(m, "train.epochs", source)),
                     Integer.parseInt(Architecture.require(m, "train.batch", source)),
@@ -79,6 +81,13 @@ record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture archit
         } catch (NumberFormatException | picocli.CommandLine.TypeConversionException e) {
             throw new IllegalArgumentException(source + ": bad run description in the metadata: " + e.getMessage());
         }
+    }
+
+    /** The metadata value {@code train.<name>} of a hyper-parameter the optimizer has, else NaN. */
+    private static double hyperParameter(Map<String, String> m, Choice.OptimizerName optimizer, String name,
+                                         String source) {
+        return declares(optimizer, name) ? Double.parseDouble(Architecture.require(m, "train." + name, source))
+                : Double.NaN;
     }
 
     /**

@@ -5,14 +5,10 @@ import dev.autodiff.nn.Checkpoint;
 import dev.autodiff.nn.HeapCheck;
 import dev.autodiff.nn.Sequential;
 import dev.autodiff.nn.io.SafeTensors;
-import dev.autodiff.nn.optim.Adagrad;
-import dev.autodiff.nn.optim.Adam;
-import dev.autodiff.nn.optim.AdamW;
 import dev.autodiff.nn.optim.LrSchedule;
 import dev.autodiff.nn.optim.LrScheduler;
 import dev.autodiff.nn.optim.Optimizer;
-import dev.autodiff.nn.optim.RMSprop;
-import dev.autodiff.nn.optim.SGD;
+import dev.autodiff.nn.optim.OptimizerSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,19 +42,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "relu, tanh, sigmoid, gelu, silu or leaky_relu (default: ${DEFAULT-VALUE})")
     Choice.Activation activation;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "<name>",
-            description = "sgd, adam, adamw, rmsprop or adagrad (default: ${DEFAULT-VALUE})")
+    // The help of the four optimizer options is written from the optimizers' declarations: OptimizerHelp.
+    @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "<name>", descriptionKey = OptimizerHelp.OPTIMIZER)
     Choice.OptimizerName optimizer;
 
-    @Option(names = "--lr", paramLabel = "<rate>",
-            description = "learning rate (default: 0.05 for sgd, 1e-3 for adam, adamw and rmsprop, 1e-2 for adagrad)")
+    @Option(names = "--lr", paramLabel = "<rate>", descriptionKey = OptimizerHelp.LR)
     Double lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "<m>",
-            description = "momentum of sgd and rmsprop (default: ${DEFAULT-VALUE})")
+    @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "<m>", descriptionKey = OptimizerHelp.MOMENTUM)
     double momentum;
 
-    @Option(names = "--weight-decay", paramLabel = "<wd>", description = "weight decay (default: 0, and 0.01 for adamw)")
+    @Option(names = "--weight-decay", paramLabel = "<wd>", descriptionKey = OptimizerHelp.WEIGHT_DECAY)
     Double weightDecay;
 
     @Option(names = "--schedule", defaultValue = "none", paramLabel = "<name>",
@@ -100,6 +94,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
+        if (resume == null) {
+            checkHyperParameters(optimizer, optimizer.label());
+        }
         checkOutputs();
         if (threads != null) {
             // Read once, when the kernels load: that is why this comes before any tensor work.
@@ -187,12 +184,6 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
             throw new IllegalArgumentException("--lr must be a positive finite number, got " + lr);
         }
-        if (!(momentum >= 0 && momentum < 1)) {
-            throw new IllegalArgumentException("--momentum must be at least 0 and below 1, got " + momentum);
-        }
-        if (weightDecay != null && !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-            throw new IllegalArgumentException("--weight-decay must be a finite number of at least 0, got " + weightDecay);
-        }
         if (hidden != null && !(hidden.length == 1 && hidden[0] == 0)) {
             for (int h : hidden) {
                 if (h <= 0) {
@@ -201,8 +192,32 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
-        if (explicit("--momentum") && !RunOptions.hasMomentum(optimizer)) {
-            throw new IllegalArgumentException("--momentum applies to sgd and rmsprop, not to " + optimizer.label());
+    }
+
+    /**
+     * Checks the explicit --momentum and --weight-decay for {@code name}, the run's optimizer:
+     * it must have them, they must lie in their declared domains, and be finite; a momentum
+     * of 1 or more makes the steps grow without bound.
+     */
+    private void checkHyperParameters(Choice.OptimizerName name, String whose) {
+        double[] values = {momentum, weightDecay != null ? weightDecay : 0};
+        String[] options = {"--momentum", "--weight-decay"};
+        for (int i = 0; i < options.length; i++) {
+            if (!explicit(options[i])) {
+                continue;
+            }
+            String hp = options[i].substring(2).replace('-', '_');
+            if (!RunOptions.declares(name, hp)) {
+                throw new IllegalArgumentException(options[i] + " does not apply to " + whose);
+            }
+            name.spec().check(hp, values[i]);
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(options[i] + " must be finite, got " + values[i]);
+            }
+        }
+        if (explicit("--momentum") && momentum >= 1) {
+            throw new IllegalArgumentException("--momentum must be below 1 (the steps would grow without bound), got "
+                    + momentum);
         }
     }
 
@@ -226,9 +241,11 @@ final class TrainCommand implements Callable<Integer> {
     private RunOptions freshOptions(DataSource.Loaded loaded) {
         int[] sizes = hidden != null ? hidden() : new int[] {loaded.name().equals("digits") ? 64 : DEFAULT_WIDTH};
         Architecture architecture = new Architecture(loaded.features(), sizes, activation, loaded.classes());
-        double wd = weightDecay != null ? weightDecay : optimizer == Choice.OptimizerName.ADAMW ? 0.01 : 0;
+        OptimizerSpec os = optimizer.spec();
+        double wd = !os.declares(OptimizerHelp.WEIGHT_DECAY) ? Double.NaN
+                : weightDecay != null ? weightDecay : os.defaultOf(OptimizerHelp.WEIGHT_DECAY);
         return new RunOptions(loaded.name(), data.csvOptions(), architecture, optimizer,
-                lr != null ? lr : optimizer.defaultLr(), RunOptions.hasMomentum(optimizer) ? momentum : Double.NaN, wd,
+                lr != null ? lr : os.defaultLr(), os.declares(OptimizerHelp.MOMENTUM) ? momentum : Double.NaN, wd,
                 schedule, epochs, batch, seed);
     }
 
@@ -251,10 +268,7 @@ final class TrainCommand implements Callable<Integer> {
         agree("--activation", activation, a.activation(), file);
         agree("--optimizer", optimizer, saved.optimizer(), file);
         agree("--lr", lr, saved.lr(), file);
-        if (explicit("--momentum") && !RunOptions.hasMomentum(saved.optimizer())) {
-            throw new IllegalArgumentException("--momentum applies to sgd and rmsprop, not to the "
-                    + saved.optimizer().label() + " of " + file);
-        }
+        checkHyperParameters(saved.optimizer(), "the " + saved.optimizer().label() + " of " + file);
         agree("--momentum", momentum, saved.momentum(), file);
         agree("--weight-decay", weightDecay, saved.weightDecay(), file);
         agree("--schedule", schedule, saved.schedule(), file);
@@ -305,16 +319,16 @@ final class TrainCommand implements Callable<Integer> {
         return hidden.length == 1 && hidden[0] == 0 ? new int[0] : hidden;
     }
 
+    /** The run's optimizer with the hyper-parameters it declares set from the run's options. */
     private static Optimizer optimizer(Sequential model, RunOptions run) {
-        double rate = run.lr();
-        double wd = run.weightDecay();
-        return switch (run.optimizer()) {
-            case SGD -> new SGD(model.parameters(), rate).momentum(run.momentum()).weightDecay(wd);
-            case ADAM -> new Adam(model.parameters(), rate).weightDecay(wd);
-            case ADAMW -> new AdamW(model.parameters(), rate).weightDecay(wd);
-            case RMSPROP -> new RMSprop(model.parameters(), rate).momentum(run.momentum()).weightDecay(wd);
-            case ADAGRAD -> new Adagrad(model.parameters(), rate).weightDecay(wd);
-        };
+        Optimizer opt = run.optimizer().spec().create(model.parameters(), run.lr());
+        if (RunOptions.declares(run.optimizer(), OptimizerHelp.MOMENTUM)) {
+            opt.set(OptimizerHelp.MOMENTUM, run.momentum());
+        }
+        if (RunOptions.declares(run.optimizer(), OptimizerHelp.WEIGHT_DECAY)) {
+            opt.set(OptimizerHelp.WEIGHT_DECAY, run.weightDecay());
+        }
+        return opt;
     }
 
     private static LrScheduler scheduler(Optimizer opt, RunOptions run) {
@@ -336,10 +350,13 @@ final class TrainCommand implements Callable<Integer> {
         JsonLine j = new JsonLine().put("dataset", loaded.name()).put("model", run.architecture().layers())
                 .put("activation", run.architecture().activation().label()).put("optimizer", run.optimizer().label())
                 .put("lr", run.lr());
-        if (RunOptions.hasMomentum(run.optimizer())) {
+        if (RunOptions.declares(run.optimizer(), OptimizerHelp.MOMENTUM)) {
             j.put("momentum", run.momentum());
         }
-        j.put("weight_decay", run.weightDecay()).put("schedule", run.schedule().label())
+        if (RunOptions.declares(run.optimizer(), OptimizerHelp.WEIGHT_DECAY)) {
+            j.put("weight_decay", run.weightDecay());
+        }
+        j.put("schedule", run.schedule().label())
                 .put("batch", run.batch()).put("epochs", run.epochs()).put("seed", run.seed())
                 .put("kernels", KernelRegistry.active().name()).put("threads", KernelRegistry.active().threads());
         EpochStats last = history.getLast();

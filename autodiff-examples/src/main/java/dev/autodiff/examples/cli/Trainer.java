@@ -6,6 +6,7 @@ import dev.autodiff.nn.ConfusionMatrix;
 import dev.autodiff.nn.Losses;
 import dev.autodiff.nn.Metrics;
 import dev.autodiff.nn.Module;
+import dev.autodiff.nn.RunningMean;
 import dev.autodiff.nn.data.Batch;
 import dev.autodiff.nn.data.DataLoader;
 import dev.autodiff.nn.data.Dataset;
@@ -52,7 +53,7 @@ final class Trainer {
         loader.setEpoch(epoch - 1);
         double lr = optimizer.learningRate();
         model.train();
-        double lossSum = 0;
+        RunningMean meanLoss = new RunningMean();
         long correct = 0;
         long seen = 0;
         int step = 1;
@@ -68,7 +69,7 @@ final class Trainer {
                 throw new TrainingDivergedException(epoch, step, value, optimizer.learningRate());
             }
             step++;
-            lossSum += value * batch.size();
+            meanLoss.add(value, batch.size());
             correct += Metrics.correct(logits, batch.labels());
             seen += batch.size();
             afterBatch.accept(value);
@@ -77,7 +78,7 @@ final class Trainer {
         if (scheduler != null) {
             scheduler.step();
         }
-        return new EpochStats(epoch, lossSum / seen, correct / (double) seen, evaluate(model, test, classes).accuracy(),
+        return new EpochStats(epoch, meanLoss.mean(), correct / (double) seen, evaluate(model, test, classes).accuracy(),
                 seen / seconds, seconds, lr);
     }
 

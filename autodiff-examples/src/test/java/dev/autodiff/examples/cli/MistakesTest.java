@@ -27,14 +27,15 @@ class MistakesTest {
         assertOneLineError(run("train", "--lr", "Infinity"), 1, "--lr must be a positive finite number, got Infinity");
         assertOneLineError(run("train", "--lr", "NaN"), 1, "--lr must be a positive finite number, got NaN");
         assertOneLineError(run("train", "--lr", "0"), 1, "--lr must be a positive finite number, got 0.0");
-        assertOneLineError(run("train", "--momentum", "5"), 1, "--momentum must be at least 0 and below 1, got 5.0");
-        assertOneLineError(run("train", "--momentum", "-0.1"), 1, "--momentum must be at least 0 and below 1");
-        assertOneLineError(run("train", "--weight-decay", "-1"), 1, "--weight-decay must be a finite number of at least 0");
-        assertOneLineError(run("train", "--weight-decay", "Infinity"), 1, "--weight-decay must be a finite number");
+        assertOneLineError(run("train", "--momentum", "5"), 1,
+                "--momentum must be below 1 (the steps would grow without bound), got 5.0");
+        assertOneLineError(run("train", "--momentum", "-0.1"), 1, "SGD: momentum must be 0 or more, got -0.1");
+        assertOneLineError(run("train", "--weight-decay", "-1"), 1, "SGD: weight_decay must be 0 or more, got -1.0");
+        assertOneLineError(run("train", "--weight-decay", "Infinity"), 1, "--weight-decay must be finite, got Infinity");
         assertOneLineError(run("train", "--threads", "0"), 1, "--threads must be positive, got 0");
         assertOneLineError(run("train", "--hidden", "0,5"), 1, "--hidden sizes must be positive (or a single 0 for none), got 0,5");
         assertOneLineError(run("train", "--optimizer", "adam", "--momentum", "0.5"), 1,
-                "--momentum applies to sgd and rmsprop, not to adam");
+                "--momentum does not apply to adam");
         assertOneLineError(run("train", "--hidden", "100000000"), 1,
                 "layer 1 (64 inputs, 100,000,000 outputs) would have 6,400,000,000 weights, more than one tensor can hold");
     }
