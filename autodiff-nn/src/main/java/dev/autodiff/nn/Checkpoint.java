@@ -9,9 +9,13 @@ import dev.autodiff.nn.optim.OptimizerState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Saves and restores training state as safetensors files.
@@ -43,6 +47,8 @@ import java.util.Objects;
 public record Checkpoint(Map<String, Tensor> model, OptimizerState optimizer, Map<String, String> metadata) {
     private static final String MODEL_SUFFIX = ".safetensors";
     private static final String OPTIMIZER_SUFFIX = ".optimizer.safetensors";
+    /** How {@link OptimizerState#tensors()} names a buffer: {@code state.<parameter index>.<name>}. */
+    private static final Pattern BUFFER_NAME = Pattern.compile("state\\.(\\d{1,9})\\..+");
 
     /**
      * Which save the two files of a checkpoint belong to: a run's identifier and the epoch
@@ -187,6 +193,7 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerState optimizer, Ma
                     + " is missing beside it");
         }
         checkFits(modelFile, model);
+        checkFits(optimizerFile, optimizer);
         Checkpoint checkpoint = read(modelFile);
         model.loadStateDict(checkpoint.model(), true);
         try {
@@ -195,6 +202,24 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerState optimizer, Ma
             throw new FileFormatException(optimizerFile, e.getMessage());
         }
         return checkpoint.metadata();
+    }
+
+    /**
+     * Checks, from its header, that each buffer of the optimizer file ({@code state.<index>.<name>})
+     * belongs to a parameter of {@code optimizer} and has its number of values.
+     */
+    private static void checkFits(Path optimizerFile, Optimizer optimizer) throws IOException {
+        List<Tensor> params = optimizer.parameters();
+        for (Map.Entry<String, int[]> e : SafeTensors.readHeader(optimizerFile).shapes().entrySet()) {
+            Matcher m = BUFFER_NAME.matcher(e.getKey());
+            int index = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+            long size = Arrays.stream(e.getValue()).asLongStream().reduce(1, Math::multiplyExact);
+            if (index < 0 || index >= params.size() || size != params.get(index).size()) {
+                throw new FileFormatException(optimizerFile, "buffer '" + e.getKey() + "' of shape "
+                        + Arrays.toString(e.getValue()) + " fits none of the " + params.size()
+                        + " parameters of the " + optimizer.getClass().getSimpleName());
+            }
+        }
     }
 
     /** Checks the names and shapes of the header of {@code modelFile} against {@code model}. */

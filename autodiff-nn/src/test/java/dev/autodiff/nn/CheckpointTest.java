@@ -99,6 +99,23 @@ class CheckpointTest {
     }
 
     @Test
+    void anOptimizerBufferOfTheWrongSizeIsRefusedFromTheHeader() throws IOException {
+        Path file = dir.resolve("b.safetensors");
+        Module model = ModuleTest.mlp(1);
+        SGD opt = new SGD(model.parameters(), 0.1).momentum(0.9);
+        train(model, opt, 1);
+        Checkpoint.save(file, model, opt);
+        Path optimizerFile = Checkpoint.optimizerFile(file);
+        SafeTensors.Contents saved = SafeTensors.read(optimizerFile);
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(saved.tensors());
+        tensors.put("state.0.momentum_buffer", Tensor.zeros(1000));
+        SafeTensors.write(optimizerFile, tensors, saved.metadata());
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.load(file, model, opt));
+        assertTrue(e.getMessage().startsWith(optimizerFile + ": buffer 'state.0.momentum_buffer' of shape [1000] fits "
+                + "none of the "), e.getMessage());
+    }
+
+    @Test
     void loadingIntoAnotherArchitectureNamesTheDifferences() throws IOException {
         Path file = dir.resolve("m.safetensors");
         Checkpoint.save(file, ModuleTest.mlp(1));
