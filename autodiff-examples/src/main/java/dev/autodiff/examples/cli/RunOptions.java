@@ -93,11 +93,16 @@ record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture archit
     /**
      * An identifier of the run, derived from its options alone (a hash), so that two runs with
      * the same options and seed write byte-identical checkpoints; both files of every save of
-     * the run carry it.
+     * the run carry it. Without a schedule the total of epochs does not change what an epoch
+     * does, so it is left out: a run of 10 epochs and one of 5 resumed to 10 are the same run.
      */
     String runId() {
+        TreeMap<String, String> defining = new TreeMap<>(metadata());
+        if (schedule == Choice.Schedule.NONE) {
+            defining.remove("train.epochs");
+        }
         StringBuilder text = new StringBuilder();
-        new TreeMap<>(metadata()).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        defining.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 8);

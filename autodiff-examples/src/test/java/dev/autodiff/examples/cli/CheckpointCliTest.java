@@ -91,6 +91,18 @@ class CheckpointCliTest {
     }
 
     @Test
+    void aRunResumedToTenEpochsCarriesTheMetadataOfARunOfTen() throws IOException {
+        Path straight = dir.resolve("straight.safetensors");
+        Path resumed = dir.resolve("resumed.safetensors");
+        assertEquals(0, run("train", "--epochs", "3", "--save", straight.toString()).code());
+        assertEquals(0, run("train", "--epochs", "2", "--save", resumed.toString()).code());
+        assertEquals(0, run("train", "--resume", resumed.toString(), "--epochs", "3", "--save", resumed.toString()).code());
+        assertEquals(SafeTensors.readHeader(straight).metadata(), SafeTensors.readHeader(resumed).metadata());
+        assertEquals(SafeTensors.readHeader(dir.resolve("straight.optimizer.safetensors")).metadata(),
+                SafeTensors.readHeader(dir.resolve("resumed.optimizer.safetensors")).metadata());
+    }
+
+    @Test
     void epochsNotAboveThoseDoneIsAClearError() {
         Path file = dir.resolve("e.safetensors");
         assertEquals(0, run("train", "--epochs", "2", "--save", file.toString()).code());
