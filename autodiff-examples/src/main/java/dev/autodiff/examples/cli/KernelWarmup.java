@@ -75,9 +75,7 @@ final class KernelWarmup implements AutoCloseable {
     public void close() {
         stopped = true;
         try {
-            if (thread.isAlive() || thread.getState() == Thread.State.TERMINATED) {
-                thread.join();
-            }
+            thread.join(); // returns at once when the warm-up was skipped
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

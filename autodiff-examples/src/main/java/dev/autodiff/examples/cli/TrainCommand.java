@@ -166,7 +166,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The hidden width of the default model: 64 for the digits, 256 otherwise. */
+    /** The hidden width of the default model, but for the digits (64). */
     private static final int DEFAULT_WIDTH = 256;
 
     private static int firstWidth(int[] sizes) {
