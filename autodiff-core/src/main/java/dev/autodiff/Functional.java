@@ -116,7 +116,7 @@ public final class Functional {
     }
 
     /** The shape of the positions of logits: all axes but the class axis (axis 1, or the only one). */
-    static int[] positionShape(Tensor logits) {
+    private static int[] positionShape(Tensor logits) {
         if (logits.rank() == 1) {
             return new int[0];
         }
