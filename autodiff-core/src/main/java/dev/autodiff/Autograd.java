@@ -1,11 +1,11 @@
 package dev.autodiff;
 
-import it.unimi.dsi.fastutil.objects.Reference2ObjectOpenHashMap;
-import it.unimi.dsi.fastutil.objects.ReferenceOpenHashSet;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -28,13 +28,13 @@ final class Autograd {
         Trace trace = Trace.current();
         boolean saved = trace.writingLeafGradients;
         trace.writingLeafGradients = !createGraph;
-        Reference2ObjectOpenHashMap<Tensor, Tensor> cotangents;
+        IdentityHashMap<Tensor, Tensor> cotangents;
         try {
             cotangents = propagate(order, new Tensor[] {root}, new Tensor[] {cotangent}, null, Set.of(), createGraph);
         } finally {
             trace.writingLeafGradients = saved;
         }
-        for (var entry : cotangents.reference2ObjectEntrySet()) {
+        for (var entry : cotangents.entrySet()) {
             if (entry.getKey().isLeaf()) {
                 entry.getKey().gradientStore().add(entry.getValue(), createGraph);
             }
@@ -72,10 +72,10 @@ final class Autograd {
         for (int i = 0; i < outputs.length; i++) {
             checkCotangent("gradients", outputs[i], cotangents[i]);
         }
-        Set<Tensor> targets = new ReferenceOpenHashSet<>(Arrays.asList(inputs));
+        Set<Tensor> targets = identitySet(Arrays.asList(inputs));
         List<Tensor> order = topologicalOrder(outputs, targets);
         // Only tensors that depend on a target need a cotangent.
-        Set<Tensor> dependsOnTarget = new ReferenceOpenHashSet<>(targets);
+        Set<Tensor> dependsOnTarget = identitySet(targets);
         for (Tensor t : order) {
             if (t.node != null && !targets.contains(t)) {
                 for (Tensor in : t.node.inputs()) {
@@ -94,6 +94,13 @@ final class Autograd {
         return grads;
     }
 
+    /** A set of tensors compared by identity, as the graph's nodes are, holding {@code tensors}. */
+    private static Set<Tensor> identitySet(Collection<Tensor> tensors) {
+        Set<Tensor> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(tensors);
+        return set;
+    }
+
     private static void checkCotangent(String op, Tensor output, Tensor cotangent) {
         if (!Arrays.equals(output.shape, cotangent.shape)) {
             throw new IllegalArgumentException(op + ": cotangent of shape " + Shapes.str(cotangent.shape)
@@ -107,7 +114,7 @@ final class Autograd {
      */
     private static List<Tensor> topologicalOrder(Tensor[] roots, Set<Tensor> stops) {
         List<Tensor> order = new ArrayList<>();
-        Set<Tensor> visited = new ReferenceOpenHashSet<>();
+        Set<Tensor> visited = identitySet(List.of());
         ArrayDeque<Tensor> stack = new ArrayDeque<>();
         ArrayDeque<Integer> nextInput = new ArrayDeque<>();
         for (Tensor root : roots) {
@@ -136,10 +143,10 @@ final class Autograd {
         return order;
     }
 
-    private static Reference2ObjectOpenHashMap<Tensor, Tensor> propagate(List<Tensor> order, Tensor[] roots,
+    private static IdentityHashMap<Tensor, Tensor> propagate(List<Tensor> order, Tensor[] roots,
             Tensor[] rootCotangents, Set<Tensor> relevant, Set<Tensor> targets, boolean createGraph) {
         Trace trace = Trace.current();
-        var cotangents = new Reference2ObjectOpenHashMap<Tensor, Tensor>();
+        var cotangents = new IdentityHashMap<Tensor, Tensor>();
         int savedNoGrad = trace.noGradDepth;
         String savedBackwardOf = trace.backwardOf;
         trace.noGradDepth = createGraph ? 0 : savedNoGrad + 1;

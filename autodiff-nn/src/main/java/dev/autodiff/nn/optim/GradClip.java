@@ -3,9 +3,10 @@ package dev.autodiff.nn.optim;
 import dev.autodiff.Tensor;
 import dev.autodiff.kernel.KernelRegistry;
 import dev.autodiff.kernel.Kernels;
-import it.unimi.dsi.fastutil.objects.ReferenceOpenHashSet;
 
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Set;
 
 /**
@@ -51,7 +52,7 @@ public final class GradClip {
     }
 
     private static Set<float[]> distinctGradients(Collection<Tensor> params) {
-        Set<float[]> out = new ReferenceOpenHashSet<>();
+        Set<float[]> out = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Tensor p : params) {
             if (p.grad() != null) {
                 out.add(p.grad().data());
