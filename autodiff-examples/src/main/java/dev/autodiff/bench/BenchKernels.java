@@ -1,6 +1,6 @@
 package dev.autodiff.bench;
 
-import dev.autodiff.kernel.KernelRegistry;
+import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.ScalarKernels;
 
@@ -13,9 +13,9 @@ final class BenchKernels {
      * so that a missing {@code --add-modules} of the vector module cannot go unnoticed.
      */
     static Kernels named(String name) {
-        Kernels active = KernelRegistry.active();
-        if (!"simd".equals(active.name())) {
-            throw new IllegalStateException("SIMD kernels are not active in this JVM: " + KernelRegistry.describe());
+        KernelInfo active = KernelInfo.active();
+        if (!active.simd()) {
+            throw new IllegalStateException("SIMD kernels are not active in this JVM: " + active);
         }
         if (name.equals("scalar")) {
             return new ScalarKernels();

@@ -1,9 +1,9 @@
 package dev.autodiff.bench;
 
+import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.Binary;
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.Unary;
-import dev.autodiff.simd.SimdKernelProvider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", SimdKernelProvider.VECTOR_MODULE})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", KernelInfo.VECTOR_MODULE})
 public class ElementwiseBenchmark {
     private static final int N = 1 << 20;
     private static final int[] SHAPE = {N};

@@ -1,7 +1,7 @@
 package dev.autodiff.bench;
 
+import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.Kernels;
-import dev.autodiff.simd.SimdKernelProvider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", SimdKernelProvider.VECTOR_MODULE})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", KernelInfo.VECTOR_MODULE})
 public class GemmBenchmark {
 
     @Param({"512x512x512 AB", "128x256x784 AB", "128x256x784 ABt", "128x256x784 AtB", "128x10x256 AB",

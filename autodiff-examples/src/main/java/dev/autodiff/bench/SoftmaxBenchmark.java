@@ -1,7 +1,7 @@
 package dev.autodiff.bench;
 
+import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.Kernels;
-import dev.autodiff.simd.SimdKernelProvider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", SimdKernelProvider.VECTOR_MODULE})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", KernelInfo.VECTOR_MODULE})
 public class SoftmaxBenchmark {
 
     @Param({"128x10", "256x1000"})

@@ -26,6 +26,9 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
+    /** An empty module in training mode; the subclass registers its state. */
+    protected Module() {}
+
     /** The output of this module for the input {@code x}. */
     public abstract Tensor forward(Tensor x);
 

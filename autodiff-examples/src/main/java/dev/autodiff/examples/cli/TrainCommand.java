@@ -1,6 +1,6 @@
 package dev.autodiff.examples.cli;
 
-import dev.autodiff.kernel.KernelRegistry;
+import dev.autodiff.KernelInfo;
 import dev.autodiff.nn.Sequential;
 import dev.autodiff.nn.optim.Adagrad;
 import dev.autodiff.nn.optim.Adam;
@@ -130,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
 
         PrintWriter lines = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         lines.printf("%s: %d train, %d test samples; model %s, %s, %s; %s%n", loaded.name(), loaded.train().size(),
-                loaded.test().size(), architecture, optimizer.label(), schedule.label(), KernelRegistry.describe());
+                loaded.test().size(), architecture, optimizer.label(), schedule.label(), KernelInfo.active());
         Trainer trainer = new Trainer(model, opt, scheduler, loaded.train(), loaded.test(), architecture.classes(),
                 batch, runSeed);
         boolean bar = !quiet && !json && ProgressDisplay.terminal();
@@ -213,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         JsonLine j = new JsonLine().put("dataset", loaded.name()).put("model", architecture.layers())
                 .put("activation", activation.label()).put("optimizer", optimizer.label())
                 .put("batch", batch).put("epochs", epochs).put("seed", seed)
-                .put("kernels", KernelRegistry.active().name()).put("threads", KernelRegistry.active().threads());
+                .put("kernels", KernelInfo.active().name()).put("threads", KernelInfo.active().threads());
         if (!history.isEmpty()) {
             EpochStats last = history.getLast();
             double seconds = history.stream().mapToDouble(EpochStats::seconds).sum();
