@@ -6,16 +6,15 @@
  * serve.
  */
 @SuppressWarnings({
-        "module",             // the friends of the qualified export are compiled after this module
+        "module",             // the module of the qualified export is compiled after this one
         "requires-automatic"  // fastutil-core has an Automatic-Module-Name, not a descriptor
 })
 module dev.autodiff.core {
     requires it.unimi.dsi.fastutil.core;
 
     exports dev.autodiff;
-    // The kernel interface is for the SIMD kernels, not for users. autodiff-nn still calls
-    // kernels for its optimizers and batch norm; that export goes when it stops.
-    exports dev.autodiff.kernel to dev.autodiff.simd, dev.autodiff.nn;
+    // The kernel interface is for the SIMD kernels, not for users.
+    exports dev.autodiff.kernel to dev.autodiff.simd;
 
     uses dev.autodiff.kernel.KernelProvider;
 }

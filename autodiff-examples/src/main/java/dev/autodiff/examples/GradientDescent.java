@@ -9,11 +9,7 @@ final class GradientDescent {
     /** Updates each parameter in place from its gradient, then clears the gradient. */
     static void step(float lr, Tensor... parameters) {
         for (Tensor p : parameters) {
-            float[] value = p.data();
-            float[] grad = p.grad().data();
-            for (int i = 0; i < p.size(); i++) {
-                value[i] -= lr * grad[i];
-            }
+            p.addInPlace(p.grad(), -lr);
             p.zeroGrad();
         }
     }

@@ -1,2 +1,0 @@
-/** JMH benchmarks of the kernels: matrix products, elementwise functions and softmax, SIMD against scalar. */
-package dev.autodiff.bench;
