@@ -78,7 +78,7 @@ class ModuleConventionsTest {
                 }
             }
         }
-        assertTrue(packages >= 13, "found only " + packages + " packages");
+        assertTrue(packages > 0, "no package found under " + ROOT.toAbsolutePath().normalize());
         assertEquals(List.of(), missing, "packages without a package-info.java that describes them");
     }
 
