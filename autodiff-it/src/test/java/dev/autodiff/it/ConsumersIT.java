@@ -117,8 +117,10 @@ class ConsumersIT {
         var compiler = ToolProvider.getSystemJavaCompiler();
         var diagnostics = new DiagnosticCollector<JavaFileObject>();
         try (var files = compiler.getStandardFileManager(diagnostics, null, null)) {
+            // An empty class path: not the one of this test's JVM, which holds autodiff too.
+            Path classes = Files.createTempDirectory("probe-classes");
             List<String> options = List.of("--module-path", String.join(":", modulePath.stream().map(Path::toString).toList()),
-                    "-d", Files.createTempDirectory("probe-classes").toString());
+                    "--class-path", classes.toString(), "-d", classes.toString());
             boolean compiled = compiler.getTask(null, files, diagnostics, options, null,
                     files.getJavaFileObjects(src.resolve("module-info.java"), probe)).call();
             String messages = String.join("\n", diagnostics.getDiagnostics().stream().map(d -> d.getMessage(null)).toList());
