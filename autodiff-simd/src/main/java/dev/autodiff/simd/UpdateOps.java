@@ -96,6 +96,7 @@ final class UpdateOps {
         return s;
     }
 
+    /** {@code Σ x[i]²} over one block in double, by FMA, in the order of {@link Reductions#sum}. */
     private static double sumOfSquares(float[] x, int from, int to) {
         DoubleVector s0 = DoubleVector.zero(Reductions.D);
         DoubleVector s1 = DoubleVector.zero(Reductions.D);
@@ -107,7 +108,7 @@ final class UpdateOps {
             s0 = lo.fma(lo, s0);
             s1 = hi.fma(hi, s1);
         }
-        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double s = LaneSums.sum(s0.add(s1));
         for (; i < to; i++) {
             s += (double) x[i] * x[i];
         }
