@@ -1,0 +1,37 @@
+package dev.autodiff.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.autodiff.simd.SimdKernelProvider;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the command-line trainer in a JVM of its own, with the test's class path and JDK,
+ * chosen JVM flags, and the flags the {@code autodiff} launcher passes. A fresh JVM is what
+ * makes its JIT compiler start from nothing, and its kernels read their thread count anew.
+ */
+final class TrainerProcess {
+    private TrainerProcess() {}
+
+    /** What a run printed, stdout and stderr together, after it exited with code 0. */
+    record Output(String text) {}
+
+    /** Runs {@code autodiff <args>} in a new JVM started with {@code jvmFlags}; fails the test unless it exits with 0. */
+    static Output run(List<String> jvmFlags, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("--add-modules", SimdKernelProvider.VECTOR_MODULE, "-XX:+UseParallelGC"));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AutodiffCli.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), () -> String.join(" ", command) + "\n" + text);
+        return new Output(text);
+    }
+}
