@@ -1,0 +1,157 @@
+package dev.autodiff.kernel;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/**
+ * Elementary functions in {@link BigDecimal} to about 40 significant digits, from their
+ * series and continued fractions alone: the independent reference the float kernels are
+ * measured against. Arguments whose results lie far outside the float range are cut off
+ * ({@link #exp} returns 0 below -10⁴), which does not change any float rounding.
+ */
+final class HighPrecision {
+    private HighPrecision() {}
+
+    static final MathContext MC = new MathContext(45, RoundingMode.HALF_EVEN);
+    private static final int DIGITS = MC.getPrecision();
+    private static final BigDecimal TWO = BigDecimal.valueOf(2);
+    static final BigDecimal HALF = new BigDecimal("0.5");
+    static final BigDecimal PI = new BigDecimal("3.14159265358979323846264338327950288419716939937510582097494459");
+    static final BigDecimal SQRT_PI = PI.sqrt(MC);
+    static final BigDecimal SQRT_2 = TWO.sqrt(MC);
+    static final BigDecimal SQRT_2PI = PI.multiply(TWO).sqrt(MC);
+    static final BigDecimal LN2 = atanhTimesTwo(BigDecimal.ONE.divide(BigDecimal.valueOf(3), new MathContext(DIGITS + 10)));
+
+    /** A float or double exactly. */
+    static BigDecimal of(double x) {
+        return new BigDecimal(x);
+    }
+
+    /** {@code 2·atanh(s) = log((1 + s)/(1 - s))} by its series, for |s| <= 1/3. */
+    private static BigDecimal atanhTimesTwo(BigDecimal s) {
+        MathContext mc = new MathContext(DIGITS + 10);
+        BigDecimal s2 = s.multiply(s, mc);
+        BigDecimal power = s;
+        BigDecimal sum = s;
+        BigDecimal eps = BigDecimal.ONE.movePointLeft(DIGITS + 8);
+        for (int n = 1; power.abs().compareTo(eps.multiply(sum.abs().max(eps))) > 0; n++) {
+            power = power.multiply(s2, mc);
+            sum = sum.add(power.divide(BigDecimal.valueOf(2L * n + 1), mc), mc);
+        }
+        return sum.multiply(TWO, mc);
+    }
+
+    /** 2^k exactly. */
+    private static BigDecimal powerOfTwo(int k) {
+        return k >= 0 ? new BigDecimal(BigInteger.ONE.shiftLeft(k)) : new BigDecimal(BigInteger.valueOf(5).pow(-k), -k);
+    }
+
+    /** e^x: x = k·ln2 + r with |r| <= ln2/2, then the Taylor series of e^r. */
+    static BigDecimal exp(BigDecimal x) {
+        if (x.compareTo(BigDecimal.valueOf(-10_000)) < 0) {
+            return BigDecimal.ZERO;
+        }
+        if (x.compareTo(BigDecimal.valueOf(10_000)) > 0) {
+            throw new ArithmeticException("exp overflow: " + x);
+        }
+        MathContext mc = new MathContext(DIGITS + 10);
+        int k = x.divide(LN2, mc).setScale(0, RoundingMode.HALF_EVEN).intValueExact();
+        BigDecimal r = x.subtract(LN2.multiply(BigDecimal.valueOf(k), mc), mc);
+        BigDecimal term = BigDecimal.ONE;
+        BigDecimal sum = BigDecimal.ONE;
+        BigDecimal eps = BigDecimal.ONE.movePointLeft(DIGITS + 8);
+        for (int n = 1; term.abs().compareTo(eps) > 0; n++) {
+            term = term.multiply(r, mc).divide(BigDecimal.valueOf(n), mc);
+            sum = sum.add(term, mc);
+        }
+        return sum.multiply(powerOfTwo(k), MC);
+    }
+
+    /** The natural logarithm of x > 0: x = m·2^e with m near 1, then {@code 2·atanh((m-1)/(m+1))}. */
+    static BigDecimal log(BigDecimal x) {
+        if (x.signum() <= 0) {
+            throw new ArithmeticException("log of " + x);
+        }
+        MathContext mc = new MathContext(DIGITS + 10);
+        int e = (int) Math.round(Math.log(x.doubleValue()) / Math.log(2));
+        BigDecimal m = x.multiply(powerOfTwo(-e));
+        BigDecimal s = m.subtract(BigDecimal.ONE).divide(m.add(BigDecimal.ONE), mc);
+        return LN2.multiply(BigDecimal.valueOf(e), mc).add(atanhTimesTwo(s), MC);
+    }
+
+    /** {@code log(1 + u)} for u >= 0, without losing the digits of a tiny u. */
+    static BigDecimal log1p(BigDecimal u) {
+        if (u.compareTo(BigDecimal.ONE) > 0) {
+            return log(BigDecimal.ONE.add(u));
+        }
+        return atanhTimesTwo(u.divide(TWO.add(u), new MathContext(DIGITS + 10)));
+    }
+
+    /** The error function. */
+    static BigDecimal erf(BigDecimal x) {
+        if (x.signum() < 0) {
+            return erf(x.negate()).negate();
+        }
+        if (x.compareTo(BigDecimal.valueOf(3)) >= 0) {
+            return BigDecimal.ONE.subtract(erfc(x), MC);
+        }
+        return erfSeries(x, DIGITS);
+    }
+
+    /** erf by its Taylor series, with guard digits for the cancellation among its terms (x² of them). */
+    private static BigDecimal erfSeries(BigDecimal x, int digits) {
+        int guard = (int) Math.ceil(x.doubleValue() * x.doubleValue() / Math.log(10)) + 10;
+        MathContext mc = new MathContext(digits + guard);
+        BigDecimal x2 = x.multiply(x, mc).negate();
+        BigDecimal power = x;
+        BigDecimal sum = x;
+        BigDecimal eps = BigDecimal.ONE.movePointLeft(digits + guard);
+        for (int n = 1; ; n++) {
+            power = power.multiply(x2, mc).divide(BigDecimal.valueOf(n), mc);
+            BigDecimal term = power.divide(BigDecimal.valueOf(2L * n + 1), mc);
+            sum = sum.add(term, mc);
+            if (term.abs().compareTo(eps) < 0) {
+                break;
+            }
+        }
+        return sum.multiply(TWO, mc).divide(SQRT_PI, MC);
+    }
+
+    /**
+     * The complementary error function: {@code 1 - erf} from the series with the digits
+     * that cancel added, below 3; above, Laplace's continued fraction
+     * {@code e^(-x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))}, evaluated from a
+     * depth at which it has converged to the working precision.
+     */
+    static BigDecimal erfc(BigDecimal x) {
+        if (x.signum() < 0) {
+            return TWO.subtract(erfc(x.negate()), MC);
+        }
+        if (x.compareTo(BigDecimal.valueOf(3)) < 0) {
+            int lost = (int) Math.ceil(x.doubleValue() * x.doubleValue() / Math.log(10)) + 2;
+            return BigDecimal.ONE.subtract(erfSeries(x, DIGITS + lost), MC);
+        }
+        BigDecimal weight = exp(x.multiply(x, MC).negate());
+        if (weight.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        return weight.multiply(continuedFraction(x, depth(x.doubleValue())), MC).divide(SQRT_PI, MC);
+    }
+
+    /** A depth of the continued fraction that has converged to the working precision at x >= 3. */
+    static int depth(double x) {
+        return (int) Math.min(20_000, 40 + 4000 / (x * x));
+    }
+
+    /** {@code 1/(x + (1/2)/(x + (2/2)/(x + ...)))} with {@code depth} partial numerators. */
+    static BigDecimal continuedFraction(BigDecimal x, int depth) {
+        MathContext mc = new MathContext(DIGITS + 10);
+        BigDecimal t = x;
+        for (int n = depth; n >= 1; n--) {
+            t = x.add(BigDecimal.valueOf(n).multiply(HALF).divide(t, mc), mc);
+        }
+        return BigDecimal.ONE.divide(t, mc);
+    }
+}
