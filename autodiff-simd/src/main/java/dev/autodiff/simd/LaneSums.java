@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class LaneSums {
     private LaneSums() {}
 
-    private static final VectorSpecies<Double> D = Reductions.D;
+    private static final VectorSpecies<Double> D = ReductionKernels.D;
     private static final int FL = F.length();
     private static final int DL = D.length();
     /** Vectors wider than this many lanes (SVE) fold in a loop, in the same order. */

@@ -64,12 +64,12 @@ class SumOrderTest {
             orderMattered += Float.compare(sequential, fold(f)) != 0 ? 1 : 0;
             assertEquals(Float.floatToRawIntBits(fold(f)),
                     Float.floatToRawIntBits(LaneSums.sum(FloatVector.fromArray(VectorMath.F, f, 0))), "seed " + seed);
-            double[] d = new double[Reductions.D.length()];
+            double[] d = new double[ReductionKernels.D.length()];
             for (int i = 0; i < d.length; i++) {
                 d[i] = f[i] * 1e-3 + f[L - 1 - i];
             }
             assertEquals(Double.doubleToRawLongBits(fold(d)),
-                    Double.doubleToRawLongBits(LaneSums.sum(DoubleVector.fromArray(Reductions.D, d, 0))), "seed " + seed);
+                    Double.doubleToRawLongBits(LaneSums.sum(DoubleVector.fromArray(ReductionKernels.D, d, 0))), "seed " + seed);
         }
         if (L >= 4) {
             assertNotEquals(0, orderMattered, "the data must be sensitive to the order of the sum");
@@ -126,7 +126,7 @@ class SumOrderTest {
         }
     }
 
-    /** Σ v in double as {@link Reductions#sum} documents. */
+    /** Σ v in double as {@link ReductionKernels#sum} documents. */
     private static double sumModel(double[] v) {
         int whole = v.length - v.length % L;
         int half = L / 2;
@@ -181,7 +181,7 @@ class SumOrderTest {
                 continue;
             }
             float[] x = data(len, 7 * len);
-            float max = Reductions.max(x, 0, len);
+            float max = ReductionKernels.max(x, 0, len);
             float[] shifted = new float[len];
             for (int i = 0; i < len; i++) {
                 shifted[i] = x[i] - max;
@@ -210,7 +210,7 @@ class SumOrderTest {
 
     @Test
     void sumOfSquaresAddsFixedBlocksInOrder() {
-        int grain = Elementwise.GRAIN;
+        int grain = ElementwiseKernels.GRAIN;
         for (int len : new int[] {0, 1, L - 1, L + 1, 1021, grain - 1, grain + L + 1, 3 * grain + 7}) {
             float[] x = data(len, len);
             double expected = 0;

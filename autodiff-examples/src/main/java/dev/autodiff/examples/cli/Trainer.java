@@ -6,9 +6,10 @@ import dev.autodiff.nn.ConfusionMatrix;
 import dev.autodiff.nn.Losses;
 import dev.autodiff.nn.Metrics;
 import dev.autodiff.nn.Module;
+import dev.autodiff.nn.RunningMean;
 import dev.autodiff.nn.data.Batch;
 import dev.autodiff.nn.data.DataLoader;
-import dev.autodiff.nn.data.TensorDataset;
+import dev.autodiff.nn.data.Dataset;
 import dev.autodiff.nn.optim.LrScheduler;
 import dev.autodiff.nn.optim.Optimizer;
 
@@ -26,10 +27,10 @@ final class Trainer {
     private final Optimizer optimizer;
     private final LrScheduler scheduler;
     private final DataLoader loader;
-    private final TensorDataset test;
+    private final Dataset test;
     private final int classes;
 
-    Trainer(Module model, Optimizer optimizer, LrScheduler scheduler, TensorDataset train, TensorDataset test,
+    Trainer(Module model, Optimizer optimizer, LrScheduler scheduler, Dataset train, Dataset test,
             int classes, int batchSize, long seed) {
         this.model = model;
         this.optimizer = optimizer;
@@ -52,9 +53,10 @@ final class Trainer {
         loader.setEpoch(epoch - 1);
         double lr = optimizer.learningRate();
         model.train();
-        double lossSum = 0;
+        RunningMean meanLoss = new RunningMean();
         long correct = 0;
         long seen = 0;
+        int step = 1;
         long start = System.nanoTime();
         for (Batch batch : loader) {
             Tensor logits = model.forward(batch.x());
@@ -63,7 +65,11 @@ final class Trainer {
             loss.backward();
             optimizer.step();
             double value = loss.item();
-            lossSum += value * batch.size();
+            if (!Double.isFinite(value)) {
+                throw new TrainingDivergedException(epoch, step, value, optimizer.learningRate());
+            }
+            step++;
+            meanLoss.add(value, batch.size());
             correct += Metrics.correct(logits, batch.labels());
             seen += batch.size();
             afterBatch.accept(value);
@@ -72,12 +78,12 @@ final class Trainer {
         if (scheduler != null) {
             scheduler.step();
         }
-        return new EpochStats(epoch, lossSum / seen, correct / (double) seen, evaluate(model, test, classes).accuracy(),
+        return new EpochStats(epoch, meanLoss.mean(), correct / (double) seen, evaluate(model, test, classes).accuracy(),
                 seen / seconds, seconds, lr);
     }
 
     /** The confusion matrix of {@code model} on {@code data}, in evaluation mode and without recording. */
-    static ConfusionMatrix evaluate(Module model, TensorDataset data, int classes) {
+    static ConfusionMatrix evaluate(Module model, Dataset data, int classes) {
         model.eval();
         ConfusionMatrix matrix = new ConfusionMatrix(classes);
         try (var scope = NoGrad.enter()) {
