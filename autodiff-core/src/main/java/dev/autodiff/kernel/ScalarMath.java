@@ -9,7 +9,7 @@ package dev.autodiff.kernel;
  *
  * <p>Accuracy of {@code apply} and of {@code derivative} ({@code g·f'(x)} with
  * {@code y = f(x)} as given), in ulps of the exact result, over the whole float line, as
- * measured against a 45-digit reference (the largest error seen in brackets):
+ * measured against a 40-digit reference (the largest error seen in brackets):
  * <ul>
  *   <li>exact: NEG, ABS, RELU, and their derivatives;</li>
  *   <li>at most 0.501 (correctly rounded but for the rounding of a double result to float):

@@ -6,7 +6,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Elementary functions in {@link BigDecimal} to about 40 significant digits, from their
+ * Elementary functions in {@link BigDecimal} to about 35 significant digits, from their
  * series and continued fractions alone: the independent reference the float kernels are
  * measured against. Arguments whose results lie far outside the float range are cut off
  * ({@link #exp} returns 0 below -10⁴), which does not change any float rounding.
@@ -14,7 +14,7 @@ import java.math.RoundingMode;
 final class HighPrecision {
     private HighPrecision() {}
 
-    static final MathContext MC = new MathContext(45, RoundingMode.HALF_EVEN);
+    static final MathContext MC = new MathContext(40, RoundingMode.HALF_EVEN);
     private static final int DIGITS = MC.getPrecision();
     private static final BigDecimal TWO = BigDecimal.valueOf(2);
     static final BigDecimal HALF = new BigDecimal("0.5");
@@ -67,6 +67,22 @@ final class HighPrecision {
             sum = sum.add(term, mc);
         }
         return sum.multiply(powerOfTwo(k), MC);
+    }
+
+    /** {@code e^x - 1}, by its own series below 1 in magnitude, where the subtraction would cancel. */
+    static BigDecimal expm1(BigDecimal x) {
+        if (x.abs().compareTo(BigDecimal.ONE) >= 0) {
+            return exp(x).subtract(BigDecimal.ONE, MC);
+        }
+        MathContext mc = new MathContext(DIGITS + 10);
+        BigDecimal term = x;
+        BigDecimal sum = x;
+        BigDecimal eps = BigDecimal.ONE.movePointLeft(DIGITS + 8);
+        for (int n = 2; term.abs().compareTo(eps.multiply(sum.abs())) > 0; n++) {
+            term = term.multiply(x, mc).divide(BigDecimal.valueOf(n), mc);
+            sum = sum.add(term, mc);
+        }
+        return sum.round(MC);
     }
 
     /** The natural logarithm of x > 0: x = m·2^e with m near 1, then {@code 2·atanh((m-1)/(m+1))}. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every {@link Unary} function of {@link ScalarMath} and its fused derivative
  * {@code g·f'(x)} against {@link HighPrecision} over the whole float line: a grid of step
- * 1/32 over [-20, 20], where the activations bend and saturate, and four values in every
+ * 1/32 over [-20, 20], where the activations bend and saturate, and two values in every
  * binade from the smallest subnormal to the largest float, of both signs. The error is
  * counted in ulps of the exact result rounded to float (subnormal ulps below
  * {@code Float.MIN_NORMAL}); the bounds are those {@link ScalarMath} documents.
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ScalarMathAccuracyTest {
 
     /** Exponents of {@code POW} besides the 2 of {@code square}. */
-    private static final float[] EXPONENTS = {2f, 3f, 0.5f, -1f, 1.7f};
+    private static final float[] EXPONENTS = {2f, 0.5f, -1f, 1.7f};
     private static final float SLOPE = 0.01f;
     /** Half an ulp, and the hair a double result adds when it is rounded to float. */
     private static final double CORRECTLY_ROUNDED = 0.501;
@@ -58,7 +58,7 @@ class ScalarMathAccuracyTest {
             x.add(i / 32f);
         }
         for (int e = -149; e <= 127; e++) {
-            for (float m : new float[] {1f, 1.3f, 1.5f, 1.9f}) {
+            for (float m : new float[] {1f, 1.37f}) {
                 float v = Math.scalb(m, e);
                 if (Float.isFinite(v) && v != 0f) {
                     x.add(v);
@@ -115,8 +115,9 @@ class ScalarMathAccuracyTest {
             case LEAKY_RELU -> xf > 0 ? x : x.multiply(of(param));
             case SIGMOID -> sigmoid(x);
             case TANH -> {
-                BigDecimal e = HighPrecision.exp(x.abs().multiply(BigDecimal.valueOf(-2)));
-                BigDecimal t = BigDecimal.ONE.subtract(e).divide(BigDecimal.ONE.add(e), MC);
+                // tanh|x| = -m/(2 + m) with m = e^(-2|x|) - 1, which keeps its digits for tiny x
+                BigDecimal m = HighPrecision.expm1(x.abs().multiply(BigDecimal.valueOf(-2)));
+                BigDecimal t = m.negate().divide(BigDecimal.TWO.add(m), MC);
                 yield xf < 0 ? t.negate() : t;
             }
             case GELU -> x.multiply(normalCdf(x), MC);
@@ -247,6 +248,7 @@ class ScalarMathAccuracyTest {
         assertClose("1.54172579002800188521596734869e-8", HighPrecision.erfc(BigDecimal.valueOf(4)));
         assertClose("2.08848758376254475700078629495e-45", HighPrecision.erfc(BigDecimal.TEN));
         assertClose("9.99950003333083353e-5", HighPrecision.log1p(new BigDecimal("1e-4")));
+        assertClose("-1.99999999999999999999999999999998e-30", HighPrecision.expm1(new BigDecimal("-2e-30")));
         for (double x : new double[] {3, 3.5, 5, 8, 12}) {
             BigDecimal at = BigDecimal.valueOf(x);
             BigDecimal deeper = HighPrecision.continuedFraction(at, 2 * HighPrecision.depth(x));
