@@ -44,7 +44,7 @@ class ReproducibilityTest {
         Path file = dir.resolve(name + ".safetensors");
         List<String> args = new ArrayList<>(List.of("train", "--epochs", EPOCHS, "--quiet", "--save", file.toString()));
         args.addAll(List.of(options.length > 0 ? options : new String[] {"--threads", "2"}));
-        String output = TrainerProcess.run(jvmFlags, args.toArray(String[]::new)).text();
+        String output = TrainerProcess.run(jvmFlags, args.toArray(String[]::new)).out();
         assertTrue(output.contains("kernels: simd"), "the SIMD kernels must serve:\n" + output);
         return file;
     }
