@@ -3,6 +3,7 @@ package dev.autodiff.simd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autodiff.KernelInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class CompilerTierTest {
     private static Process probe(List<String> jvmFlags, int repeats) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("--add-modules", SimdKernelProvider.VECTOR_MODULE));
+        command.addAll(List.of("--add-modules", KernelInfo.VECTOR_MODULE));
         command.addAll(jvmFlags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TierProbe.class.getName(),
                 Integer.toString(repeats)));

@@ -2,7 +2,7 @@ package dev.autodiff.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.autodiff.simd.SimdKernelProvider;
+import dev.autodiff.KernelInfo;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +28,7 @@ final class TrainerProcess {
     static Output run(List<String> jvmFlags, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("--add-modules", SimdKernelProvider.VECTOR_MODULE, "-XX:+UseParallelGC", "-XX:MaxNewSize=128m"));
+        command.addAll(List.of("--add-modules", KernelInfo.VECTOR_MODULE, "-XX:+UseParallelGC", "-XX:MaxNewSize=128m"));
         command.addAll(jvmFlags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), AutodiffCli.class.getName()));
         command.addAll(List.of(args));
