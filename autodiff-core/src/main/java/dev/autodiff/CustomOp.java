@@ -123,7 +123,7 @@ public abstract class CustomOp {
         try (var _ = Trace.opaque()) {
             value = forward(in);
         }
-        Tensor out = new Tensor(value.data, value.shape);
+        Tensor out = value.view(value.shape);
         return Trace.record(name, out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 Tensor[] grads = CustomOp.this.vjp(in, out, g);

@@ -4,6 +4,7 @@ import dev.autodiff.CustomOp;
 import dev.autodiff.Functional;
 import dev.autodiff.Tensor;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -127,7 +128,9 @@ public final class Losses {
      */
     public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor target, Reduction reduction) {
         requireSameShape("binaryCrossEntropy", probabilities, target);
-        for (float p : probabilities.data()) {
+        FloatBuffer values = probabilities.values();
+        for (int i = 0; i < values.limit(); i++) {
+            float p = values.get(i);
             if (!(p >= 0 && p <= 1)) {
                 throw new IllegalArgumentException("binaryCrossEntropy: input " + p + " is not a probability in [0, 1]");
             }

@@ -185,7 +185,7 @@ public abstract class Optimizer {
             for (Map.Entry<String, Tensor[]> e : state.entrySet()) {
                 Tensor t = e.getValue()[i];
                 if (t != null) {
-                    buffers.put(i + "." + e.getKey(), Tensor.of(t.data(), t.shape()));
+                    buffers.put(i + "." + e.getKey(), Tensor.zeros(t.shape()).copyFrom(t));
                 }
             }
         }
@@ -214,7 +214,7 @@ public abstract class Optimizer {
                         + Arrays.toString(value.shape()) + " fits no parameter");
             }
             loaded.computeIfAbsent(key.substring(dot + 1), n -> new Tensor[params.size()])[index] =
-                    Tensor.of(value.data(), params.get(index).shape());
+                    Tensor.zeros(params.get(index).shape()).copyFrom(value.reshape(params.get(index).shape()));
         });
         double[] values = hyper.clone();
         saved.hyperParameters().forEach((name, value) -> {

@@ -108,7 +108,7 @@ class OptimizerReferenceTest {
         float[] out = new float[Stream.of(ts).mapToInt(Tensor::size).sum()];
         int k = 0;
         for (Tensor t : ts) {
-            System.arraycopy(t.data(), 0, out, k, t.size());
+            t.values().get(0, out, k, t.size());
             k += t.size();
         }
         return out;
