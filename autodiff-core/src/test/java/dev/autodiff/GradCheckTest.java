@@ -21,7 +21,7 @@ class GradCheckTest {
 
     /** {@code x³} with the derivative rules given, to check that the checker notices wrong ones. */
     private static CustomOp cube(float vjpFactor, float jvpFactor) {
-        return CustomOp.of("cube",
+        return CustomOp.of("cube", 1,
                 in -> in[0].pow(3f),
                 (in, out, g) -> new Tensor[] {g.mul(in[0].square()).mul(3f * vjpFactor)},
                 (in, out, t) -> t[0].mul(in[0].square()).mul(3f * jvpFactor));
@@ -29,7 +29,7 @@ class GradCheckTest {
 
     /** swish with its VJP negated in element {@code flipped} (none when -1). */
     private static CustomOp swishWithSignFlip(int flipped) {
-        return CustomOp.of("swish",
+        return CustomOp.of("swish", 1,
                 in -> in[0].mul(in[0].sigmoid()),
                 (in, out, g) -> {
                     Tensor s = in[0].sigmoid();
@@ -83,7 +83,7 @@ class GradCheckTest {
     @Test
     void vjpThatForgetsToUnbroadcastIsCaught() {
         // The cotangent of the bias must be summed over the rows; this rule forgets the sum.
-        CustomOp addBias = CustomOp.of("addBias",
+        CustomOp addBias = CustomOp.of("addBias", 2,
                 in -> in[0].add(in[1]),
                 (in, out, g) -> new Tensor[] {g, g.slice(0, 0, 1).reshape(-1)});
         var in = new Inputs(3);
@@ -95,8 +95,8 @@ class GradCheckTest {
     }
 
     /** The primitive as a custom op whose VJP is the primitive's, times {@code factor}, and whose JVP is right. */
-    private static CustomOp vjpScaled(AD.Fn f, float factor) {
-        return new CustomOp("vjp x " + factor) {
+    private static CustomOp vjpScaled(AD.Fn f, int inputs, float factor) {
+        return new CustomOp("vjp x " + factor, inputs) {
             @Override
             protected Tensor forward(Tensor... in) {
                 return f.apply(in);
@@ -114,8 +114,8 @@ class GradCheckTest {
     }
 
     /** The primitive as a custom op whose VJP is right and whose JVP is the transposed VJP times {@code factor}. */
-    private static CustomOp jvpScaled(AD.Fn f, float factor) {
-        return new CustomOp("jvp x " + factor) {
+    private static CustomOp jvpScaled(AD.Fn f, int inputs, float factor) {
+        return new CustomOp("jvp x " + factor, inputs) {
             @Override
             protected Tensor forward(Tensor... in) {
                 return f.apply(in);
@@ -137,14 +137,14 @@ class GradCheckTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("primitives")
     void everyPrimitiveWithAVjpHalfAPercentOffFails(PrimitiveGradientTest.Case c) {
-        GradCheck.Result r = GradCheck.check(vjpScaled(c.f(), 1.005f)::apply, c.inputs());
+        GradCheck.Result r = GradCheck.check(vjpScaled(c.f(), c.inputs().length, 1.005f)::apply, c.inputs());
         assertFalse(r.passed(), r.worst());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("primitives")
     void everyPrimitiveWithAJvpHalfAPercentOffFails(PrimitiveGradientTest.Case c) {
-        GradCheck.Result r = GradCheck.checkJvpVjp(jvpScaled(c.f(), 0.995f)::apply, c.inputs());
+        GradCheck.Result r = GradCheck.checkJvpVjp(jvpScaled(c.f(), c.inputs().length, 0.995f)::apply, c.inputs());
         assertFalse(r.passed(), r.worst());
     }
 }

@@ -74,7 +74,7 @@ class LeafGradientTest {
     void gradientTakenInsideABackwardRuleLeavesTheLeavesAlone() {
         Tensor w = Tensor.randn(rng, 3, 4).requiresGrad();
         // A rule that itself differentiates a function of the parameter w (which the outer loss does not use).
-        CustomOp op = CustomOp.of("inner-grad", in -> in[0].mul(2f), (in, out, cot) -> {
+        CustomOp op = CustomOp.of("inner-grad", 1, in -> in[0].mul(2f), (in, out, cot) -> {
             Tensor inner = AD.grad(t -> t.matmul(w).sum()).apply(in[0]);
             return new Tensor[] {cot.mul(2f).add(inner.mul(0f))};
         });

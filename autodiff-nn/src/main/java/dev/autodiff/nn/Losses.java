@@ -138,7 +138,7 @@ public final class Losses {
         return reduction.apply(BCE.apply(probabilities, target));
     }
 
-    private static final CustomOp BCE = CustomOp.of("binaryCrossEntropy",
+    private static final CustomOp BCE = CustomOp.of("binaryCrossEntropy", 2,
             in -> clampedLog(in[0]).mul(in[1]).add(clampedLog(in[0].neg().add(1f)).mul(in[1].neg().add(1f))).neg(),
             (in, out, g) -> {
                 Tensor p = in[0];
@@ -166,7 +166,7 @@ public final class Losses {
         return reduction.apply(BCE_WITH_LOGITS.apply(logits, target));
     }
 
-    private static final CustomOp BCE_WITH_LOGITS = CustomOp.of("binaryCrossEntropyWithLogits",
+    private static final CustomOp BCE_WITH_LOGITS = CustomOp.of("binaryCrossEntropyWithLogits", 2,
             in -> in[0].relu().sub(in[0].mul(in[1])).add(in[0].abs().neg().softplus()),
             (in, out, g) -> new Tensor[] {g.mul(in[0].sigmoid().sub(in[1])), g.mul(in[0]).neg()});
 }
