@@ -5,7 +5,9 @@ import java.util.ServiceLoader;
 /**
  * Chooses, once, the {@link Kernels} every operation uses: the first {@link KernelProvider}
  * on the class path that accepts the running JVM, else the {@link ScalarKernels}.
- * {@code -Dautodiff.simd=off} forces the scalar kernels.
+ * {@code -Dautodiff.simd=off} forces the scalar kernels. When the scalar kernels serve, the
+ * choice logs one line ({@link System.Logger}, logger {@code dev.autodiff.kernel}) that
+ * says why and, unless they were asked for, how to get the SIMD ones ({@link SimdAdvice}).
  */
 public final class KernelRegistry {
     private KernelRegistry() {}
@@ -14,7 +16,9 @@ public final class KernelRegistry {
     public static final String SIMD_PROPERTY = "autodiff.simd";
 
     private static final class Active {
-        static final Kernels KERNELS = discover();
+        static final Kernels KERNELS = choose(ServiceLoader.load(KernelProvider.class),
+                System.getProperty(SIMD_PROPERTY, ""), SimdAdvice.vectorModuleReadable(),
+                System.getLogger("dev.autodiff.kernel"));
     }
 
     /** The kernels in use. */
@@ -29,16 +33,27 @@ public final class KernelRegistry {
                 + k.vectorBitSize() / Float.SIZE + " floats), " + k.threads() + " thread" + (k.threads() == 1 ? "" : "s");
     }
 
-    private static Kernels discover() {
-        if ("off".equalsIgnoreCase(System.getProperty(SIMD_PROPERTY, ""))) {
+    /**
+     * The kernels of the first provider that serves, or the scalar ones, in which case one
+     * line goes to {@code log}: at {@code INFO} when {@code simdProperty} is {@code off},
+     * else a {@code WARNING} with the reason and the fix.
+     */
+    static Kernels choose(Iterable<KernelProvider> providers, String simdProperty, boolean vectorModuleReadable,
+                          System.Logger log) {
+        if ("off".equalsIgnoreCase(simdProperty)) {
+            log.log(System.Logger.Level.INFO, SimdAdvice.switchedOff());
             return new ScalarKernels();
         }
-        for (KernelProvider provider : ServiceLoader.load(KernelProvider.class)) {
-            var kernels = provider.kernels();
-            if (kernels.isPresent()) {
-                return kernels.get();
+        KernelProvider.Offer declined = null;
+        for (KernelProvider provider : providers) {
+            KernelProvider.Offer offer = provider.offer();
+            if (offer.kernels() != null) {
+                return offer.kernels();
             }
+            declined = declined != null ? declined : offer;
         }
+        log.log(System.Logger.Level.WARNING, declined == null ? SimdAdvice.noProvider(vectorModuleReadable)
+                : SimdAdvice.declined(declined.decline(), declined.detail()));
         return new ScalarKernels();
     }
 }
