@@ -3,6 +3,7 @@ package dev.autodiff.kernel;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,14 @@ class KernelChoiceTest {
                 List.of(declining(KernelProvider.Decline.C2_OFF), () -> KernelProvider.Offer.of(fast)), "", true, log);
         assertSame(fast, chosen);
         assertTrue(log.messages.isEmpty());
+    }
+
+    @Test
+    void theReadmeQuotesTheLineAsLogged() throws Exception {
+        Path readme = Path.of("..", "README.md");
+        assumeTrue(Files.isRegularFile(readme), "the sources are not at hand");
+        String logged = SimdAdvice.declined(KernelProvider.Decline.VECTOR_MODULE_NOT_READABLE, "");
+        assertTrue(Files.readAllLines(readme).contains(logged), "README should quote: " + logged);
     }
 
     @Test
