@@ -1,13 +1,16 @@
 package dev.autodiff.kernel;
 
+import dev.autodiff.KernelInfo;
+
 import java.util.ServiceLoader;
 
 /**
  * Chooses, once, the {@link Kernels} every operation uses: the first {@link KernelProvider}
- * on the class path that accepts the running JVM, else the {@link ScalarKernels}.
- * {@code -Dautodiff.simd=off} forces the scalar kernels. When the scalar kernels serve, the
- * choice logs one line ({@link System.Logger}, logger {@code dev.autodiff.kernel}) that
- * says why and, unless they were asked for, how to get the SIMD ones ({@link SimdAdvice}).
+ * on the class path or module path that accepts the running JVM, else the
+ * {@link ScalarKernels}. {@code -Dautodiff.simd=off} forces the scalar kernels. When the
+ * scalar kernels serve, the choice logs one line ({@link System.Logger}, logger
+ * {@code dev.autodiff.kernel}) that says why and, unless they were asked for, how to get the
+ * SIMD ones ({@link SimdAdvice}). Users see the choice through {@link dev.autodiff.KernelInfo}.
  */
 public final class KernelRegistry {
     private KernelRegistry() {}
@@ -17,20 +20,13 @@ public final class KernelRegistry {
 
     private static final class Active {
         static final Kernels KERNELS = choose(ServiceLoader.load(KernelProvider.class),
-                System.getProperty(SIMD_PROPERTY, ""), SimdAdvice.vectorModuleReadable(),
+                System.getProperty(SIMD_PROPERTY, ""), KernelInfo.vectorModuleReadable(),
                 System.getLogger("dev.autodiff.kernel"));
     }
 
     /** The kernels in use. */
     public static Kernels active() {
         return Active.KERNELS;
-    }
-
-    /** One line that says which kernels are active, their vector width and thread count. */
-    public static String describe() {
-        Kernels k = active();
-        return "kernels: " + k.name() + ", vector width " + k.vectorBitSize() + " bits ("
-                + k.vectorBitSize() / Float.SIZE + " floats), " + k.threads() + " thread" + (k.threads() == 1 ? "" : "s");
     }
 
     /**

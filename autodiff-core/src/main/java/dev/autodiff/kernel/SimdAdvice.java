@@ -1,5 +1,7 @@
 package dev.autodiff.kernel;
 
+import dev.autodiff.KernelInfo;
+
 /**
  * The line {@link KernelRegistry} logs when the scalar kernels serve: which case it is and
  * how to get the SIMD kernels on each way of starting a JVM. One place for that advice; the
@@ -8,8 +10,7 @@ package dev.autodiff.kernel;
 final class SimdAdvice {
     private SimdAdvice() {}
 
-    /** The module the SIMD kernels need. */
-    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String VECTOR_MODULE = KernelInfo.VECTOR_MODULE;
 
     private static final String SLOWER = "autodiff: the scalar kernels serve, several times slower than the SIMD ones: ";
     private static final String ADD_MODULES = "start the JVM with --add-modules " + VECTOR_MODULE
@@ -17,11 +18,6 @@ final class SimdAdvice {
             + "in JDK_JAVA_OPTIONS for any launch; in the VM options of an IDE run configuration (on the module "
             + "path nothing is needed: dev.autodiff.simd requires " + VECTOR_MODULE + "). ";
     private static final String README = "See \"Use it as a library\" in the README.";
-
-    /** Whether the running JVM reads {@link #VECTOR_MODULE}. */
-    static boolean vectorModuleReadable() {
-        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
-    }
 
     static String switchedOff() {
         return "autodiff: the scalar kernels serve, as -D" + KernelRegistry.SIMD_PROPERTY + "=off asks";

@@ -73,6 +73,9 @@ public abstract class Module {
     private boolean training = true;
     private boolean fieldsRegistered;
 
+    /** An empty module in training mode; the subclass registers its state. */
+    protected Module() {}
+
     /** The output of this module for the input {@code x}. */
     public abstract Tensor forward(Tensor x);
 

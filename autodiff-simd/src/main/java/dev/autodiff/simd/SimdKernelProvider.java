@@ -1,5 +1,6 @@
 package dev.autodiff.simd;
 
+import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.KernelProvider;
 import dev.autodiff.kernel.KernelProvider.Decline;
 import dev.autodiff.kernel.KernelProvider.Offer;
@@ -16,18 +17,11 @@ import java.util.Optional;
  */
 public final class SimdKernelProvider implements KernelProvider {
 
-    /** The module the SIMD kernels need: start the JVM with {@code --add-modules} and this name. */
-    public static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String KERNELS_CLASS = "dev.autodiff.simd.SimdKernels";
-
-    /** Whether the running JVM can read {@link #VECTOR_MODULE}. */
-    public static boolean vectorModuleReadable() {
-        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
-    }
 
     @Override
     public Offer offer() {
-        Optional<Decline> decline = declineReason(vectorModuleReadable(), c2Enabled());
+        Optional<Decline> decline = declineReason(KernelInfo.vectorModuleReadable(), c2Enabled());
         if (decline.isPresent()) {
             return Offer.declined(decline.get(), "");
         }

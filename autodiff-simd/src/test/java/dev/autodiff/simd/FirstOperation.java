@@ -1,7 +1,7 @@
 package dev.autodiff.simd;
 
+import dev.autodiff.KernelInfo;
 import dev.autodiff.Tensor;
-import dev.autodiff.kernel.KernelRegistry;
 
 /** A program whose first operation chooses the kernels, for tests that start it in a fresh JVM. */
 final class FirstOperation {
@@ -9,6 +9,6 @@ final class FirstOperation {
 
     public static void main(String[] args) {
         Tensor.ones(3).add(Tensor.ones(3));
-        System.out.println(KernelRegistry.describe());
+        System.out.println(KernelInfo.active());
     }
 }
