@@ -36,7 +36,7 @@ public final class Tensor {
     /** Forward-mode tangents by level; null when there are none. */
     private Int2ObjectArrayMap<Tensor> tangents;
     /**
-     * The count of in-place writes to {@link #data}, shared by every tensor that shares the
+     * The count of in-place writes to the values, shared by every tensor that shares the
      * array (reshapes, {@link #detach()}); null until the array is shared or written.
      */
     private Version version;

@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
 /**
  * Fills tensors in place with initial values, as {@code torch.nn.init}: constants,
  * uniform and normal values, and the Xavier (Glorot) and Kaiming (He) schemes. Every
- * method writes through {@link Tensor#data()}, draws from the given seeded generator
+ * method writes in place ({@link Tensor#writeInPlace}), draws from the given seeded generator
  * (so a seed gives the same values) and returns the tensor it filled.
  *
  * <p>Fans follow PyTorch: for a weight {@code [out, in, k...]}, fan_in is

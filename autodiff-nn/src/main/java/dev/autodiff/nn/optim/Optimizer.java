@@ -27,7 +27,7 @@ import java.util.Set;
  */
 public abstract class Optimizer {
     private final OptimizerSpec spec;
-    /** The optimizer's values: the learning rate, then the spec's hyper-parameters in its order. */
+    /** What a group takes where it has no value of its own: the learning rate, then the spec's hyper-parameters in order. */
     private final double[] defaults;
     private final List<ParamGroup> groups;
     /** Every parameter, group after group; state is indexed by position here. */
@@ -108,7 +108,10 @@ public abstract class Optimizer {
         return groups.getFirst().learningRate();
     }
 
-    /** Sets the learning rate of every group that has none of its own (see {@link #set}). */
+    /**
+     * Sets the learning rate of every group that has none of its own (see {@link #set}); a
+     * scheduler gives every group a rate of its own, which it keeps setting.
+     */
     public final void setLearningRate(double lr) {
         set("lr", lr);
     }
@@ -140,9 +143,9 @@ public abstract class Optimizer {
         }
     }
 
-    /** The optimizer's value of the hyper-parameter {@code name} ({@code lr} for the learning rate). */
+    /** The value of the hyper-parameter {@code name} ({@code lr} for the learning rate) of the first group (every parameter's, with one group). */
     public final double get(String name) {
-        return defaults[ParamGroup.slot(spec, name)];
+        return groups.getFirst().get(name);
     }
 
     /**
@@ -225,14 +228,9 @@ public abstract class Optimizer {
 
     // ---------------------------------------------------------------- state dict
 
-    /** The optimizer's values by PyTorch's names, the learning rate ({@code lr}) first, flags as 0 or 1. */
+    /** The first group's values (every parameter's, with one group) by PyTorch's names, {@code lr} first, flags as 0 or 1. */
     public final Map<String, Double> hyperParameters() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        out.put("lr", defaults[0]);
-        for (int i = 0; i < spec.hyperParameters().size(); i++) {
-            out.put(spec.hyperParameters().get(i).name(), defaults[i + 1]);
-        }
-        return out;
+        return groups.getFirst().hyperParameters();
     }
 
     /** The step counts, state buffers (copies, keyed {@code index.name}) and each group's hyper-parameters, for a checkpoint. */
@@ -256,7 +254,7 @@ public abstract class Optimizer {
     /**
      * Restores a {@link #stateDict()}: each group's hyper-parameters, the step counts and the
      * buffers (copied). The optimizer type, the groups' sizes and every buffer's size must
-     * match. The optimizer's own values become the first group's.
+     * match. The values a group without values of its own takes become the first group's.
      */
     public final void loadStateDict(OptimizerState saved) {
         String type = spec.name();
