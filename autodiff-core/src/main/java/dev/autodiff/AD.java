@@ -383,7 +383,7 @@ public final class AD {
 
     private static Tensor basis(int[] shape, int index) {
         Tensor e = Tensor.zeros(shape);
-        e.data[index] = 1f;
+        e.data()[index] = 1f;
         return e;
     }
 

@@ -24,8 +24,8 @@ public final class Functional {
 
     /** The maximum over axes as a constant, with non-finite maxima replaced by 0 (rows of -Inf stay -Inf). */
     private static Tensor finiteMax(Tensor x, int[] axes) {
-        Tensor m = x.detach().max(axes, true);
-        float[] d = m.data;
+        Tensor m = x.view(x.shape).max(axes, true);
+        float[] d = m.data();
         for (int i = 0; i < d.length; i++) {
             if (!Float.isFinite(d[i])) {
                 d[i] = 0f;
@@ -50,8 +50,8 @@ public final class Functional {
         int a = Shapes.axis("softmax", axis, x.rank());
         if (a == x.rank() - 1 && !Trace.differentiating(x)) {
             int cols = x.shape[a];
-            float[] out = new float[x.data.length];
-            Tensor.kernels().softmax(x.data, cols == 0 ? 0 : x.data.length / cols, cols, out);
+            float[] out = new float[x.data().length];
+            Tensor.kernels().softmax(x.data(), cols == 0 ? 0 : x.data().length / cols, cols, out);
             return new Tensor(out, x.shape);
         }
         Tensor e = x.sub(finiteMax(x, new int[] {a})).exp();
@@ -63,8 +63,8 @@ public final class Functional {
         int a = Shapes.axis("logSoftmax", axis, x.rank());
         if (a == x.rank() - 1 && !Trace.differentiating(x)) {
             int cols = x.shape[a];
-            float[] out = new float[x.data.length];
-            Tensor.kernels().logSoftmax(x.data, cols == 0 ? 0 : x.data.length / cols, cols, out);
+            float[] out = new float[x.data().length];
+            Tensor.kernels().logSoftmax(x.data(), cols == 0 ? 0 : x.data().length / cols, cols, out);
             return new Tensor(out, x.shape);
         }
         return x.sub(logSumExp(x, new int[] {a}, true));
@@ -187,9 +187,9 @@ public final class Functional {
                 kernelLabels[r] = 0; // any class: its loss and gradient are dropped
             }
         }
-        float[] probs = new float[logits.data.length];
+        Tensor probs = Trace.output(logits.shape, logits);
         float[] losses = new float[rows];
-        Tensor.kernels().softmaxCrossEntropy(logits.data, rows, cols, kernelLabels, probs, losses);
+        Tensor.kernels().softmaxCrossEntropy(logits.data(), rows, cols, kernelLabels, probs.data(), losses);
         Tensor mask = targeted == null ? null : new Tensor(targeted, new int[] {rows});
         for (int r = 0; r < rows; r++) {
             if (classes[r] < 0) {
@@ -205,13 +205,18 @@ public final class Functional {
                 return probsMinusOneHot(Tensor.ones(rows)).mul(t[0]).sum(1);
             }
 
+            public Tensor saved() {
+                return probs;
+            }
+
             /** {@code (P - Y)} with row r scaled by {@code scale[r]} (0 for a row without a target). */
             private Tensor probsMinusOneHot(Tensor scale) {
                 Tensor s = mask == null ? scale : scale.mul(mask);
                 if (!Trace.differentiating(s, logits)) {
-                    float[] d = new float[probs.length];
-                    Tensor.kernels().softmaxCrossEntropyBackward(probs, rows, cols, kernelLabels, s.data, d);
-                    return new Tensor(d, logits.shape);
+                    Tensor d = Trace.output(logits.shape, s, probs);
+                    Tensor.kernels().softmaxCrossEntropyBackward(probs.data(), rows, cols, kernelLabels, s.data(),
+                            d.data());
+                    return d;
                 }
                 Tensor oneHot = Tensor.oneHot(kernelLabels, cols);
                 return logits.softmax(1).sub(mask == null ? oneHot : oneHot.mul(mask.reshape(rows, 1))).mul(s.reshape(rows, 1));

@@ -28,7 +28,7 @@ final class Indexing {
         float[] out = new float[Trace.sizeOf(shape)];
         for (int b = 0; b < o[0]; b++) {
             for (int i = 0; i < idx.length; i++) {
-                System.arraycopy(x.data, (b * n + idx[i]) * inner, out, (b * idx.length + i) * inner, inner);
+                System.arraycopy(x.data(), (b * n + idx[i]) * inner, out, (b * idx.length + i) * inner, inner);
             }
         }
         return Trace.record("indexSelect", new Tensor(out, shape), new Rule() {
@@ -69,7 +69,7 @@ final class Indexing {
                 int src = (b * idx.length + i) * inner;
                 int dst = (b * n + idx[i]) * inner;
                 for (int j = 0; j < inner; j++) {
-                    out[dst + j] += x.data[src + j];
+                    out[dst + j] += x.data()[src + j];
                 }
             }
         }
@@ -104,7 +104,7 @@ final class Indexing {
     private static Tensor scatterAddToZeros(Tensor x, Positions p, int[] shape) {
         float[] out = new float[Trace.sizeOf(shape)];
         for (int i = 0; i < p.offsets.length; i++) {
-            out[p.offsets[i]] += x.data[i];
+            out[p.offsets[i]] += x.data()[i];
         }
         return Trace.record("scatterAdd", new Tensor(out, shape), new Rule() {
             public Tensor[] vjp(Tensor g) {
@@ -121,7 +121,7 @@ final class Indexing {
     private static Tensor gatherAt(Tensor x, Positions p) {
         float[] out = new float[p.offsets.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = x.data[p.offsets[i]];
+            out[i] = x.data()[p.offsets[i]];
         }
         return Trace.record("gather", new Tensor(out, p.shape), new Rule() {
             public Tensor[] vjp(Tensor g) {
@@ -204,9 +204,9 @@ final class Indexing {
 
     /** The values of an index tensor as ints; each must be a whole number in int range. */
     static int[] toInts(String op, Tensor t) {
-        int[] out = new int[t.data.length];
+        int[] out = new int[t.data().length];
         for (int i = 0; i < out.length; i++) {
-            float v = t.data[i];
+            float v = t.data()[i];
             if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(op + ": value " + v + " at flat position " + i + " of a tensor of shape "
                         + Shapes.str(t.shape) + " is not a whole number in int range");

@@ -81,9 +81,9 @@ final class MatMul {
         int[] shape = a.shape.clone();
         shape[r - 2] = a.shape[r - (ta ? 1 : 2)];
         shape[r - 1] = b.shape[r - (tb ? 2 : 1)];
-        float[] out = new float[Trace.sizeOf(shape)];
-        multiply(a, b, ta, tb, out, false);
-        return Trace.record("matmul", new Tensor(out, shape), new Rule() {
+        Tensor out = Trace.output(shape, a, b);
+        multiply(a, b, ta, tb, out.data(), false);
+        return Trace.record("matmul", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 // dA = g·op(B)ᵀ and dB = op(A)ᵀ·g, written for each storage layout of A and B.
                 Tensor da = ta ? cotangent(a, b, g, tb, true) : cotangent(a, g, b, false, !tb);
@@ -121,6 +121,6 @@ final class MatMul {
         for (int d = 0; d < r - 2; d++) {
             batch *= a.shape[d];
         }
-        Tensor.kernels().gemm(batch, ta, tb, m, n, k, a.data, 0, m * k, b.data, 0, k * n, out, 0, m * n, accumulate);
+        Tensor.kernels().gemm(batch, ta, tb, m, n, k, a.data(), 0, m * k, b.data(), 0, k * n, out, 0, m * n, accumulate);
     }
 }

@@ -20,7 +20,7 @@ final class Movement {
 
     /** As {@link #identity}, with an array of its own. */
     static Tensor copy(Tensor x) {
-        return passThrough("copy", x, new Tensor(x.data.clone(), x.shape));
+        return passThrough("copy", x, new Tensor(x.data().clone(), x.shape));
     }
 
     private static Tensor passThrough(String op, Tensor x, Tensor out) {
@@ -65,13 +65,13 @@ final class Movement {
                 known *= shape[d];
             }
         }
-        if (unknown >= 0 && known > 0 && x.data.length % known == 0) {
-            shape[unknown] = (int) (x.data.length / known);
+        if (unknown >= 0 && known > 0 && x.data().length % known == 0) {
+            shape[unknown] = (int) (x.data().length / known);
             known *= shape[unknown];
         }
-        if (known != x.data.length || (unknown >= 0 && shape[unknown] < 0)) {
+        if (known != x.data().length || (unknown >= 0 && shape[unknown] < 0)) {
             throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(x.shape) + " ("
-                    + x.data.length + " elements) to " + Shapes.str(newShape));
+                    + x.data().length + " elements) to " + Shapes.str(newShape));
         }
         return shape;
     }
@@ -95,9 +95,9 @@ final class Movement {
             inverse[p[i]] = i;
             shape[i] = x.shape[p[i]];
         }
-        float[] out = new float[x.data.length];
-        Tensor.kernels().permute(x.data, x.shape, p, out);
-        return Trace.record("permute", new Tensor(out, shape), new Rule() {
+        Tensor out = Trace.output(shape, x);
+        Tensor.kernels().permute(x.data(), x.shape, p, out.data());
+        return Trace.record("permute", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.permute(inverse)};
             }
@@ -118,9 +118,9 @@ final class Movement {
         if (Arrays.equals(x.shape, shape)) {
             return x;
         }
-        float[] out = new float[Strides.size(shape)];
-        Tensor.kernels().broadcast(x.data, Shapes.padLeft(x.shape, shape.length), out, shape);
-        return Trace.record("broadcastTo", new Tensor(out, shape), new Rule() {
+        Tensor out = Trace.output(shape, x);
+        Tensor.kernels().broadcast(x.data(), Shapes.padLeft(x.shape, shape.length), out.data(), shape);
+        return Trace.record("broadcastTo", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {Elementwise.unbroadcast(g, x.shape)};
             }
@@ -182,11 +182,11 @@ final class Movement {
     /** The elements in reverse order along each of the given axes (all when none). */
     static Tensor flip(Tensor x, int[] axes) {
         int[] ax = Shapes.axes("flip", axes, x.rank());
-        float[] out = x.data;
+        float[] out = x.data();
         for (int a : ax) {
             out = flipAxis(out, around(x.shape, a));
         }
-        return Trace.record("flip", new Tensor(out == x.data ? out.clone() : out, x.shape), new Rule() {
+        return Trace.record("flip", new Tensor(out == x.data() ? out.clone() : out, x.shape), new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {flip(g, ax)};
             }
@@ -242,7 +242,7 @@ final class Movement {
         shape[a] = end - start;
         int[] o = around(x.shape, a);
         float[] out = new float[Strides.size(shape)];
-        copyBlocks(x.data, start * o[2], o[1] * o[2], out, 0, shape[a] * o[2], o[0], shape[a] * o[2]);
+        copyBlocks(x.data(), start * o[2], o[1] * o[2], out, 0, shape[a] * o[2], o[0], shape[a] * o[2]);
         return Trace.record("slice", new Tensor(out, shape), new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {pad(g, a, start, x.shape[a])};
@@ -260,7 +260,7 @@ final class Movement {
         shape[axis] = length;
         int[] o = around(x.shape, axis);
         float[] out = new float[Strides.size(shape)];
-        copyBlocks(x.data, 0, o[1] * o[2], out, start * o[2], length * o[2], o[0], o[1] * o[2]);
+        copyBlocks(x.data(), 0, o[1] * o[2], out, start * o[2], length * o[2], o[0], o[1] * o[2]);
         int end = start + x.shape[axis];
         return Trace.record("pad", new Tensor(out, shape), new Rule() {
             public Tensor[] vjp(Tensor g) {
@@ -298,7 +298,7 @@ final class Movement {
         float[] out = new float[Strides.size(shape)];
         for (int i = 0; i < parts.length; i++) {
             int len = parts[i].shape[a] * o[2];
-            copyBlocks(parts[i].data, 0, len, out, starts[i] * o[2], shape[a] * o[2], o[0], len);
+            copyBlocks(parts[i].data(), 0, len, out, starts[i] * o[2], shape[a] * o[2], o[0], len);
         }
         Tensor[] inputs = parts.clone();
         return Trace.record("concat", new Tensor(out, shape), new Rule() {

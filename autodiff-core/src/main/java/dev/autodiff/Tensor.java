@@ -27,8 +27,10 @@ import java.util.random.RandomGenerator;
  * so that no write goes unnoticed.
  */
 public final class Tensor {
-    final float[] data;
+    private final float[] data;
     final int[] shape;
+    /** The tenure of {@code data} when it came from the {@link Arena}; null for an array of its own. */
+    final Lease lease;
 
     boolean requiresGrad;
     Node node;
@@ -48,16 +50,40 @@ public final class Tensor {
 
     /** Wraps {@code data} without copying; the caller gives up the array. */
     Tensor(float[] data, int[] shape) {
-        this.data = data;
-        this.shape = shape;
+        this(data, shape, null);
     }
 
-    /** A tensor of the given shape on this tensor's array, sharing its version counter (a reshape, a detached copy). */
+    /** A tensor on an array of the {@link Arena}. */
+    Tensor(Lease lease, int[] shape) {
+        this(lease.array, shape, lease);
+    }
+
+    private Tensor(float[] data, int[] shape, Lease lease) {
+        this.data = data;
+        this.shape = shape;
+        this.lease = lease;
+    }
+
+    /**
+     * The values, for reading or writing by an op of this package. Every access goes through
+     * here: a tensor whose graph was freed is then kept, or fails if its array was recycled.
+     */
+    float[] data() {
+        if (lease != null) {
+            lease.access(this);
+        }
+        return data;
+    }
+
+    /**
+     * A tensor of the given shape on this tensor's array, sharing its version counter and
+     * its lease (a reshape, a detached copy).
+     */
     Tensor view(int[] newShape) {
         if (version == null) {
             version = new Version();
         }
-        Tensor v = new Tensor(data, newShape);
+        Tensor v = new Tensor(data, newShape, lease);
         v.version = version;
         return v;
     }
@@ -283,7 +309,7 @@ public final class Tensor {
             throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + data.length
                     + " elements, not 1");
         }
-        return data[0];
+        return data()[0];
     }
 
     /** The element at the given indices (one per dimension). */
@@ -299,12 +325,12 @@ public final class Tensor {
             }
             flat = flat * shape[d] + index[d];
         }
-        return data[flat];
+        return data()[flat];
     }
 
     /** A copy of the values in row-major order. */
     public float[] toArray() {
-        return data.clone();
+        return data().clone();
     }
 
     /**
@@ -320,6 +346,7 @@ public final class Tensor {
      * in-place writes. For bulk reads, {@code values().get(index, dst, offset, length)}.
      */
     public FloatBuffer values() {
+        keep();
         return FloatBuffer.wrap(data).asReadOnlyBuffer();
     }
 
@@ -334,7 +361,7 @@ public final class Tensor {
 
     /** {@code Σ x²} over all elements, accumulated in double; not recorded (for gradient norms). */
     public double sumOfSquares() {
-        return kernels().sumOfSquares(data, data.length);
+        return kernels().sumOfSquares(data(), data.length);
     }
 
     // ================================================================= in-place updates
@@ -356,7 +383,7 @@ public final class Tensor {
     /** {@code this = src}; returns this. */
     public Tensor copyFrom(Tensor src) {
         checkSameShape("copyFrom", src);
-        System.arraycopy(src.data, 0, data, 0, data.length);
+        System.arraycopy(src.data(), 0, data(), 0, data.length);
         written();
         return this;
     }
@@ -376,7 +403,7 @@ public final class Tensor {
      */
     public <E extends Exception> Tensor writeInPlace(Writer<E> writer) throws E {
         try {
-            writer.write(data);
+            writer.write(data());
         } finally {
             written();
         }
@@ -385,7 +412,7 @@ public final class Tensor {
 
     /** {@code this = c·this}; returns this. */
     public Tensor mulInPlace(float c) {
-        kernels().scale(c, data, data.length);
+        kernels().scale(c, data(), data.length);
         written();
         return this;
     }
@@ -398,7 +425,7 @@ public final class Tensor {
     /** {@code this = beta·this + alpha·x} in one pass (a running average, a momentum buffer); returns this. */
     public Tensor mulAddInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddInPlace", x);
-        kernels().axpby(alpha, x.data, beta, data, data.length);
+        kernels().axpby(alpha, x.data(), beta, data(), data.length);
         written();
         return this;
     }
@@ -406,7 +433,7 @@ public final class Tensor {
     /** {@code this = beta·this + alpha·x²} in one pass (a running second moment); returns this. */
     public Tensor mulAddSquareInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddSquareInPlace", x);
-        kernels().squareAxpby(alpha, x.data, beta, data, data.length);
+        kernels().squareAxpby(alpha, x.data(), beta, data(), data.length);
         written();
         return this;
     }
@@ -415,7 +442,7 @@ public final class Tensor {
     public Tensor addRatioInPlace(float alpha, Tensor num, Tensor den, float eps) {
         checkSameShape("addRatioInPlace", num);
         checkSameShape("addRatioInPlace", den);
-        kernels().addRatio(alpha, num.data, den.data, eps, data, data.length);
+        kernels().addRatio(alpha, num.data(), den.data(), eps, data(), data.length);
         written();
         return this;
     }
@@ -423,7 +450,7 @@ public final class Tensor {
     /** {@code this = max(this, x)}; returns this. */
     public Tensor maximumInPlace(Tensor x) {
         checkSameShape("maximumInPlace", x);
-        kernels().maxInPlace(x.data, data, data.length);
+        kernels().maxInPlace(x.data(), data(), data.length);
         written();
         return this;
     }
@@ -433,7 +460,7 @@ public final class Tensor {
         if (!(lo <= hi)) {
             throw new IllegalArgumentException("clampInPlace: lower bound " + lo + " is above upper bound " + hi);
         }
-        kernels().clamp(data, lo, hi, data.length);
+        kernels().clamp(data(), lo, hi, data.length);
         written();
         return this;
     }
@@ -502,9 +529,21 @@ public final class Tensor {
         gradientStore().set(g);
     }
 
-    /** The same values cut from the graph and from all tangents. */
+    /**
+     * The same values cut from the graph and from all tangents, on the same array. Its
+     * values are never recycled (see {@link #backward()}): keep {@code t.detach()}, not
+     * {@code t}, to read an intermediate result after later training steps.
+     */
     public Tensor detach() {
+        keep();
         return view(shape);
+    }
+
+    /** Keeps this tensor's array out of the {@link Arena} for good: it escapes where reads are not checked. */
+    private void keep() {
+        if (lease != null) {
+            lease.keep(this);
+        }
     }
 
     /** Computes the gradient of this scalar with respect to every leaf that requires one, then frees the graph. */

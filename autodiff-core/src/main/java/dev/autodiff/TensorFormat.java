@@ -12,7 +12,11 @@ final class TensorFormat {
 
     static String format(Tensor t) {
         StringBuilder sb = new StringBuilder("tensor(");
-        appendValues(sb, t, 0, 0);
+        if (t.lease != null && t.lease.recycled()) {
+            sb.append("<recycled after backward()>"); // a debugger's view must not throw
+        } else {
+            appendValues(sb, t, 0, 0);
+        }
         sb.append(", shape=").append(Shapes.str(t.shape));
         if (t.node != null) {
             sb.append(", op=").append(t.node.op);
@@ -24,7 +28,7 @@ final class TensorFormat {
 
     private static void appendValues(StringBuilder sb, Tensor t, int axis, int offset) {
         if (axis == t.shape.length) {
-            sb.append(number(t.data[offset]));
+            sb.append(number(t.data()[offset]));
             return;
         }
         int n = t.shape[axis];

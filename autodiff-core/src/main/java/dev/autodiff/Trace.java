@@ -24,12 +24,16 @@ final class Trace {
     private int nextLevel = 1;
     /** Whether the running backward pass adds leaf cotangents straight into their gradients. */
     private boolean writingLeafGradients;
+    /** The number of the running backward pass that recycles its cotangents' arrays, or 0. */
+    private int recyclingPass;
+    /** This thread's recycled arrays; made on first use. */
+    private Arena arena;
     /** The primitive whose backward rule is running, for error messages. */
     private String backwardOf;
 
     /** What a {@link Scope} saves and restores. */
     record State(int noGradDepth, int tangentCeiling, int activeLevels, boolean writingLeafGradients,
-                 String backwardOf) {}
+                 int recyclingPass, String backwardOf) {}
 
     /**
      * A change to this thread's state, undone by {@link #close()}: every field returns to
@@ -63,6 +67,7 @@ final class Trace {
                 tangentCeiling = saved.tangentCeiling();
                 activeLevels.size(saved.activeLevels());
                 writingLeafGradients = saved.writingLeafGradients();
+                recyclingPass = saved.recyclingPass();
                 backwardOf = saved.backwardOf();
             }
         }
@@ -74,7 +79,8 @@ final class Trace {
 
     /** This thread's state now; scopes save it, and tests compare it. */
     State state() {
-        return new State(noGradDepth, tangentCeiling, activeLevels.size(), writingLeafGradients, backwardOf);
+        return new State(noGradDepth, tangentCeiling, activeLevels.size(), writingLeafGradients, recyclingPass,
+                backwardOf);
     }
 
     /** Nothing is recorded for reverse mode until the scope closes (scopes nest); tangents still flow. */
@@ -105,13 +111,16 @@ final class Trace {
     /**
      * A backward pass: its rules are recorded only when {@code createGraph}, and with
      * {@code writeLeafGradients} they may add leaf cotangents straight into the leaves'
-     * gradients ({@link Autograd#writeLeafGradient}).
+     * gradients ({@link Autograd#writeLeafGradient}). With {@code recycle} the cotangents
+     * the pass makes come from the {@link Arena}, marked with the pass's number
+     * ({@link #recyclingPass()}), so that the pass can hand them back when it ends.
      */
-    static Scope backwardPass(boolean createGraph, boolean writeLeafGradients) {
+    static Scope backwardPass(boolean createGraph, boolean writeLeafGradients, boolean recycle) {
         Trace trace = current();
         Scope scope = trace.new Scope(0);
         trace.noGradDepth = createGraph ? 0 : trace.noGradDepth + 1;
         trace.writingLeafGradients = writeLeafGradients;
+        trace.recyclingPass = recycle ? trace.arena().beginPass() : 0;
         return scope;
     }
 
@@ -136,6 +145,38 @@ final class Trace {
         return noGradDepth == 0;
     }
 
+    /** The number of the running backward pass that recycles its cotangents, or 0. */
+    int recyclingPass() {
+        return recyclingPass;
+    }
+
+    /** This thread's recycled arrays. */
+    Arena arena() {
+        if (arena == null) {
+            arena = new Arena();
+        }
+        return arena;
+    }
+
+    /**
+     * A tensor of {@code shape} for the result of an op that reads {@code inputs}, its values
+     * unset: the op must write every element. An op passes every tensor it reads, and they
+     * are read here first, so that an input whose graph was freed is kept before an array is
+     * recycled. The array comes from the {@link Arena} when the op will be recorded (and so
+     * freed with its graph) or makes a cotangent in a recycling backward pass; otherwise it
+     * is a new one.
+     */
+    static Tensor output(int[] shape, Tensor... inputs) {
+        boolean requiresGrad = false;
+        for (Tensor in : inputs) {
+            in.data();
+            requiresGrad |= in.requiresGrad;
+        }
+        Trace trace = current();
+        int pass = trace.recording() && requiresGrad ? 0 : trace.recyclingPass != 0 ? trace.recyclingPass : -1;
+        return pass < 0 ? new Tensor(new float[sizeOf(shape)], shape) : trace.arena().allocate(shape, pass);
+    }
+
     /** Whether the running backward pass lets rules write leaf cotangents straight into the gradients. */
     boolean writingLeafGradients() {
         return writingLeafGradients;
@@ -153,6 +194,9 @@ final class Trace {
                 if (in.requiresGrad) {
                     out.requiresGrad = true;
                     out.node = new Node(op, inputs, rule, out);
+                    if (out.lease != null && out.lease.op == null) {
+                        out.lease.op = op;
+                    }
                     break;
                 }
             }
@@ -229,14 +273,14 @@ final class Trace {
     }
 
     private static void checkFinite(Trace trace, String op, Tensor out, Tensor[] inputs) {
-        int i = firstNonFinite(out.data);
+        int i = firstNonFinite(out.data());
         if (i >= 0) {
             StringBuilder shapes = new StringBuilder();
             for (Tensor in : inputs) {
                 shapes.append(shapes.isEmpty() ? "" : ", ").append(Shapes.str(in.shape));
             }
             String where = trace.backwardOf == null ? "" : " (in the backward pass of '" + trace.backwardOf + "')";
-            throw new ArithmeticException("'" + op + "'" + where + " produced " + out.data[i] + " at flat index " + i
+            throw new ArithmeticException("'" + op + "'" + where + " produced " + out.data()[i] + " at flat index " + i
                     + " of an output of shape " + Shapes.str(out.shape) + " from inputs of shape " + shapes);
         }
     }
@@ -247,9 +291,9 @@ final class Trace {
      * results are checked here rather than in {@link #record}.
      */
     static void checkFiniteCotangent(String op, int input, Tensor cotangent) {
-        int i = checkNumerics ? firstNonFinite(cotangent.data) : -1;
+        int i = checkNumerics ? firstNonFinite(cotangent.data()) : -1;
         if (i >= 0) {
-            throw new ArithmeticException("the backward pass of '" + op + "' produced " + cotangent.data[i]
+            throw new ArithmeticException("the backward pass of '" + op + "' produced " + cotangent.data()[i]
                     + " at flat index " + i + " of the cotangent of its input " + input + " of shape "
                     + Shapes.str(cotangent.shape));
         }
