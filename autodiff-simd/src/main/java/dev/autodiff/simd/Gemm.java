@@ -41,7 +41,7 @@ final class Gemm {
      */
     static final int ROW_DOT_MAX_N = 12;
 
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private final KernelPool pool;
 
@@ -149,7 +149,7 @@ final class Gemm {
     private static void tile(boolean transA, int m, int n, int k, float[] a, int ao, float[] packedB,
                              float[] c, int co, int nc, int i0, int rows, int q0, int q1, boolean overwrite) {
         float[] packedA = transA ? buffer(1, roundUp(rows, MR) * Math.min(KC, k)) : null;
-        float[] edge = new float[NR];
+        float[] edge = buffer(2, NR);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean store = overwrite && p0 == 0;
