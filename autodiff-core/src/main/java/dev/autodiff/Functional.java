@@ -79,15 +79,45 @@ public final class Functional {
         return prediction.sub(target).square().mean();
     }
 
-    /** {@code x·Wᵀ + b} for a weight stored {@code [out, in]} as in PyTorch; {@code bias} may be null. */
+    /**
+     * {@code x·Wᵀ + b} for a weight stored {@code [out, in]} as in PyTorch, over the last axis
+     * of x; {@code bias} may be null. A bias of shape {@code [out]} is added by the product's
+     * kernel as each block of the output is finished; one of another shape that broadcasts
+     * to the output is added after.
+     */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return linear("linear", x, weight, bias, false);
+    }
+
+    /**
+     * {@code relu(x·Wᵀ + b)} as one op, with the values and gradients of
+     * {@code linear(x, weight, bias).relu()}: the kernel applies the bias and the ReLU to
+     * each block of the product while it is in cache, and no pre-activation array is made or
+     * kept. {@code Sequential} uses it for a {@code Linear} followed by a {@code ReLU}.
+     */
+    public static Tensor linearRelu(Tensor x, Tensor weight, Tensor bias) {
+        return linear("linearRelu", x, weight, bias, true);
+    }
+
+    private static Tensor linear(String op, Tensor x, Tensor weight, Tensor bias, boolean relu) {
         if (weight.rank() != 2 || x.rank() == 0 || x.shape[x.rank() - 1] != weight.shape[1]) {
-            throw new IllegalArgumentException("linear: input of shape " + Shapes.str(x.shape)
+            throw new IllegalArgumentException(op + ": input of shape " + Shapes.str(x.shape)
                     + " does not fit a weight of shape " + Shapes.str(weight.shape) + " ([out, in])");
         }
-        Tensor y = x.rank() == 1 ? x.reshape(1, -1).matmul(weight, false, true).reshape(-1)
-                : x.matmul(weight, false, true);
-        return bias == null ? y : y.add(bias);
+        int out = weight.shape[0];
+        boolean rowBias = bias == null || (bias.rank() == 1 && bias.shape[0] == out);
+        Tensor rows = x.rank() == 2 ? x : x.reshape(-1, weight.shape[1]);
+        Tensor y = FusedLinear.apply(rows, weight, rowBias ? bias : null, relu && rowBias);
+        if (x.rank() != 2) {
+            int[] shape = x.shape.clone();
+            shape[shape.length - 1] = out;
+            y = y.reshape(shape);
+        }
+        if (!rowBias) {
+            y = y.add(bias);
+            y = relu ? y.relu() : y;
+        }
+        return y;
     }
 
     /**

@@ -103,7 +103,7 @@ final class MatMul {
      * product costs as much as the forward one) or when it went straight into the
      * input's gradient.
      */
-    private static Tensor cotangent(Tensor input, Tensor p, Tensor q, boolean tp, boolean tq) {
+    static Tensor cotangent(Tensor input, Tensor p, Tensor q, boolean tp, boolean tq) {
         if (!input.requiresGrad
                 || Autograd.writeLeafGradient(input, (target, accumulate) -> multiply(p, q, tp, tq, target, accumulate), p, q)) {
             return null;

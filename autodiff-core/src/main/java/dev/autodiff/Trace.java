@@ -177,6 +177,18 @@ final class Trace {
         return pass < 0 ? new Tensor(new float[sizeOf(shape)], shape) : trace.arena().allocate(shape, pass);
     }
 
+    /**
+     * Hands {@code temporary} back to the arena at once, for a rule whose intermediate result
+     * is not a cotangent (and so not handed back when the pass ends): only when the running
+     * recycling pass made it, so that nothing else can hold it.
+     */
+    static void discard(Tensor temporary) {
+        Trace trace = current();
+        if (temporary.lease != null && trace.recyclingPass != 0 && temporary.lease.pass == trace.recyclingPass) {
+            trace.arena().release(temporary);
+        }
+    }
+
     /** Whether the running backward pass lets rules write leaf cotangents straight into the gradients. */
     boolean writingLeafGradients() {
         return writingLeafGradients;

@@ -251,7 +251,7 @@ class RecyclingTest {
                 assertArrayEquals(expected.get(i / 2), logits.toArray(), "logits of step " + i / 2);
             } catch (IllegalStateException e) {
                 failed++;
-                assertRecycledMessage(e, "add");
+                assertRecycledMessage(e, "linear");
             }
             try {
                 kept.get(i + 1).toArray();

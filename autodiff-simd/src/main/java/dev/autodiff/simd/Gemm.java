@@ -53,32 +53,47 @@ final class Gemm {
               float[] a, int aOffset, int aBatchStride,
               float[] b, int bOffset, int bBatchStride,
               float[] c, int cOffset, int cBatchStride, boolean accumulate) {
+        for (int bt = 0; bt < batch; bt++) {
+            product(transA, transB, m, n, k, a, aOffset + bt * aBatchStride, b, bOffset + bt * bBatchStride,
+                    c, cOffset + bt * cBatchStride, !accumulate, null);
+        }
+    }
+
+    /**
+     * A linear layer's forward product {@code C = x·wᵀ}, x m×k and w n×k, finished by
+     * {@code epilogue} block by block.
+     */
+    void linear(int m, int n, int k, float[] x, float[] w, float[] c, Epilogue epilogue) {
+        product(false, true, m, n, k, x, 0, w, 0, c, 0, true, epilogue);
+    }
+
+    /** One product on the path its shape calls for; {@code epilogue} (or null) finishes each block of C. */
+    private void product(boolean transA, boolean transB, int m, int n, int k, float[] a, int ao, float[] b, int bo,
+                         float[] c, int co, boolean overwrite, Epilogue epilogue) {
         if (m == 0 || n == 0) {
             return;
         }
-        for (int bt = 0; bt < batch; bt++) {
-            int ao = aOffset + bt * aBatchStride;
-            int bo = bOffset + bt * bBatchStride;
-            int co = cOffset + bt * cBatchStride;
-            if ((long) m * n * k <= TINY) {
-                if (!accumulate) {
-                    java.util.Arrays.fill(c, co, co + m * n, 0f);
-                }
-                ScalarMath.addProduct(transA, transB, m, n, k, a, ao, b, bo, c, co);
-            } else if (!transA && transB && rowDot(m, k)) {
-                rowDot(m, n, k, a, ao, b, bo, c, co, !accumulate);
-            } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, k)) {
-                // few columns: transposing B costs little and fills more lanes than a narrow panel
-                float[] columns = buffer(0, n * k);
-                for (int j = 0; j < n; j++) {
-                    for (int p = 0; p < k; p++) {
-                        columns[j * k + p] = b[bo + p * n + j];
-                    }
-                }
-                rowDot(m, n, k, a, ao, columns, 0, c, co, !accumulate);
-            } else {
-                blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, !accumulate);
+        if ((long) m * n * k <= TINY) {
+            if (overwrite) {
+                java.util.Arrays.fill(c, co, co + m * n, 0f);
             }
+            ScalarMath.addProduct(transA, transB, m, n, k, a, ao, b, bo, c, co);
+            if (epilogue != null) {
+                epilogue.apply(c, co, n, m, 0, n);
+            }
+        } else if (!transA && transB && rowDot(m, k)) {
+            rowDot(m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
+        } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, k)) {
+            // few columns: transposing B costs little and fills more lanes than a narrow panel
+            float[] columns = buffer(0, n * k);
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < k; p++) {
+                    columns[j * k + p] = b[bo + p * n + j];
+                }
+            }
+            rowDot(m, n, k, a, ao, columns, 0, c, co, overwrite, epilogue);
+        } else {
+            blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
         }
     }
 
@@ -96,7 +111,7 @@ final class Gemm {
      * do not depend on the split.
      */
     private void rowDot(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
-                        boolean overwrite) {
+                        boolean overwrite, Epilogue epilogue) {
         int t = RowDotKernel.TILE;
         int groups = (n + t - 1) / t;
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
@@ -108,13 +123,16 @@ final class Gemm {
                 for (int i = 0; i < m; i += t) {
                     RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
                             Math.min(t, m - i), cols, overwrite);
+                    if (epilogue != null) {
+                        epilogue.apply(c, co + i * n + j, n, Math.min(t, m - i), j, cols);
+                    }
                 }
             }
         });
     }
 
     private void blocked(boolean transA, boolean transB, int m, int n, int k,
-                         float[] a, int ao, float[] b, int bo, float[] c, int co, boolean overwrite) {
+                         float[] a, int ao, float[] b, int bo, float[] c, int co, boolean overwrite, Epilogue epilogue) {
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
         int threads = parallel ? pool.threads() : 1;
         int chunkPanels = Math.max(1, B_CHUNK_FLOATS / (k * NR));
@@ -136,23 +154,26 @@ final class Gemm {
                 int i0 = (t / colTiles) * mc;
                 int tile = t % colTiles;
                 tile(transA, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(mc, m - i0),
-                        tile * panels / colTiles, (tile + 1) * panels / colTiles, overwrite);
+                        tile * panels / colTiles, (tile + 1) * panels / colTiles, overwrite, epilogue, j0);
             });
         }
     }
 
     /**
-     * Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk. With
-     * {@code overwrite} the first block of the shared dimension stores its product, so C
-     * needs no clearing beforehand.
+     * Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk, whose
+     * first column is column {@code j0} of C. With {@code overwrite} the first block of the
+     * shared dimension stores its product, so C needs no clearing beforehand; after the last,
+     * {@code epilogue} (or null) finishes each micro-tile.
      */
     private static void tile(boolean transA, int m, int n, int k, float[] a, int ao, float[] packedB,
-                             float[] c, int co, int nc, int i0, int rows, int q0, int q1, boolean overwrite) {
+                             float[] c, int co, int nc, int i0, int rows, int q0, int q1, boolean overwrite,
+                             Epilogue epilogue, int j0) {
         float[] packedA = transA ? buffer(1, roundUp(rows, MR) * Math.min(KC, k)) : null;
         float[] edge = buffer(2, NR);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean store = overwrite && p0 == 0;
+            Epilogue finish = p0 + kc == k ? epilogue : null;
             if (transA) {
                 GemmPacking.packTransposedA(a, ao, m, i0, rows, p0, kc, packedA);
             }
@@ -166,16 +187,25 @@ final class Gemm {
                     for (int r = 0; r < rows; r += MR) {
                         MicroKernel.multiplyPackedA(kc, packedA, r * kc, packedB, bBase,
                                 c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge, store);
+                        if (finish != null) {
+                            finish.apply(c, cBase + r * n, n, Math.min(MR, rows - r), j0 + q * NR, cols);
+                        }
                     }
                 } else if (width == NR) {
                     for (int r = 0; r < rows; r += MR) {
                         MicroKernel.multiply(kc, a, base + r * k, k, packedB, bBase,
                                 c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge, store);
+                        if (finish != null) {
+                            finish.apply(c, cBase + r * n, n, Math.min(MR, rows - r), j0 + q * NR, cols);
+                        }
                     }
                 } else {
                     for (int r = 0; r < rows; r += NARROW_MR) {
                         MicroKernel.multiplyNarrow(kc, a, base + r * k, k, packedB, bBase,
                                 c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), cols, edge, store);
+                        if (finish != null) {
+                            finish.apply(c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), j0 + q * NR, cols);
+                        }
                     }
                 }
             }
