@@ -29,8 +29,11 @@ final class Gemm {
 
     // The thresholds below were set by benchmark; docs/performance-kernels.md has the figures.
 
-    /** A·Bᵀ runs unpacked when A has at most this many rows (with more, packing wins)... */
-    static final int ROW_DOT_MAX_M = 256;
+    /**
+     * A·Bᵀ runs unpacked when A has at most this many rows (with more, packing B pays), or when
+     * op(B) has at most one vector of columns (a panel for them would run mostly empty lanes)...
+     */
+    static final int ROW_DOT_MAX_M = 64;
     /** ...the shared dimension is long enough to amortise the lane sums... */
     static final int ROW_DOT_MIN_K = 64;
     /** ...and A, reread for every group of rows of B, fits this many floats, half of L2. */
@@ -81,9 +84,9 @@ final class Gemm {
             if (epilogue != null) {
                 epilogue.apply(c, co, n, m, 0, n);
             }
-        } else if (!transA && transB && rowDot(m, k)) {
+        } else if (!transA && transB && rowDot(m, n, k)) {
             rowDot(m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
-        } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, k)) {
+        } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, n, k)) {
             // few columns: transposing B costs little and fills more lanes than a narrow panel
             float[] columns = buffer(0, n * k);
             for (int j = 0; j < n; j++) {
@@ -99,10 +102,11 @@ final class Gemm {
 
     /**
      * Whether A·Bᵀ runs unpacked on {@link RowDotKernel}: when A has few rows, so that packing
-     * Bᵀ would serve too few of them, and A stays in L2 while the rows of B stream by.
+     * Bᵀ would serve too few of them, or op(B) few columns, and A stays in L2 while the rows
+     * of B stream by.
      */
-    private static boolean rowDot(int m, int k) {
-        return m <= ROW_DOT_MAX_M && k >= ROW_DOT_MIN_K && (long) m * k <= ROW_DOT_MAX_A;
+    private static boolean rowDot(int m, int n, int k) {
+        return (m <= ROW_DOT_MAX_M || n <= MicroKernel.NR / 2) && k >= ROW_DOT_MIN_K && (long) m * k <= ROW_DOT_MAX_A;
     }
 
     /**
