@@ -120,16 +120,23 @@ final class Gemm {
         int groups = (n + t - 1) / t;
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
         int tasks = parallel ? Math.min(groups, pool.threads()) : 1;
+        // the epilogue runs on a vector's width of finished columns at a time, while they are in L1
+        int groupsPerVector = Math.max(1, MicroKernel.NR / 2 / t);
         run(parallel, tasks, task -> {
-            for (int g = task * groups / tasks, end = (task + 1) * groups / tasks; g < end; g++) {
-                int j = g * t;
-                int cols = Math.min(t, n - j);
-                for (int i = 0; i < m; i += t) {
-                    RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
-                            Math.min(t, m - i), cols, overwrite);
-                    if (epilogue != null) {
-                        epilogue.apply(c, co + i * n + j, n, Math.min(t, m - i), j, cols);
+            int end = (task + 1) * groups / tasks;
+            for (int g0 = task * groups / tasks; g0 < end; g0 += groupsPerVector) {
+                int g1 = Math.min(end, g0 + groupsPerVector);
+                for (int g = g0; g < g1; g++) {
+                    int j = g * t;
+                    int cols = Math.min(t, n - j);
+                    for (int i = 0; i < m; i += t) {
+                        RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
+                                Math.min(t, m - i), cols, overwrite);
                     }
+                }
+                if (epilogue != null) {
+                    int from = g0 * t;
+                    epilogue.apply(c, co + from, n, m, from, Math.min(n, g1 * t) - from);
                 }
             }
         });
