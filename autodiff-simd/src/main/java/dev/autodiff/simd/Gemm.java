@@ -22,7 +22,7 @@ final class Gemm {
     static final int MC = 128;
     /** The packed B of one column chunk stays below this many floats. */
     private static final int B_CHUNK_FLOATS = 1 << 20;
-    /** Products with fewer multiply-adds run the plain loops. */
+    /** Products with fewer multiply-adds run the plain loops, but for a row times a matrix, which the vectors serve better. */
     private static final long TINY = 4096;
     /** Products with fewer multiply-adds stay on the calling thread. */
     private static final long PARALLEL_MIN = 1L << 20;
@@ -76,7 +76,7 @@ final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if ((long) m * n * k <= TINY) {
+        if ((long) m * n * k <= TINY && !(m == 1 && !transA && transB && k >= ROW_DOT_MIN_K)) {
             if (overwrite) {
                 java.util.Arrays.fill(c, co, co + m * n, 0f);
             }
@@ -116,7 +116,8 @@ final class Gemm {
      */
     private void rowDot(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
                         boolean overwrite, Epilogue epilogue) {
-        int t = RowDotKernel.TILE;
+        // one row of A (a linear layer on one sample) runs as a vector times the rows of B
+        int t = m == 1 ? RowDotKernel.ROW_TILE : RowDotKernel.TILE;
         int groups = (n + t - 1) / t;
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
         int tasks = parallel ? Math.min(groups, pool.threads()) : 1;
@@ -129,9 +130,13 @@ final class Gemm {
                 for (int g = g0; g < g1; g++) {
                     int j = g * t;
                     int cols = Math.min(t, n - j);
-                    for (int i = 0; i < m; i += t) {
-                        RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
-                                Math.min(t, m - i), cols, overwrite);
+                    if (m == 1) {
+                        RowDotKernel.multiplyRow(k, a, ao, b, bo + j * k, k, c, co + j, cols, overwrite);
+                    } else {
+                        for (int i = 0; i < m; i += t) {
+                            RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
+                                    Math.min(t, m - i), cols, overwrite);
+                        }
                     }
                 }
                 if (epilogue != null) {
