@@ -22,4 +22,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--add-modules", KernelInfo.VECTOR_MODULE})
 public abstract class ForkedBenchmark {
+
+    /**
+     * Sets the kernels' thread count for this fork, which must happen before they load (JMH
+     * runs every parameter combination in fresh forks), and checks that the SIMD kernels
+     * serve with exactly that many threads.
+     */
+    static void useKernelThreads(int threads) {
+        System.setProperty("autodiff.threads", Integer.toString(threads));
+        var kernels = KernelInfo.active();
+        if (!kernels.simd() || kernels.threads() != threads) {
+            throw new IllegalStateException("wanted SIMD kernels with " + threads + " threads in this fork, got "
+                    + kernels + " (were the kernels loaded before setUp, or is "
+                    + "--add-modules " + KernelInfo.VECTOR_MODULE + " missing?)");
+        }
+    }
 }
