@@ -203,13 +203,20 @@ final class UnaryLoops {
     private static void sigmoid(float param, float[] x, float[] out, int from, int end) {
         float[] e = scratch()[0];
         for (int b = from; b < end; b += BLOCK) {
-            int n = Math.min(BLOCK, end - b);
-            VectorMath.exp(x, b, true, -1f, 0f, e, 0, n);
-            for (int i = 0; i < n; i += L) {
-                FloatVector ev = FloatVector.fromArray(F, e, i);
-                FloatVector r = FloatVector.broadcast(F, 1f).div(ev.add(1f));
-                r.blend(ev.mul(r), FloatVector.fromArray(F, x, b + i).lt(0f)).intoArray(out, b + i);
-            }
+            logistic(x, b, e, out, b, Math.min(BLOCK, end - b));
+        }
+    }
+
+    /**
+     * {@code dst[d + i] = σ(x[xo + i])} for a block of {@code n}, as {@link #sigmoid} defines it,
+     * with {@code e} for scratch; {@code dst} may be {@code x}.
+     */
+    private static void logistic(float[] x, int xo, float[] e, float[] dst, int d, int n) {
+        VectorMath.exp(x, xo, true, -1f, 0f, e, 0, n);
+        for (int i = 0; i < n; i += L) {
+            FloatVector ev = FloatVector.fromArray(F, e, i);
+            FloatVector r = FloatVector.broadcast(F, 1f).div(ev.add(1f));
+            r.blend(ev.mul(r), FloatVector.fromArray(F, x, xo + i).lt(0f)).intoArray(dst, d + i);
         }
     }
 
@@ -273,15 +280,12 @@ final class UnaryLoops {
 
     /** {@code x·σ(x)}, σ as {@link #sigmoid} computes it: within 3 ulp of the reference, or 1e-43 where σ(x) is subnormal (below x ≈ -87). */
     private static void silu(float param, float[] x, float[] out, int from, int end) {
-        float[] e = scratch()[0];
+        float[][] s = scratch();
         for (int b = from; b < end; b += BLOCK) {
             int n = Math.min(BLOCK, end - b);
-            VectorMath.exp(x, b, true, -1f, 0f, e, 0, n);
+            logistic(x, b, s[0], s[1], 0, n);
             for (int i = 0; i < n; i += L) {
-                FloatVector xv = FloatVector.fromArray(F, x, b + i);
-                FloatVector ev = FloatVector.fromArray(F, e, i);
-                FloatVector r = FloatVector.broadcast(F, 1f).div(ev.add(1f));
-                xv.mul(r.blend(ev.mul(r), xv.lt(0f))).intoArray(out, b + i);
+                FloatVector.fromArray(F, x, b + i).mul(FloatVector.fromArray(F, s[1], i)).intoArray(out, b + i);
             }
         }
     }
@@ -491,14 +495,12 @@ final class UnaryLoops {
 
     /** {@code g·σ(x)}, σ as {@link #sigmoid} computes it: within 4 ulp of the reference. */
     private static void softplusBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        float[] e = scratch()[0];
+        float[][] s = scratch();
         for (int b = from; b < end; b += BLOCK) {
             int n = Math.min(BLOCK, end - b);
-            VectorMath.exp(x, b, true, -1f, 0f, e, 0, n);
+            logistic(x, b, s[0], s[1], 0, n);
             for (int i = 0; i < n; i += L) {
-                FloatVector ev = FloatVector.fromArray(F, e, i);
-                FloatVector r = FloatVector.broadcast(F, 1f).div(ev.add(1f));
-                FloatVector.fromArray(F, g, b + i).mul(r.blend(ev.mul(r), FloatVector.fromArray(F, x, b + i).lt(0f))).intoArray(out, b + i);
+                FloatVector.fromArray(F, g, b + i).mul(FloatVector.fromArray(F, s[1], i)).intoArray(out, b + i);
             }
         }
     }
