@@ -357,25 +357,33 @@ final class UnaryLoops {
      * {@code z² = (hi + lo)·zzScale} split exactly, {@code hi = min(|x|, max)²}, as
      * e^{-z²} is sensitive to its rounding: {@code exponent} gets {@code q - z²hi} rounded, and
      * {@code factor} gets {@code t·(1 + err - z²lo)}, where {@code err} is that rounding's
-     * error (TwoSum), so that {@code erfc = factor·e^exponent}. With {@code negSquare},
+     * error, so that {@code erfc = factor·e^exponent}. With {@code negSquare},
      * {@code -z²hi} goes there too, for the density {@code e^{-z²}}.
      */
     private static void erfcParts(float[] x, int xo, float max, float zScale, float zzScale,
                                   float[] exponent, float[] factor, float[] negSquare, int n) {
         FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector halfZScale = FloatVector.broadcast(F, 0.5f * zScale); // exact: zScale is 1 or √½
+        FloatVector q9 = FloatVector.broadcast(F, 0.17087277f);
+        FloatVector q8 = FloatVector.broadcast(F, -0.82215223f);
+        FloatVector q7 = FloatVector.broadcast(F, 1.48851587f);
+        FloatVector q6 = FloatVector.broadcast(F, -1.13520398f);
+        FloatVector q5 = FloatVector.broadcast(F, 0.27886807f);
+        FloatVector q4 = FloatVector.broadcast(F, -0.18628806f);
+        FloatVector q3 = FloatVector.broadcast(F, 0.09678418f);
+        FloatVector q2 = FloatVector.broadcast(F, 0.37409196f);
+        FloatVector q1 = FloatVector.broadcast(F, 1.00002368f);
+        FloatVector q0 = FloatVector.broadcast(F, -1.26551223f);
         for (int i = 0; i < n; i += L) {
             FloatVector ax = FloatVector.fromArray(F, x, xo + i).abs().min(max);
             FloatVector hi = ax.mul(ax);
             FloatVector zzHi = hi.mul(zzScale);
             FloatVector zzLo = ax.fma(ax, hi.neg()).mul(zzScale);
-            FloatVector t = one.div(ax.mul(zScale).fma(FloatVector.broadcast(F, 0.5f), one));
-            FloatVector q = FloatVector.broadcast(F, 0.17087277f).fma(t, FloatVector.broadcast(F, -0.82215223f)).fma(t, FloatVector.broadcast(F, 1.48851587f))
-                    .fma(t, FloatVector.broadcast(F, -1.13520398f)).fma(t, FloatVector.broadcast(F, 0.27886807f)).fma(t, FloatVector.broadcast(F, -0.18628806f))
-                    .fma(t, FloatVector.broadcast(F, 0.09678418f)).fma(t, FloatVector.broadcast(F, 0.37409196f)).fma(t, FloatVector.broadcast(F, 1.00002368f))
-                    .fma(t, FloatVector.broadcast(F, -1.26551223f));
+            FloatVector t = one.div(ax.fma(halfZScale, one));
+            FloatVector q = q9.fma(t, q8).fma(t, q7).fma(t, q6).fma(t, q5).fma(t, q4).fma(t, q3).fma(t, q2).fma(t, q1).fma(t, q0);
+            // s + err = q - zzHi: err exact where zzHi >= |q|, and below an ulp of s, whose effect is as small, elsewhere
             FloatVector s = q.sub(zzHi);
-            FloatVector taken = s.sub(q);
-            FloatVector err = q.sub(s.sub(taken)).sub(zzHi.add(taken));
+            FloatVector err = q.sub(s.add(zzHi));
             s.intoArray(exponent, i);
             t.mul(err.sub(zzLo).add(one)).intoArray(factor, i);
             if (negSquare != null) {

@@ -20,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * bits but where the exact value lies next to a rounding boundary. An integer power up to
  * {@value #MAX_INTEGER_POWER} in magnitude is repeated squaring (exact for the square of a
  * float, which makes x² and its derivative 2·g·x bit-exact); IEEE arithmetic then gives the
- * special values {@link Math#pow} gives. Any other power is
+ * special values {@link Math#pow} gives. The powers ±½ are the double square root; any other
+ * power is
  * {@code e^{p·log x}} with the logarithm from {@code 2·atanh((m-1)/(m+1))} and e^y from its
  * Taylor polynomial, both to about 1e-14; a vector with a lane that is not a positive normal
  * float goes to the scalar reference.
@@ -56,6 +57,14 @@ final class VectorPow {
 
     /** {@code out = x^p} over whole vectors in {@code [from, end)}. */
     static void forward(float p, float[] x, float[] out, int from, int end) {
+        if (p == 2f) {
+            // x·x rounded once in float is the float nearest the exact square, as (float) of the exact double one
+            for (int i = from; i < end; i += F.length()) {
+                FloatVector xv = FloatVector.fromArray(F, x, i);
+                xv.mul(xv).intoArray(out, i);
+            }
+            return;
+        }
         run(p, p, null, x, out, from, end);
     }
 
@@ -80,6 +89,7 @@ final class VectorPow {
             return;
         }
         boolean integer = e == Math.rint(e) && Math.abs(e) <= MAX_INTEGER_POWER;
+        boolean half = e == 0.5 || e == -0.5;
         int power = (int) Math.abs(e);
         DoubleVector one = DoubleVector.broadcast(D, 1.0);
         for (int i = from; i < end; i += H) {
@@ -116,11 +126,14 @@ final class VectorPow {
                 if (e < 0) {
                     r = one.div(r);
                 }
+            } else if (!xv.compare(VectorOperators.GE, Float.MIN_NORMAL).and(xv.compare(VectorOperators.LT, Float.POSITIVE_INFINITY)).allTrue()) {
+                scalar(p, g, x, out, i, i + H); // zeros, negatives, subnormals, ±Inf, NaN: the reference decides
+                continue;
+            } else if (half) {
+                // the double square root is correctly rounded: as near as e^{p·log x} gets, for less
+                r = ((DoubleVector) xv.convertShape(VectorOperators.F2D, D, 0)).sqrt();
+                r = e < 0 ? one.div(r) : r;
             } else {
-                if (!xv.compare(VectorOperators.GE, Float.MIN_NORMAL).and(xv.compare(VectorOperators.LT, Float.POSITIVE_INFINITY)).allTrue()) {
-                    scalar(p, g, x, out, i, i + H);
-                    continue;
-                }
                 // x = 2^k·m with m in [√½, √2): f = m - 1 and k, both exact in float
                 IntVector bits = xv.reinterpretAsInts();
                 FloatVector mantissa = bits.and(0x007f_ffff).or(0x3f80_0000).reinterpretAsFloats();
