@@ -5,10 +5,12 @@ import java.util.function.Function;
 
 /**
  * Function transforms, as in JAX: {@code grad}, {@code valueAndGrad}, {@code vjp},
- * {@code jvp}, {@code jacfwd}, {@code jacrev} and {@code hessian}. They take functions
- * of tensors and return functions of tensors, so they compose: {@code grad(grad(f))}
- * is the second derivative. Reverse mode runs on the recorded graph; forward mode
- * pushes tangents through each primitive's JVP rule.
+ * {@code jvp}, {@code jacfwd}, {@code jacrev}, {@code hessian} and {@code vmap}. They
+ * take functions of tensors and return functions of tensors, so they compose:
+ * {@code grad(grad(f))} is the second derivative, {@code vmap(grad(f))} gives one
+ * gradient per example. Reverse mode runs on the recorded graph; forward mode pushes
+ * tangents through each primitive's JVP rule; vmap runs each primitive once on the
+ * stacked examples through its batching rule.
  */
 public final class AD {
     private AD() {}
@@ -45,10 +47,18 @@ public final class AD {
         ValueAndGrad<A> apply(Tensor... args);
     }
 
+    /** A function of several tensors with several results. */
+    @FunctionalInterface
+    public interface MultiFn {
+        /** Applies the function. */
+        Tensor[] apply(Tensor... args);
+    }
+
     /** The gradients function of {@link #grads}. */
     @FunctionalInterface
-    public interface GradsFn {
+    public interface GradsFn extends MultiFn {
         /** The gradients with respect to the chosen arguments. */
+        @Override
         Tensor[] apply(Tensor... args);
     }
 
@@ -134,10 +144,11 @@ public final class AD {
     /**
      * A fresh tensor that stands for {@code x} inside a transformed function: it requires a
      * gradient, stays linked to {@code x} for any outer transform, and is where the
-     * backward walk stops.
+     * backward walk stops. Inside a vmap it belongs to that vmap's level, so that its
+     * gradient is one per example even where {@code x} is shared by all of them.
      */
-    private static Tensor track(Tensor x) {
-        Tensor t = Movement.identity(x);
+    static Tensor track(Tensor x) {
+        Tensor t = Movement.identity(Batching.atInnermostLevel(x));
         t.requiresGrad = true;
         return t;
     }
@@ -254,6 +265,103 @@ public final class AD {
     /** The Hessian-vector product {@code H·v} of a scalar function in one forward-over-reverse pass. */
     public static Tensor hvp(Function<Tensor, Tensor> f, Tensor x, Tensor v) {
         return jvp(grad(f), x, v).tangent();
+    }
+
+    // ================================================================= vectorising
+
+    /** A function made by {@link #vmap(Fn, Integer...)}, whose result has its batch axis in front. */
+    public interface VmapFn extends Fn {
+        /** The same function with the batch axis of its result at {@code axis} (negative: from the end). */
+        Fn outAxis(int axis);
+    }
+
+    /** A function made by {@link #vmapMulti}, whose results have their batch axes in front. */
+    public interface VmapMultiFn extends MultiFn {
+        /** The same function with the batch axis of result i at {@code axes[i]} (negative: from the end). */
+        MultiFn outAxes(int... axes);
+    }
+
+    /**
+     * {@code f} applied to every slice of its argument along axis 0, as one computation:
+     * {@code vmap(f).apply(xs)} stacks {@code f(xs[b])} for every b along a new axis 0.
+     * See {@link #vmap(Fn, Integer...)}.
+     */
+    public static Function<Tensor, Tensor> vmap(Function<Tensor, Tensor> f) {
+        Fn batched = vmap((Fn) args -> f.apply(args[0]), 0);
+        return x -> batched.apply(x);
+    }
+
+    /**
+     * Vectorises {@code f} over a batch axis, like JAX's {@code vmap} and
+     * {@code torch.func.vmap}: the returned function stacks, along a new axis 0 of its
+     * result ({@link VmapFn#outAxis} puts it elsewhere), what {@code f} gives for each
+     * example, where example b of an argument is its slice b along that argument's
+     * in-axis, and an argument whose in-axis is {@code null} is passed whole to every
+     * example. With no in-axes at all, every argument is mapped along axis 0. Axes may be
+     * negative, counted from the end.
+     *
+     * <p>{@code f} is written for one example and runs once: each primitive it calls runs
+     * once on the stacked examples through its batching rule, not once per example. It
+     * composes with every transform in either order and nests: {@code vmap(grad(f))}
+     * gives per-example gradients, {@code grad(vmap(f))} the gradient of a batched
+     * function, {@code vmap(vmap(f))} maps over two axes.
+     *
+     * <ul>
+     * <li>Random tensors drawn inside {@code f} (from a generator, as every factory here
+     *     does) are drawn once and shared by every example, like JAX with an unbatched key
+     *     and PyTorch's {@code randomness="same"}. For noise that differs by example, draw
+     *     it outside with a batch axis and pass it as a mapped argument.</li>
+     * <li>In-place updates ({@code addInPlace} and the others) of a batched tensor update
+     *     each example; writing a value that differs by example into a tensor shared by
+     *     all of them throws.</li>
+     * <li>Reading values ({@code item()}, {@code toArray()}, {@code data()}) of a tensor
+     *     that differs by example throws, as does {@code backward()} on it: use
+     *     {@link #grad} or {@link #vjp} inside {@code f}. A batched tensor kept after its
+     *     vmap call returned cannot be used.</li>
+     * <li>A {@link CustomOp} runs its forward once per example.</li>
+     * </ul>
+     *
+     * <p>The returned function throws {@link IllegalArgumentException} when no argument is
+     * mapped, when an in-axis does not exist, or when mapped arguments have different batch
+     * sizes.
+     */
+    public static VmapFn vmap(Fn f, Integer... inAxes) {
+        MultiFn multi = args -> new Tensor[] {f.apply(args)};
+        Integer[] axes = inAxes.clone();
+        return new VmapFn() {
+            @Override
+            public Tensor apply(Tensor... args) {
+                return Batching.call("vmap", multi, axes, null, args)[0];
+            }
+
+            @Override
+            public Fn outAxis(int axis) {
+                return args -> Batching.call("vmap", multi, axes, new int[] {axis}, args)[0];
+            }
+        };
+    }
+
+    /**
+     * {@link #vmap(Fn, Integer...)} for a function with several results, such as
+     * {@link #grads}: {@code vmapMulti(grads(loss, 0, 1), null, null, 0, 0)} gives the
+     * gradients of a loss with respect to two shared parameters for every example of the
+     * mapped data. Every result has its batch axis in front unless {@link VmapMultiFn#outAxes}
+     * says otherwise.
+     */
+    public static VmapMultiFn vmapMulti(MultiFn f, Integer... inAxes) {
+        Integer[] axes = inAxes.clone();
+        return new VmapMultiFn() {
+            @Override
+            public Tensor[] apply(Tensor... args) {
+                return Batching.call("vmap", f, axes, null, args);
+            }
+
+            @Override
+            public MultiFn outAxes(int... outAxes) {
+                int[] out = outAxes.clone();
+                return args -> Batching.call("vmap", f, axes, out, args);
+            }
+        };
     }
 
     // ================================================================= helpers

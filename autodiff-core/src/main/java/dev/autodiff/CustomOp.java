@@ -20,6 +20,11 @@ package dev.autodiff;
  * compute values directly. Write the VJP (and JVP) with tensor operations: then higher
  * derivatives work too. Without a JVP, forward mode transposes the VJP, which is exact
  * because the VJP is linear in its cotangent.
+ *
+ * <p>Under {@link AD#vmap}, the rules run on batched tensors like any other code, but the
+ * forward pass, which may read values directly, runs once per example: the op has no
+ * batching rule of its own. That is correct under every transform and costs one call
+ * of the forward per example.
  */
 public abstract class CustomOp {
     private final String name;
@@ -94,7 +99,7 @@ public abstract class CustomOp {
             outer |= t != null && t.requiresGrad;
         }
         boolean createGraph = outer && Trace.current().recording();
-        Tensor u = Tensor.zeros(output.shape).requiresGrad();
+        Tensor u = AD.track(Tensor.zeros(output.shape));
         Tensor[] transposed;
         try (var _ = Trace.withGrad()) {
             transposed = vjp(inputs, output, u);
@@ -119,11 +124,16 @@ public abstract class CustomOp {
     /** Applies the op, recording it for reverse mode and pushing tangents through it. */
     public final Tensor apply(Tensor... inputs) {
         Tensor[] in = inputs.clone();
-        Tensor value;
-        try (var _ = Trace.opaque()) {
-            value = forward(in);
+        Tensor out;
+        if (Batching.any(in)) {
+            out = Batching.apply(name, in, f -> Batching.perExample(f, this::apply, in));
+        } else {
+            Tensor value;
+            try (var _ = Trace.opaque()) {
+                value = forward(in);
+            }
+            out = new Tensor(value.data, value.shape);
         }
-        Tensor out = new Tensor(value.data, value.shape);
         return Trace.record(name, out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 Tensor[] grads = CustomOp.this.vjp(in, out, g);

@@ -19,6 +19,9 @@ public final class Functional {
 
     /** The maximum along an axis as a constant, with non-finite maxima replaced by 0 (rows of -Inf stay -Inf). */
     private static Tensor finiteMax(Tensor x, int axis) {
+        if (Batching.any(x)) {
+            return Batching.apply("finiteMax", x, f -> finiteMax(f.x(0), f.axis(0, axis)));
+        }
         Tensor m = x.detach().max(new int[] {axis}, true);
         float[] d = m.data;
         for (int i = 0; i < d.length; i++) {
@@ -32,6 +35,9 @@ public final class Functional {
     /** The softmax along an axis. */
     public static Tensor softmax(Tensor x, int axis) {
         int a = Shapes.axis("softmax", axis, x.rank());
+        if (Batching.any(x) && !Trace.differentiating(x)) {
+            return Batching.apply("softmax", x, f -> softmax(f.x(0), f.axis(0, a)));
+        }
         if (a == x.rank() - 1 && !Trace.differentiating(x)) {
             int cols = x.shape[a];
             float[] out = new float[x.data.length];
@@ -45,6 +51,9 @@ public final class Functional {
     /** The log of the softmax along an axis. */
     public static Tensor logSoftmax(Tensor x, int axis) {
         int a = Shapes.axis("logSoftmax", axis, x.rank());
+        if (Batching.any(x) && !Trace.differentiating(x)) {
+            return Batching.apply("logSoftmax", x, f -> logSoftmax(f.x(0), f.axis(0, a)));
+        }
         if (a == x.rank() - 1 && !Trace.differentiating(x)) {
             int cols = x.shape[a];
             float[] out = new float[x.data.length];
@@ -87,14 +96,24 @@ public final class Functional {
         int cols = logits.shape[1];
         Labels.checkAll("crossEntropy", labels, rows, cols);
         int[] y = labels.clone();
-        float[] probs = new float[logits.data.length];
-        float[] losses = new float[rows];
-        Tensor.kernels().softmaxCrossEntropy(logits.data, rows, cols, y, probs, losses);
-        double total = 0;
-        for (float l : losses) {
-            total += l;
+        float[] probs;
+        Tensor loss;
+        if (Batching.any(logits)) {
+            // Each example's mean: the composition, which holds for a batch of logits [B, N, C].
+            probs = null;
+            Tensor oneHot = Tensor.oneHot(y, cols);
+            loss = Batching.apply("crossEntropy", logits, f -> !f.mapped(0) ? crossEntropy(f.x(0), y)
+                    : f.x(0).logSoftmax(-1).mul(oneHot).sum(-1).mean(-1).neg());
+        } else {
+            probs = new float[logits.data.length];
+            float[] losses = new float[rows];
+            Tensor.kernels().softmaxCrossEntropy(logits.data, rows, cols, y, probs, losses);
+            double total = 0;
+            for (float l : losses) {
+                total += l;
+            }
+            loss = Tensor.scalar(rows == 0 ? Float.NaN : (float) (total / rows));
         }
-        Tensor loss = Tensor.scalar(rows == 0 ? Float.NaN : (float) (total / rows));
         return Trace.record("crossEntropy", loss, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {probsMinusOneHot(g.mul(1f / rows))};
@@ -104,9 +123,12 @@ public final class Functional {
                 return probsMinusOneHot(Tensor.scalar(1f / rows)).mul(t[0]).sum();
             }
 
-            /** {@code (P - Y) · scale}, fused when nothing differentiates it further. */
+            /**
+             * {@code (P - Y) · scale}, fused when nothing differentiates it further and
+             * neither is batched (then the composition batches).
+             */
             private Tensor probsMinusOneHot(Tensor scale) {
-                if (!Trace.differentiating(scale, logits)) {
+                if (probs != null && !Batching.any(scale) && !Trace.differentiating(scale, logits)) {
                     float[] perRow = new float[rows];
                     java.util.Arrays.fill(perRow, scale.item());
                     float[] d = new float[probs.length];

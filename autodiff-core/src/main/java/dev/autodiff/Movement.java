@@ -7,23 +7,26 @@ import java.util.Arrays;
 /**
  * The primitives that move values without arithmetic (reshape, permute, broadcast,
  * slice, gather, concatenation) and their rules. Each one's VJP is its transpose: a
- * slice pads, a gather scatters, a broadcast sums.
+ * slice pads, a gather scatters, a broadcast sums. Batched (under {@link AD#vmap}), each
+ * moves the same logical axes of the stacked examples, shifted past the batch axis.
  */
 final class Movement {
     private Movement() {}
 
     /** A new tensor object with the same values, linked to {@code x} in the graph and in forward mode. */
     static Tensor identity(Tensor x) {
-        return passThrough("identity", x, x.data);
+        return passThrough("identity", x, Batching.any(x) ? Batching.apply("identity", x, f -> identity(f.x(0)))
+                : new Tensor(x.data, x.shape));
     }
 
     /** As {@link #identity}, with an array of its own. */
     static Tensor copy(Tensor x) {
-        return passThrough("copy", x, x.data.clone());
+        return passThrough("copy", x, Batching.any(x) ? Batching.apply("copy", x, f -> copy(f.x(0)))
+                : new Tensor(x.data.clone(), x.shape));
     }
 
-    private static Tensor passThrough(String op, Tensor x, float[] values) {
-        return Trace.record(op, new Tensor(values, x.shape), new Rule() {
+    private static Tensor passThrough(String op, Tensor x, Tensor out) {
+        return Trace.record(op, out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g};
             }
@@ -39,7 +42,8 @@ final class Movement {
         if (Arrays.equals(shape, x.shape)) {
             return x;
         }
-        Tensor out = new Tensor(x.data, shape);
+        Tensor out = Batching.any(x) ? Batching.apply("reshape", x, f -> reshape(f.x(0), f.shape(0, shape)))
+                : new Tensor(x.data, shape);
         return Trace.record("reshape", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.reshape(x.shape)};
@@ -64,13 +68,14 @@ final class Movement {
                 known *= shape[d];
             }
         }
-        if (unknown >= 0 && known > 0 && x.data.length % known == 0) {
-            shape[unknown] = (int) (x.data.length / known);
+        int size = x.size();
+        if (unknown >= 0 && known > 0 && size % known == 0) {
+            shape[unknown] = (int) (size / known);
             known *= shape[unknown];
         }
-        if (known != x.data.length || (unknown >= 0 && shape[unknown] < 0)) {
+        if (known != size || (unknown >= 0 && shape[unknown] < 0)) {
             throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(x.shape) + " ("
-                    + x.data.length + " elements) to " + Shapes.str(newShape));
+                    + size + " elements) to " + Shapes.str(newShape));
         }
         return shape;
     }
@@ -94,9 +99,15 @@ final class Movement {
             inverse[p[i]] = i;
             shape[i] = x.shape[p[i]];
         }
-        float[] out = new float[x.data.length];
-        Tensor.kernels().permute(x.data, x.shape, p, out);
-        return Trace.record("permute", new Tensor(out, shape), new Rule() {
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("permute", x, f -> f.mapped(0) ? permute(f.x(0), behindBatchAxis(p)) : permute(f.x(0), p));
+        } else {
+            float[] values = new float[x.data.length];
+            Tensor.kernels().permute(x.data, x.shape, p, values);
+            out = new Tensor(values, shape);
+        }
+        return Trace.record("permute", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.permute(inverse)};
             }
@@ -105,6 +116,15 @@ final class Movement {
                 return t[0].permute(p);
             }
         }, x);
+    }
+
+    /** A permutation of the logical axes as one of the axes behind a batch axis, which stays first. */
+    private static int[] behindBatchAxis(int[] perm) {
+        int[] p = new int[perm.length + 1];
+        for (int i = 0; i < perm.length; i++) {
+            p[i + 1] = perm[i] + 1;
+        }
+        return p;
     }
 
     static Tensor broadcastTo(Tensor x, int[] target) {
@@ -117,9 +137,15 @@ final class Movement {
         if (Arrays.equals(x.shape, shape)) {
             return x;
         }
-        float[] out = new float[Strides.size(shape)];
-        Tensor.kernels().broadcast(x.data, Shapes.padLeft(x.shape, shape.length), out, shape);
-        return Trace.record("broadcastTo", new Tensor(out, shape), new Rule() {
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("broadcastTo", x, f -> broadcastTo(f.aligned(0, shape.length), f.shape(0, shape)));
+        } else {
+            float[] values = new float[Strides.size(shape)];
+            Tensor.kernels().broadcast(x.data, Shapes.padLeft(x.shape, shape.length), values, shape);
+            out = new Tensor(values, shape);
+        }
+        return Trace.record("broadcastTo", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {Elementwise.unbroadcast(g, x.shape)};
             }
@@ -157,12 +183,18 @@ final class Movement {
             throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is out of bounds for axis "
                     + a + " of shape " + Shapes.str(x.shape));
         }
-        int[] shape = x.shape.clone();
-        shape[a] = end - start;
-        int[] o = around(x.shape, a);
-        float[] out = new float[Strides.size(shape)];
-        copyBlocks(x.data, start * o[2], o[1] * o[2], out, 0, shape[a] * o[2], o[0], shape[a] * o[2]);
-        return Trace.record("slice", new Tensor(out, shape), new Rule() {
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("slice", x, f -> slice(f.x(0), f.axis(0, a), start, end));
+        } else {
+            int[] shape = x.shape.clone();
+            shape[a] = end - start;
+            int[] o = around(x.shape, a);
+            float[] values = new float[Strides.size(shape)];
+            copyBlocks(x.data, start * o[2], o[1] * o[2], values, 0, shape[a] * o[2], o[0], shape[a] * o[2]);
+            out = new Tensor(values, shape);
+        }
+        return Trace.record("slice", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {pad(g, a, start, x.shape[a])};
             }
@@ -175,13 +207,19 @@ final class Movement {
 
     /** Places {@code x} at {@code start} along an axis of length {@code length}, zeros elsewhere: the transpose of slice. */
     static Tensor pad(Tensor x, int axis, int start, int length) {
-        int[] shape = x.shape.clone();
-        shape[axis] = length;
-        int[] o = around(x.shape, axis);
-        float[] out = new float[Strides.size(shape)];
-        copyBlocks(x.data, 0, o[1] * o[2], out, start * o[2], length * o[2], o[0], o[1] * o[2]);
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("pad", x, f -> pad(f.x(0), f.axis(0, axis), start, length));
+        } else {
+            int[] shape = x.shape.clone();
+            shape[axis] = length;
+            int[] o = around(x.shape, axis);
+            float[] values = new float[Strides.size(shape)];
+            copyBlocks(x.data, 0, o[1] * o[2], values, start * o[2], length * o[2], o[0], o[1] * o[2]);
+            out = new Tensor(values, shape);
+        }
         int end = start + x.shape[axis];
-        return Trace.record("pad", new Tensor(out, shape), new Rule() {
+        return Trace.record("pad", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.slice(axis, start, end)};
             }
@@ -197,7 +235,6 @@ final class Movement {
             throw new IllegalArgumentException("gather: cannot index a scalar");
         }
         int rows = x.shape[0];
-        int row = x.data.length / Math.max(rows, 1);
         int[] idx = indices.clone();
         for (int i = 0; i < idx.length; i++) {
             if (idx[i] < 0 || idx[i] >= rows) {
@@ -207,11 +244,21 @@ final class Movement {
         }
         int[] shape = x.shape.clone();
         shape[0] = idx.length;
-        float[] out = new float[idx.length * row];
-        for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(x.data, idx[i] * row, out, i * row, row);
+        Tensor out;
+        if (Batching.any(x)) {
+            // The examples' rows are rows of one tall tensor: example b's row i is row b·rows + i.
+            out = Batching.apply("gather", x, f -> !f.mapped(0) ? gather(f.x(0), idx)
+                    : gather(f.x(0).reshape(rowsOfAll(f.size(), x.shape)), rowIndices(f.size(), idx, rows))
+                            .reshape(f.shape(0, shape)));
+        } else {
+            int row = x.data.length / Math.max(rows, 1);
+            float[] values = new float[idx.length * row];
+            for (int i = 0; i < idx.length; i++) {
+                System.arraycopy(x.data, idx[i] * row, values, i * row, row);
+            }
+            out = new Tensor(values, shape);
         }
-        return Trace.record("gather", new Tensor(out, shape), new Rule() {
+        return Trace.record("gather", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {scatterAdd(g, idx, rows)};
             }
@@ -226,15 +273,23 @@ final class Movement {
     static Tensor scatterAdd(Tensor x, int[] indices, int rows) {
         int[] shape = x.shape.clone();
         shape[0] = rows;
-        int row = rows == 0 ? 0 : Strides.size(shape) / rows;
-        float[] out = new float[Strides.size(shape)];
-        for (int i = 0; i < indices.length; i++) {
-            int dst = indices[i] * row;
-            for (int j = 0; j < row; j++) {
-                out[dst + j] += x.data[i * row + j];
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("scatterAdd", x, f -> !f.mapped(0) ? scatterAdd(f.x(0), indices, rows)
+                    : scatterAdd(f.x(0).reshape(rowsOfAll(f.size(), x.shape)), rowIndices(f.size(), indices, rows),
+                            f.size() * rows).reshape(f.shape(0, shape)));
+        } else {
+            int row = rows == 0 ? 0 : Strides.size(shape) / rows;
+            float[] values = new float[Strides.size(shape)];
+            for (int i = 0; i < indices.length; i++) {
+                int dst = indices[i] * row;
+                for (int j = 0; j < row; j++) {
+                    values[dst + j] += x.data[i * row + j];
+                }
             }
+            out = new Tensor(values, shape);
         }
-        return Trace.record("scatterAdd", new Tensor(out, shape), new Rule() {
+        return Trace.record("scatterAdd", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.gather(indices)};
             }
@@ -243,6 +298,24 @@ final class Movement {
                 return scatterAdd(t[0], indices, rows);
             }
         }, x);
+    }
+
+    /** The shape of {@code size} examples of {@code shape} with their first axes merged into one. */
+    private static int[] rowsOfAll(int size, int[] shape) {
+        int[] s = shape.clone();
+        s[0] = size * shape[0];
+        return s;
+    }
+
+    /** {@code indices} into each of {@code size} blocks of {@code rows} rows, block after block. */
+    private static int[] rowIndices(int size, int[] indices, int rows) {
+        int[] all = new int[size * indices.length];
+        for (int b = 0; b < size; b++) {
+            for (int i = 0; i < indices.length; i++) {
+                all[b * indices.length + i] = b * rows + indices[i];
+            }
+        }
+        return all;
     }
 
     static Tensor concat(int axis, Tensor[] parts) {
@@ -266,14 +339,26 @@ final class Movement {
             starts[i + 1] = starts[i] + s[a];
         }
         shape[a] = starts[parts.length];
-        int[] o = around(shape, a);
-        float[] out = new float[Strides.size(shape)];
-        for (int i = 0; i < parts.length; i++) {
-            int len = parts[i].shape[a] * o[2];
-            copyBlocks(parts[i].data, 0, len, out, starts[i] * o[2], shape[a] * o[2], o[0], len);
-        }
         Tensor[] inputs = parts.clone();
-        return Trace.record("concat", new Tensor(out, shape), new Rule() {
+        Tensor out;
+        if (Batching.any(inputs)) {
+            out = Batching.apply("concat", inputs, f -> {
+                Tensor[] stacked = new Tensor[inputs.length];
+                for (int i = 0; i < stacked.length; i++) {
+                    stacked[i] = f.expanded(i);
+                }
+                return concat(f.anyMapped() ? a + 1 : a, stacked);
+            });
+        } else {
+            int[] o = around(shape, a);
+            float[] values = new float[Strides.size(shape)];
+            for (int i = 0; i < parts.length; i++) {
+                int len = parts[i].shape[a] * o[2];
+                copyBlocks(parts[i].data, 0, len, values, starts[i] * o[2], shape[a] * o[2], o[0], len);
+            }
+            out = new Tensor(values, shape);
+        }
+        return Trace.record("concat", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 Tensor[] grads = new Tensor[inputs.length];
                 for (int i = 0; i < inputs.length; i++) {

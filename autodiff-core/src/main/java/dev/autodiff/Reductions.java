@@ -2,14 +2,20 @@ package dev.autodiff;
 
 import dev.autodiff.kernel.Reduce;
 
-/** The reduction primitives (sum and max over axes) with their rules, and the compositions on them. */
+/**
+ * The reduction primitives (sum and max over axes) with their rules, and the compositions
+ * on them. Batched (under {@link AD#vmap}), a reduction reduces the same axes, shifted
+ * past the batch axis.
+ */
 final class Reductions {
     private Reductions() {}
 
     static Tensor sum(Tensor x, int[] axes, boolean keepDims) {
         int[] ax = Shapes.axes("sum", axes, x.rank());
         int[] kept = Shapes.reduced(x.shape, ax, true);
-        Tensor out = new Tensor(reduce(Reduce.SUM, x, ax), Shapes.reduced(x.shape, ax, keepDims));
+        Tensor out = Batching.any(x) ? Batching.apply("sum", x, f -> ax.length == 0 ? Movement.copy(f.x(0))
+                        : sum(f.x(0), f.axes(0, ax), keepDims))
+                : new Tensor(reduce(Reduce.SUM, x, ax), Shapes.reduced(x.shape, ax, keepDims));
         return Trace.record("sum", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.reshape(kept).broadcastTo(x.shape)};
@@ -38,8 +44,9 @@ final class Reductions {
             }
         }
         int[] kept = Shapes.reduced(x.shape, ax, true);
-        float[] values = reduce(Reduce.MAX, x, ax);
-        Tensor out = new Tensor(values, Shapes.reduced(x.shape, ax, keepDims));
+        Tensor out = Batching.any(x) ? Batching.apply("max", x, f -> ax.length == 0 ? Movement.copy(f.x(0))
+                        : max(f.x(0), f.axes(0, ax), keepDims))
+                : new Tensor(reduce(Reduce.MAX, x, ax), Shapes.reduced(x.shape, ax, keepDims));
         return Trace.record("max", out, new Rule() {
             /** Each maximal element's share of the gradient (ties split it evenly); made on first use. */
             private Tensor share;
@@ -54,7 +61,7 @@ final class Reductions {
 
             private Tensor share() {
                 if (share == null) {
-                    Tensor hits = x.eq(new Tensor(values, kept));
+                    Tensor hits = x.eq(out.detach().reshape(kept));
                     share = hits.div(hits.sum(ax, true));
                 }
                 return share;

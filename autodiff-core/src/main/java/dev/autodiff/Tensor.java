@@ -30,6 +30,8 @@ public final class Tensor {
     private GradientStore gradient;
     /** Forward-mode tangents by level; null when there are none. */
     private Int2ObjectArrayMap<Tensor> tangents;
+    /** How the values are stored when this tensor is seen inside {@link AD#vmap}; null outside. */
+    Batched batched;
 
     /** Wraps {@code data} without copying; the caller gives up the array. */
     Tensor(float[] data, int[] shape) {
@@ -210,11 +212,12 @@ public final class Tensor {
 
     /** The number of elements. */
     public int size() {
-        return data.length;
+        return data != null ? data.length : Strides.size(shape);
     }
 
     /** The value of a one-element tensor; holds no reference to the graph. */
     public float item() {
+        values("item");
         if (data.length != 1) {
             throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + data.length
                     + " elements, not 1");
@@ -235,12 +238,12 @@ public final class Tensor {
             }
             flat = flat * shape[d] + index[d];
         }
-        return data[flat];
+        return values("get")[flat];
     }
 
     /** A copy of the values in row-major order. */
     public float[] toArray() {
-        return data.clone();
+        return values("toArray").clone();
     }
 
     /**
@@ -249,12 +252,20 @@ public final class Tensor {
      * state, use the {@code ...InPlace} methods.
      */
     public float[] data() {
-        return data;
+        return values("data");
     }
 
     /** {@code Σ x²} over all elements, accumulated in double; not recorded (for gradient norms). */
     public double sumOfSquares() {
-        return kernels().sumOfSquares(data, data.length);
+        return kernels().sumOfSquares(values("sumOfSquares"), data.length);
+    }
+
+    /** The values, or an exception naming {@code op} when this tensor holds a different value for each vmap example. */
+    private float[] values(String op) {
+        if (data == null) {
+            throw Batching.noSingleValue(op, this);
+        }
+        return data;
     }
 
     // ================================================================= in-place updates
@@ -262,17 +273,27 @@ public final class Tensor {
     // Each writes into this tensor's array, and so into every tensor that shares it (its
     // reshapes and detached copies); operands must have this tensor's shape. They are not
     // recorded: a graph that saved this tensor sees the new values. Every in-place write of
-    // parameters and optimizer state goes through one of these methods.
+    // parameters and optimizer state goes through one of these methods. Inside vmap they
+    // update each example's values; a value that differs by example cannot be written into
+    // a tensor shared by all of them.
 
     /** {@code this = src}; returns this. */
     public Tensor copyFrom(Tensor src) {
         checkSameShape("copyFrom", src);
+        if (Batching.any(this, src)) {
+            Batching.inPlace("copyFrom", this, new Tensor[] {src}, (t, x) -> t.copyFrom(x[0]));
+            return this;
+        }
         System.arraycopy(src.data, 0, data, 0, data.length);
         return this;
     }
 
     /** {@code this = c·this}; returns this. */
     public Tensor mulInPlace(float c) {
+        if (batched != null) {
+            Batching.inPlace("mulInPlace", this, new Tensor[0], (t, x) -> t.mulInPlace(c));
+            return this;
+        }
         kernels().scale(c, data, data.length);
         return this;
     }
@@ -285,6 +306,10 @@ public final class Tensor {
     /** {@code this = beta·this + alpha·x} in one pass (a running average, a momentum buffer); returns this. */
     public Tensor mulAddInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddInPlace", x);
+        if (Batching.any(this, x)) {
+            Batching.inPlace("mulAddInPlace", this, new Tensor[] {x}, (t, o) -> t.mulAddInPlace(beta, o[0], alpha));
+            return this;
+        }
         kernels().axpby(alpha, x.data, beta, data, data.length);
         return this;
     }
@@ -292,6 +317,11 @@ public final class Tensor {
     /** {@code this = beta·this + alpha·x²} in one pass (a running second moment); returns this. */
     public Tensor mulAddSquareInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddSquareInPlace", x);
+        if (Batching.any(this, x)) {
+            Batching.inPlace("mulAddSquareInPlace", this, new Tensor[] {x},
+                    (t, o) -> t.mulAddSquareInPlace(beta, o[0], alpha));
+            return this;
+        }
         kernels().squareAxpby(alpha, x.data, beta, data, data.length);
         return this;
     }
@@ -300,6 +330,11 @@ public final class Tensor {
     public Tensor addRatioInPlace(float alpha, Tensor num, Tensor den, float eps) {
         checkSameShape("addRatioInPlace", num);
         checkSameShape("addRatioInPlace", den);
+        if (Batching.any(this, num, den)) {
+            Batching.inPlace("addRatioInPlace", this, new Tensor[] {num, den},
+                    (t, o) -> t.addRatioInPlace(alpha, o[0], o[1], eps));
+            return this;
+        }
         kernels().addRatio(alpha, num.data, den.data, eps, data, data.length);
         return this;
     }
@@ -307,6 +342,10 @@ public final class Tensor {
     /** {@code this = max(this, x)}; returns this. */
     public Tensor maximumInPlace(Tensor x) {
         checkSameShape("maximumInPlace", x);
+        if (Batching.any(this, x)) {
+            Batching.inPlace("maximumInPlace", this, new Tensor[] {x}, (t, o) -> t.maximumInPlace(o[0]));
+            return this;
+        }
         kernels().maxInPlace(x.data, data, data.length);
         return this;
     }
@@ -315,6 +354,10 @@ public final class Tensor {
     public Tensor clampInPlace(float lo, float hi) {
         if (!(lo <= hi)) {
             throw new IllegalArgumentException("clampInPlace: lower bound " + lo + " is above upper bound " + hi);
+        }
+        if (batched != null) {
+            Batching.inPlace("clampInPlace", this, new Tensor[0], (t, o) -> t.clampInPlace(lo, hi));
+            return this;
         }
         kernels().clamp(data, lo, hi, data.length);
         return this;
@@ -338,6 +381,10 @@ public final class Tensor {
     public Tensor requiresGrad(boolean required) {
         if (node != null && !required) {
             throw new IllegalStateException("requiresGrad: only a leaf can be detached in place; use detach()");
+        }
+        if (batched != null && required) {
+            throw new IllegalStateException("requiresGrad: a tensor batched by vmap cannot accumulate a gradient in "
+                    + "grad(); call AD.grad or AD.vjp inside the vmapped function for a gradient per example");
         }
         requiresGrad = required || node != null;
         return this;
@@ -386,12 +433,15 @@ public final class Tensor {
 
     /** The same values cut from the graph and from all tangents. */
     public Tensor detach() {
+        if (batched != null) {
+            return Batching.wrap(batched.level(), batched.size(), batched.physical().detach(), batched.mapped());
+        }
         return new Tensor(data, shape);
     }
 
     /** Computes the gradient of this scalar with respect to every leaf that requires one, then frees the graph. */
     public void backward() {
-        if (data.length != 1) {
+        if (size() != 1) {
             throw new IllegalStateException("backward: output of shape " + Shapes.str(shape)
                     + " is not a scalar; pass a cotangent of that shape to backward(cotangent)");
         }
@@ -663,6 +713,7 @@ public final class Tensor {
 
     /** The index of the largest value along the last axis, for each leading index (first on ties). */
     public int[] argmax() {
+        values("argmax");
         return Reductions.argmaxLastAxis(this);
     }
 
@@ -708,7 +759,7 @@ public final class Tensor {
 
     /** All values as a vector. */
     public Tensor flatten() {
-        return reshape(data.length);
+        return reshape(size());
     }
 
     /** A new axis of size 1 at {@code axis}. */
