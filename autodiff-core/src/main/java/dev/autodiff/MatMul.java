@@ -1,5 +1,7 @@
 package dev.autodiff;
 
+import dev.autodiff.kernel.Binary;
+
 import java.util.Arrays;
 
 /**
@@ -130,6 +132,14 @@ final class MatMul {
         int batch = 1;
         for (int d = 0; d < r - 2; d++) {
             batch *= a.shape[d];
+        }
+        if (k == 1 && !accumulate) {
+            // An outer product (per-example weight gradients are one per example): the
+            // broadcast multiply writes C in order, where GEMM tiles stride across its rows.
+            // Transposing a k = 1 operand does not move its values; both round once.
+            Tensor.kernels().binary(Binary.MUL, a.data, new int[] {batch, m, 1}, b.data, new int[] {batch, 1, n},
+                    out, new int[] {batch, m, n});
+            return;
         }
         Tensor.kernels().gemm(batch, ta, tb, m, n, k, a.data, 0, m * k, b.data, 0, k * n, out, 0, m * n, accumulate);
     }
