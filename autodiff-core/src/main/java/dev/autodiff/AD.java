@@ -214,9 +214,10 @@ public final class AD {
     // ================================================================= Jacobians
 
     /**
-     * The Jacobian by forward mode, one column per input element (one-hot tangents); its
-     * shape is the output's shape followed by the input's. Cheaper than
-     * {@link #jacrev} when the input is smaller than the output.
+     * The Jacobian by forward mode: the JVPs along every one-hot tangent, in one forward
+     * pass batched by {@link #vmap} (as JAX's {@code jacfwd}); its shape is the output's
+     * shape followed by the input's. Cheaper than {@link #jacrev} when the input is
+     * smaller than the output. Its intermediate values hold one tangent per input element.
      */
     public static Function<Tensor, Tensor> jacfwd(Function<Tensor, Tensor> f) {
         return x -> {
@@ -224,22 +225,18 @@ public final class AD {
             if (n == 0) {
                 return Tensor.zeros(concat(f.apply(x).shape, x.shape));
             }
-            Tensor[] columns = new Tensor[n];
-            int[] outShape = null;
-            for (int j = 0; j < n; j++) {
-                Tensor tangent = basis(x.shape, j);
-                Jvp r = jvp(f, x, tangent);
-                outShape = r.value().shape;
-                columns[j] = r.tangent().reshape(-1, 1);
-            }
-            return Tensor.concat(1, columns).reshape(concat(outShape, x.shape));
+            Tensor columns = vmap(t -> jvp(f, x, t).tangent()).apply(basis(n, x.shape));
+            int[] outShape = Arrays.copyOfRange(columns.shape, 1, columns.rank());
+            return columns.reshape(n, -1).transpose().reshape(concat(outShape, x.shape));
         };
     }
 
     /**
-     * The Jacobian by reverse mode, one row per output element (one-hot cotangents); its
-     * shape is the output's shape followed by the input's. Cheaper than
-     * {@link #jacfwd} when the output is smaller than the input.
+     * The Jacobian by reverse mode: the VJPs of every one-hot cotangent, from one forward
+     * pass and one backward pass batched by {@link #vmap} (as JAX's {@code jacrev}); its
+     * shape is the output's shape followed by the input's. Cheaper than {@link #jacfwd}
+     * when the output is smaller than the input. Its intermediate values hold one
+     * cotangent per output element.
      */
     public static Function<Tensor, Tensor> jacrev(Function<Tensor, Tensor> f) {
         return x -> {
@@ -249,11 +246,8 @@ public final class AD {
             if (m == 0) {
                 return Tensor.zeros(concat(y.shape, x.shape));
             }
-            Tensor[] rows = new Tensor[m];
-            for (int i = 0; i < m; i++) {
-                rows[i] = v.pullback().apply(basis(y.shape, i))[0].reshape(1, -1);
-            }
-            return Tensor.concat(0, rows).reshape(concat(y.shape, x.shape));
+            Tensor rows = vmap(c -> v.pullback().apply(c)[0]).apply(basis(m, y.shape));
+            return rows.reshape(concat(y.shape, x.shape));
         };
     }
 
@@ -371,10 +365,9 @@ public final class AD {
         return x.detach();
     }
 
-    private static Tensor basis(int[] shape, int index) {
-        Tensor e = Tensor.zeros(shape);
-        e.data[index] = 1f;
-        return e;
+    /** The {@code n} one-hot tensors of {@code shape} (of {@code n} elements), stacked along a new axis 0. */
+    private static Tensor basis(int n, int[] shape) {
+        return Tensor.eye(n).reshape(concat(new int[] {n}, shape));
     }
 
     private static int[] concat(int[] a, int[] b) {
