@@ -1,7 +1,5 @@
 package dev.autodiff.examples.bench;
 
-import dev.autodiff.kernel.KernelRegistry;
-import dev.autodiff.simd.SimdKernelProvider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -33,13 +31,7 @@ public class TrainStepBenchmark extends ForkedBenchmark {
 
     @Setup
     public void setUp() {
-        System.setProperty("autodiff.threads", Integer.toString(threads));
-        var kernels = KernelRegistry.active();
-        if (!"simd".equals(kernels.name()) || kernels.threads() != threads) {
-            throw new IllegalStateException("wanted SIMD kernels with " + threads + " threads in this fork, got "
-                    + KernelRegistry.describe() + " (were the kernels loaded before setUp, or is "
-                    + "--add-modules " + SimdKernelProvider.VECTOR_MODULE + " missing?)");
-        }
+        useSimdKernels(threads);
         step = new MlpTrainStep(MlpTrainStep.parseSizes(arch), batch, 42);
     }
 
