@@ -52,6 +52,19 @@ class VmapTest {
                 assertClose("example " + b + ", parameter " + p, expected[p], row(perExample[p], b));
             }
         }
+        // Parameters that require a gradient (as a model's do) give the same per-example
+        // gradients, and stay differentiable for a transform outside.
+        Tensor[] live = {w1.detach().requiresGrad(), b1.detach().requiresGrad(), w2.detach().requiresGrad(),
+            b2.detach().requiresGrad()};
+        Tensor[] perExampleLive = AD.vmapMulti(AD.grads(VmapTest::mlpLoss, 0, 1, 2, 3), null, null, null, null, 0, 0)
+                .apply(live[0], live[1], live[2], live[3], x, targets);
+        for (int p = 0; p < 4; p++) {
+            assertClose("parameter " + p, perExample[p], perExampleLive[p]);
+        }
+        perExampleLive[2].square().sum().backward();
+        Tensor expected = AD.grad(v -> AD.vmapMulti(AD.grads(VmapTest::mlpLoss, 0, 1, 2, 3), null, null, null, null, 0, 0)
+                .apply(w1, b1, v, b2, x, targets)[2].square().sum()).apply(w2);
+        assertClose("∇ of Σ‖∂ℓ/∂w2‖² at w2", expected, live[2].grad());
         // The mean of the per-example gradients is the gradient of the mean loss.
         Tensor[] ofMean = AD.grads(a -> AD.vmap(VmapTest::mlpLoss, null, null, null, null, 0, 0).apply(a).mean(),
                 0, 1, 2, 3).apply(w1, b1, w2, b2, x, targets);
