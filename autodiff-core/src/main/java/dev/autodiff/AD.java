@@ -312,7 +312,8 @@ public final class AD {
      *     that differs by example throws, as does {@code backward()} on it: use
      *     {@link #grad} or {@link #vjp} inside {@code f}. A batched tensor kept after its
      *     vmap call returned cannot be used.</li>
-     * <li>A {@link CustomOp} runs its forward once per example.</li>
+     * <li>A {@link CustomOp} runs its forward once per example, unless it has a batching rule
+     *     ({@link CustomOp#batchedBy}); its VJP and JVP run batched either way.</li>
      * </ul>
      *
      * <p>The returned function throws {@link IllegalArgumentException} when no argument is

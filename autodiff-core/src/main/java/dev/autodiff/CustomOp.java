@@ -21,10 +21,10 @@ package dev.autodiff;
  * derivatives work too. Without a JVP, forward mode transposes the VJP, which is exact
  * because the VJP is linear in its cotangent.
  *
- * <p>Under {@link AD#vmap}, the rules run on batched tensors like any other code, but the
- * forward pass, which may read values directly, runs once per example: the op has no
- * batching rule of its own. That is correct under every transform and costs one call
- * of the forward per example.
+ * <p>Under {@link AD#vmap}, the rules run on batched tensors like any other code. The
+ * forward pass, which may read values directly, runs once per example unless the op has a
+ * batching rule: {@link #batchedBy} gives one (or a subclass overrides
+ * {@link #forwardBatched}), which computes every example's output at once.
  */
 public abstract class CustomOp {
     private final String name;
@@ -46,6 +46,16 @@ public abstract class CustomOp {
     public interface Vjp {
         /** The cotangent of each input (null for zero) given the output's cotangent. */
         Tensor[] apply(Tensor[] inputs, Tensor output, Tensor cotangent);
+    }
+
+    /** The batching rule of {@link #batchedBy}. */
+    @FunctionalInterface
+    public interface BatchedForward {
+        /**
+         * The output of every example, stacked along axis 0. Input i holds every example's
+         * value stacked along axis 0 when {@code mapped[i]}, else the value all examples share.
+         */
+        Tensor apply(Tensor[] inputs, boolean[] mapped);
     }
 
     /** The JVP rule of {@link #of}. */
@@ -82,6 +92,43 @@ public abstract class CustomOp {
 
     /** The output for these inputs, computed without recording. */
     protected abstract Tensor forward(Tensor... inputs);
+
+    /**
+     * The batching rule under {@link AD#vmap}: the output of every example at once,
+     * computed without recording, as {@link BatchedForward#apply}; or null, the default,
+     * when the op has none and its forward runs once per example. Its VJP and JVP need no
+     * batching rule: they run batched as they are. Under nested vmaps the rule batches the
+     * outermost one, once for each example of the inner ones.
+     */
+    protected Tensor forwardBatched(Tensor[] inputs, boolean[] mapped) {
+        return null;
+    }
+
+    /** This op with a batching rule: under {@link AD#vmap}, {@code rule} computes every example's output at once. */
+    public CustomOp batchedBy(BatchedForward rule) {
+        CustomOp op = this;
+        return new CustomOp(name) {
+            @Override
+            protected Tensor forward(Tensor... inputs) {
+                return op.forward(inputs);
+            }
+
+            @Override
+            protected Tensor forwardBatched(Tensor[] inputs, boolean[] mapped) {
+                return rule.apply(inputs, mapped);
+            }
+
+            @Override
+            protected Tensor[] vjp(Tensor[] inputs, Tensor output, Tensor cotangent) {
+                return op.vjp(inputs, output, cotangent);
+            }
+
+            @Override
+            protected Tensor jvp(Tensor[] inputs, Tensor output, Tensor[] tangents) {
+                return op.jvp(inputs, output, tangents);
+            }
+        };
+    }
 
     /** The cotangent of each input (null for zero) given the output's cotangent. */
     protected abstract Tensor[] vjp(Tensor[] inputs, Tensor output, Tensor cotangent);
@@ -126,7 +173,7 @@ public abstract class CustomOp {
         Tensor[] in = inputs.clone();
         Tensor out;
         if (Batching.any(in)) {
-            out = Batching.apply(name, in, f -> Batching.perExample(f, this::apply, in));
+            out = Batching.apply(name, in, f -> batched(f, in));
         } else {
             Tensor value;
             try (var _ = Trace.opaque()) {
@@ -136,18 +183,105 @@ public abstract class CustomOp {
         }
         return Trace.record(name, out, new Rule() {
             public Tensor[] vjp(Tensor g) {
-                Tensor[] grads = CustomOp.this.vjp(in, out, g);
-                if (grads.length != in.length) {
-                    throw new IllegalStateException(name + ": VJP returned " + grads.length + " cotangents for "
-                            + in.length + " inputs");
-                }
-                return grads;
+                return checkedVjp(in, out, g);
             }
 
             public Tensor jvp(Tensor[] t) {
                 return CustomOp.this.jvp(in, out, t);
             }
         }, in);
+    }
+
+    private Tensor[] checkedVjp(Tensor[] in, Tensor out, Tensor g) {
+        Tensor[] grads = vjp(in, out, g);
+        if (grads.length != in.length) {
+            throw new IllegalStateException(name + ": VJP returned " + grads.length + " cotangents for " + in.length
+                    + " inputs");
+        }
+        return grads;
+    }
+
+    /**
+     * The op on the stacked examples of a vmap ({@code logical} are the inputs the function
+     * saw): its batching rule when it has one and the operands are not batched by an outer
+     * vmap too, else once per example. The rule's result is recorded for the transforms
+     * outside the vmap with the op's own VJP and JVP, vmapped over the examples.
+     */
+    private Tensor batched(Batching.Frame f, Tensor[] logical) {
+        int n = logical.length;
+        Tensor[] physical = new Tensor[n];
+        boolean[] mapped = new boolean[n];
+        boolean nested = false;
+        for (int i = 0; i < n; i++) {
+            physical[i] = f.x(i);
+            mapped[i] = f.mapped(i);
+            nested |= Batching.any(physical[i]);
+        }
+        Tensor value = null;
+        if (f.anyMapped() && !nested) {
+            try (var _ = Trace.opaque()) {
+                value = forwardBatched(physical.clone(), mapped.clone());
+            }
+        }
+        if (value == null) {
+            return Batching.perExample(f, this::apply, logical);
+        }
+        Tensor out = new Tensor(value.data, value.shape);
+        return Trace.record(name, out, new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                Integer[] axes = inAxes(mapped, 0, 0);
+                Tensor[] grads = Batching.call(name, a -> {
+                    Tensor[] in = java.util.Arrays.copyOf(a, n);
+                    Tensor[] each = checkedVjp(in, a[n], a[n + 1]);
+                    for (int i = 0; i < n; i++) {
+                        each[i] = each[i] != null ? each[i] : in[i].zerosLike();
+                    }
+                    return each;
+                }, axes, null, append(physical, out, g));
+                for (int i = 0; i < n; i++) {
+                    // a shared input's cotangent is the sum of its examples'
+                    grads[i] = mapped[i] ? grads[i] : grads[i].sum(0);
+                }
+                return grads;
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                Integer[] axes = inAxes(mapped, 0);
+                Tensor[] args = append(physical, out);
+                for (int i = 0; i < n; i++) {
+                    if (t[i] != null) {
+                        axes = java.util.Arrays.copyOf(axes, axes.length + 1);
+                        axes[axes.length - 1] = mapped[i] ? 0 : null;
+                        args = append(args, t[i]);
+                    }
+                }
+                return Batching.call(name, a -> {
+                    Tensor[] in = java.util.Arrays.copyOf(a, n);
+                    Tensor[] tangents = new Tensor[n];
+                    for (int i = 0, k = n + 1; i < n; i++) {
+                        tangents[i] = t[i] != null ? a[k++] : null;
+                    }
+                    Tensor each = CustomOp.this.jvp(in, a[n], tangents);
+                    return new Tensor[] {each != null ? each : a[n].zerosLike()};
+                }, axes, null, args)[0];
+            }
+        }, physical);
+    }
+
+    /** In-axes for the inputs (0 where mapped, else null) followed by {@code more}. */
+    private static Integer[] inAxes(boolean[] mapped, Integer... more) {
+        Integer[] axes = new Integer[mapped.length + more.length];
+        for (int i = 0; i < mapped.length; i++) {
+            axes[i] = mapped[i] ? 0 : null;
+        }
+        System.arraycopy(more, 0, axes, mapped.length, more.length);
+        return axes;
+    }
+
+    private static Tensor[] append(Tensor[] xs, Tensor... more) {
+        Tensor[] out = java.util.Arrays.copyOf(xs, xs.length + more.length);
+        System.arraycopy(more, 0, out, xs.length, more.length);
+        return out;
     }
 
     /** The name given at construction. */

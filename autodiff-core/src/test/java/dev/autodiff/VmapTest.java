@@ -361,6 +361,71 @@ class VmapTest {
         assertClose("diag(6x)", AD.vmap(x -> Tensor.eye(3).mul(x.mul(6f))).apply(xs), h);
     }
 
+    @Test
+    void aCustomOpWithABatchingRuleRunsItOnceUnderEveryTransform() {
+        // x·s·s for a vector x and a scalar s, without a JVP (forward mode transposes the VJP);
+        // the batching rule lines s up with x's batch axis when s is mapped.
+        AtomicInteger forwards = new AtomicInteger();
+        AtomicInteger batches = new AtomicInteger();
+        CustomOp op = CustomOp.of("xss", in -> {
+            forwards.incrementAndGet();
+            return in[0].mul(in[1]).mul(in[1]);
+        }, (in, out, g) -> new Tensor[] {g.mul(in[1]).mul(in[1]), g.mul(in[0]).mul(in[1]).sum().mul(2f)})
+                .batchedBy((in, mapped) -> {
+                    batches.incrementAndGet();
+                    Tensor s = mapped[1] ? in[1].reshape(-1, 1) : in[1];
+                    return in[0].mul(s).mul(s);
+                });
+        AD.Fn composed = a -> a[0].mul(a[1]).mul(a[1]);
+        Inputs in = new Inputs(14);
+        Tensor xs = in.normal(4, 3);
+        Tensor ss = in.normal(4);
+        Tensor x = in.normal(3);
+        Tensor s = in.normal();
+        Tensor[][] arguments = {{xs, ss}, {xs, s}, {x, ss}};
+        Integer[][] axes = {{0, 0}, {0, null}, {null, 0}};
+        for (int k = 0; k < 3; k++) {
+            Tensor[] args = arguments[k];
+            Integer[] ax = axes[k];
+            String how = "in-axes " + java.util.Arrays.toString(ax);
+            forwards.set(0);
+            batches.set(0);
+            assertClose(how, AD.vmap(composed, ax).apply(args), AD.vmap(op::apply, ax).apply(args));
+            assertEquals(0, forwards.get(), how);
+            assertEquals(1, batches.get(), how);
+            // Inside the vmap: the op's own rules, batched.
+            for (int arg = 0; arg < 2; arg++) {
+                int i = arg;
+                assertClose(how + ", vmap(grad) of argument " + i,
+                        AD.vmap(AD.grad(a -> composed.apply(a).sum(), i), ax).apply(args),
+                        AD.vmap(AD.grad(a -> op.apply(a).sum(), i), ax).apply(args));
+            }
+            assertClose(how + ", vmap(jvp)",
+                    AD.vmap(a -> AD.jvp(composed, a, new Tensor[] {a[0], a[1]}).tangent(), ax).apply(args),
+                    AD.vmap(a -> AD.jvp(op::apply, a, new Tensor[] {a[0], a[1]}).tangent(), ax).apply(args));
+            // Outside the vmap: the rules vmapped over the examples.
+            Tensor[] expected = AD.grads(a -> AD.vmap(composed, ax).apply(a).tanh().sum()).apply(args);
+            Tensor[] actual = AD.grads(a -> AD.vmap(op::apply, ax).apply(a).tanh().sum()).apply(args);
+            for (int i = 0; i < 2; i++) {
+                assertClose(how + ", grad(vmap) of argument " + i, expected[i], actual[i]);
+            }
+            Tensor[] tangents = {args[0].onesLike(), args[1].onesLike()};
+            assertClose(how + ", jvp(vmap)", AD.jvp(AD.vmap(composed, ax), args, tangents).tangent(),
+                    AD.jvp(AD.vmap(op::apply, ax), args, tangents).tangent());
+            assertClose(how + ", Hessian of the vmapped sum in x",
+                    AD.hessian(v -> AD.vmap(composed, ax).apply(v, args[1]).sum()).apply(args[0]),
+                    AD.hessian(v -> AD.vmap(op::apply, ax).apply(v, args[1]).sum()).apply(args[0]));
+        }
+        // Nested, the rule batches the outer vmap (2 examples), once per example of the inner one (4).
+        forwards.set(0);
+        batches.set(0);
+        Tensor xss = in.normal(2, 4, 3);
+        assertClose("nested", AD.vmap(AD.vmap(composed, 0, null), 0, null).apply(xss, s),
+                AD.vmap(AD.vmap(op::apply, 0, null), 0, null).apply(xss, s));
+        assertEquals(0, forwards.get());
+        assertEquals(4, batches.get());
+    }
+
     // ----------------------------------------------------------------- mistakes
 
     @Test
