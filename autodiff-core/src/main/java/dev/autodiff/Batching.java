@@ -30,14 +30,12 @@ final class Batching {
 
     /** The operands of one batched primitive, seen at the innermost vmap level among them. */
     static final class Frame {
-        private final int level;
         private final int size;
         private final Tensor[] physical;
         private final boolean[] mapped;
         private final boolean anyMapped;
 
-        private Frame(int level, int size, Tensor[] physical, boolean[] mapped, boolean anyMapped) {
-            this.level = level;
+        private Frame(int size, Tensor[] physical, boolean[] mapped, boolean anyMapped) {
             this.size = size;
             this.physical = physical;
             this.mapped = mapped;
@@ -177,7 +175,7 @@ final class Batching {
         }
         Tensor out;
         try (var _ = Trace.physicalBelow(level)) {
-            out = rule.apply(new Frame(level, size, physical, mapped, anyMapped));
+            out = rule.apply(new Frame(size, physical, mapped, anyMapped));
         }
         if (anyMapped && (out.rank() == 0 || out.shape[0] != size)) {
             throw new IllegalStateException(op + ": batching rule gave shape " + Shapes.str(out.shape)
