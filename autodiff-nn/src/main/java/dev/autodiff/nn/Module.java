@@ -1,11 +1,11 @@
 package dev.autodiff.nn;
 
 import dev.autodiff.Tensor;
-import it.unimi.dsi.fastutil.objects.ReferenceOpenHashSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +25,9 @@ public abstract class Module {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+
+    /** An empty module in training mode; the subclass registers its state. */
+    protected Module() {}
 
     /** The output of this module for the input {@code x}. */
     public abstract Tensor forward(Tensor x);
@@ -100,7 +103,7 @@ public abstract class Module {
 
     /** The distinct parameters (a parameter shared by two modules appears once), in registration order. */
     public final List<Tensor> parameters() {
-        Set<Tensor> seen = new ReferenceOpenHashSet<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Tensor> out = new ArrayList<>();
         for (Tensor p : namedParameters().values()) {
             if (seen.add(p)) {

@@ -1,7 +1,6 @@
 package dev.autodiff.examples.bench;
 
-import dev.autodiff.kernel.KernelRegistry;
-import dev.autodiff.simd.SimdKernelProvider;
+import dev.autodiff.KernelInfo;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -21,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", SimdKernelProvider.VECTOR_MODULE})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", KernelInfo.VECTOR_MODULE})
 public abstract class ForkedBenchmark {
 
     /**
@@ -31,11 +30,11 @@ public abstract class ForkedBenchmark {
      */
     protected static void useSimdKernels(int threads) {
         System.setProperty("autodiff.threads", Integer.toString(threads));
-        var kernels = KernelRegistry.active();
-        if (!"simd".equals(kernels.name()) || kernels.threads() != threads) {
+        var kernels = KernelInfo.active();
+        if (!kernels.simd() || kernels.threads() != threads) {
             throw new IllegalStateException("wanted SIMD kernels with " + threads + " threads in this fork, got "
-                    + KernelRegistry.describe() + " (were the kernels loaded before setUp, or is "
-                    + "--add-modules " + SimdKernelProvider.VECTOR_MODULE + " missing?)");
+                    + kernels + " (were the kernels loaded before setUp, or is "
+                    + "--add-modules " + KernelInfo.VECTOR_MODULE + " missing?)");
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.autodiff.examples.cli;
 
-import dev.autodiff.kernel.KernelRegistry;
+import dev.autodiff.KernelInfo;
 import dev.autodiff.nn.Checkpoint;
 import dev.autodiff.nn.HeapCheck;
 import dev.autodiff.nn.Sequential;
@@ -141,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter lines = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         lines.printf("%s: %d train, %d test samples; model %s, %s, %s; %s%s%n", loaded.name(), loaded.train().size(),
                 loaded.test().size(), run.architecture(), run.optimizer().label(), run.schedule().label(),
-                KernelRegistry.describe(), from != null ? "; resuming after epoch " + done + " of " + resume : "");
+                KernelInfo.active(), from != null ? "; resuming after epoch " + done + " of " + resume : "");
         Trainer trainer = new Trainer(model, opt, scheduler, loaded.train(), loaded.test(), loaded.classes(),
                 run.batch(), run.seed());
         boolean bar = !quiet && !json && ProgressDisplay.terminal();
@@ -358,7 +358,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         j.put("schedule", run.schedule().label())
                 .put("batch", run.batch()).put("epochs", run.epochs()).put("seed", run.seed())
-                .put("kernels", KernelRegistry.active().name()).put("threads", KernelRegistry.active().threads());
+                .put("kernels", KernelInfo.active().name()).put("threads", KernelInfo.active().threads());
         EpochStats last = history.getLast();
         double seconds = history.stream().mapToDouble(EpochStats::seconds).sum();
         long samples = (long) loaded.train().size() * history.size();
