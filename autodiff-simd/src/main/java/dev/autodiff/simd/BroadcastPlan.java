@@ -86,14 +86,50 @@ final class BroadcastPlan {
         return contiguous[operand];
     }
 
-    /** Where row {@code row} of the operand starts in its array. */
-    int offset(int operand, int row) {
-        int off = 0;
-        int[] s = strides[operand];
-        for (int d = outer.length - 1; d >= 0; d--) {
-            off += (row % outer[d]) * s[d];
-            row /= outer[d];
+    /** A cursor at row {@code row}, for walking consecutive rows. */
+    Cursor cursor(int row) {
+        return new Cursor(row);
+    }
+
+    /**
+     * Where consecutive rows of each operand start, advanced row by row with additions:
+     * dividing the row number for every row costs more than a short row's arithmetic.
+     */
+    final class Cursor {
+        private final int[] index = new int[outer.length];
+        private final int[] offsets = new int[strides.length];
+
+        private Cursor(int row) {
+            for (int d = outer.length - 1; d >= 0; d--) {
+                index[d] = row % outer[d];
+                row /= outer[d];
+            }
+            for (int o = 0; o < offsets.length; o++) {
+                for (int d = 0; d < index.length; d++) {
+                    offsets[o] += index[d] * strides[o][d];
+                }
+            }
         }
-        return off;
+
+        /** Where the current row of the operand starts. */
+        int offset(int operand) {
+            return offsets[operand];
+        }
+
+        /** Moves to the next row. */
+        void next() {
+            for (int d = index.length - 1; d >= 0; d--) {
+                for (int o = 0; o < offsets.length; o++) {
+                    offsets[o] += strides[o][d];
+                }
+                if (++index[d] < outer[d]) {
+                    return;
+                }
+                for (int o = 0; o < offsets.length; o++) {
+                    offsets[o] -= strides[o][d] * outer[d];
+                }
+                index[d] = 0;
+            }
+        }
     }
 }

@@ -42,8 +42,9 @@ final class ElementwiseKernels {
             return;
         }
         pool.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                BinaryLoops.run(op, a, plan.offset(0, r), aRuns, b, plan.offset(1, r), bRuns, out, r * inner, inner);
+            BroadcastPlan.Cursor row = plan.cursor(r0);
+            for (int r = r0; r < r1; r++, row.next()) {
+                BinaryLoops.run(op, a, row.offset(0), aRuns, b, row.offset(1), bRuns, out, r * inner, inner);
             }
         });
     }
@@ -56,8 +57,9 @@ final class ElementwiseKernels {
         int inner = plan.inner;
         boolean runs = plan.contiguous(0);
         pool.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int xi = plan.offset(0, r);
+            BroadcastPlan.Cursor row = plan.cursor(r0);
+            for (int r = r0; r < r1; r++, row.next()) {
+                int xi = row.offset(0);
                 if (runs) {
                     System.arraycopy(x, xi, out, r * inner, inner);
                 } else {
