@@ -8,15 +8,18 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * Per-example gradients of a 784-256-10 MLP ({@link PerExampleGradients}) in
- * milliseconds per batch: {@code AD.vmapMulti(AD.grads(loss))} against the Java loop
- * over the examples. Like {@link TrainStepBenchmark}, {@link #setUp} sets the kernel
- * thread count before the kernels load and checks that the SIMD kernels are active.
+ * Per-example gradients of an MLP ({@link PerExampleGradients}) in milliseconds per batch:
+ * {@code AD.vmapMulti(AD.grads(loss))} against the Java loop over the examples, which
+ * returns one array of gradients per example, and against the loop with its gradients
+ * stacked per parameter as vmap returns them. The models: the 784-256-10 of the README's
+ * speed section, and the 64-64-10 the trainer fits to the digits. Like
+ * {@link TrainStepBenchmark}, {@link #setUp} sets the kernel thread count before the
+ * kernels load and checks that the SIMD kernels are active.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class PerExampleGradientBenchmark extends ForkedBenchmark {
 
-    @Param({"784-256-10"})
+    @Param({"784-256-10", "64-64-10"})
     public String arch;
 
     @Param({"64"})
@@ -41,5 +44,10 @@ public class PerExampleGradientBenchmark extends ForkedBenchmark {
     @Benchmark
     public Tensor[][] loop() {
         return work.loop();
+    }
+
+    @Benchmark
+    public Tensor[] loopStacked() {
+        return work.loopStacked();
     }
 }

@@ -90,4 +90,18 @@ public final class PerExampleGradients {
         }
         return grads;
     }
+
+    /** {@link #loop()}'s gradients stacked as {@link #vmapped()} returns them: one tensor per parameter. */
+    public Tensor[] loopStacked() {
+        Tensor[][] grads = loop();
+        Tensor[] stacked = new Tensor[params.length];
+        Tensor[] column = new Tensor[grads.length];
+        for (int p = 0; p < stacked.length; p++) {
+            for (int b = 0; b < grads.length; b++) {
+                column[b] = grads[b][p];
+            }
+            stacked[p] = Tensor.stack(0, column);
+        }
+        return stacked;
+    }
 }

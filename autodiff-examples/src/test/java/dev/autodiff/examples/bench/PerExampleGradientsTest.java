@@ -25,6 +25,11 @@ class PerExampleGradientsTest {
                 assertArrayEquals(expected.toArray(), actual.toArray(), 1e-5f, "parameter " + p + ", example " + b);
             }
         }
+        Tensor[] stacked = work.loopStacked();
+        for (int p = 0; p < batched.length; p++) {
+            assertArrayEquals(batched[p].shape(), stacked[p].shape());
+            assertArrayEquals(stacked[p].toArray(), batched[p].toArray(), 1e-5f, "parameter " + p);
+        }
         float norm = 0;
         for (Tensor g : batched) {
             norm += (float) g.sumOfSquares();
