@@ -4,13 +4,14 @@ import it.unimi.dsi.fastutil.ints.IntArrayList;
 
 /**
  * The per-thread state of differentiation: whether operations are recorded for
- * reverse mode, which forward-mode levels are active, and the opt-in check for
+ * reverse mode, which forward-mode and vmap levels are active, and the opt-in check for
  * non-finite values. Recording is confined to the thread that runs the operations.
  *
  * <p>The state changes only through {@link Scope}s, opened by the static entries below
  * ({@link #noGrad}, {@link #withGrad}, {@link #opaque}, {@link #backwardPass},
- * {@link #forwardLevel}) in a try-with-resources block: closing one puts back exactly the
- * state it found, so an exception cannot leave recording off or a level open.
+ * {@link #forwardLevel}, {@link #vmapLevel}, {@link #physicalBelow}) in a
+ * try-with-resources block: closing one puts back exactly the state it found, so an
+ * exception cannot leave recording off or a level open.
  */
 final class Trace {
     private static final ThreadLocal<Trace> CURRENT = ThreadLocal.withInitial(Trace::new);
