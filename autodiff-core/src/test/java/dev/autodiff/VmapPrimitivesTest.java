@@ -14,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Every primitive and composition of {@link PrimitiveGradientTest#cases()}, and the
  * primitives only rules call, under {@link AD#vmap} against the loop over the examples
  * it replaces: the values, the per-example gradients ({@code vmap(grad)}), the
- * per-example JVPs ({@code vmap(jvp)}), and the gradient of the vmapped function
- * ({@code grad(vmap)}). Each case runs with every argument mapped along axis 0, with
+ * per-example JVPs ({@code vmap(jvp)}), the gradient of the vmapped function
+ * ({@code grad(vmap)}), and, at one shared point, the pullback vmapped over cotangents
+ * and the JVP vmapped over tangents (how jacrev and jacfwd run). Each case runs with every argument mapped along axis 0, with
  * each argument in turn shared by every example (in-axis null: batched operands meet
  * unbatched ones, as in broadcasting and in matmul), and with every argument mapped along
  * its last axis and the result's batch axis last.
@@ -41,10 +42,12 @@ class VmapPrimitivesTest {
         Inputs in = new Inputs(7);
         // The primitives that only rules call, and the non-differentiable ones.
         cases.add(new PrimitiveGradientTest.Case("pad", a -> Movement.pad(a[0], 1, 2, 6), in.normal(2, 3)));
-        cases.add(new PrimitiveGradientTest.Case("scatterAdd", a -> Movement.scatterAdd(a[0], new int[] {2, 0, 2}, 4),
-                in.normal(3, 2)));
         cases.add(new PrimitiveGradientTest.Case("copy", a -> Movement.copy(a[0]), in.normal(2, 3)));
         cases.add(new PrimitiveGradientTest.Case("gt", a -> a[0].gt(a[1]), in.distinct(2, 3), in.distinct(3)));
+        cases.add(new PrimitiveGradientTest.Case("lt, le, ge, ne", a -> Tensor.stack(0, a[0].lt(a[1]), a[0].le(a[1]),
+                a[0].ge(a[1]), a[0].ne(a[1])), in.distinct(2, 3), in.distinct(3)));
+        cases.add(new PrimitiveGradientTest.Case("argmax and argmin", a -> Tensor.stack(0, a[0].argmax(0, false),
+                a[0].argmin(0, false), a[0].argmax(-1, true).reshape(3)), in.distinct(3, 3)));
         cases.add(new PrimitiveGradientTest.Case("eq", a -> a[0].eq(a[1].mul(0f)), in.normal(2, 3), in.normal(3)));
         cases.add(new PrimitiveGradientTest.Case("sign", a -> a[0].sign(), in.awayFromZero(2, 3)));
         cases.add(new PrimitiveGradientTest.Case("stopGradient", a -> AD.stopGradient(a[0]).mul(a[0]), in.normal(4)));
@@ -173,6 +176,51 @@ class VmapPrimitivesTest {
         }
         AD.Fn jvp = a -> AD.jvp(m.c().f(), a, tangents).tangent();
         assertClose(m + ", JVP", loop(m, jvp, outAxis(m)), vmapped(m, jvp));
+    }
+
+    /** Every case once, its arguments shared: the rules then meet batched cotangents and tangents only. */
+    static List<PrimitiveGradientTest.Case> sharedPoints() {
+        return allCases();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sharedPoints")
+    void vmapOverCotangentsOfOnePullbackMatchesTheLoop(PrimitiveGradientTest.Case c) {
+        // jacrev's pattern: one forward pass, its pullback vmapped over cotangents.
+        AD.Vjp v = AD.vjp(c.f(), c.inputs());
+        Tensor y = v.value();
+        Tensor cotangents = new Inputs(y.size() + 1).normal(Batching.withFront(EXAMPLES, y.shape()));
+        int n = c.inputs().length;
+        Tensor[] batched = AD.vmapMulti(ct -> v.pullback().apply(ct[0]), 0).apply(cotangents);
+        for (int b = 0; b < EXAMPLES; b++) {
+            Tensor[] expected = v.pullback().apply(cotangents.slice(0, b, b + 1).reshape(y.shape()));
+            for (int i = 0; i < n; i++) {
+                assertClose(c.name() + ", cotangent " + b + " of argument " + i, expected[i],
+                        batched[i].slice(0, b, b + 1).reshape(expected[i].shape()));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sharedPoints")
+    void vmapOverTangentsAtOnePointMatchesTheLoop(PrimitiveGradientTest.Case c) {
+        // jacfwd's pattern: the point shared, the tangents batched.
+        int n = c.inputs().length;
+        Tensor[] tangents = new Tensor[n];
+        Integer[] axes = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            tangents[i] = new Inputs(200 + i).normal(Batching.withFront(EXAMPLES, c.inputs()[i].shape()));
+            axes[i] = 0;
+        }
+        Tensor batched = AD.vmap(t -> AD.jvp(c.f(), c.inputs(), t).tangent(), axes).apply(tangents);
+        for (int b = 0; b < EXAMPLES; b++) {
+            Tensor[] each = new Tensor[n];
+            for (int i = 0; i < n; i++) {
+                each[i] = tangents[i].slice(0, b, b + 1).reshape(c.inputs()[i].shape());
+            }
+            Tensor expected = AD.jvp(c.f(), c.inputs(), each).tangent();
+            assertClose(c.name() + ", tangent " + b, expected, batched.slice(0, b, b + 1).reshape(expected.shape()));
+        }
     }
 
     @ParameterizedTest(name = "{0}")

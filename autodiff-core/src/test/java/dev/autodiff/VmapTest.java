@@ -114,6 +114,44 @@ class VmapTest {
         assertNull(w.grad());
     }
 
+    @Test
+    void indexTensorsThatDifferByExampleGatherAndScatter() {
+        // Per-example labels as an index tensor: each example's log-probability of its label.
+        Inputs in = new Inputs(15);
+        Tensor logits = in.normal(4, 5);
+        Tensor shared = in.normal(5);
+        Tensor labels = Tensor.of(new float[] {3, 0, 4, 3}, 4, 1);
+        AD.Fn picked = a -> a[0].logSoftmax(0).gather(0, a[1]).sum();
+        Integer[][] axes = {{0, 0}, {null, 0}};
+        Tensor[][] arguments = {{logits, labels}, {shared, labels}};
+        for (int k = 0; k < 2; k++) {
+            Tensor[] args = arguments[k];
+            Integer[] ax = axes[k];
+            Tensor values = AD.vmap(picked, ax).apply(args);
+            Tensor grads = AD.vmap(AD.grad(picked, 0), ax).apply(args);
+            for (int b = 0; b < 4; b++) {
+                Tensor x = ax[0] == null ? shared : row(logits, b);
+                Tensor label = row(labels, b);
+                assertEquals(picked.apply(x, label).item(), values.get(b), 1e-6f, "example " + b);
+                assertClose("example " + b, AD.grad(picked, 0).apply(x, label), row(grads, b));
+            }
+        }
+        // Scattered back: each example's source added at its own positions.
+        Tensor sources = in.normal(4, 2);
+        Tensor positions = Tensor.of(new float[] {0, 2, 1, 1, 4, 0, 3, 3}, 4, 2);
+        Tensor base = in.normal(5);
+        AD.Fn scatter = a -> a[0].scatterAdd(0, a[2], a[1]).mul(a[0]).sum();
+        Tensor scattered = AD.vmap(scatter, null, 0, 0).apply(base, sources, positions);
+        Tensor[] grads = AD.vmapMulti(AD.grads(scatter, 0, 1), null, 0, 0).apply(base, sources, positions);
+        for (int b = 0; b < 4; b++) {
+            Tensor[] example = {base, row(sources, b), row(positions, b)};
+            assertEquals(scatter.apply(example).item(), scattered.get(b), 1e-5f, "example " + b);
+            Tensor[] expected = AD.grads(scatter, 0, 1).apply(example);
+            assertClose("example " + b + ", base", expected[0], row(grads[0], b));
+            assertClose("example " + b + ", source", expected[1], row(grads[1], b));
+        }
+    }
+
     // ----------------------------------------------------------------- Jacobians and Hessians
 
     @Test
