@@ -35,10 +35,12 @@ import java.util.Map;
  * modules, with the architecture and the input preprocessing in its metadata, which our
  * nn ({@code Checkpoint}), the {@code autodiff} command line and PyTorch load.
  */
-public final class MlpClassificationModel extends Model<MlpClassificationModel> implements MLWritable {
+public final class MlpClassificationModel extends Model<MlpClassificationModel>
+        implements ClassifierColumns<MlpClassificationModel>, MLWritable {
     private static final String STAGE = "MlpClassificationModel";
 
     private final String uid;
+    private final Columns columns;
     private final Network network;
     private final Sequential model;
     private final Preprocessing preprocessing;
@@ -47,30 +49,16 @@ public final class MlpClassificationModel extends Model<MlpClassificationModel> 
     /** Serves the single-row predictions on the driver; made on first use. */
     private BatchPredictor predictor;
 
-    private final Param<String> featuresCol;
-    private final Param<String> predictionCol;
-    private final Param<String> probabilityCol;
-    private final Param<String> rawPredictionCol;
 
     MlpClassificationModel(String uid, Network network, Sequential model, Preprocessing preprocessing,
                            Map<String, String> training, List<EpochReport> history) {
         this.uid = uid;
-        featuresCol = new Param<>(this, "featuresCol", "features column name");
-        predictionCol = new Param<>(this, "predictionCol",
-                "prediction column name (empty: not produced)");
-        probabilityCol = new Param<>(this, "probabilityCol",
-                "column of the class probabilities (empty: not produced)");
-        rawPredictionCol = new Param<>(this, "rawPredictionCol",
-                "column of the last layer's outputs, before the softmax (empty: not produced)");
+        this.columns = new Columns(this);
         this.network = network;
         this.model = model;
         this.preprocessing = preprocessing;
         this.training = Map.copyOf(training);
         this.history = List.copyOf(history);
-        setDefault(featuresCol, "features");
-        setDefault(predictionCol, "prediction");
-        setDefault(probabilityCol, "probability");
-        setDefault(rawPredictionCol, "rawPrediction");
     }
 
     @Override
@@ -78,59 +66,24 @@ public final class MlpClassificationModel extends Model<MlpClassificationModel> 
         return uid;
     }
 
+    @Override
+    public Columns columns() {
+        return columns;
+    }
+
     // ---------------------------------------------------------------- params
 
-    public Param<String> featuresCol() {
-        return featuresCol;
-    }
 
-    public Param<String> predictionCol() {
-        return predictionCol;
-    }
 
-    public Param<String> probabilityCol() {
-        return probabilityCol;
-    }
 
-    public Param<String> rawPredictionCol() {
-        return rawPredictionCol;
-    }
 
-    public String getFeaturesCol() {
-        return getOrDefault(featuresCol);
-    }
 
-    public String getPredictionCol() {
-        return getOrDefault(predictionCol);
-    }
 
-    public String getProbabilityCol() {
-        return getOrDefault(probabilityCol);
-    }
 
-    public String getRawPredictionCol() {
-        return getOrDefault(rawPredictionCol);
-    }
 
-    public MlpClassificationModel setFeaturesCol(String value) {
-        set(featuresCol, value);
-        return this;
-    }
 
-    public MlpClassificationModel setPredictionCol(String value) {
-        set(predictionCol, value);
-        return this;
-    }
 
-    public MlpClassificationModel setProbabilityCol(String value) {
-        set(probabilityCol, value);
-        return this;
-    }
 
-    public MlpClassificationModel setRawPredictionCol(String value) {
-        set(rawPredictionCol, value);
-        return this;
-    }
 
     // ---------------------------------------------------------------- the network
 

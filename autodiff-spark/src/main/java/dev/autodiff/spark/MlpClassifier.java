@@ -46,18 +46,16 @@ import java.util.Map;
  * partition (see {@link #localSteps()}). The epoch order is drawn from the seed, so a
  * fit is reproducible.
  */
-public final class MlpClassifier extends Estimator<MlpClassificationModel> implements MLWritable {
+public final class MlpClassifier extends Estimator<MlpClassificationModel>
+        implements ClassifierColumns<MlpClassifier>, MLWritable {
     private static final String STAGE = "MlpClassifier";
     private static final Logger LOG = LoggerFactory.getLogger(MlpClassifier.class);
 
     private final String uid;
+    private final Columns columns;
     private EpochListener epochListener;
 
-    private final Param<String> featuresCol;
     private final Param<String> labelCol;
-    private final Param<String> predictionCol;
-    private final Param<String> probabilityCol;
-    private final Param<String> rawPredictionCol;
     private final LongParam seed;
     private final IntArrayParam layers;
     private final IntParam maxIter;
@@ -79,14 +77,8 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel> imple
     /** A classifier with the given uid (as Spark ML stages are restored). */
     public MlpClassifier(String uid) {
         this.uid = uid;
-        featuresCol = new Param<>(this, "featuresCol", "features column name");
+        this.columns = new Columns(this);
         labelCol = new Param<>(this, "labelCol", "label column name");
-        predictionCol = new Param<>(this, "predictionCol",
-                "prediction column name (empty: not produced)");
-        probabilityCol = new Param<>(this, "probabilityCol",
-                "column of the class probabilities (empty: not produced)");
-        rawPredictionCol = new Param<>(this, "rawPredictionCol",
-                "column of the last layer's outputs, before the softmax (empty: not produced)");
         seed = new LongParam(this, "seed", "seed of the initialization and the shuffling");
         layers = new IntArrayParam(this, "layers",
                 "layer sizes from the input to the output layer, e.g. [784, 256, 10]: features, hidden sizes, classes");
@@ -117,11 +109,7 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel> imple
         localSteps = new IntParam(this, "localSteps",
                 "optimizer steps each partition takes on its own rows between two averagings of the replicas; "
                         + "1 = synchronous training (gradients averaged every step)", ParamValidators.gt(0));
-        setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
-        setDefault(predictionCol, "prediction");
-        setDefault(probabilityCol, "probability");
-        setDefault(rawPredictionCol, "rawPrediction");
         setDefault(seed, 42L);
         setDefault(maxIter, 10);
         setDefault(blockSize, 128);
@@ -138,27 +126,20 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel> imple
         return uid;
     }
 
+    @Override
+    public Columns columns() {
+        return columns;
+    }
+
     // ---------------------------------------------------------------- params
 
-    public Param<String> featuresCol() {
-        return featuresCol;
-    }
 
     public Param<String> labelCol() {
         return labelCol;
     }
 
-    public Param<String> predictionCol() {
-        return predictionCol;
-    }
 
-    public Param<String> probabilityCol() {
-        return probabilityCol;
-    }
 
-    public Param<String> rawPredictionCol() {
-        return rawPredictionCol;
-    }
 
     public LongParam seed() {
         return seed;
@@ -217,25 +198,13 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel> imple
         return localSteps;
     }
 
-    public String getFeaturesCol() {
-        return getOrDefault(featuresCol);
-    }
 
     public String getLabelCol() {
         return getOrDefault(labelCol);
     }
 
-    public String getPredictionCol() {
-        return getOrDefault(predictionCol);
-    }
 
-    public String getProbabilityCol() {
-        return getOrDefault(probabilityCol);
-    }
 
-    public String getRawPredictionCol() {
-        return getOrDefault(rawPredictionCol);
-    }
 
     public long getSeed() {
         return (Long) getOrDefault(seed);
@@ -292,30 +261,14 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel> imple
         return (Integer) getOrDefault(localSteps);
     }
 
-    public MlpClassifier setFeaturesCol(String value) {
-        set(featuresCol, value);
-        return this;
-    }
 
     public MlpClassifier setLabelCol(String value) {
         set(labelCol, value);
         return this;
     }
 
-    public MlpClassifier setPredictionCol(String value) {
-        set(predictionCol, value);
-        return this;
-    }
 
-    public MlpClassifier setProbabilityCol(String value) {
-        set(probabilityCol, value);
-        return this;
-    }
 
-    public MlpClassifier setRawPredictionCol(String value) {
-        set(rawPredictionCol, value);
-        return this;
-    }
 
     public MlpClassifier setSeed(long value) {
         set(seed, value);
