@@ -332,7 +332,7 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
 
     /**
      * Calls {@code listener} on the driver after each epoch of {@link #fit} (null: none). It is
-     * not a param: it is neither saved nor copied into a {@code Pipeline}'s copies of this stage.
+     * not a param: copies of this stage keep it, but it is not saved.
      */
     public MlpClassifier setEpochListener(EpochListener listener) {
         this.epochListener = listener;

@@ -42,7 +42,8 @@ import static org.apache.spark.sql.functions.col;
  * {@code maxIter} of a ladder and timed as a whole. Both times include reading and packing
  * the data. Options (all optional): {@code --data DIR}, {@code --parquet DIR},
  * {@code --epochs N}, {@code --local-steps 1,16}, {@code --mllib-iterations 20,40,...}
- * (empty: skip MLlib), {@code --budget SECONDS}, {@code --target 0.85}, {@code --save DIR}.
+ * ({@code none}: skip MLlib), {@code --budget SECONDS}, {@code --target 0.85}, {@code --save DIR},
+ * {@code --partitions 2}, {@code --warmup true} (an unmeasured fit of each first).
  */
 public final class FashionMnistBenchmark {
     private static final int[] LAYERS = {784, 256, 10};
@@ -64,6 +65,12 @@ public final class FashionMnistBenchmark {
                 train.count(), train.rdd().getNumPartitions(), test.count(), spark.sparkContext().master(),
                 Runtime.getRuntime().availableProcessors());
 
+        if (o.warmup) {
+            // Both sides once, unmeasured, so that neither pays the JVM's and Spark's warm-up alone.
+            System.out.println("warm-up: one epoch of ours and 2 iterations of MLlib, not measured");
+            new MlpClassifier().setLayers(LAYERS).setMaxIter(1).setLocalSteps(16).setSeed(2).fit(train);
+            new MultilayerPerceptronClassifier().setLayers(LAYERS).setMaxIter(2).setSeed(2).fit(train);
+        }
         List<Curve> curves = new ArrayList<>();
         for (int k : o.localSteps) {
             curves.add(ours(train, testArrays, o, k));
@@ -202,7 +209,7 @@ public final class FashionMnistBenchmark {
     }
 
     private record Options(Path data, Path parquet, int epochs, int[] localSteps, int[] mllibIterations, double budget,
-                           double target, String save, int partitions) {
+                           double target, String save, int partitions, boolean warmup) {
         static Options parse(String[] args) {
             Path data = Path.of("/usr/share/datasets/fashion-mnist");
             Path parquet = Path.of(System.getProperty("java.io.tmpdir"), "autodiff-fashion-mnist-parquet");
@@ -213,6 +220,7 @@ public final class FashionMnistBenchmark {
             double target = 0.85;
             String save = null;
             int partitions = 2;
+            boolean warmup = true;
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String v = args[i + 1];
                 switch (args[i]) {
@@ -225,13 +233,14 @@ public final class FashionMnistBenchmark {
                     case "--target" -> target = Double.parseDouble(v);
                     case "--save" -> save = v;
                     case "--partitions" -> partitions = Integer.parseInt(v);
+                    case "--warmup" -> warmup = Boolean.parseBoolean(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if (args.length % 2 != 0) {
                 throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
             }
-            return new Options(data, parquet, epochs, localSteps, mllib, budget, target, save, partitions);
+            return new Options(data, parquet, epochs, localSteps, mllib, budget, target, save, partitions, warmup);
         }
 
         private static int[] ints(String csv) {
