@@ -160,13 +160,8 @@ public final class AD {
 
     /** Runs {@code body} with recording on, whatever the caller's scope. */
     private static <T> T recording(java.util.function.Supplier<T> body) {
-        Trace trace = Trace.current();
-        int saved = trace.noGradDepth;
-        trace.noGradDepth = 0;
-        try {
+        try (var _ = Trace.withGrad()) {
             return body.get();
-        } finally {
-            trace.noGradDepth = saved;
         }
     }
 
@@ -185,9 +180,8 @@ public final class AD {
         if (primals.length != tangents.length) {
             throw new IllegalArgumentException("jvp: " + primals.length + " primals but " + tangents.length + " tangents");
         }
-        Trace trace = Trace.current();
-        int level = trace.enterLevel();
-        try {
+        try (Trace.Scope scope = Trace.forwardLevel()) {
+            int level = scope.level();
             Tensor[] inputs = new Tensor[primals.length];
             for (int i = 0; i < primals.length; i++) {
                 inputs[i] = Movement.identity(primals[i]);
@@ -203,8 +197,6 @@ public final class AD {
             Tensor t = y.tangent(level);
             y.removeTangent(level);
             return new Jvp(y, t != null ? t : y.zerosLike());
-        } finally {
-            trace.exitLevel(level);
         }
     }
 

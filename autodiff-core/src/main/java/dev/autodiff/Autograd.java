@@ -25,18 +25,16 @@ final class Autograd {
         }
         checkCotangent("backward", root, cotangent);
         List<Tensor> order = topologicalOrder(new Tensor[] {root}, Set.of());
-        Trace trace = Trace.current();
-        boolean saved = trace.writingLeafGradients;
-        trace.writingLeafGradients = !createGraph;
-        Reference2ObjectOpenHashMap<Tensor, Tensor> cotangents;
-        try {
-            cotangents = propagate(order, new Tensor[] {root}, new Tensor[] {cotangent}, null, Set.of(), createGraph);
-        } finally {
-            trace.writingLeafGradients = saved;
-        }
+        var cotangents = propagate(order, new Tensor[] {root}, new Tensor[] {cotangent}, null, Set.of(), createGraph,
+                !createGraph);
+        // A cotangent can reach two leaves as one array ((a + b).sum() gives both the same),
+        // or be the caller's own: as in PyTorch, no gradient aliases another or the caller's tensor.
+        Set<float[]> handedOut = new ReferenceOpenHashSet<>();
+        handedOut.add(cotangent.data);
         for (var entry : cotangents.reference2ObjectEntrySet()) {
             if (entry.getKey().isLeaf()) {
-                entry.getKey().gradientStore().add(entry.getValue(), createGraph);
+                Tensor g = entry.getValue();
+                entry.getKey().gradientStore().add(handedOut.add(g.data) ? g : Movement.copy(g), createGraph);
             }
         }
         if (!keepGraph) {
@@ -55,7 +53,7 @@ final class Autograd {
      * the cotangent instead.
      */
     static boolean writeLeafGradient(Tensor input, GradientStore.Writer writer, Tensor... operands) {
-        if (!Trace.current().writingLeafGradients || !input.isLeaf() || !input.requiresGrad
+        if (!Trace.current().writingLeafGradients() || !input.isLeaf() || !input.requiresGrad
                 || Trace.differentiating(operands)) {
             return false;
         }
@@ -86,7 +84,7 @@ final class Autograd {
                 }
             }
         }
-        var result = propagate(order, outputs, cotangents, dependsOnTarget, targets, createGraph);
+        var result = propagate(order, outputs, cotangents, dependsOnTarget, targets, createGraph, false);
         Tensor[] grads = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             grads[i] = result.get(inputs[i]);
@@ -136,14 +134,16 @@ final class Autograd {
         return order;
     }
 
+    /**
+     * Runs the rules of {@code order} from the last to the first and returns the cotangents
+     * left for the tensors the walk stops at. With {@code writeLeafGradients} rules may add
+     * leaf cotangents straight into the gradients instead ({@link #writeLeafGradient}).
+     */
     private static Reference2ObjectOpenHashMap<Tensor, Tensor> propagate(List<Tensor> order, Tensor[] roots,
-            Tensor[] rootCotangents, Set<Tensor> relevant, Set<Tensor> targets, boolean createGraph) {
-        Trace trace = Trace.current();
+            Tensor[] rootCotangents, Set<Tensor> relevant, Set<Tensor> targets, boolean createGraph,
+            boolean writeLeafGradients) {
         var cotangents = new Reference2ObjectOpenHashMap<Tensor, Tensor>();
-        int savedNoGrad = trace.noGradDepth;
-        String savedBackwardOf = trace.backwardOf;
-        trace.noGradDepth = createGraph ? 0 : savedNoGrad + 1;
-        try {
+        try (Trace.Scope pass = Trace.backwardPass(createGraph, writeLeafGradients)) {
             for (int i = 0; i < roots.length; i++) {
                 cotangents.merge(roots[i], rootCotangents[i], Tensor::add);
             }
@@ -154,7 +154,7 @@ final class Autograd {
                 if (g == null || t.node == null || irrelevant || targets.contains(t)) {
                     continue;
                 }
-                trace.backwardOf = t.node.op;
+                pass.runningRuleOf(t.node.op);
                 Tensor[] inputs = t.node.inputs();
                 Tensor[] grads = t.node.rule().vjp(g);
                 for (int j = 0; j < inputs.length; j++) {
@@ -171,9 +171,6 @@ final class Autograd {
                 }
                 cotangents.remove(t);
             }
-        } finally {
-            trace.noGradDepth = savedNoGrad;
-            trace.backwardOf = savedBackwardOf;
         }
         return cotangents;
     }

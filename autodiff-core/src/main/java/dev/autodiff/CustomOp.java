@@ -86,7 +86,6 @@ public abstract class CustomOp {
      * transposes the VJP: {@code J·t} is the VJP of {@code u ↦ Jᵀu} applied to {@code t}.
      */
     protected Tensor jvp(Tensor[] inputs, Tensor output, Tensor[] tangents) {
-        Trace trace = Trace.current();
         boolean outer = false;
         for (Tensor t : inputs) {
             outer |= t.requiresGrad;
@@ -94,15 +93,11 @@ public abstract class CustomOp {
         for (Tensor t : tangents) {
             outer |= t != null && t.requiresGrad;
         }
-        boolean createGraph = outer && trace.recording();
+        boolean createGraph = outer && Trace.current().recording();
         Tensor u = Tensor.zeros(output.shape).requiresGrad();
-        int saved = trace.noGradDepth;
-        trace.noGradDepth = 0;
         Tensor[] transposed;
-        try {
+        try (var _ = Trace.withGrad()) {
             transposed = vjp(inputs, output, u);
-        } finally {
-            trace.noGradDepth = saved;
         }
         int count = 0;
         for (int i = 0; i < tangents.length; i++) {
@@ -124,17 +119,9 @@ public abstract class CustomOp {
     /** Applies the op, recording it for reverse mode and pushing tangents through it. */
     public final Tensor apply(Tensor... inputs) {
         Tensor[] in = inputs.clone();
-        Trace trace = Trace.current();
-        int savedNoGrad = trace.noGradDepth;
-        int savedCeiling = trace.tangentCeiling;
-        trace.noGradDepth = savedNoGrad + 1;
-        trace.tangentCeiling = 1; // the forward pass is opaque: no tangent flows inside it
         Tensor value;
-        try {
+        try (var _ = Trace.opaque()) {
             value = forward(in);
-        } finally {
-            trace.noGradDepth = savedNoGrad;
-            trace.tangentCeiling = savedCeiling;
         }
         Tensor out = new Tensor(value.data, value.shape);
         return Trace.record(name, out, new Rule() {

@@ -121,72 +121,40 @@ final class Elementwise {
 
     static Tensor binary(Binary op, Tensor a, Tensor b) {
         Tensor out = compute(op, a, b);
-        Rule rule = switch (op) {
-            case ADD -> new Rule() {
-                public Tensor[] vjp(Tensor g) {
-                    return new Tensor[] {a.requiresGrad ? unbroadcast(g, a.shape) : null,
-                        b.requiresGrad ? unbroadcast(g, b.shape) : null};
-                }
+        return Trace.record(name(op), out, new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {a.requiresGrad ? unbroadcast(timesPartial(op, true, g, a, b, out), a.shape) : null,
+                    b.requiresGrad ? unbroadcast(timesPartial(op, false, g, a, b, out), b.shape) : null};
+            }
 
-                public Tensor jvp(Tensor[] t) {
-                    return sum(spread(t[0], out.shape), spread(t[1], out.shape));
-                }
-            };
-            case SUB -> new Rule() {
-                public Tensor[] vjp(Tensor g) {
-                    return new Tensor[] {a.requiresGrad ? unbroadcast(g, a.shape) : null,
-                        b.requiresGrad ? unbroadcast(g.neg(), b.shape) : null};
-                }
-
-                public Tensor jvp(Tensor[] t) {
-                    Tensor tb = t[1] == null ? null : t[1].neg();
-                    return sum(spread(t[0], out.shape), spread(tb, out.shape));
-                }
-            };
-            case MUL -> new Rule() {
-                public Tensor[] vjp(Tensor g) {
-                    return new Tensor[] {a.requiresGrad ? unbroadcast(g.mul(b), a.shape) : null,
-                        b.requiresGrad ? unbroadcast(g.mul(a), b.shape) : null};
-                }
-
-                public Tensor jvp(Tensor[] t) {
-                    return sum(t[0] == null ? null : t[0].mul(b), t[1] == null ? null : a.mul(t[1]));
-                }
-            };
-            case DIV -> new Rule() {
-                // d(a/b) = da/b - db·(a/b)/b
-                public Tensor[] vjp(Tensor g) {
-                    Tensor gb = g.div(b);
-                    return new Tensor[] {a.requiresGrad ? unbroadcast(gb, a.shape) : null,
-                        b.requiresGrad ? unbroadcast(gb.mul(out).neg(), b.shape) : null};
-                }
-
-                public Tensor jvp(Tensor[] t) {
-                    return sum(t[0] == null ? null : t[0].div(b), t[1] == null ? null : t[1].mul(out).div(b).neg());
-                }
-            };
-            case MAXIMUM, MINIMUM -> new Rule() {
-                public Tensor[] vjp(Tensor g) {
-                    Tensor shareA = shareOfFirst(op, a, b);
-                    return new Tensor[] {a.requiresGrad ? unbroadcast(g.mul(shareA), a.shape) : null,
-                        b.requiresGrad ? unbroadcast(g.mul(shareA.neg().add(1f)), b.shape) : null};
-                }
-
-                public Tensor jvp(Tensor[] t) {
-                    Tensor shareA = shareOfFirst(op, a, b);
-                    return sum(t[0] == null ? null : t[0].mul(shareA),
-                            t[1] == null ? null : t[1].mul(shareA.neg().add(1f)));
-                }
-            };
-            case GREATER, EQUAL -> throw new IllegalArgumentException(name(op) + " is a comparison, not differentiable");
-        };
-        return Trace.record(name(op), out, rule, a, b);
+            public Tensor jvp(Tensor[] t) {
+                return sum(t[0] == null ? null : spread(timesPartial(op, true, t[0], a, b, out), out.shape),
+                        t[1] == null ? null : spread(timesPartial(op, false, t[1], a, b, out), out.shape));
+            }
+        }, a, b);
     }
 
-    /** The share of {@code a} in {@code max(a, b)} or {@code min(a, b)}: 1 where a wins, 1/2 on ties, 0 where b wins. */
-    private static Tensor shareOfFirst(Binary op, Tensor a, Tensor b) {
-        Tensor aWins = op == Binary.MAXIMUM ? a.gt(b) : b.gt(a);
-        return aWins.add(a.eq(b).mul(0.5f));
+    /**
+     * {@code g · ∂op(a, b)/∂a} when {@code first}, else {@code g · ∂op(a, b)/∂b}, with
+     * {@code out = op(a, b)}: each binary op's derivative, stated once. {@code g} is a
+     * cotangent of the output's shape (the VJP then sums it back to the operand's shape) or
+     * a tangent of the operand's shape (the JVP then spreads it to the output's).
+     */
+    private static Tensor timesPartial(Binary op, boolean first, Tensor g, Tensor a, Tensor b, Tensor out) {
+        return switch (op) {
+            case ADD -> g;
+            case SUB -> first ? g : g.neg();
+            case MUL -> g.mul(first ? b : a);
+            case DIV -> first ? g.div(b) : g.mul(out).div(b).neg(); // d(a/b)/db = -(a/b)/b
+            case MAXIMUM -> g.mul(first ? winShare(a, b) : winShare(b, a));
+            case MINIMUM -> g.mul(first ? winShare(b, a) : winShare(a, b));
+            case GREATER, EQUAL -> throw new IllegalArgumentException(name(op) + " is a comparison, not differentiable");
+        };
+    }
+
+    /** 1 where {@code x > y}, 1/2 where they tie, else 0: the share of the gradient {@code max} gives x. */
+    private static Tensor winShare(Tensor x, Tensor y) {
+        return x.gt(y).add(x.eq(y).mul(0.5f));
     }
 
     /** {@code a + b} where either may be a symbolic zero (null). */
@@ -195,7 +163,7 @@ final class Elementwise {
     }
 
     private static Tensor spread(Tensor t, int[] shape) {
-        return t == null || Arrays.equals(t.shape, shape) ? t : t.broadcastTo(shape);
+        return Arrays.equals(t.shape, shape) ? t : t.broadcastTo(shape);
     }
 
     /** Sums a cotangent over the axes along which an operand of {@code shape} was broadcast. */

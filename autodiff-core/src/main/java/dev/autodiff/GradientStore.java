@@ -15,7 +15,7 @@ final class GradientStore {
 
     private final int[] shape;
     private Tensor grad;
-    /** Whether {@code grad}'s array belongs to this store alone (a cotangent may be shared by two leaves). */
+    /** Whether {@code grad}'s array belongs to this store alone (not a tensor given to setGrad or a cotangent a rule may hold). */
     private boolean owned;
     private float[] spare;
 

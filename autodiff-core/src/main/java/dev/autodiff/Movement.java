@@ -14,7 +14,16 @@ final class Movement {
 
     /** A new tensor object with the same values, linked to {@code x} in the graph and in forward mode. */
     static Tensor identity(Tensor x) {
-        return Trace.record("identity", new Tensor(x.data, x.shape), new Rule() {
+        return passThrough("identity", x, x.data);
+    }
+
+    /** As {@link #identity}, with an array of its own. */
+    static Tensor copy(Tensor x) {
+        return passThrough("copy", x, x.data.clone());
+    }
+
+    private static Tensor passThrough(String op, Tensor x, float[] values) {
+        return Trace.record(op, new Tensor(values, x.shape), new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g};
             }

@@ -6,18 +6,15 @@ package dev.autodiff;
  * Scopes nest; forward-mode tangents still flow.
  */
 public final class NoGrad implements AutoCloseable {
-    private final Trace trace;
-    private boolean closed;
+    private final Trace.Scope scope;
 
-    private NoGrad(Trace trace) {
-        this.trace = trace;
+    private NoGrad(Trace.Scope scope) {
+        this.scope = scope;
     }
 
     /** Stops recording on this thread until the returned scope is closed. */
     public static NoGrad enter() {
-        Trace trace = Trace.current();
-        trace.noGradDepth++;
-        return new NoGrad(trace);
+        return new NoGrad(Trace.noGrad());
     }
 
     /** Whether operations on this thread are being recorded. */
@@ -25,11 +22,9 @@ public final class NoGrad implements AutoCloseable {
         return Trace.current().recording();
     }
 
+    /** Restores the recording state found by {@link #enter()}; closing twice does nothing more. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            trace.noGradDepth--;
-        }
+        scope.close();
     }
 }

@@ -40,16 +40,24 @@ final class Reductions {
         int[] kept = Shapes.reduced(x.shape, ax, true);
         float[] values = reduce(Reduce.MAX, x, ax);
         Tensor out = new Tensor(values, Shapes.reduced(x.shape, ax, keepDims));
-        // Each maximal element's share of the gradient: ties split it evenly.
-        Tensor hits = x.eq(new Tensor(values, kept));
-        Tensor share = hits.div(hits.sum(ax, true));
         return Trace.record("max", out, new Rule() {
+            /** Each maximal element's share of the gradient (ties split it evenly); made on first use. */
+            private Tensor share;
+
             public Tensor[] vjp(Tensor g) {
-                return new Tensor[] {g.reshape(kept).mul(share)};
+                return new Tensor[] {g.reshape(kept).mul(share())};
             }
 
             public Tensor jvp(Tensor[] t) {
-                return t[0].mul(share).sum(ax, keepDims);
+                return t[0].mul(share()).sum(ax, keepDims);
+            }
+
+            private Tensor share() {
+                if (share == null) {
+                    Tensor hits = x.eq(new Tensor(values, kept));
+                    share = hits.div(hits.sum(ax, true));
+                }
+                return share;
             }
         }, x);
     }

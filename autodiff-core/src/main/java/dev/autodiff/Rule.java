@@ -8,8 +8,11 @@ package dev.autodiff;
 interface Rule {
 
     /**
-     * The cotangent of each input given the output's cotangent; {@code null} stands for
-     * zero, and may be returned for an input that does not require a gradient.
+     * The cotangent of each input given the output's cotangent. {@code null} means the
+     * walk has nothing to add for that input: either its cotangent is zero (as for an input
+     * that does not require a gradient), or the rule has already added it into the input's
+     * gradient itself, which it may do only when {@link Autograd#writeLeafGradient} agrees
+     * (MatMul writes a leaf weight's gradient straight into its array that way).
      */
     Tensor[] vjp(Tensor cotangent);
 

@@ -16,8 +16,10 @@ import java.util.random.RandomGenerator;
  * recorded so that {@link #backward()} can compute gradients, and tangents attached by
  * {@link AD#jvp} flow through them in forward mode.
  *
- * <p>Values are immutable: every operation returns a new tensor. The one exception is
- * the in-place update of parameters by optimizers through {@link #data()}.
+ * <p>Operations return new tensors and leave their operands unchanged. The exceptions
+ * are the in-place updates ({@link #copyFrom}, {@link #addInPlace}, {@link #mulInPlace}
+ * and the others named {@code ...InPlace}) that optimizers, running statistics and
+ * gradient clipping use, and writes through {@link #data()}.
  */
 public final class Tensor {
     final float[] data;
@@ -242,11 +244,87 @@ public final class Tensor {
     }
 
     /**
-     * The backing array, without a copy: for kernels, data loaders and optimizers that
-     * update parameters in place. Writing to it changes every tensor that shares it.
+     * The backing array, without a copy: for data loaders and readers that fill a new
+     * tensor. Writing to it changes every tensor that shares it; to update parameters or
+     * state, use the {@code ...InPlace} methods.
      */
     public float[] data() {
         return data;
+    }
+
+    /** {@code Σ x²} over all elements, accumulated in double; not recorded (for gradient norms). */
+    public double sumOfSquares() {
+        return kernels().sumOfSquares(data, data.length);
+    }
+
+    // ================================================================= in-place updates
+    //
+    // Each writes into this tensor's array, and so into every tensor that shares it (its
+    // reshapes and detached copies); operands must have this tensor's shape. They are not
+    // recorded: a graph that saved this tensor sees the new values. Every in-place write of
+    // parameters and optimizer state goes through one of these methods.
+
+    /** {@code this = src}; returns this. */
+    public Tensor copyFrom(Tensor src) {
+        checkSameShape("copyFrom", src);
+        System.arraycopy(src.data, 0, data, 0, data.length);
+        return this;
+    }
+
+    /** {@code this = c·this}; returns this. */
+    public Tensor mulInPlace(float c) {
+        kernels().scale(c, data, data.length);
+        return this;
+    }
+
+    /** {@code this = this + alpha·x}; returns this. */
+    public Tensor addInPlace(Tensor x, float alpha) {
+        return mulAddInPlace(1f, x, alpha);
+    }
+
+    /** {@code this = beta·this + alpha·x} in one pass (a running average, a momentum buffer); returns this. */
+    public Tensor mulAddInPlace(float beta, Tensor x, float alpha) {
+        checkSameShape("mulAddInPlace", x);
+        kernels().axpby(alpha, x.data, beta, data, data.length);
+        return this;
+    }
+
+    /** {@code this = beta·this + alpha·x²} in one pass (a running second moment); returns this. */
+    public Tensor mulAddSquareInPlace(float beta, Tensor x, float alpha) {
+        checkSameShape("mulAddSquareInPlace", x);
+        kernels().squareAxpby(alpha, x.data, beta, data, data.length);
+        return this;
+    }
+
+    /** {@code this = this + alpha·num / (√den + eps)} in one pass (an adaptive step); returns this. */
+    public Tensor addRatioInPlace(float alpha, Tensor num, Tensor den, float eps) {
+        checkSameShape("addRatioInPlace", num);
+        checkSameShape("addRatioInPlace", den);
+        kernels().addRatio(alpha, num.data, den.data, eps, data, data.length);
+        return this;
+    }
+
+    /** {@code this = max(this, x)}; returns this. */
+    public Tensor maximumInPlace(Tensor x) {
+        checkSameShape("maximumInPlace", x);
+        kernels().maxInPlace(x.data, data, data.length);
+        return this;
+    }
+
+    /** {@code this = min(max(this, lo), hi)}; returns this. */
+    public Tensor clampInPlace(float lo, float hi) {
+        if (!(lo <= hi)) {
+            throw new IllegalArgumentException("clampInPlace: lower bound " + lo + " is above upper bound " + hi);
+        }
+        kernels().clamp(data, lo, hi, data.length);
+        return this;
+    }
+
+    private void checkSameShape(String op, Tensor operand) {
+        if (!Arrays.equals(operand.shape, shape)) {
+            throw new IllegalArgumentException(op + ": operand of shape " + Shapes.str(operand.shape)
+                    + " for a tensor of shape " + Shapes.str(shape));
+        }
     }
 
     // ================================================================= autograd state
@@ -283,7 +361,8 @@ public final class Tensor {
     /**
      * The gradient accumulated by backward passes, or null. Backward passes add to it in
      * place, and after {@link #zeroGrad()} the next one may reuse its array: copy it
-     * ({@link #toArray()}) to keep its values.
+     * ({@link #toArray()}) to keep its values. No two tensors' gradients share an array,
+     * unless {@link #setGrad} was given the same tensor for both.
      */
     public Tensor grad() {
         return gradient == null ? null : gradient.get();

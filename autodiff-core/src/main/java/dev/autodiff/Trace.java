@@ -6,24 +6,122 @@ import it.unimi.dsi.fastutil.ints.IntArrayList;
  * The per-thread state of differentiation: whether operations are recorded for
  * reverse mode, which forward-mode levels are active, and the opt-in check for
  * non-finite values. Recording is confined to the thread that runs the operations.
+ *
+ * <p>The state changes only through {@link Scope}s, opened by the static entries below
+ * ({@link #noGrad}, {@link #withGrad}, {@link #opaque}, {@link #backwardPass},
+ * {@link #forwardLevel}) in a try-with-resources block: closing one puts back exactly the
+ * state it found, so an exception cannot leave recording off or a level open.
  */
 final class Trace {
     private static final ThreadLocal<Trace> CURRENT = ThreadLocal.withInitial(Trace::new);
     private static volatile boolean checkNumerics;
 
-    int noGradDepth;
+    private int noGradDepth;
     /** Forward-mode levels at or above this one are not propagated (they are being computed). */
-    int tangentCeiling = Integer.MAX_VALUE;
+    private int tangentCeiling = Integer.MAX_VALUE;
     /** The forward-mode levels of the {@link AD#jvp} calls under way, innermost last. */
     private final IntArrayList activeLevels = new IntArrayList();
     private int nextLevel = 1;
     /** Whether the running backward pass adds leaf cotangents straight into their gradients. */
-    boolean writingLeafGradients;
+    private boolean writingLeafGradients;
     /** The primitive whose backward rule is running, for error messages. */
-    String backwardOf;
+    private String backwardOf;
+
+    /** What a {@link Scope} saves and restores. */
+    record State(int noGradDepth, int tangentCeiling, int activeLevels, boolean writingLeafGradients,
+                 String backwardOf) {}
+
+    /**
+     * A change to this thread's state, undone by {@link #close()}: every field returns to
+     * what it was when the scope was opened, however the block is left. Closing twice does
+     * nothing more.
+     */
+    final class Scope implements AutoCloseable {
+        private final State saved = state();
+        private final int level;
+        private boolean closed;
+
+        private Scope(int level) {
+            this.level = level;
+        }
+
+        /** The forward-mode level a {@link #forwardLevel} scope opened. */
+        int level() {
+            return level;
+        }
+
+        /** Names the primitive whose backward rule runs next, for error messages. */
+        void runningRuleOf(String op) {
+            backwardOf = op;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                noGradDepth = saved.noGradDepth();
+                tangentCeiling = saved.tangentCeiling();
+                activeLevels.size(saved.activeLevels());
+                writingLeafGradients = saved.writingLeafGradients();
+                backwardOf = saved.backwardOf();
+            }
+        }
+    }
 
     static Trace current() {
         return CURRENT.get();
+    }
+
+    /** This thread's state now; scopes save it, and tests compare it. */
+    State state() {
+        return new State(noGradDepth, tangentCeiling, activeLevels.size(), writingLeafGradients, backwardOf);
+    }
+
+    /** Nothing is recorded for reverse mode until the scope closes (scopes nest); tangents still flow. */
+    static Scope noGrad() {
+        Trace trace = current();
+        Scope scope = trace.new Scope(0);
+        trace.noGradDepth++;
+        return scope;
+    }
+
+    /** Recording is on whatever the caller's scope: a transform differentiates the function it was given. */
+    static Scope withGrad() {
+        Trace trace = current();
+        Scope scope = trace.new Scope(0);
+        trace.noGradDepth = 0;
+        return scope;
+    }
+
+    /** Neither recording nor tangents inside: the forward computation of a custom op, whose own rules stand for it. */
+    static Scope opaque() {
+        Trace trace = current();
+        Scope scope = trace.new Scope(0);
+        trace.noGradDepth++;
+        trace.tangentCeiling = 1;
+        return scope;
+    }
+
+    /**
+     * A backward pass: its rules are recorded only when {@code createGraph}, and with
+     * {@code writeLeafGradients} they may add leaf cotangents straight into the leaves'
+     * gradients ({@link Autograd#writeLeafGradient}).
+     */
+    static Scope backwardPass(boolean createGraph, boolean writeLeafGradients) {
+        Trace trace = current();
+        Scope scope = trace.new Scope(0);
+        trace.noGradDepth = createGraph ? 0 : trace.noGradDepth + 1;
+        trace.writingLeafGradients = writeLeafGradients;
+        return scope;
+    }
+
+    /** A new forward-mode level for one {@link AD#jvp} call, active until the scope closes; see {@link Scope#level()}. */
+    static Scope forwardLevel() {
+        Trace trace = current();
+        int level = trace.nextLevel++;
+        Scope scope = trace.new Scope(level);
+        trace.activeLevels.add(level);
+        return scope;
     }
 
     static void setCheckNumerics(boolean on) {
@@ -36,6 +134,11 @@ final class Trace {
 
     boolean recording() {
         return noGradDepth == 0;
+    }
+
+    /** Whether the running backward pass lets rules write leaf cotangents straight into the gradients. */
+    boolean writingLeafGradients() {
+        return writingLeafGradients;
     }
 
     /**
@@ -75,13 +178,9 @@ final class Trace {
             for (int i = 0; i < inputs.length; i++) {
                 tangents[i] = inputs[i].tangent(level);
             }
-            int savedCeiling = tangentCeiling;
-            tangentCeiling = level;
             Tensor t;
-            try {
+            try (var _ = tangentsBelow(level)) {
                 t = rule.jvp(tangents);
-            } finally {
-                tangentCeiling = savedCeiling;
             }
             if (t != null) {
                 if (!java.util.Arrays.equals(t.shape, out.shape)) {
@@ -93,15 +192,11 @@ final class Trace {
         }
     }
 
-    /** Opens a forward-mode level for one {@link AD#jvp} call. */
-    int enterLevel() {
-        int level = nextLevel++;
-        activeLevels.add(level);
-        return level;
-    }
-
-    void exitLevel(int level) {
-        activeLevels.rem(level);
+    /** Only levels below {@code level} flow while its tangent is computed. */
+    private Scope tangentsBelow(int level) {
+        Scope scope = new Scope(0);
+        tangentCeiling = level;
+        return scope;
     }
 
     /**

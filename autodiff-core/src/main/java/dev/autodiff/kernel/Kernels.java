@@ -90,7 +90,10 @@ public interface Kernels {
     /** The backward pass of {@link #softmaxCrossEntropy}: {@code dLogits = (probs - onehot) * g[row]}. */
     void softmaxCrossEntropyBackward(float[] probs, int rows, int cols, int[] labels, float[] g, float[] dLogits);
 
-    // ---------------------------------------------------------------- in-place updates (optimizers)
+    // ---------------------------------------------------------------- in-place updates (Tensor's ...InPlace)
+
+    /** {@code x[i] = c * x[i]}. */
+    void scale(float c, float[] x, int n);
 
     /** {@code y[i] = alpha * x[i] + beta * y[i]}. */
     void axpby(float alpha, float[] x, float beta, float[] y, int n);

@@ -109,22 +109,7 @@ public final class ScalarKernels implements Kernels {
             if (!accumulate) {
                 java.util.Arrays.fill(c, co, co + m * n, 0f);
             }
-            for (int i = 0; i < m; i++) {
-                int ci = co + i * n;
-                for (int p = 0; p < k; p++) {
-                    float aip = transA ? a[ao + p * m + i] : a[ao + i * k + p];
-                    if (transB) {
-                        for (int j = 0; j < n; j++) {
-                            c[ci + j] += aip * b[bo + j * k + p];
-                        }
-                    } else {
-                        int bp = bo + p * n;
-                        for (int j = 0; j < n; j++) {
-                            c[ci + j] += aip * b[bp + j];
-                        }
-                    }
-                }
-            }
+            ScalarMath.addProduct(transA, transB, m, n, k, a, ao, b, bo, c, co);
         }
     }
 
@@ -142,8 +127,7 @@ public final class ScalarKernels implements Kernels {
                 } else {
                     float m = Float.NEGATIVE_INFINITY;
                     for (int a = 0; a < axis; a++) {
-                        float v = x[base + a * inner];
-                        m = v > m || v != v ? v : m;
+                        m = ScalarMath.runningMax(m, x[base + a * inner]);
                     }
                     out[o * inner + in] = m;
                 }
@@ -218,23 +202,30 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void scale(float c, float[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            x[i] = c * x[i];
+        }
+    }
+
+    @Override
     public void axpby(float alpha, float[] x, float beta, float[] y, int n) {
         for (int i = 0; i < n; i++) {
-            y[i] = alpha * x[i] + beta * y[i];
+            y[i] = ScalarMath.axpby(alpha, x[i], beta, y[i]);
         }
     }
 
     @Override
     public void squareAxpby(float alpha, float[] x, float beta, float[] y, int n) {
         for (int i = 0; i < n; i++) {
-            y[i] = alpha * x[i] * x[i] + beta * y[i];
+            y[i] = ScalarMath.squareAxpby(alpha, x[i], beta, y[i]);
         }
     }
 
     @Override
     public void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
         for (int i = 0; i < n; i++) {
-            y[i] += alpha * num[i] / ((float) Math.sqrt(den[i]) + eps);
+            y[i] = ScalarMath.addRatio(alpha, num[i], den[i], eps, y[i]);
         }
     }
 
@@ -248,7 +239,7 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void clamp(float[] x, float lo, float hi, int n) {
         for (int i = 0; i < n; i++) {
-            x[i] = Math.min(Math.max(x[i], lo), hi);
+            x[i] = ScalarMath.clamp(x[i], lo, hi);
         }
     }
 

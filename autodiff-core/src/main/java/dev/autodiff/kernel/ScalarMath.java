@@ -1,8 +1,11 @@
 package dev.autodiff.kernel;
 
 /**
- * The scalar definitions of the {@link Unary} functions and their derivatives, and of the
- * {@link Binary} functions: the reference every faster kernel is tested against.
+ * The scalar definition of every formula the kernels compute: the {@link Unary} functions
+ * and their derivatives, the {@link Binary} functions, the maximum that reductions take,
+ * the in-place updates, and the loop of one matrix product. {@link ScalarKernels} is these
+ * in loops; a faster kernel calls them for the elements its vectors do not cover, and is
+ * tested against them.
  */
 public final class ScalarMath {
     private ScalarMath() {}
@@ -66,6 +69,61 @@ public final class ScalarMath {
                 yield (float) (g * (s + x * s * (1.0 - s)));
             }
         };
+    }
+
+    /**
+     * The running maximum of a reduction after seeing {@code v}: {@code v} if it is larger
+     * or NaN, so that a NaN anywhere gives NaN, and among equal values the first (which
+     * tells +0 from -0).
+     */
+    public static float runningMax(float max, float v) {
+        return v > max || v != v ? v : max;
+    }
+
+    /** {@code alpha·x + beta·y}, a momentum or running-average update. */
+    public static float axpby(float alpha, float x, float beta, float y) {
+        return alpha * x + beta * y;
+    }
+
+    /** {@code alpha·x² + beta·y}, a running second moment. */
+    public static float squareAxpby(float alpha, float x, float beta, float y) {
+        return alpha * x * x + beta * y;
+    }
+
+    /** {@code y + alpha·num / (√den + eps)}, an adaptive step. */
+    public static float addRatio(float alpha, float num, float den, float eps, float y) {
+        return y + alpha * num / ((float) Math.sqrt(den) + eps);
+    }
+
+    /** {@code x} limited to {@code [lo, hi]}; NaN stays NaN. */
+    public static float clamp(float x, float lo, float hi) {
+        return Math.min(Math.max(x, lo), hi);
+    }
+
+    /**
+     * {@code C += op(A)·op(B)} for one product, the reference loop: {@code op(A)} is m×k,
+     * stored m×k from {@code ao}, or k×m when {@code transA}; {@code op(B)} is k×n, stored
+     * k×n from {@code bo}, or n×k when {@code transB}; C is m×n from {@code co}. Each
+     * element of C adds its k products in order.
+     */
+    public static void addProduct(boolean transA, boolean transB, int m, int n, int k,
+                                  float[] a, int ao, float[] b, int bo, float[] c, int co) {
+        for (int i = 0; i < m; i++) {
+            int ci = co + i * n;
+            for (int p = 0; p < k; p++) {
+                float aip = transA ? a[ao + p * m + i] : a[ao + i * k + p];
+                if (transB) {
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += aip * b[bo + j * k + p];
+                    }
+                } else {
+                    int bp = bo + p * n;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += aip * b[bp + j];
+                    }
+                }
+            }
+        }
     }
 
     /** The logistic function, without overflow for large |x|. */

@@ -1,7 +1,6 @@
 package dev.autodiff.examples;
 
 import dev.autodiff.Tensor;
-import dev.autodiff.kernel.KernelRegistry;
 
 /** Plain gradient descent for the examples that show the engine without {@code autodiff-nn}: {@code p -= lr · ∇p}. */
 final class GradientDescent {
@@ -10,7 +9,7 @@ final class GradientDescent {
     /** Updates each parameter in place from its gradient, then clears the gradient. */
     static void step(float lr, Tensor... parameters) {
         for (Tensor p : parameters) {
-            KernelRegistry.active().axpby(-lr, p.grad().data(), 1f, p.data(), p.size());
+            p.addInPlace(p.grad(), -lr);
             p.zeroGrad();
         }
     }

@@ -1,8 +1,6 @@
 package dev.autodiff.nn;
 
 import dev.autodiff.Tensor;
-import dev.autodiff.kernel.Kernels;
-import dev.autodiff.kernel.KernelRegistry;
 
 import java.util.Arrays;
 
@@ -72,11 +70,11 @@ public final class BatchNorm1d extends Module {
         return weight == null ? y : y.mul(weight.reshape(channelShape)).add(bias.reshape(channelShape));
     }
 
+    /** The batch's statistics come with kept axes ({@code [1, C]} or {@code [1, C, 1]}) and a graph, which the update drops. */
     private void updateRunningStats(Tensor mean, Tensor biasedVariance, int n) {
-        Kernels k = KernelRegistry.active();
-        k.axpby(momentum, mean.data(), 1 - momentum, runningMean.data(), numFeatures);
-        k.axpby(momentum * n / (n - 1f), biasedVariance.data(), 1 - momentum, runningVar.data(), numFeatures);
-        numBatchesTracked.data()[0] += 1;
+        runningMean.mulAddInPlace(1 - momentum, mean.detach().reshape(numFeatures), momentum);
+        runningVar.mulAddInPlace(1 - momentum, biasedVariance.detach().reshape(numFeatures), momentum * n / (n - 1f));
+        numBatchesTracked.addInPlace(Tensor.scalar(1f), 1f);
     }
 
     @Override

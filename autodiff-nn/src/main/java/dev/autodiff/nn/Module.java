@@ -197,7 +197,7 @@ public abstract class Module {
         own.forEach((name, target) -> {
             Tensor source = state.get(name);
             if (source != null) {
-                System.arraycopy(source.data(), 0, target.data(), 0, target.size());
+                target.copyFrom(source);
             }
         });
     }

@@ -4,6 +4,8 @@ import static dev.autodiff.simd.MicroKernel.MR;
 import static dev.autodiff.simd.MicroKernel.NARROW_MR;
 import static dev.autodiff.simd.MicroKernel.NR;
 
+import dev.autodiff.kernel.ScalarMath;
+
 /**
  * Matrix products in the BLIS style. For each chunk of columns, B is packed into panels
  * (in parallel); then tiles of C (row blocks, and column ranges when rows are too few to
@@ -24,20 +26,17 @@ final class Gemm {
     /** Products with fewer multiply-adds stay on the calling thread. */
     private static final long PARALLEL_MIN = 1L << 20;
 
-    /**
-     * A·Bᵀ runs unpacked when A has at most this many rows (at 512 packing wins)...
-     */
+    // The thresholds below were set by benchmark; docs/performance-kernels.md has the figures.
+
+    /** A·Bᵀ runs unpacked when A has at most this many rows (with more, packing wins)... */
     static final int ROW_DOT_MAX_M = 256;
     /** ...the shared dimension is long enough to amortise the lane sums... */
     static final int ROW_DOT_MIN_K = 64;
-    /**
-     * ...and A, reread for every group of rows of B, fits this many floats, half of L2: at
-     * 256x784 (0.8 MB) packing is 8% faster, at 192x784 the two tie.
-     */
+    /** ...and A, reread for every group of rows of B, fits this many floats, half of L2. */
     static final long ROW_DOT_MAX_A = 1 << 17;
     /**
      * A·B with at most this many columns transposes B and runs as A·Bᵀ, unpacked: a narrow
-     * panel would leave more than a quarter of its lanes empty (128x10x256: 44 -> 62 GFLOPS).
+     * panel would leave more than a quarter of its lanes empty.
      */
     static final int ROW_DOT_MAX_N = 12;
 
@@ -64,7 +63,7 @@ final class Gemm {
                 if (!accumulate) {
                     java.util.Arrays.fill(c, co, co + m * n, 0f);
                 }
-                tiny(transA, transB, m, n, k, a, ao, b, bo, c, co);
+                ScalarMath.addProduct(transA, transB, m, n, k, a, ao, b, bo, c, co);
             } else if (!transA && transB && rowDot(m, k)) {
                 rowDot(m, n, k, a, ao, b, bo, c, co, !accumulate);
             } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, k)) {
@@ -78,20 +77,6 @@ final class Gemm {
                 rowDot(m, n, k, a, ao, columns, 0, c, co, !accumulate);
             } else {
                 blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, !accumulate);
-            }
-        }
-    }
-
-    /** The reference's loops, for products too small to pay for packing. */
-    private static void tiny(boolean transA, boolean transB, int m, int n, int k,
-                             float[] a, int ao, float[] b, int bo, float[] c, int co) {
-        for (int i = 0; i < m; i++) {
-            int ci = co + i * n;
-            for (int p = 0; p < k; p++) {
-                float aip = transA ? a[ao + p * m + i] : a[ao + i * k + p];
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] += aip * (transB ? b[bo + j * k + p] : b[bo + p * n + j]);
-                }
             }
         }
     }

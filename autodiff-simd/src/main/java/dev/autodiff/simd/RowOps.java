@@ -21,7 +21,7 @@ final class RowOps {
     }
 
     private void forRows(int rows, int cols, KernelPool.RangeTask rowTask) {
-        pool.forRange(rows, Math.max(1, Elementwise.GRAIN / Math.max(1, cols)), rowTask);
+        pool.forRange(rows, Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, cols)), rowTask);
     }
 
     void softmax(float[] x, int rows, int cols, float[] out) {
@@ -36,7 +36,7 @@ final class RowOps {
         forRows(rows, cols, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int off = r * cols;
-                float max = Reductions.max(x, off, cols);
+                float max = ReductionKernels.max(x, off, cols);
                 float logSum = (float) Math.log(expSum(x, off, cols, max, null));
                 int j = 0;
                 for (int end = F.loopBound(cols); j < end; j += L) {
@@ -78,7 +78,7 @@ final class RowOps {
 
     /** Writes the softmax of one row to {@code out}; returns the row's max and its sum of exponentials. */
     private static double[] normalizedExp(float[] x, int off, int cols, float[] out) {
-        float max = Reductions.max(x, off, cols);
+        float max = ReductionKernels.max(x, off, cols);
         double s = expSum(x, off, cols, max, out);
         float inv = (float) (1.0 / s);
         int j = 0;
@@ -93,16 +93,16 @@ final class RowOps {
 
     /** {@code Σ e^(x - max)} over one row in double; the exponentials go to {@code exps} unless null. */
     private static double expSum(float[] x, int off, int cols, float max, float[] exps) {
-        DoubleVector s0 = DoubleVector.zero(Reductions.D);
-        DoubleVector s1 = DoubleVector.zero(Reductions.D);
+        DoubleVector s0 = DoubleVector.zero(ReductionKernels.D);
+        DoubleVector s1 = DoubleVector.zero(ReductionKernels.D);
         int j = 0;
         for (int end = F.loopBound(cols); j < end; j += L) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, off + j).sub(max));
             if (exps != null) {
                 e.intoArray(exps, off + j);
             }
-            s0 = s0.add(e.convertShape(VectorOperators.F2D, Reductions.D, 0));
-            s1 = s1.add(e.convertShape(VectorOperators.F2D, Reductions.D, 1));
+            s0 = s0.add(e.convertShape(VectorOperators.F2D, ReductionKernels.D, 0));
+            s1 = s1.add(e.convertShape(VectorOperators.F2D, ReductionKernels.D, 1));
         }
         double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; j < cols; j++) {

@@ -17,9 +17,9 @@ public final class SimdKernels implements Kernels {
     public static final String THREADS_PROPERTY = "autodiff.threads";
 
     private final KernelPool pool;
-    private final Elementwise elementwise;
+    private final ElementwiseKernels elementwise;
     private final Gemm gemm;
-    private final Reductions reductions;
+    private final ReductionKernels reductions;
     private final RowOps rowOps;
     private final UpdateOps updates;
 
@@ -31,9 +31,9 @@ public final class SimdKernels implements Kernels {
     /** Kernels with the given number of threads, the caller's included. */
     public SimdKernels(int threads) {
         pool = new KernelPool(threads);
-        elementwise = new Elementwise(pool);
+        elementwise = new ElementwiseKernels(pool);
         gemm = new Gemm(pool);
-        reductions = new Reductions(pool);
+        reductions = new ReductionKernels(pool);
         rowOps = new RowOps(pool);
         updates = new UpdateOps(pool);
     }
@@ -110,6 +110,11 @@ public final class SimdKernels implements Kernels {
     @Override
     public void softmaxCrossEntropyBackward(float[] probs, int rows, int cols, int[] labels, float[] g, float[] dLogits) {
         rowOps.softmaxCrossEntropyBackward(probs, rows, cols, labels, g, dLogits);
+    }
+
+    @Override
+    public void scale(float c, float[] x, int n) {
+        updates.scale(c, x, n);
     }
 
     @Override

@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Each function has its own small loop method, reached through a table rather than
  * inlined into one big switch: C2 stops inlining in a method past a node budget, and a
- * vector function left as a call boxes its vectors (exp ran at 2.3 ns per element instead
- * of 0.2 that way).
+ * vector function left as a call boxes its vectors, which made exp several times slower
+ * (docs/performance-kernels.md).
  */
 final class UnaryLoops {
     private UnaryLoops() {}

@@ -2,6 +2,7 @@ package dev.autodiff.simd;
 
 import static dev.autodiff.simd.VectorMath.F;
 
+import dev.autodiff.kernel.ScalarMath;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -20,46 +21,58 @@ final class UpdateOps {
         this.pool = pool;
     }
 
+    void scale(float c, float[] x, int n) {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
+            int i = from;
+            for (int end = from + F.loopBound(to - from); i < end; i += L) {
+                FloatVector.fromArray(F, x, i).mul(c).intoArray(x, i);
+            }
+            for (; i < to; i++) {
+                x[i] = c * x[i];
+            }
+        });
+    }
+
     void axpby(float alpha, float[] x, float beta, float[] y, int n) {
-        pool.forRange(n, Elementwise.GRAIN, (from, to) -> {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += L) {
                 FloatVector.fromArray(F, x, i).mul(alpha).add(FloatVector.fromArray(F, y, i).mul(beta)).intoArray(y, i);
             }
             for (; i < to; i++) {
-                y[i] = alpha * x[i] + beta * y[i];
+                y[i] = ScalarMath.axpby(alpha, x[i], beta, y[i]);
             }
         });
     }
 
     void squareAxpby(float alpha, float[] x, float beta, float[] y, int n) {
-        pool.forRange(n, Elementwise.GRAIN, (from, to) -> {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += L) {
                 FloatVector xv = FloatVector.fromArray(F, x, i);
                 xv.mul(alpha).mul(xv).add(FloatVector.fromArray(F, y, i).mul(beta)).intoArray(y, i);
             }
             for (; i < to; i++) {
-                y[i] = alpha * x[i] * x[i] + beta * y[i];
+                y[i] = ScalarMath.squareAxpby(alpha, x[i], beta, y[i]);
             }
         });
     }
 
     void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
-        pool.forRange(n, Elementwise.GRAIN, (from, to) -> {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += L) {
                 FloatVector step = FloatVector.fromArray(F, num, i).mul(alpha).div(FloatVector.fromArray(F, den, i).sqrt().add(eps));
                 FloatVector.fromArray(F, y, i).add(step).intoArray(y, i);
             }
             for (; i < to; i++) {
-                y[i] += alpha * num[i] / ((float) Math.sqrt(den[i]) + eps);
+                y[i] = ScalarMath.addRatio(alpha, num[i], den[i], eps, y[i]);
             }
         });
     }
 
     void maxInPlace(float[] x, float[] y, int n) {
-        pool.forRange(n, Elementwise.GRAIN, (from, to) -> {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += L) {
                 FloatVector.fromArray(F, y, i).max(FloatVector.fromArray(F, x, i)).intoArray(y, i);
@@ -71,23 +84,23 @@ final class UpdateOps {
     }
 
     void clamp(float[] x, float lo, float hi, int n) {
-        pool.forRange(n, Elementwise.GRAIN, (from, to) -> {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += L) {
                 FloatVector.fromArray(F, x, i).max(lo).min(hi).intoArray(x, i);
             }
             for (; i < to; i++) {
-                x[i] = Math.min(Math.max(x[i], lo), hi);
+                x[i] = ScalarMath.clamp(x[i], lo, hi);
             }
         });
     }
 
     double sumOfSquares(float[] x, int n) {
-        int blocks = (n + Elementwise.GRAIN - 1) / Elementwise.GRAIN;
+        int blocks = (n + ElementwiseKernels.GRAIN - 1) / ElementwiseKernels.GRAIN;
         double[] partial = new double[blocks];
         pool.forEach(blocks, b -> {
-            int from = b * Elementwise.GRAIN;
-            partial[b] = sumOfSquares(x, from, Math.min(n, from + Elementwise.GRAIN));
+            int from = b * ElementwiseKernels.GRAIN;
+            partial[b] = sumOfSquares(x, from, Math.min(n, from + ElementwiseKernels.GRAIN));
         });
         double s = 0;
         for (double p : partial) {
@@ -97,13 +110,13 @@ final class UpdateOps {
     }
 
     private static double sumOfSquares(float[] x, int from, int to) {
-        DoubleVector s0 = DoubleVector.zero(Reductions.D);
-        DoubleVector s1 = DoubleVector.zero(Reductions.D);
+        DoubleVector s0 = DoubleVector.zero(ReductionKernels.D);
+        DoubleVector s1 = DoubleVector.zero(ReductionKernels.D);
         int i = from;
         for (int end = from + F.loopBound(to - from); i < end; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, i);
-            DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, Reductions.D, 0);
-            DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, Reductions.D, 1);
+            DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, ReductionKernels.D, 0);
+            DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, ReductionKernels.D, 1);
             s0 = lo.fma(lo, s0);
             s1 = hi.fma(hi, s1);
         }

@@ -7,7 +7,7 @@ import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.ScalarKernels;
 import org.junit.jupiter.api.Test;
 
-/** The optimizers' in-place updates: bit for bit with the reference, the sum of squares to 1e-12. */
+/** The in-place updates: bit for bit with the reference, the sum of squares to 1e-12. */
 class UpdateOpsTest {
     private static final Kernels SCALAR = new ScalarKernels();
     private static final Kernels SIMD = new SimdKernels(2);
@@ -30,6 +30,7 @@ class UpdateOpsTest {
 
     @Test
     void updatesMatchReference() {
+        check("scale", (k, x, y, n) -> k.scale(-0.7f, y, n));
         check("axpby", (k, x, y, n) -> k.axpby(0.3f, x, 0.9f, y, n));
         check("squareAxpby", (k, x, y, n) -> k.squareAxpby(0.001f, x, 0.999f, y, n));
         check("addRatio", (k, x, y, n) -> k.addRatio(-1e-3f, x, abs(y), 1e-8f, y, n));

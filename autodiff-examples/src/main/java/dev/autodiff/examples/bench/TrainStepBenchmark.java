@@ -4,15 +4,9 @@ import dev.autodiff.kernel.KernelRegistry;
 import dev.autodiff.simd.SimdKernelProvider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -22,13 +16,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * it then checks that the SIMD kernels are active with exactly that many threads.
  * Samples per second = batch / (ms per step) · 1000.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 8, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", SimdKernelProvider.VECTOR_MODULE})
-public class TrainStepBenchmark {
+public class TrainStepBenchmark extends ForkedBenchmark {
 
     @Param({"784-256-10", "784-512-256-10"})
     public String arch;

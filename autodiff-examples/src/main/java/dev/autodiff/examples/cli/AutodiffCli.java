@@ -33,6 +33,7 @@ public final class AutodiffCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new AutodiffCli());
         Choice.registerAll(cl);
+        cl.getSubcommands().get("train").setResourceBundle(new OptimizerHelp());
         cl.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("autodiff: " + e.getMessage() + " (see: autodiff "

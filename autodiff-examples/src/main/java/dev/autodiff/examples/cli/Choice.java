@@ -1,8 +1,10 @@
 package dev.autodiff.examples.cli;
 
+import dev.autodiff.nn.optim.OptimizerSpec;
 import picocli.CommandLine;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -30,26 +32,32 @@ interface Choice {
         }
     }
 
-    /** The optimizers. */
+    /**
+     * The optimizers, one line each: the label, the default learning rate, the options that
+     * apply and the help text all come from the optimizer's {@link OptimizerSpec}.
+     */
     enum OptimizerName implements Choice {
-        SGD("sgd", 0.05), ADAM("adam", 1e-3), ADAMW("adamw", 1e-3), RMSPROP("rmsprop", 1e-3), ADAGRAD("adagrad", 1e-2);
+        SGD(dev.autodiff.nn.optim.SGD.SPEC),
+        ADAM(dev.autodiff.nn.optim.Adam.SPEC),
+        ADAMW(dev.autodiff.nn.optim.AdamW.SPEC),
+        RMSPROP(dev.autodiff.nn.optim.RMSprop.SPEC),
+        ADAGRAD(dev.autodiff.nn.optim.Adagrad.SPEC);
 
-        private final String label;
-        private final double defaultLr;
+        private final OptimizerSpec spec;
 
-        OptimizerName(String label, double defaultLr) {
-            this.label = label;
-            this.defaultLr = defaultLr;
+        OptimizerName(OptimizerSpec spec) {
+            this.spec = spec;
         }
 
+        /** The optimizer's name in lower case: {@code sgd}, {@code adamw}. */
         @Override
         public String label() {
-            return label;
+            return spec.name().toLowerCase(Locale.ROOT);
         }
 
-        /** The learning rate used when {@code --lr} is not given. */
-        double defaultLr() {
-            return defaultLr;
+        /** The optimizer's declaration. */
+        OptimizerSpec spec() {
+            return spec;
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.autodiff.examples.cli;
 
+import dev.autodiff.nn.io.JsonString;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +12,7 @@ final class JsonLine {
 
     /** Adds a string field. */
     JsonLine put(String key, String value) {
-        fields.put(key, quote(value));
+        fields.put(key, JsonString.quote(value));
         return this;
     }
 
@@ -29,28 +31,7 @@ final class JsonLine {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
-        fields.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append(quote(k)).append(':').append(v));
+        fields.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append(JsonString.quote(k)).append(':').append(v));
         return sb.append('}').toString();
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -12,8 +12,9 @@ import java.util.SplittableRandom;
 /**
  * Trains a throw-away MLP on random data on a background thread while the trainer reads
  * its data set, so that the JIT compiler has compiled the kernels before the first epoch:
- * Vector API code runs hundreds of times slower until C2 compiles it. It shares nothing
- * with the run but the kernels, which are thread-safe, so results do not depend on it.
+ * Vector API code runs far slower until C2 compiles it (docs/performance-kernels.md). It
+ * shares nothing with the run but the kernels, which are thread-safe, so results do not
+ * depend on it.
  */
 final class KernelWarmup implements AutoCloseable {
     private static final int INPUTS = 784;

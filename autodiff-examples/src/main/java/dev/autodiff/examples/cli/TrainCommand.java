@@ -2,14 +2,10 @@ package dev.autodiff.examples.cli;
 
 import dev.autodiff.kernel.KernelRegistry;
 import dev.autodiff.nn.Sequential;
-import dev.autodiff.nn.optim.Adagrad;
-import dev.autodiff.nn.optim.Adam;
-import dev.autodiff.nn.optim.AdamW;
 import dev.autodiff.nn.optim.LrSchedule;
 import dev.autodiff.nn.optim.LrScheduler;
 import dev.autodiff.nn.optim.Optimizer;
-import dev.autodiff.nn.optim.RMSprop;
-import dev.autodiff.nn.optim.SGD;
+import dev.autodiff.nn.optim.OptimizerSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,19 +38,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "relu, tanh, sigmoid, gelu, silu or leaky_relu (default: ${DEFAULT-VALUE})")
     Choice.Activation activation;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "<name>",
-            description = "sgd, adam, adamw, rmsprop or adagrad (default: ${DEFAULT-VALUE})")
+    // The help of the four optimizer options is written from the optimizers' declarations: OptimizerHelp.
+    @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "<name>", descriptionKey = OptimizerHelp.OPTIMIZER)
     Choice.OptimizerName optimizer;
 
-    @Option(names = "--lr", paramLabel = "<rate>",
-            description = "learning rate (default: 0.05 for sgd, 1e-3 for adam, adamw and rmsprop, 1e-2 for adagrad)")
+    @Option(names = "--lr", paramLabel = "<rate>", descriptionKey = OptimizerHelp.LR)
     Double lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "<m>",
-            description = "momentum of sgd and rmsprop (default: ${DEFAULT-VALUE})")
+    @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "<m>", descriptionKey = OptimizerHelp.MOMENTUM)
     double momentum;
 
-    @Option(names = "--weight-decay", paramLabel = "<wd>", description = "weight decay (default: 0, and 0.01 for adamw)")
+    @Option(names = "--weight-decay", paramLabel = "<wd>", descriptionKey = OptimizerHelp.WEIGHT_DECAY)
     Double weightDecay;
 
     @Option(names = "--schedule", defaultValue = "none", paramLabel = "<name>",
@@ -120,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
                         + ", not of " + optimizer.label() + "; pass --optimizer " + from.optimizerName());
             }
             opt.loadStateDict(from.optimizer());
-            opt.setLearningRate(lr != null ? lr : optimizer.defaultLr());
+            opt.setLearningRate(lr != null ? lr : optimizer.spec().defaultLr());
             done = from.epochsDone();
         }
         LrScheduler scheduler = scheduler(opt);
@@ -184,16 +178,17 @@ final class TrainCommand implements Callable<Integer> {
         return hidden.length == 1 && hidden[0] == 0 ? new int[0] : hidden;
     }
 
+    /** The chosen optimizer; --momentum applies to those that have one, --weight-decay replaces the default. */
     private Optimizer optimizer(Sequential model) {
-        double rate = lr != null ? lr : optimizer.defaultLr();
-        double wd = weightDecay != null ? weightDecay : 0;
-        return switch (optimizer) {
-            case SGD -> new SGD(model.parameters(), rate).momentum(momentum).weightDecay(wd);
-            case ADAM -> new Adam(model.parameters(), rate).weightDecay(wd);
-            case ADAMW -> new AdamW(model.parameters(), rate).weightDecay(weightDecay != null ? weightDecay : 0.01);
-            case RMSPROP -> new RMSprop(model.parameters(), rate).momentum(momentum).weightDecay(wd);
-            case ADAGRAD -> new Adagrad(model.parameters(), rate).weightDecay(wd);
-        };
+        OptimizerSpec spec = optimizer.spec();
+        Optimizer opt = spec.create(model.parameters(), lr != null ? lr : spec.defaultLr());
+        if (spec.declares(OptimizerHelp.MOMENTUM)) {
+            opt.set(OptimizerHelp.MOMENTUM, momentum);
+        }
+        if (weightDecay != null) {
+            opt.set(OptimizerHelp.WEIGHT_DECAY, weightDecay);
+        }
+        return opt;
     }
 
     private LrScheduler scheduler(Optimizer opt) {

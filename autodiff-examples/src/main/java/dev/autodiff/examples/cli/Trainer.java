@@ -6,6 +6,7 @@ import dev.autodiff.nn.ConfusionMatrix;
 import dev.autodiff.nn.Losses;
 import dev.autodiff.nn.Metrics;
 import dev.autodiff.nn.Module;
+import dev.autodiff.nn.RunningMean;
 import dev.autodiff.nn.data.Batch;
 import dev.autodiff.nn.data.DataLoader;
 import dev.autodiff.nn.data.TensorDataset;
@@ -52,7 +53,7 @@ final class Trainer {
         loader.setEpoch(epoch - 1);
         double lr = optimizer.learningRate();
         model.train();
-        double lossSum = 0;
+        RunningMean meanLoss = new RunningMean();
         long correct = 0;
         long seen = 0;
         long start = System.nanoTime();
@@ -63,7 +64,7 @@ final class Trainer {
             loss.backward();
             optimizer.step();
             double value = loss.item();
-            lossSum += value * batch.size();
+            meanLoss.add(value, batch.size());
             correct += Metrics.correct(logits, batch.labels());
             seen += batch.size();
             afterBatch.accept(value);
@@ -72,7 +73,7 @@ final class Trainer {
         if (scheduler != null) {
             scheduler.step();
         }
-        return new EpochStats(epoch, lossSum / seen, correct / (double) seen, evaluate(model, test, classes).accuracy(),
+        return new EpochStats(epoch, meanLoss.mean(), correct / (double) seen, evaluate(model, test, classes).accuracy(),
                 seen / seconds, seconds, lr);
     }
 

@@ -47,29 +47,6 @@ final class HeaderJson {
         return result;
     }
 
-    /** {@code text} as a JSON string literal with quotes and the escapes JSON requires. */
-    static String quote(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
-    }
-
     private Object value(int depth) throws FileFormatException {
         skipWhitespace();
         return switch (peek()) {
@@ -105,7 +82,7 @@ final class HeaderJson {
             Object value = value(depth);
             if (map.putIfAbsent(key, value) != null) {
                 pos = keyAt;
-                throw error("duplicate key " + quote(key));
+                throw error("duplicate key " + JsonString.quote(key));
             }
             skipWhitespace();
             int c = peek();

@@ -150,13 +150,13 @@ public final class SafeTensors {
     private static byte[] header(List<String> names, Map<String, Tensor> tensors, Map<String, String> metadata) {
         StringBuilder json = new StringBuilder("{");
         if (!metadata.isEmpty()) {
-            json.append(HeaderJson.quote(METADATA_KEY)).append(":{");
+            json.append(JsonString.quote(METADATA_KEY)).append(":{");
             TreeMap<String, String> sorted = new TreeMap<>(UTF8_ORDER);
             sorted.putAll(metadata);
             String separator = "";
             for (Map.Entry<String, String> entry : sorted.entrySet()) {
-                json.append(separator).append(HeaderJson.quote(entry.getKey())).append(':')
-                        .append(HeaderJson.quote(entry.getValue()));
+                json.append(separator).append(JsonString.quote(entry.getKey())).append(':')
+                        .append(JsonString.quote(entry.getValue()));
                 separator = ",";
             }
             json.append('}');
@@ -165,7 +165,7 @@ public final class SafeTensors {
         for (String name : names) {
             Tensor tensor = tensors.get(name);
             long end = offset + 4L * tensor.size();
-            json.append(json.length() > 1 ? "," : "").append(HeaderJson.quote(name))
+            json.append(json.length() > 1 ? "," : "").append(JsonString.quote(name))
                     .append(":{\"dtype\":\"F32\",\"shape\":").append(Arrays.toString(tensor.shape()).replace(" ", ""))
                     .append(",\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
             offset = end;
@@ -187,7 +187,7 @@ public final class SafeTensors {
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             if (!(entry.getValue() instanceof String text)) {
                 throw new FileFormatException(file, METADATA_KEY + " must map strings to strings; "
-                        + HeaderJson.quote((String) entry.getKey()) + " holds " + StoredTensor.describe(entry.getValue()));
+                        + JsonString.quote((String) entry.getKey()) + " holds " + StoredTensor.describe(entry.getValue()));
             }
             metadata.put((String) entry.getKey(), text);
         }
@@ -202,7 +202,7 @@ public final class SafeTensors {
         StoredTensor previous = null;
         for (StoredTensor stored : layout) {
             if (stored.end() > dataSize) {
-                throw new FileFormatException(file, dataStart + stored.begin(), "tensor " + HeaderJson.quote(stored.name())
+                throw new FileFormatException(file, dataStart + stored.begin(), "tensor " + JsonString.quote(stored.name())
                         + " has data_offsets [" + stored.begin() + ", " + stored.end() + "] beyond the end of the file ("
                         + dataSize + " bytes of data after the header)");
             }
@@ -211,9 +211,9 @@ public final class SafeTensors {
                         + stored.begin() + ") of the data section belong to no tensor");
             }
             if (stored.begin() < expected) {
-                throw new FileFormatException(file, dataStart + stored.begin(), "tensor " + HeaderJson.quote(stored.name())
+                throw new FileFormatException(file, dataStart + stored.begin(), "tensor " + JsonString.quote(stored.name())
                         + " at data_offsets [" + stored.begin() + ", " + stored.end() + "] overlaps tensor "
-                        + HeaderJson.quote(previous.name()) + " which ends at " + expected);
+                        + JsonString.quote(previous.name()) + " which ends at " + expected);
             }
             expected = stored.end();
             previous = stored;

@@ -16,13 +16,13 @@ record StoredTensor(String name, StoredType type, int[] shape, long begin, long 
 
     /** Checks the header value of tensor {@code name}: its fields, dtype, shape and that its byte count matches. */
     static StoredTensor parse(Path file, String name, Object value) throws FileFormatException {
-        String what = "tensor " + HeaderJson.quote(name);
+        String what = "tensor " + JsonString.quote(name);
         if (!(value instanceof Map<?, ?> fields)) {
             throw new FileFormatException(file, what + " must be an object, found " + describe(value));
         }
         for (Object field : fields.keySet()) {
             if (!FIELDS.contains(field)) {
-                throw new FileFormatException(file, what + " has unknown field " + HeaderJson.quote((String) field)
+                throw new FileFormatException(file, what + " has unknown field " + JsonString.quote((String) field)
                         + " (expected dtype, shape and data_offsets)");
             }
         }
@@ -90,7 +90,7 @@ record StoredTensor(String name, StoredType type, int[] shape, long begin, long 
     static String describe(Object value) {
         return switch (value) {
             case null -> "nothing";
-            case String s -> "the string " + HeaderJson.quote(s);
+            case String s -> "the string " + JsonString.quote(s);
             case long[] a -> "the array " + Arrays.toString(a);
             default -> "an object";
         };

@@ -3,7 +3,6 @@ package dev.autodiff.nn.optim;
 import dev.autodiff.Tensor;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adagrad, with exactly {@code torch.optim.Adagrad}'s update:
@@ -16,69 +15,53 @@ import java.util.Map;
  * Defaults: lr_decay 0, initial accumulator 0, eps 1e-10, no weight decay.
  */
 public final class Adagrad extends Optimizer {
-    private double lrDecay;
-    private double weightDecay;
-    private double initialAccumulatorValue;
-    private double eps = 1e-10;
+    /** The learning-rate decay per step (default 0). */
+    public static final HyperParameter LR_DECAY = HyperParameter.nonNegative("lr_decay", 0);
+    /** The weight decay (default 0). */
+    public static final HyperParameter WEIGHT_DECAY = HyperParameter.nonNegative("weight_decay", 0);
+    /** The starting value of the sum of squares (default 0). */
+    public static final HyperParameter INITIAL_ACCUMULATOR_VALUE =
+            HyperParameter.nonNegative("initial_accumulator_value", 0);
+    /** The term added to the denominator (default 1e-10). */
+    public static final HyperParameter EPS = HyperParameter.nonNegative("eps", 1e-10);
+    /** Adagrad's declaration; the trainer starts it at learning rate 1e-2. */
+    public static final OptimizerSpec SPEC = OptimizerSpec.of("Adagrad", 1e-2, Adagrad::new,
+            LR_DECAY, WEIGHT_DECAY, INITIAL_ACCUMULATOR_VALUE, EPS);
 
     /** Adagrad with learning rate {@code lr} and PyTorch's defaults. */
     public Adagrad(List<Tensor> params, double lr) {
-        super(params, lr);
+        super(SPEC, params, lr);
     }
 
-    /** Sets the learning-rate decay per step (default 0); returns this. */
+    /** Sets the learning-rate decay per step; returns this. */
     public Adagrad lrDecay(double lrDecay) {
-        this.lrDecay = SGD.nonNegative("lr_decay", lrDecay);
+        set(LR_DECAY.name(), lrDecay);
         return this;
     }
 
-    /** Sets the weight decay (default 0); returns this. */
+    /** Sets the weight decay; returns this. */
     public Adagrad weightDecay(double weightDecay) {
-        this.weightDecay = SGD.nonNegative("weight decay", weightDecay);
+        set(WEIGHT_DECAY.name(), weightDecay);
         return this;
     }
 
-    /** Sets the starting value of the sum of squares (default 0); returns this. */
+    /** Sets the starting value of the sum of squares; returns this. */
     public Adagrad initialAccumulatorValue(double value) {
-        this.initialAccumulatorValue = SGD.nonNegative("initial_accumulator_value", value);
+        set(INITIAL_ACCUMULATOR_VALUE.name(), value);
         return this;
     }
 
-    /** Sets the term added to the denominator (default 1e-10); returns this. */
+    /** Sets the term added to the denominator; returns this. */
     public Adagrad eps(double eps) {
-        this.eps = SGD.nonNegative("eps", eps);
+        set(EPS.name(), eps);
         return this;
     }
 
     @Override
-    protected void update(int index, float[] param, float[] grad, long step) {
-        int n = param.length;
-        float[] g = withWeightDecay(index, param, grad, weightDecay);
-        float[] sum = state("sum", index, (float) initialAccumulatorValue);
-        kernels.squareAxpby(1f, g, 1f, sum, n);
-        double clr = learningRate() / (1 + (step - 1) * lrDecay);
-        kernels.addRatio((float) -clr, g, sum, (float) eps, param, n);
-    }
-
-    @Override
-    protected void putHyperParameters(Map<String, Double> out) {
-        out.put("lr_decay", lrDecay);
-        out.put("weight_decay", weightDecay);
-        out.put("initial_accumulator_value", initialAccumulatorValue);
-        out.put("eps", eps);
-    }
-
-    @Override
-    protected boolean setHyperParameter(String name, double value) {
-        switch (name) {
-            case "lr_decay" -> lrDecay = value;
-            case "weight_decay" -> weightDecay = value;
-            case "initial_accumulator_value" -> initialAccumulatorValue = value;
-            case "eps" -> eps = value;
-            default -> {
-                return false;
-            }
-        }
-        return true;
+    protected void update(int index, Tensor param, Tensor grad, long step) {
+        Tensor g = withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
+        Tensor sum = state("sum", index, (float) value(INITIAL_ACCUMULATOR_VALUE)).mulAddSquareInPlace(1f, g, 1f);
+        double clr = learningRate() / (1 + (step - 1) * value(LR_DECAY));
+        param.addRatioInPlace((float) -clr, g, sum, (float) value(EPS));
     }
 }

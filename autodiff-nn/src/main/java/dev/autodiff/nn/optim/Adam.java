@@ -3,7 +3,6 @@ package dev.autodiff.nn.optim;
 import dev.autodiff.Tensor;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adam, with exactly {@code torch.optim.Adam}'s update (L2 weight decay added to the
@@ -16,96 +15,72 @@ import java.util.Map;
  * Defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. {@link AdamW} decouples the decay.
  */
 public class Adam extends Optimizer {
-    private double beta1 = 0.9;
-    private double beta2 = 0.999;
-    private double eps = 1e-8;
-    private double weightDecay;
-    private boolean amsgrad;
+    /** The decay rate of the first moment (default 0.9). */
+    public static final HyperParameter BETA1 = HyperParameter.fraction("beta1", 0.9);
+    /** The decay rate of the second moment (default 0.999). */
+    public static final HyperParameter BETA2 = HyperParameter.fraction("beta2", 0.999);
+    /** The term added to the denominator (default 1e-8). */
+    public static final HyperParameter EPS = HyperParameter.nonNegative("eps", 1e-8);
+    /** The weight decay (default 0). */
+    public static final HyperParameter WEIGHT_DECAY = HyperParameter.nonNegative("weight_decay", 0);
+    /** AMSGrad: the denominator uses the running maximum of the second moment. */
+    public static final HyperParameter AMSGRAD = HyperParameter.flag("amsgrad");
+    /** Adam's declaration; the trainer starts it at learning rate 1e-3. */
+    public static final OptimizerSpec SPEC = OptimizerSpec.of("Adam", 1e-3, Adam::new,
+            BETA1, BETA2, EPS, WEIGHT_DECAY, AMSGRAD);
 
     /** Adam with learning rate {@code lr} and PyTorch's defaults. */
     public Adam(List<Tensor> params, double lr) {
-        super(params, lr);
+        this(SPEC, params, lr);
+    }
+
+    /** An optimizer of Adam's update declared by {@code spec}, which has Adam's hyper-parameters. */
+    protected Adam(OptimizerSpec spec, List<Tensor> params, double lr) {
+        super(spec, params, lr);
     }
 
     /** Sets the decay rates of the first and second moments; returns this. */
     public Adam betas(double beta1, double beta2) {
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("invalid betas: (" + beta1 + ", " + beta2 + ")");
-        }
-        this.beta1 = beta1;
-        this.beta2 = beta2;
+        set(BETA1.name(), beta1);
+        set(BETA2.name(), beta2);
         return this;
     }
 
-    /** Sets the term added to the denominator (default 1e-8); returns this. */
+    /** Sets the term added to the denominator; returns this. */
     public Adam eps(double eps) {
-        this.eps = SGD.nonNegative("eps", eps);
+        set(EPS.name(), eps);
         return this;
     }
 
-    /** Sets the weight decay (default 0); returns this. */
+    /** Sets the weight decay; returns this. */
     public Adam weightDecay(double weightDecay) {
-        this.weightDecay = SGD.nonNegative("weight decay", weightDecay);
+        set(WEIGHT_DECAY.name(), weightDecay);
         return this;
     }
 
     /** Enables AMSGrad: the denominator uses the running maximum of the second moment; returns this. */
     public Adam amsgrad(boolean amsgrad) {
-        this.amsgrad = amsgrad;
+        set(AMSGRAD.name(), amsgrad ? 1 : 0);
         return this;
     }
 
-    /** The weight decay. */
-    protected final double weightDecay() {
-        return weightDecay;
-    }
-
     /** Applies the weight decay for one step and returns the gradient to use: Adam adds {@code wd·p} to it. */
-    protected float[] decay(int index, float[] param, float[] grad) {
-        return withWeightDecay(index, param, grad, weightDecay);
+    protected Tensor decay(int index, Tensor param, Tensor grad) {
+        return withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
     }
 
     @Override
-    protected final void update(int index, float[] param, float[] grad, long step) {
-        int n = param.length;
-        float[] g = decay(index, param, grad);
-        float[] m = state("exp_avg", index, 0f);
-        float[] v = state("exp_avg_sq", index, 0f);
-        kernels.axpby((float) (1 - beta1), g, (float) beta1, m, n);
-        kernels.squareAxpby((float) (1 - beta2), g, (float) beta2, v, n);
-        float[] denominator = v;
-        if (amsgrad) {
-            denominator = state("max_exp_avg_sq", index, 0f);
-            kernels.maxInPlace(v, denominator, n);
-        }
+    protected final void update(int index, Tensor param, Tensor grad, long step) {
+        double beta1 = value(BETA1);
+        double beta2 = value(BETA2);
+        Tensor g = decay(index, param, grad);
+        Tensor m = state("exp_avg", index, 0f).mulAddInPlace((float) beta1, g, (float) (1 - beta1));
+        Tensor v = state("exp_avg_sq", index, 0f).mulAddSquareInPlace((float) beta2, g, (float) (1 - beta2));
+        Tensor denominator = isOn(AMSGRAD) ? state("max_exp_avg_sq", index, 0f).maximumInPlace(v) : v;
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        // m/(√v/√b2 + eps) = √b2·m/(√v + eps·√b2): one kernel pass with a rescaled eps.
-        kernels.addRatio((float) (-learningRate() / bias1 * bias2Sqrt), m, denominator, (float) (eps * bias2Sqrt),
-                param, n);
-    }
-
-    @Override
-    protected void putHyperParameters(Map<String, Double> out) {
-        out.put("beta1", beta1);
-        out.put("beta2", beta2);
-        out.put("eps", eps);
-        out.put("weight_decay", weightDecay);
-        out.put("amsgrad", flag(amsgrad));
-    }
-
-    @Override
-    protected boolean setHyperParameter(String name, double value) {
-        switch (name) {
-            case "beta1" -> beta1 = value;
-            case "beta2" -> beta2 = value;
-            case "eps" -> eps = value;
-            case "weight_decay" -> weightDecay = value;
-            case "amsgrad" -> amsgrad = value != 0;
-            default -> {
-                return false;
-            }
-        }
-        return true;
+        // m/(√v/√b2 + eps) = √b2·m/(√v + eps·√b2): one pass with a rescaled eps.
+        param.addRatioInPlace((float) (-learningRate() / bias1 * bias2Sqrt), m, denominator,
+                (float) (value(EPS) * bias2Sqrt));
     }
 }

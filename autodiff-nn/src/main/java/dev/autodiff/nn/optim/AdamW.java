@@ -10,15 +10,18 @@ import java.util.List;
  * The default weight decay is 0.01, as in PyTorch.
  */
 public final class AdamW extends Adam {
+    /** AdamW's declaration: Adam's hyper-parameters with weight decay 0.01; the trainer starts it at 1e-3. */
+    public static final OptimizerSpec SPEC = OptimizerSpec.of("AdamW", 1e-3, AdamW::new,
+            BETA1, BETA2, EPS, WEIGHT_DECAY.withDefault(0.01), AMSGRAD);
+
     /** AdamW with learning rate {@code lr} and PyTorch's defaults (weight decay 0.01). */
     public AdamW(List<Tensor> params, double lr) {
-        super(params, lr);
-        weightDecay(0.01);
+        super(SPEC, params, lr);
     }
 
     @Override
-    protected float[] decay(int index, float[] param, float[] grad) {
-        kernels.axpby(0f, param, (float) (1 - learningRate() * weightDecay()), param, param.length);
+    protected Tensor decay(int index, Tensor param, Tensor grad) {
+        param.mulInPlace((float) (1 - learningRate() * value(WEIGHT_DECAY)));
         return grad;
     }
 }

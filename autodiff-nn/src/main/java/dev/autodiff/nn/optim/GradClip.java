@@ -1,18 +1,12 @@
 package dev.autodiff.nn.optim;
 
 import dev.autodiff.Tensor;
-import dev.autodiff.kernel.KernelRegistry;
-import dev.autodiff.kernel.Kernels;
-import it.unimi.dsi.fastutil.objects.ReferenceOpenHashSet;
 
 import java.util.Collection;
-import java.util.Set;
 
 /**
  * Gradient clipping in place, as {@code torch.nn.utils.clip_grad_norm_} and
- * {@code clip_grad_value_}. Parameters without a gradient are skipped. A gradient array
- * shared by two parameters (the backward pass may hand one array to both operands of an
- * addition) is scaled once.
+ * {@code clip_grad_value_}. Parameters without a gradient are skipped.
  */
 public final class GradClip {
     private GradClip() {}
@@ -22,18 +16,19 @@ public final class GradClip {
      * {@code total} is the L2 norm of all gradients together; returns {@code total}.
      */
     public static double clipGradNorm(Collection<Tensor> params, double maxNorm) {
-        Kernels k = KernelRegistry.active();
         double sumOfSquares = 0;
         for (Tensor p : params) {
             if (p.grad() != null) {
-                sumOfSquares += k.sumOfSquares(p.grad().data(), p.size());
+                sumOfSquares += p.grad().sumOfSquares();
             }
         }
         double total = Math.sqrt(sumOfSquares);
         double coefficient = maxNorm / (total + 1e-6);
         if (coefficient < 1) {
-            for (float[] g : distinctGradients(params)) {
-                k.axpby(0f, g, (float) coefficient, g, g.length);
+            for (Tensor p : params) {
+                if (p.grad() != null) {
+                    p.grad().mulInPlace((float) coefficient);
+                }
             }
         }
         return total;
@@ -44,19 +39,10 @@ public final class GradClip {
         if (!(clipValue >= 0)) {
             throw new IllegalArgumentException("clipGradValue: clip value " + clipValue + " is negative");
         }
-        Kernels k = KernelRegistry.active();
-        for (float[] g : distinctGradients(params)) {
-            k.clamp(g, (float) -clipValue, (float) clipValue, g.length);
-        }
-    }
-
-    private static Set<float[]> distinctGradients(Collection<Tensor> params) {
-        Set<float[]> out = new ReferenceOpenHashSet<>();
         for (Tensor p : params) {
             if (p.grad() != null) {
-                out.add(p.grad().data());
+                p.grad().clampInPlace((float) -clipValue, (float) clipValue);
             }
         }
-        return out;
     }
 }

@@ -1,8 +1,6 @@
 package dev.autodiff.nn.optim;
 
 import dev.autodiff.Tensor;
-import dev.autodiff.kernel.KernelRegistry;
-import dev.autodiff.kernel.Kernels;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,36 +9,49 @@ import java.util.Map;
 
 /**
  * Updates parameters in place from their gradients, as {@code torch.optim.Optimizer}
- * with one parameter group. Updates run through the active {@link Kernels}; state
- * buffers (moments, momentum) are allocated once, on a parameter's first step, and
- * updated in place afterwards. A parameter whose gradient is null is skipped and its
- * step count does not advance, as in PyTorch.
+ * with one parameter group. Updates are the in-place tensor operations
+ * ({@link Tensor#mulAddInPlace} and its relatives); state tensors (moments, momentum)
+ * are allocated once, on a parameter's first step, and updated in place afterwards, so a
+ * step allocates nothing. A parameter whose gradient is null is skipped and its step
+ * count does not advance, as in PyTorch.
+ *
+ * <p>An optimizer's hyper-parameters are those its {@link OptimizerSpec} declares; they are
+ * read and written by name ({@link #get}, {@link #set}), as in a state dict, and through
+ * each optimizer's typed setters.
  */
 public abstract class Optimizer {
-    /** The kernels every update runs through. */
-    protected final Kernels kernels = KernelRegistry.active();
+    private final OptimizerSpec spec;
+    /** The values of the spec's hyper-parameters, in its order. */
+    private final double[] hyper;
     private final List<Tensor> params;
     private final long[] steps;
-    /** State buffers by name, then by parameter index; an entry is null until that parameter's first step. */
-    private final Map<String, float[][]> state = new LinkedHashMap<>();
-    /** Work arrays by name, then by parameter index, for updates that need temporaries; not saved. */
-    private final Map<String, float[][]> scratch = new LinkedHashMap<>();
+    /** State tensors by name, then by parameter index; an entry is null until that parameter's first step. */
+    private final Map<String, Tensor[]> state = new LinkedHashMap<>();
+    /** Work tensors by name, then by parameter index, for updates that need temporaries; not saved. */
+    private final Map<String, Tensor[]> scratch = new LinkedHashMap<>();
     private double lr;
 
-    /** An optimizer of the given parameters with learning rate {@code lr}. */
-    protected Optimizer(List<Tensor> params, double lr) {
+    /** An optimizer of the given parameters with learning rate {@code lr} and the spec's default hyper-parameters. */
+    protected Optimizer(OptimizerSpec spec, List<Tensor> params, double lr) {
+        this.spec = spec;
         if (params.isEmpty()) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
+            throw new IllegalArgumentException(spec.name() + ": no parameters to optimize");
         }
         for (int i = 0; i < params.size(); i++) {
             if (!params.get(i).isLeaf()) {
-                throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter " + i
+                throw new IllegalArgumentException(spec.name() + ": parameter " + i
                         + " is not a leaf tensor (it was computed by " + params.get(i).op() + ")");
             }
         }
+        this.hyper = spec.hyperParameters().stream().mapToDouble(HyperParameter::defaultValue).toArray();
         this.params = List.copyOf(params);
         this.steps = new long[params.size()];
         setLearningRate(lr);
+    }
+
+    /** The declaration of this optimizer. */
+    public final OptimizerSpec spec() {
+        return spec;
     }
 
     /** The parameters, in the order their state is indexed. */
@@ -56,7 +67,7 @@ public abstract class Optimizer {
     /** Sets the learning rate (schedulers call this). */
     public final void setLearningRate(double lr) {
         if (!(lr >= 0)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate " + lr + " is negative");
+            throw new IllegalArgumentException(spec.name() + ": learning rate " + lr + " is negative");
         }
         this.lr = lr;
     }
@@ -75,84 +86,114 @@ public abstract class Optimizer {
             Tensor p = params.get(i);
             Tensor g = p.grad();
             if (g != null) {
-                update(i, p.data(), g.data(), ++steps[i]);
+                update(i, p, g, ++steps[i]);
             }
         }
+    }
+
+    /** The value of the hyper-parameter {@code name} ({@code lr} for the learning rate). */
+    public final double get(String name) {
+        return name.equals("lr") ? lr : hyper[spec.slot(name)];
+    }
+
+    /**
+     * Sets the hyper-parameter {@code name} ({@code lr} for the learning rate), which must
+     * lie in its domain; returns this.
+     */
+    public final Optimizer set(String name, double value) {
+        if (name.equals("lr")) {
+            setLearningRate(value);
+        } else {
+            hyper[checkedSlot(name, value)] = value;
+        }
+        return this;
+    }
+
+    private int checkedSlot(String name, double value) {
+        int slot = spec.slot(name);
+        HyperParameter.Domain domain = spec.hyperParameters().get(slot).domain();
+        if (!domain.contains(value)) {
+            throw new IllegalArgumentException(spec.name() + ": " + name + " must be " + domain + ", got " + value);
+        }
+        return slot;
+    }
+
+    /** The value of one of the spec's hyper-parameters, for updates. */
+    protected final double value(HyperParameter h) {
+        return hyper[spec.slot(h.name())];
+    }
+
+    /** Whether a flag hyper-parameter is on. */
+    protected final boolean isOn(HyperParameter flag) {
+        return value(flag) != 0;
     }
 
     /** Checks that the hyper-parameters fit together; called before each step. */
     protected void validate() {
     }
 
-    /** Updates parameter {@code index} in place given its gradient; {@code step} counts from 1. */
-    protected abstract void update(int index, float[] param, float[] grad, long step);
+    /**
+     * Updates parameter {@code index} in place given its gradient (of the parameter's
+     * shape; it must not be written); {@code step} counts from 1.
+     */
+    protected abstract void update(int index, Tensor param, Tensor grad, long step);
 
-    /** Whether state buffer {@code name} of parameter {@code index} exists yet. */
+    /** Whether state tensor {@code name} of parameter {@code index} exists yet. */
     protected final boolean hasState(String name, int index) {
-        float[][] buffers = state.get(name);
-        return buffers != null && buffers[index] != null;
+        Tensor[] tensors = state.get(name);
+        return tensors != null && tensors[index] != null;
     }
 
-    /** State buffer {@code name} of parameter {@code index}, allocated filled with {@code initial} on first use. */
-    protected final float[] state(String name, int index, float initial) {
-        return buffer(state, name, index, initial);
+    /** State tensor {@code name} of parameter {@code index}, of its shape, filled with {@code initial} on first use. */
+    protected final Tensor state(String name, int index, float initial) {
+        return tensor(state, name, index, initial);
     }
 
-    private float[] buffer(Map<String, float[][]> arrays, String name, int index, float initial) {
-        float[][] buffers = arrays.computeIfAbsent(name, n -> new float[params.size()][]);
-        if (buffers[index] == null) {
-            buffers[index] = new float[params.get(index).size()];
-            if (initial != 0) {
-                Arrays.fill(buffers[index], initial);
-            }
+    private Tensor tensor(Map<String, Tensor[]> tensors, String name, int index, float initial) {
+        Tensor[] byParameter = tensors.computeIfAbsent(name, n -> new Tensor[params.size()]);
+        if (byParameter[index] == null) {
+            byParameter[index] = Tensor.full(initial, params.get(index).shape());
         }
-        return buffers[index];
+        return byParameter[index];
     }
 
-    /** Work array {@code name} of parameter {@code index}, allocated on first use and reused; its contents are not kept. */
-    protected final float[] scratch(String name, int index) {
-        return buffer(scratch, name, index, 0f);
+    /** Work tensor {@code name} of parameter {@code index}, made on first use and reused; its values are not kept. */
+    protected final Tensor scratch(String name, int index) {
+        return tensor(scratch, name, index, 0f);
     }
 
-    /** {@code grad + weightDecay·param}, in the scratch array {@code gradient}, or {@code grad} itself when the decay is 0. */
-    protected final float[] withWeightDecay(int index, float[] param, float[] grad, double weightDecay) {
+    /** {@code grad + weightDecay·param}, in the scratch tensor {@code gradient}, or {@code grad} itself when the decay is 0. */
+    protected final Tensor withWeightDecay(int index, Tensor param, Tensor grad, double weightDecay) {
         if (weightDecay == 0) {
             return grad;
         }
-        float[] d = scratch("gradient", index);
-        System.arraycopy(grad, 0, d, 0, d.length);
-        kernels.axpby((float) weightDecay, param, 1f, d, d.length);
-        return d;
+        return scratch("gradient", index).copyFrom(grad).addInPlace(param, (float) weightDecay);
     }
 
     // ---------------------------------------------------------------- state dict
 
-    /** The hyper-parameters by PyTorch's names, the learning rate ({@code lr}) first. */
+    /** The hyper-parameters by PyTorch's names, the learning rate ({@code lr}) first, flags as 0 or 1. */
     public final Map<String, Double> hyperParameters() {
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("lr", lr);
-        putHyperParameters(out);
+        for (int i = 0; i < hyper.length; i++) {
+            out.put(spec.hyperParameters().get(i).name(), hyper[i]);
+        }
         return out;
     }
-
-    /** Adds the optimizer's own hyper-parameters (booleans as 0 or 1) to {@code out}. */
-    protected abstract void putHyperParameters(Map<String, Double> out);
-
-    /** Sets one of the optimizer's own hyper-parameters (a name from {@link #putHyperParameters}) from a state dict; false if the name is unknown. */
-    protected abstract boolean setHyperParameter(String name, double value);
 
     /** The step counts, state buffers (copies, keyed {@code index.name}) and hyper-parameters, for a checkpoint. */
     public final OptimizerState stateDict() {
         Map<String, Tensor> buffers = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
-            for (Map.Entry<String, float[][]> e : state.entrySet()) {
-                float[] b = e.getValue()[i];
-                if (b != null) {
-                    buffers.put(i + "." + e.getKey(), Tensor.of(b, params.get(i).shape()));
+            for (Map.Entry<String, Tensor[]> e : state.entrySet()) {
+                Tensor t = e.getValue()[i];
+                if (t != null) {
+                    buffers.put(i + "." + e.getKey(), Tensor.of(t.data(), t.shape()));
                 }
             }
         }
-        return new OptimizerState(getClass().getSimpleName(), hyperParameters(), steps.clone(), buffers);
+        return new OptimizerState(spec.name(), hyperParameters(), steps.clone(), buffers);
     }
 
     /**
@@ -160,7 +201,7 @@ public abstract class Optimizer {
      * The optimizer type, the number of parameters and every buffer's size must match.
      */
     public final void loadStateDict(OptimizerState saved) {
-        String type = getClass().getSimpleName();
+        String type = spec.name();
         if (!saved.optimizer().equals(type)) {
             throw new IllegalArgumentException(type + ".loadStateDict: the state is of a " + saved.optimizer());
         }
@@ -168,7 +209,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(type + ".loadStateDict: the state has " + saved.steps().length
                     + " parameters, the optimizer " + params.size());
         }
-        Map<String, float[][]> loaded = new LinkedHashMap<>();
+        Map<String, Tensor[]> loaded = new LinkedHashMap<>();
         saved.buffers().forEach((key, value) -> {
             int dot = key.indexOf('.');
             int index = dot > 0 ? parseIndex(key.substring(0, dot)) : -1;
@@ -176,22 +217,23 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException(type + ".loadStateDict: buffer '" + key + "' of shape "
                         + Arrays.toString(value.shape()) + " fits no parameter");
             }
-            loaded.computeIfAbsent(key.substring(dot + 1), n -> new float[params.size()][])[index] = value.toArray();
+            loaded.computeIfAbsent(key.substring(dot + 1), n -> new Tensor[params.size()])[index] =
+                    Tensor.of(value.data(), params.get(index).shape());
         });
-        for (String name : saved.hyperParameters().keySet()) {
-            if (!hyperParameters().containsKey(name)) {
-                throw new IllegalArgumentException(type + ".loadStateDict: unknown hyper-parameter '" + name + "'");
-            }
-        }
+        double[] values = hyper.clone();
         saved.hyperParameters().forEach((name, value) -> {
             if (!name.equals("lr")) {
-                setHyperParameter(name, value);
+                if (!spec.declares(name)) {
+                    throw new IllegalArgumentException(type + ".loadStateDict: unknown hyper-parameter '" + name + "'");
+                }
+                values[checkedSlot(name, value)] = value;
             }
         });
         Double savedLr = saved.hyperParameters().get("lr");
         if (savedLr != null) {
             setLearningRate(savedLr);
         }
+        System.arraycopy(values, 0, hyper, 0, hyper.length);
         state.clear();
         state.putAll(loaded);
         System.arraycopy(saved.steps(), 0, steps, 0, steps.length);
@@ -203,10 +245,5 @@ public abstract class Optimizer {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /** A boolean hyper-parameter as stored in a state dict. */
-    protected static double flag(boolean b) {
-        return b ? 1 : 0;
     }
 }

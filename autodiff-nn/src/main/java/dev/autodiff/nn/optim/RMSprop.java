@@ -3,7 +3,6 @@ package dev.autodiff.nn.optim;
 import dev.autodiff.Tensor;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * RMSprop, with exactly {@code torch.optim.RMSprop}'s update:
@@ -16,92 +15,73 @@ import java.util.Map;
  * Defaults: α 0.99, eps 1e-8, no momentum, not centered, no weight decay.
  */
 public final class RMSprop extends Optimizer {
-    private double alpha = 0.99;
-    private double eps = 1e-8;
-    private double weightDecay;
-    private double momentum;
-    private boolean centered;
+    /** The smoothing constant α (default 0.99). */
+    public static final HyperParameter ALPHA = HyperParameter.nonNegative("alpha", 0.99);
+    /** The term added to the denominator (default 1e-8). */
+    public static final HyperParameter EPS = HyperParameter.nonNegative("eps", 1e-8);
+    /** The weight decay (default 0). */
+    public static final HyperParameter WEIGHT_DECAY = HyperParameter.nonNegative("weight_decay", 0);
+    /** The momentum (default 0). */
+    public static final HyperParameter MOMENTUM = HyperParameter.nonNegative("momentum", 0);
+    /** Normalise by the estimated variance of the gradient instead of its second moment. */
+    public static final HyperParameter CENTERED = HyperParameter.flag("centered");
+    /** RMSprop's declaration; the trainer starts it at learning rate 1e-3. */
+    public static final OptimizerSpec SPEC = OptimizerSpec.of("RMSprop", 1e-3, RMSprop::new,
+            ALPHA, EPS, WEIGHT_DECAY, MOMENTUM, CENTERED);
 
     /** RMSprop with learning rate {@code lr} and PyTorch's defaults. */
     public RMSprop(List<Tensor> params, double lr) {
-        super(params, lr);
+        super(SPEC, params, lr);
     }
 
-    /** Sets the smoothing constant α (default 0.99); returns this. */
+    /** Sets the smoothing constant α; returns this. */
     public RMSprop alpha(double alpha) {
-        this.alpha = SGD.nonNegative("alpha", alpha);
+        set(ALPHA.name(), alpha);
         return this;
     }
 
-    /** Sets the term added to the denominator (default 1e-8); returns this. */
+    /** Sets the term added to the denominator; returns this. */
     public RMSprop eps(double eps) {
-        this.eps = SGD.nonNegative("eps", eps);
+        set(EPS.name(), eps);
         return this;
     }
 
-    /** Sets the weight decay (default 0); returns this. */
+    /** Sets the weight decay; returns this. */
     public RMSprop weightDecay(double weightDecay) {
-        this.weightDecay = SGD.nonNegative("weight decay", weightDecay);
+        set(WEIGHT_DECAY.name(), weightDecay);
         return this;
     }
 
-    /** Sets the momentum (default 0); returns this. */
+    /** Sets the momentum; returns this. */
     public RMSprop momentum(double momentum) {
-        this.momentum = SGD.nonNegative("momentum", momentum);
+        set(MOMENTUM.name(), momentum);
         return this;
     }
 
     /** Normalises by the estimated variance of the gradient instead of its second moment; returns this. */
     public RMSprop centered(boolean centered) {
-        this.centered = centered;
+        set(CENTERED.name(), centered ? 1 : 0);
         return this;
     }
 
     @Override
-    protected void update(int index, float[] param, float[] grad, long step) {
-        int n = param.length;
-        float[] g = withWeightDecay(index, param, grad, weightDecay);
-        float[] squareAvg = state("square_avg", index, 0f);
-        kernels.squareAxpby((float) (1 - alpha), g, (float) alpha, squareAvg, n);
-        float[] denominator = squareAvg;
-        if (centered) {
-            float[] gradAvg = state("grad_avg", index, 0f);
-            kernels.axpby((float) (1 - alpha), g, (float) alpha, gradAvg, n);
-            denominator = scratch("denominator", index);
-            System.arraycopy(squareAvg, 0, denominator, 0, n);
-            kernels.squareAxpby(-1f, gradAvg, 1f, denominator, n);
+    protected void update(int index, Tensor param, Tensor grad, long step) {
+        double alpha = value(ALPHA);
+        float eps = (float) value(EPS);
+        Tensor g = withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
+        Tensor squareAvg = state("square_avg", index, 0f).mulAddSquareInPlace((float) alpha, g, (float) (1 - alpha));
+        Tensor denominator = squareAvg;
+        if (isOn(CENTERED)) {
+            Tensor gradAvg = state("grad_avg", index, 0f).mulAddInPlace((float) alpha, g, (float) (1 - alpha));
+            denominator = scratch("denominator", index).copyFrom(squareAvg).mulAddSquareInPlace(1f, gradAvg, -1f);
         }
+        double momentum = value(MOMENTUM);
         if (momentum > 0) {
-            float[] buffer = state("momentum_buffer", index, 0f);
-            kernels.axpby(0f, buffer, (float) momentum, buffer, n);
-            kernels.addRatio(1f, g, denominator, (float) eps, buffer, n);
-            kernels.axpby((float) -learningRate(), buffer, 1f, param, n);
+            Tensor buffer = state("momentum_buffer", index, 0f).mulInPlace((float) momentum)
+                    .addRatioInPlace(1f, g, denominator, eps);
+            param.addInPlace(buffer, (float) -learningRate());
         } else {
-            kernels.addRatio((float) -learningRate(), g, denominator, (float) eps, param, n);
+            param.addRatioInPlace((float) -learningRate(), g, denominator, eps);
         }
-    }
-
-    @Override
-    protected void putHyperParameters(Map<String, Double> out) {
-        out.put("alpha", alpha);
-        out.put("eps", eps);
-        out.put("weight_decay", weightDecay);
-        out.put("momentum", momentum);
-        out.put("centered", flag(centered));
-    }
-
-    @Override
-    protected boolean setHyperParameter(String name, double value) {
-        switch (name) {
-            case "alpha" -> alpha = value;
-            case "eps" -> eps = value;
-            case "weight_decay" -> weightDecay = value;
-            case "momentum" -> momentum = value;
-            case "centered" -> centered = value != 0;
-            default -> {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -3,7 +3,6 @@ package dev.autodiff.nn.optim;
 import dev.autodiff.Tensor;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight
@@ -18,99 +17,76 @@ import java.util.Map;
  * Configure with the fluent setters: {@code new SGD(params, 0.1).momentum(0.9).nesterov(true)}.
  */
 public final class SGD extends Optimizer {
-    private double momentum;
-    private double dampening;
-    private double weightDecay;
-    private boolean nesterov;
+    /** The momentum factor μ (default 0). */
+    public static final HyperParameter MOMENTUM = HyperParameter.nonNegative("momentum", 0);
+    /** The dampening of the momentum (default 0). */
+    public static final HyperParameter DAMPENING = HyperParameter.real("dampening", 0);
+    /** The L2 weight decay added to the gradient (default 0). */
+    public static final HyperParameter WEIGHT_DECAY = HyperParameter.nonNegative("weight_decay", 0);
+    /** Nesterov momentum (needs momentum > 0 and dampening 0). */
+    public static final HyperParameter NESTEROV = HyperParameter.flag("nesterov");
+    /** SGD's declaration; the trainer starts it at learning rate 0.05. */
+    public static final OptimizerSpec SPEC = OptimizerSpec.of("SGD", 0.05, SGD::new,
+            MOMENTUM, DAMPENING, WEIGHT_DECAY, NESTEROV);
 
     /** Plain SGD with learning rate {@code lr}. */
     public SGD(List<Tensor> params, double lr) {
-        super(params, lr);
+        super(SPEC, params, lr);
     }
 
-    /** Sets the momentum factor μ (default 0); returns this. */
+    /** Sets the momentum factor μ; returns this. */
     public SGD momentum(double momentum) {
-        this.momentum = nonNegative("momentum", momentum);
+        set(MOMENTUM.name(), momentum);
         return this;
     }
 
-    /** Sets the dampening of the momentum (default 0); returns this. */
+    /** Sets the dampening of the momentum; returns this. */
     public SGD dampening(double dampening) {
-        this.dampening = dampening;
+        set(DAMPENING.name(), dampening);
         return this;
     }
 
-    /** Sets the L2 weight decay added to the gradient (default 0); returns this. */
+    /** Sets the L2 weight decay added to the gradient; returns this. */
     public SGD weightDecay(double weightDecay) {
-        this.weightDecay = nonNegative("weight decay", weightDecay);
+        set(WEIGHT_DECAY.name(), weightDecay);
         return this;
     }
 
     /** Enables Nesterov momentum (needs momentum > 0 and dampening 0); returns this. */
     public SGD nesterov(boolean nesterov) {
-        this.nesterov = nesterov;
+        set(NESTEROV.name(), nesterov ? 1 : 0);
         return this;
-    }
-
-    static double nonNegative(String what, double v) {
-        if (!(v >= 0)) {
-            throw new IllegalArgumentException("invalid " + what + ": " + v);
-        }
-        return v;
     }
 
     @Override
     protected void validate() {
-        if (nesterov && (momentum <= 0 || dampening != 0)) {
+        if (isOn(NESTEROV) && (value(MOMENTUM) <= 0 || value(DAMPENING) != 0)) {
             throw new IllegalStateException("SGD: Nesterov momentum requires a momentum and zero dampening, got momentum "
-                    + momentum + ", dampening " + dampening);
+                    + value(MOMENTUM) + ", dampening " + value(DAMPENING));
         }
     }
 
     @Override
-    protected void update(int index, float[] param, float[] grad, long step) {
-        int n = param.length;
-        float[] d = withWeightDecay(index, param, grad, weightDecay);
+    protected void update(int index, Tensor param, Tensor grad, long step) {
+        Tensor d = withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
+        double momentum = value(MOMENTUM);
         if (momentum != 0) {
             boolean first = !hasState("momentum_buffer", index);
-            float[] buffer = state("momentum_buffer", index, 0f);
+            Tensor buffer = state("momentum_buffer", index, 0f);
             if (first) {
-                System.arraycopy(d, 0, buffer, 0, n);
+                buffer.copyFrom(d);
             } else {
-                kernels.axpby((float) (1 - dampening), d, (float) momentum, buffer, n);
+                buffer.mulAddInPlace((float) momentum, d, (float) (1 - value(DAMPENING)));
             }
-            if (nesterov) {
+            if (isOn(NESTEROV)) {
                 if (d == grad) {
-                    d = scratch("gradient", index);
-                    System.arraycopy(grad, 0, d, 0, n);
+                    d = scratch("gradient", index).copyFrom(grad);
                 }
-                kernels.axpby((float) momentum, buffer, 1f, d, n);
+                d.addInPlace(buffer, (float) momentum);
             } else {
                 d = buffer;
             }
         }
-        kernels.axpby((float) -learningRate(), d, 1f, param, n);
-    }
-
-    @Override
-    protected void putHyperParameters(Map<String, Double> out) {
-        out.put("momentum", momentum);
-        out.put("dampening", dampening);
-        out.put("weight_decay", weightDecay);
-        out.put("nesterov", flag(nesterov));
-    }
-
-    @Override
-    protected boolean setHyperParameter(String name, double value) {
-        switch (name) {
-            case "momentum" -> momentum = value;
-            case "dampening" -> dampening = value;
-            case "weight_decay" -> weightDecay = value;
-            case "nesterov" -> nesterov = value != 0;
-            default -> {
-                return false;
-            }
-        }
-        return true;
+        param.addInPlace(d, (float) -learningRate());
     }
 }

@@ -10,13 +10,13 @@ import dev.autodiff.kernel.Unary;
  * pool's threads; blocks are multiples of the vector length, so the result does not
  * depend on the thread count.
  */
-final class Elementwise {
+final class ElementwiseKernels {
     /** Elements per task: big enough to pay for a hand-off, small enough to balance. */
     static final int GRAIN = 1 << 14;
 
     private final KernelPool pool;
 
-    Elementwise(KernelPool pool) {
+    ElementwiseKernels(KernelPool pool) {
         this.pool = pool;
     }
 

@@ -1,39 +1,23 @@
-package dev.autodiff.bench;
+package dev.autodiff.examples.bench;
 
 import dev.autodiff.kernel.Binary;
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.Unary;
-import dev.autodiff.simd.SimdKernelProvider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** Elementwise kernels over 1M floats; scores are nanoseconds per element. */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", SimdKernelProvider.VECTOR_MODULE})
-public class ElementwiseBenchmark {
+public class ElementwiseBenchmark extends KernelBenchmark {
     private static final int N = 1 << 20;
     private static final int[] SHAPE = {N};
 
     @Param({"EXP", "TANH", "SIGMOID", "RELU", "GELU"})
     public Unary op;
-
-    @Param({"simd-1", "simd-2", "scalar"})
-    public String kernels;
 
     private Kernels k;
     private float[] x;
@@ -42,9 +26,9 @@ public class ElementwiseBenchmark {
 
     @Setup
     public void setUp() {
-        k = BenchKernels.named(kernels);
-        x = BenchKernels.random(N, 1);
-        y = BenchKernels.random(N, 2);
+        k = named();
+        x = random(N, 1);
+        y = random(N, 2);
         out = new float[N];
     }
 

@@ -3,6 +3,7 @@ package dev.autodiff.simd;
 import static dev.autodiff.simd.VectorMath.F;
 
 import dev.autodiff.kernel.Reduce;
+import dev.autodiff.kernel.ScalarMath;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -15,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * matches it bit for bit; along a contiguous axis the lanes hold partial sums, which are
  * combined once per output.
  */
-final class Reductions {
+final class ReductionKernels {
     private static final int L = F.length();
     static final VectorSpecies<Double> D = F.withLanes(double.class);
     /** Columns per task when reducing across an inner axis; a multiple of two vectors. */
@@ -23,7 +24,7 @@ final class Reductions {
 
     private final KernelPool pool;
 
-    Reductions(KernelPool pool) {
+    ReductionKernels(KernelPool pool) {
         this.pool = pool;
     }
 
@@ -32,7 +33,7 @@ final class Reductions {
             return;
         }
         if (inner == 1) {
-            pool.forRange(outer, Math.max(1, Elementwise.GRAIN / Math.max(1, axis)), (r0, r1) -> {
+            pool.forRange(outer, Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, axis)), (r0, r1) -> {
                 for (int r = r0; r < r1; r++) {
                     out[r] = op == Reduce.SUM ? (float) sum(x, r * axis, axis) : max(x, r * axis, axis);
                 }
@@ -51,7 +52,7 @@ final class Reductions {
                 maxColumns(x, o * axis * inner, axis, inner, out, o * inner, from, to);
             }
         };
-        if (work < 2L * Elementwise.GRAIN) {
+        if (work < 2L * ElementwiseKernels.GRAIN) {
             for (int t = 0; t < outer * blocks; t++) {
                 task.accept(t);
             }
@@ -91,7 +92,7 @@ final class Reductions {
         }
         float r = m.reduceLanes(VectorOperators.MAX);
         for (; i < from + len; i++) {
-            r = x[i] > r || x[i] != x[i] ? x[i] : r;
+            r = ScalarMath.runningMax(r, x[i]);
         }
         if (r == 0f) {
             for (i = from; x[i] != 0f; i++) {
@@ -127,7 +128,7 @@ final class Reductions {
         }
     }
 
-    /** Column maxima with the reference's rule per column: take v if {@code v > m} or v is NaN. */
+    /** Column maxima with the reference's rule per column ({@link ScalarMath#runningMax}). */
     private static void maxColumns(float[] x, int base, int axis, int inner, float[] out, int outBase, int from, int to) {
         int j = from;
         for (int end = from + F.loopBound(to - from); j < end; j += L) {
@@ -141,8 +142,7 @@ final class Reductions {
         for (; j < to; j++) {
             float m = Float.NEGATIVE_INFINITY;
             for (int a = 0; a < axis; a++) {
-                float v = x[base + a * inner + j];
-                m = v > m || v != v ? v : m;
+                m = ScalarMath.runningMax(m, x[base + a * inner + j]);
             }
             out[outBase + j] = m;
         }

@@ -1,18 +1,12 @@
-package dev.autodiff.bench;
+package dev.autodiff.examples.bench;
 
 import dev.autodiff.kernel.Kernels;
-import dev.autodiff.simd.SimdKernelProvider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -23,20 +17,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * as the training step runs it (forward X·Wᵀ 64x256x784 ABt, dX = dY·W 64x784x256 AB,
  * dW = dYᵀ·X 256x784x64 AtB).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", SimdKernelProvider.VECTOR_MODULE})
-public class GemmBenchmark {
+public class GemmBenchmark extends KernelBenchmark {
 
     @Param({"512x512x512 AB", "128x256x784 AB", "128x256x784 ABt", "128x256x784 AtB", "128x10x256 AB",
         "64x256x784 ABt", "64x784x256 AB", "256x784x64 AtB"})
     public String shape;
-
-    @Param({"simd-1", "simd-2", "scalar"})
-    public String kernels;
 
     private Kernels k;
     private boolean transA;
@@ -50,7 +38,7 @@ public class GemmBenchmark {
 
     @Setup
     public void setUp() {
-        k = BenchKernels.named(kernels);
+        k = named();
         String[] parts = shape.split(" ");
         String[] dims = parts[0].split("x");
         m = Integer.parseInt(dims[0]);
@@ -58,8 +46,8 @@ public class GemmBenchmark {
         kk = Integer.parseInt(dims[2]);
         transA = parts[1].startsWith("At");
         transB = parts[1].endsWith("Bt");
-        a = BenchKernels.random(m * kk, 1);
-        b = BenchKernels.random(kk * n, 2);
+        a = random(m * kk, 1);
+        b = random(kk * n, 2);
         c = new float[m * n];
     }
 

@@ -1,34 +1,18 @@
-package dev.autodiff.bench;
+package dev.autodiff.examples.bench;
 
 import dev.autodiff.kernel.Kernels;
-import dev.autodiff.simd.SimdKernelProvider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** Row softmax of a classifier's logits (128x10) and of a wide matrix (256x1000), in microseconds. */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", SimdKernelProvider.VECTOR_MODULE})
-public class SoftmaxBenchmark {
+public class SoftmaxBenchmark extends KernelBenchmark {
 
     @Param({"128x10", "256x1000"})
     public String shape;
-
-    @Param({"simd-1", "simd-2", "scalar"})
-    public String kernels;
 
     private Kernels k;
     private int rows;
@@ -38,11 +22,11 @@ public class SoftmaxBenchmark {
 
     @Setup
     public void setUp() {
-        k = BenchKernels.named(kernels);
+        k = named();
         String[] dims = shape.split("x");
         rows = Integer.parseInt(dims[0]);
         cols = Integer.parseInt(dims[1]);
-        x = BenchKernels.random(rows * cols, 1);
+        x = random(rows * cols, 1);
         out = new float[rows * cols];
     }
 

@@ -1,0 +1,83 @@
+package dev.autodiff;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The in-place updates of a tensor, against their formulas worked by hand. */
+class InPlaceTest {
+    private static Tensor y() {
+        return Tensor.vector(1f, -2f, 4f, Float.POSITIVE_INFINITY);
+    }
+
+    private static final Tensor X = Tensor.vector(2f, 3f, -1f, 0.5f);
+
+    @Test
+    void eachUpdateWritesItsFormulaAndReturnsThis() {
+        Tensor y = y();
+        assertSame(y, y.copyFrom(X));
+        assertArrayEquals(X.toArray(), y.toArray());
+
+        y = y();
+        assertSame(y, y.mulInPlace(-0.5f));
+        assertArrayEquals(new float[] {-0.5f, 1f, -2f, Float.NEGATIVE_INFINITY}, y.toArray());
+
+        y = y();
+        assertSame(y, y.addInPlace(X, 2f));
+        assertArrayEquals(new float[] {5f, 4f, 2f, Float.POSITIVE_INFINITY}, y.toArray());
+
+        y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
+        assertSame(y, y.mulAddInPlace(0.5f, X, 3f)); // 0.5·y + 3·x
+        assertArrayEquals(new float[] {6.5f, 8f, -1f, 5.5f}, y.toArray());
+
+        y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
+        assertSame(y, y.mulAddSquareInPlace(2f, X, 0.25f)); // 2·y + x²/4
+        assertArrayEquals(new float[] {3f, -1.75f, 8.25f, 16.0625f}, y.toArray());
+
+        y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
+        Tensor den = Tensor.vector(4f, 9f, 16f, 0f);
+        assertSame(y, y.addRatioInPlace(2f, X, den, 1f)); // y + 2·x / (√den + 1)
+        assertArrayEquals(new float[] {1f + 4f / 3f, -2f + 6f / 4f, 4f - 2f / 5f, 9f}, y.toArray(), 1e-6f);
+
+        y = y();
+        assertSame(y, y.maximumInPlace(X));
+        assertArrayEquals(new float[] {2f, 3f, 4f, Float.POSITIVE_INFINITY}, y.toArray());
+
+        y = y();
+        assertSame(y, y.clampInPlace(-1f, 3f));
+        assertArrayEquals(new float[] {1f, -1f, 3f, 3f}, y.toArray());
+
+        assertEquals(4 + 9 + 1 + 0.25, X.sumOfSquares(), 0);
+    }
+
+    @Test
+    void anUpdateChangesEveryTensorThatSharesTheArray() {
+        Tensor m = Tensor.zeros(2, 2);
+        Tensor flat = m.reshape(4);
+        flat.addInPlace(Tensor.vector(1f, 2f, 3f, 4f), 1f);
+        assertArrayEquals(new float[] {1f, 2f, 3f, 4f}, m.toArray());
+    }
+
+    @Test
+    void updatesAreNotRecorded() {
+        Tensor w = Tensor.vector(1f, 2f).requiresGrad();
+        w.addInPlace(Tensor.vector(1f, 1f), -0.5f);
+        assertTrue(w.isLeaf());
+        assertArrayEquals(new float[] {0.5f, 1.5f}, w.toArray());
+    }
+
+    @Test
+    void operandsOfAnotherShapeAreRefusedByName() {
+        Tensor y = Tensor.zeros(2, 2);
+        var e = assertThrows(IllegalArgumentException.class, () -> y.mulAddInPlace(1f, Tensor.zeros(4), 1f));
+        assertEquals("mulAddInPlace: operand of shape [4] for a tensor of shape [2, 2]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> y.copyFrom(Tensor.zeros(2, 1)));
+        assertEquals("copyFrom: operand of shape [2, 1] for a tensor of shape [2, 2]", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> y.addRatioInPlace(1f, y, Tensor.zeros(2), 0f));
+        assertThrows(IllegalArgumentException.class, () -> y.clampInPlace(1f, -1f));
+    }
+}
