@@ -36,7 +36,7 @@ final class DataParallelTrainer {
      * @param seed the seed of the initialization and of the order of each epoch
      * @param localSteps the optimizer steps between averagings; 1 is synchronous training
      */
-    record Config(Network network, OptimizerSpec optimizer, Schedule schedule, int epochs, int batchSize, long seed,
+    record Config(Network network, OptimizerChoice optimizer, Schedule schedule, int epochs, int batchSize, long seed,
                   int localSteps) {
     }
 
@@ -125,7 +125,7 @@ final class DataParallelTrainer {
 
     private ReplicaResult localRound(int[][][] rowsByPartition, int k) {
         Network network = config.network();
-        OptimizerSpec spec = config.optimizer();
+        OptimizerChoice spec = config.optimizer();
         ReplicaState state = ReplicaState.of(model, optimizer);
         List<ReplicaResult> parts = data.shards()
                 .map(shard -> Replica.of(network).localSteps(shard, state, spec, rowsByPartition[shard.partition]))

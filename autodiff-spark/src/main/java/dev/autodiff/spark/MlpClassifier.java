@@ -93,8 +93,8 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
                 "activation between layers: " + String.join(", ", Labeled.labels(Activation.class)),
                 ParamValidators.inArray(Labeled.labels(Activation.class)));
         optimizer = new Param<>(this, "optimizer",
-                "optimizer: " + String.join(", ", Labeled.labels(OptimizerSpec.Kind.class)),
-                ParamValidators.inArray(Labeled.labels(OptimizerSpec.Kind.class)));
+                "optimizer: " + String.join(", ", Labeled.labels(OptimizerChoice.Kind.class)),
+                ParamValidators.inArray(Labeled.labels(OptimizerChoice.Kind.class)));
         momentum = new DoubleParam(this, "momentum", "momentum of sgd and rmsprop",
                 ParamValidators.gtEq(0));
         weightDecay = new DoubleParam(this, "weightDecay",
@@ -229,7 +229,7 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
 
     /** The learning rate: as set, or the optimizer's default. */
     public double getStepSize() {
-        return isDefined(stepSize) ? (Double) getOrDefault(stepSize) : optimizerKind().defaultLearningRate();
+        return isDefined(stepSize) ? (Double) getOrDefault(stepSize) : optimizerKind().spec().defaultLr();
     }
 
     public String getActivation() {
@@ -246,7 +246,8 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
 
     /** The weight decay: as set, or the optimizer's default. */
     public double getWeightDecay() {
-        return isDefined(weightDecay) ? (Double) getOrDefault(weightDecay) : optimizerKind().defaultWeightDecay();
+        return isDefined(weightDecay) ? (Double) getOrDefault(weightDecay)
+                : optimizerKind().spec().defaultOf(OptimizerChoice.WEIGHT_DECAY);
     }
 
     public String getSchedule() {
@@ -339,8 +340,8 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
         return this;
     }
 
-    private OptimizerSpec.Kind optimizerKind() {
-        return Labeled.parse(OptimizerSpec.Kind.class, "optimizer", getOptimizer());
+    private OptimizerChoice.Kind optimizerKind() {
+        return Labeled.parse(OptimizerChoice.Kind.class, "optimizer", getOptimizer());
     }
 
     // ---------------------------------------------------------------- fitting
@@ -358,7 +359,7 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
         transformSchema(dataset.schema());
         Network network = network();
         DataParallelTrainer.Config config = new DataParallelTrainer.Config(network,
-                new OptimizerSpec(optimizerKind(), getStepSize(), getMomentum(), getWeightDecay()),
+                new OptimizerChoice(optimizerKind(), getStepSize(), getMomentum(), getWeightDecay()),
                 Labeled.parse(Schedule.class, "schedule", getSchedule()), getMaxIter(), getBlockSize(), getSeed(),
                 getLocalSteps());
         try (TrainingData data = TrainingData.load(dataset, getFeaturesCol(), getLabelCol(), network.inputs(),

@@ -63,7 +63,7 @@ final class Replica {
      * row numbers; an empty one is skipped), then the parameters and optimizer buffers
      * multiplied by the number of rows trained on.
      */
-    ReplicaResult localSteps(Shard shard, ReplicaState start, OptimizerSpec spec, int[][] steps) {
+    ReplicaResult localSteps(Shard shard, ReplicaState start, OptimizerChoice spec, int[][] steps) {
         Network.load(model, start.params(), 1f);
         Optimizer optimizer = spec.create(params);
         optimizer.loadStateDict(start.optimizerState(params, start.buffers(), 1f, 0));

@@ -37,7 +37,7 @@ public final class CommunicationCost {
         spark.sparkContext().setLogLevel("WARN");
         Dataset<Row> train = spark.read().parquet(parquet).coalesce(2);
         Network network = new Network(new int[] {784, 256, 10}, Activation.RELU);
-        OptimizerSpec spec = new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.05, 0.9, 0);
+        OptimizerChoice spec = new OptimizerChoice(OptimizerChoice.Kind.SGD, 0.05, 0.9, 0);
         try (TrainingData data = TrainingData.load(train, "features", "label", 784, 10, false)) {
             JavaRDD<Shard> shards = data.shards();
             Shard local = shards.first();
