@@ -50,7 +50,7 @@ wait_for "$RUN/worker2.log" "Successfully registered with master"
 echo "cluster: master and 2 workers up (PIDs ${PIDS[*]})"
 
 args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(--epochs 3 --local-steps 16 --mllib-iterations none)
+[ ${#args[@]} -gt 0 ] || args=(--epochs 3 --local-steps 16 --mllib-iterations none --warmup false)
 "$JAVA" $JVM_OPTS -Xmx4g -cp "$CLASSPATH_APP" org.apache.spark.deploy.SparkSubmit \
     --master spark://127.0.0.1:7077 --deploy-mode client \
     --conf spark.driver.host=127.0.0.1 \
