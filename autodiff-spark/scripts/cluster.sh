@@ -14,9 +14,9 @@ rm -rf "$RUN" && mkdir -p "$RUN/spark-home/jars"
 # A SPARK_HOME whose jars/ links to the dependency jars: Workers build executor class paths from it.
 tr ':' '\n' < "$TARGET/classpath.txt" | grep '\.jar$' | while read -r jar; do ln -s "$jar" "$RUN/spark-home/jars/"; done
 export SPARK_HOME="$RUN/spark-home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
-# Our classes, for the executors (the Workers' own class path is Spark's).
-APP_CLASSES="$TARGET/classes:$TARGET/test-classes"
-for m in autodiff-core autodiff-simd autodiff-nn; do APP_CLASSES="$APP_CLASSES:$ROOT/$m/target/classes"; done
+# Our jars go to the executors with --jars, as README.md's spark-submit line sends them;
+# the application (the test programs) is the primary jar.
+JARS="$(ls "$TARGET"/autodiff-spark-*.jar "$TARGET"/lib/*.jar | paste -sd,)"
 "$JAVA_HOME/bin/jar" cf "$RUN/apps.jar" -C "$TARGET/test-classes" dev/autodiff/spark/apps
 
 PIDS=()
@@ -56,6 +56,6 @@ args=("$@")
     --conf spark.driver.host=127.0.0.1 \
     --conf spark.executor.memory=1536m \
     --conf "spark.executor.extraJavaOptions=--add-modules jdk.incubator.vector -Dautodiff.threads=1" \
-    --conf "spark.executor.extraClassPath=$APP_CLASSES" \
+    --jars "$JARS" \
     --class dev.autodiff.spark.apps.FashionMnistBenchmark "$RUN/apps.jar" "${args[@]}" 2>&1 \
   | tee "$RUN/app.log" | grep -v -E ' (INFO|WARN) |^\s+at '

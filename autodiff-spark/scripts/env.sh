@@ -1,4 +1,4 @@
-# Sourced by the scripts beside it: builds autodiff-spark and its test programs, and sets
+# Sourced by the scripts beside it: builds autodiff-spark (its jar, target/lib) and its test programs, and sets
 #   JAVA          JDK 25's java
 #   CLASSPATH_APP our classes and jars, Spark's jars (from the local Maven repository) and the test programs
 #   JVM_OPTS      the JVM options Spark needs on JDK 17+ (as spark-submit adds them), plus the Vector API
@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)}"
 JAVA="$JAVA_HOME/bin/java"
 TARGET="$ROOT/autodiff-spark/target"
-(cd "$ROOT" && mvn -B -ntp -q -pl autodiff-spark -am -DskipTests test-compile dependency:build-classpath \
+(cd "$ROOT" && mvn -B -ntp -q -pl autodiff-spark -am -DskipTests package dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$TARGET/classpath.txt")
 CLASSPATH_APP="$TARGET/classes:$TARGET/test-classes:$(cat "$TARGET/classpath.txt")"
 SPARK_JVM_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
