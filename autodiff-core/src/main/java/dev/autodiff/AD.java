@@ -5,7 +5,8 @@ import java.util.function.Function;
 
 /**
  * Function transforms, as in JAX: {@code grad}, {@code valueAndGrad}, {@code vjp},
- * {@code jvp}, {@code jacfwd}, {@code jacrev} and {@code hessian}. They take functions
+ * {@code jvp}, {@code jacfwd}, {@code jacrev}, {@code hessian} and {@code hvp}, for
+ * functions of one tensor and, with JAX's {@code argnums}, of several. They take functions
  * of tensors and return functions of tensors, so they compose: {@code grad(grad(f))}
  * is the second derivative. Reverse mode runs on the recorded graph; forward mode
  * pushes tangents through each primitive's JVP rule.
@@ -65,6 +66,20 @@ public final class AD {
     /** A function's value and the directional derivative along the given tangents. */
     public record Jvp(Tensor value, Tensor tangent) {}
 
+    /** The Jacobians of {@link #jacfwd(Fn, int...)} and {@link #jacrev(Fn, int...)}: one block per chosen argument. */
+    @FunctionalInterface
+    public interface JacobianFn {
+        /** The Jacobian blocks at these arguments. */
+        Tensor[] apply(Tensor... args);
+    }
+
+    /** The Hessian of {@link #hessian(Fn, int...)}: block {@code [i][j]} for the chosen arguments i and j. */
+    @FunctionalInterface
+    public interface HessianFn {
+        /** The Hessian blocks at these arguments. */
+        Tensor[][] apply(Tensor... args);
+    }
+
     // ================================================================= reverse mode
 
     /** The gradient of a scalar function of one tensor. */
@@ -95,14 +110,10 @@ public final class AD {
     /** As {@link #valueAndGrad(Fn, int...)} for a function that also returns an auxiliary result. */
     public static <A> ValueAndGradFn<A> valueAndGradWithAux(FnWithAux<A> f, int... argnums) {
         return args -> {
-            int[] wrt = argnums.length == 0 ? allIndices(args.length) : argnums;
+            int[] wrt = chosen("grad", argnums, args.length);
             Tensor[] inputs = args.clone();
             Tensor[] tracked = new Tensor[wrt.length];
             for (int i = 0; i < wrt.length; i++) {
-                if (wrt[i] < 0 || wrt[i] >= args.length) {
-                    throw new IllegalArgumentException("grad: argument " + wrt[i] + " does not exist; the function got "
-                            + args.length);
-                }
                 inputs[wrt[i]] = tracked[i] = track(args[wrt[i]]);
             }
             WithAux<A> out = recording(() -> f.apply(inputs));
@@ -123,12 +134,20 @@ public final class AD {
 
     /** The value of {@code f} at the primals and its pullback, which may be called many times. */
     public static Vjp vjp(Fn f, Tensor... primals) {
-        Tensor[] tracked = new Tensor[primals.length];
-        for (int i = 0; i < primals.length; i++) {
-            tracked[i] = track(primals[i]);
+        return vjp(f, primals, allIndices(primals.length));
+    }
+
+    /** The value and the pullback to the arguments {@code wrt} only; the others stay constants. */
+    private static Vjp vjp(Fn f, Tensor[] primals, int[] wrt) {
+        Tensor[] inputs = primals.clone();
+        Tensor[] tracked = new Tensor[wrt.length];
+        Tensor[] originals = new Tensor[wrt.length];
+        for (int i = 0; i < wrt.length; i++) {
+            originals[i] = primals[wrt[i]];
+            inputs[wrt[i]] = tracked[i] = track(originals[i]);
         }
-        Tensor y = recording(() -> f.apply(tracked.clone()));
-        return new Vjp(y, cotangent -> pull(y, cotangent, tracked, primals));
+        Tensor y = recording(() -> f.apply(inputs));
+        return new Vjp(y, cotangent -> pull(y, cotangent, tracked, originals));
     }
 
     /**
@@ -208,20 +227,35 @@ public final class AD {
      * {@link #jacrev} when the input is smaller than the output.
      */
     public static Function<Tensor, Tensor> jacfwd(Function<Tensor, Tensor> f) {
-        return x -> {
-            int n = x.size();
-            if (n == 0) {
-                return Tensor.zeros(concat(f.apply(x).shape, x.shape));
+        return x -> jacfwd(args -> f.apply(args[0]), 0).apply(x)[0];
+    }
+
+    /**
+     * The Jacobians by forward mode with respect to the chosen arguments (all when none),
+     * as JAX's {@code jacfwd(f, argnums)}: block k has the output's shape followed by the
+     * shape of argument {@code argnums[k]}, and costs one forward pass per element of it.
+     * Give a lambda its argnums, {@code jacfwd(a -> a[0].mul(a[1]), 0, 1)}, or the type
+     * {@link Fn}: without them it would match the one-argument {@code jacfwd(Function)}.
+     */
+    public static JacobianFn jacfwd(Fn f, int... argnums) {
+        return args -> {
+            int[] wrt = chosen("jacfwd", argnums, args.length);
+            Tensor[] blocks = new Tensor[wrt.length];
+            for (int k = 0; k < wrt.length; k++) {
+                Tensor x = args[wrt[k]];
+                Tensor[] columns = new Tensor[x.size()];
+                int[] outShape = null;
+                for (int j = 0; j < columns.length; j++) {
+                    Tensor[] tangents = new Tensor[args.length];
+                    tangents[wrt[k]] = basis(x.shape, j);
+                    Jvp r = jvp(f, args, tangents);
+                    outShape = r.value().shape;
+                    columns[j] = r.tangent().reshape(-1, 1);
+                }
+                blocks[k] = columns.length == 0 ? Tensor.zeros(concat(f.apply(args).shape, x.shape))
+                        : Tensor.concat(1, columns).reshape(concat(outShape, x.shape));
             }
-            Tensor[] columns = new Tensor[n];
-            int[] outShape = null;
-            for (int j = 0; j < n; j++) {
-                Tensor tangent = basis(x.shape, j);
-                Jvp r = jvp(f, x, tangent);
-                outShape = r.value().shape;
-                columns[j] = r.tangent().reshape(-1, 1);
-            }
-            return Tensor.concat(1, columns).reshape(concat(outShape, x.shape));
+            return blocks;
         };
     }
 
@@ -231,29 +265,113 @@ public final class AD {
      * {@link #jacfwd} when the output is smaller than the input.
      */
     public static Function<Tensor, Tensor> jacrev(Function<Tensor, Tensor> f) {
-        return x -> {
-            Vjp v = vjp(f, x);
+        return x -> jacrev(args -> f.apply(args[0]), 0).apply(x)[0];
+    }
+
+    /**
+     * The Jacobians by reverse mode with respect to the chosen arguments (all when none),
+     * as JAX's {@code jacrev(f, argnums)}: one forward pass, then one backward pass per
+     * output element gives a row of every block; blocks have the shapes of
+     * {@link #jacfwd(Fn, int...)}.
+     */
+    public static JacobianFn jacrev(Fn f, int... argnums) {
+        return args -> {
+            int[] wrt = chosen("jacrev", argnums, args.length);
+            Vjp v = vjp(f, args, wrt);
             Tensor y = v.value();
-            int m = y.size();
-            if (m == 0) {
-                return Tensor.zeros(concat(y.shape, x.shape));
+            Tensor[][] rows = new Tensor[wrt.length][y.size()];
+            for (int i = 0; i < y.size(); i++) {
+                Tensor[] cotangents = v.pullback().apply(basis(y.shape, i));
+                for (int k = 0; k < wrt.length; k++) {
+                    rows[k][i] = cotangents[k].reshape(1, -1);
+                }
             }
-            Tensor[] rows = new Tensor[m];
-            for (int i = 0; i < m; i++) {
-                rows[i] = v.pullback().apply(basis(y.shape, i))[0].reshape(1, -1);
+            Tensor[] blocks = new Tensor[wrt.length];
+            for (int k = 0; k < wrt.length; k++) {
+                int[] shape = concat(y.shape, args[wrt[k]].shape);
+                blocks[k] = y.size() == 0 ? Tensor.zeros(shape) : Tensor.concat(0, rows[k]).reshape(shape);
             }
-            return Tensor.concat(0, rows).reshape(concat(y.shape, x.shape));
+            return blocks;
         };
     }
 
     /** The Hessian of a scalar function, forward over reverse: {@code jacfwd(grad(f))}. */
     public static Function<Tensor, Tensor> hessian(Function<Tensor, Tensor> f) {
-        return jacfwd(grad(f));
+        return x -> hessian(args -> f.apply(args[0]), 0).apply(x)[0][0];
+    }
+
+    /**
+     * The Hessian of a scalar function with respect to the chosen arguments (all when
+     * none), forward over reverse, as JAX's {@code hessian(f, argnums)}: block {@code [i][j]}
+     * is {@code ∂²f/∂x_i∂x_j}, of the shape of argument {@code argnums[i]} followed by that
+     * of {@code argnums[j]}.
+     */
+    public static HessianFn hessian(Fn f, int... argnums) {
+        return args -> {
+            int[] wrt = chosen("hessian", argnums, args.length);
+            Tensor[] columns = jacfwd(packedGradient(f, wrt), wrt).apply(args);
+            Tensor[][] blocks = new Tensor[wrt.length][wrt.length];
+            for (int j = 0; j < wrt.length; j++) {
+                Tensor[] rows = split(columns[j], args, wrt);
+                for (int i = 0; i < wrt.length; i++) {
+                    blocks[i][j] = rows[i].reshape(concat(args[wrt[i]].shape, args[wrt[j]].shape));
+                }
+            }
+            return blocks;
+        };
     }
 
     /** The Hessian-vector product {@code H·v} of a scalar function in one forward-over-reverse pass. */
     public static Tensor hvp(Function<Tensor, Tensor> f, Tensor x, Tensor v) {
-        return jvp(grad(f), x, v).tangent();
+        return hvp(args -> f.apply(args[0]), new Tensor[] {x}, new Tensor[] {v}, 0)[0];
+    }
+
+    /**
+     * The Hessian-vector product with respect to the chosen arguments (all when none), in
+     * one forward-over-reverse pass: with one tangent per chosen argument, result k is
+     * {@code Σ_j H[k][j]·tangents[j]} in the shape of argument {@code argnums[k]}.
+     */
+    public static Tensor[] hvp(Fn f, Tensor[] primals, Tensor[] tangents, int... argnums) {
+        int[] wrt = chosen("hvp", argnums, primals.length);
+        if (tangents.length != wrt.length) {
+            throw new IllegalArgumentException("hvp: " + tangents.length + " tangents for " + wrt.length
+                    + " differentiated arguments");
+        }
+        Tensor[] all = new Tensor[primals.length];
+        for (int k = 0; k < wrt.length; k++) {
+            all[wrt[k]] = tangents[k];
+        }
+        Tensor product = jvp(packedGradient(f, wrt), primals, all).tangent();
+        Tensor[] parts = split(product.reshape(-1, 1), primals, wrt);
+        for (int k = 0; k < wrt.length; k++) {
+            parts[k] = parts[k].reshape(primals[wrt[k]].shape);
+        }
+        return parts;
+    }
+
+    /** The gradients with respect to the chosen arguments, flattened and joined into one vector. */
+    private static Fn packedGradient(Fn f, int[] wrt) {
+        GradsFn gradients = grads(f, wrt);
+        return args -> {
+            Tensor[] g = gradients.apply(args);
+            Tensor[] flat = new Tensor[g.length];
+            for (int k = 0; k < g.length; k++) {
+                flat[k] = g[k].reshape(-1);
+            }
+            return Tensor.concat(0, flat);
+        };
+    }
+
+    /** The rows of {@code packed} that belong to each chosen argument, in order (the inverse of {@link #packedGradient}). */
+    private static Tensor[] split(Tensor packed, Tensor[] args, int[] wrt) {
+        Tensor[] parts = new Tensor[wrt.length];
+        int start = 0;
+        for (int k = 0; k < wrt.length; k++) {
+            int n = args[wrt[k]].size();
+            parts[k] = packed.slice(0, start, start + n);
+            start += n;
+        }
+        return parts;
     }
 
     // ================================================================= helpers
@@ -273,6 +391,23 @@ public final class AD {
         int[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /** The argument numbers to differentiate (all when none given), checked: in range and distinct. */
+    private static int[] chosen(String op, int[] argnums, int count) {
+        int[] wrt = argnums.length == 0 ? allIndices(count) : argnums.clone();
+        boolean[] seen = new boolean[count];
+        for (int a : wrt) {
+            if (a < 0 || a >= count) {
+                throw new IllegalArgumentException(op + ": argument " + a + " does not exist; the function got " + count);
+            }
+            if (seen[a]) {
+                throw new IllegalArgumentException(op + ": argument " + a + " is chosen twice in "
+                        + Arrays.toString(argnums));
+            }
+            seen[a] = true;
+        }
+        return wrt;
     }
 
     private static int[] allIndices(int n) {

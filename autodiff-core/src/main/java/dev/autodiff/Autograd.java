@@ -1,7 +1,8 @@
 package dev.autodiff;
 
-import it.unimi.dsi.fastutil.objects.Reference2ObjectOpenHashMap;
-import it.unimi.dsi.fastutil.objects.ReferenceOpenHashSet;
+import it.unimi.dsi.fastutil.Hash;
+import it.unimi.dsi.fastutil.objects.Object2ObjectOpenCustomHashMap;
+import it.unimi.dsi.fastutil.objects.ObjectOpenCustomHashSet;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,6 +18,22 @@ import java.util.Set;
 final class Autograd {
     private Autograd() {}
 
+    /**
+     * Tensors and gradient arrays are told apart by identity. fastutil-core has no
+     * reference-keyed collections; its custom-hash ones with this strategy are the same thing.
+     */
+    private static final Hash.Strategy<Object> IDENTITY = new Hash.Strategy<>() {
+        @Override
+        public int hashCode(Object o) {
+            return System.identityHashCode(o);
+        }
+
+        @Override
+        public boolean equals(Object a, Object b) {
+            return a == b;
+        }
+    };
+
     /** {@link Tensor#backward}: accumulates into every leaf that requires a gradient. */
     static void backward(Tensor root, Tensor cotangent, boolean keepGraph, boolean createGraph) {
         if (!root.requiresGrad) {
@@ -29,9 +46,9 @@ final class Autograd {
                 !createGraph);
         // A cotangent can reach two leaves as one array ((a + b).sum() gives both the same),
         // or be the caller's own: as in PyTorch, no gradient aliases another or the caller's tensor.
-        Set<float[]> handedOut = new ReferenceOpenHashSet<>();
+        Set<float[]> handedOut = new ObjectOpenCustomHashSet<>(IDENTITY);
         handedOut.add(cotangent.data);
-        for (var entry : cotangents.reference2ObjectEntrySet()) {
+        for (var entry : cotangents.object2ObjectEntrySet()) {
             if (entry.getKey().isLeaf()) {
                 Tensor g = entry.getValue();
                 entry.getKey().gradientStore().add(handedOut.add(g.data) ? g : Movement.copy(g), createGraph);
@@ -70,10 +87,10 @@ final class Autograd {
         for (int i = 0; i < outputs.length; i++) {
             checkCotangent("gradients", outputs[i], cotangents[i]);
         }
-        Set<Tensor> targets = new ReferenceOpenHashSet<>(Arrays.asList(inputs));
+        Set<Tensor> targets = new ObjectOpenCustomHashSet<>(inputs, IDENTITY);
         List<Tensor> order = topologicalOrder(outputs, targets);
         // Only tensors that depend on a target need a cotangent.
-        Set<Tensor> dependsOnTarget = new ReferenceOpenHashSet<>(targets);
+        Set<Tensor> dependsOnTarget = new ObjectOpenCustomHashSet<>(targets, IDENTITY);
         for (Tensor t : order) {
             if (t.node != null && !targets.contains(t)) {
                 for (Tensor in : t.node.inputs()) {
@@ -105,7 +122,7 @@ final class Autograd {
      */
     private static List<Tensor> topologicalOrder(Tensor[] roots, Set<Tensor> stops) {
         List<Tensor> order = new ArrayList<>();
-        Set<Tensor> visited = new ReferenceOpenHashSet<>();
+        Set<Tensor> visited = new ObjectOpenCustomHashSet<>(IDENTITY);
         ArrayDeque<Tensor> stack = new ArrayDeque<>();
         ArrayDeque<Integer> nextInput = new ArrayDeque<>();
         for (Tensor root : roots) {
@@ -139,10 +156,10 @@ final class Autograd {
      * left for the tensors the walk stops at. With {@code writeLeafGradients} rules may add
      * leaf cotangents straight into the gradients instead ({@link #writeLeafGradient}).
      */
-    private static Reference2ObjectOpenHashMap<Tensor, Tensor> propagate(List<Tensor> order, Tensor[] roots,
+    private static Object2ObjectOpenCustomHashMap<Tensor, Tensor> propagate(List<Tensor> order, Tensor[] roots,
             Tensor[] rootCotangents, Set<Tensor> relevant, Set<Tensor> targets, boolean createGraph,
             boolean writeLeafGradients) {
-        var cotangents = new Reference2ObjectOpenHashMap<Tensor, Tensor>();
+        var cotangents = new Object2ObjectOpenCustomHashMap<Tensor, Tensor>(IDENTITY);
         try (Trace.Scope pass = Trace.backwardPass(createGraph, writeLeafGradients)) {
             for (int i = 0; i < roots.length; i++) {
                 cotangents.merge(roots[i], rootCotangents[i], Tensor::add);

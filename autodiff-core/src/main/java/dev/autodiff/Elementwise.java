@@ -1,6 +1,7 @@
 package dev.autodiff;
 
 import dev.autodiff.kernel.Binary;
+import dev.autodiff.kernel.Strides;
 import dev.autodiff.kernel.Unary;
 
 import java.util.Arrays;
@@ -75,6 +76,12 @@ final class Elementwise {
                 Tensor s = x.sigmoid();
                 yield g.mul(s.mul(x.mul(s.neg().add(1f)).add(1f)));
             }
+            case SIN -> g.mul(x.cos());
+            case COS -> g.mul(x.sin()).neg();
+            case LOG1P -> g.div(x.add(1f));
+            case EXPM1 -> g.mul(x.exp());
+            case RSQRT -> g.mul(-0.5f).mul(y).mul(y).mul(y);
+            case ELU -> g.mul(where(x.gt(0f), Tensor.scalar(1f), y.add(param)));
         };
     }
 
@@ -148,8 +155,74 @@ final class Elementwise {
             case DIV -> first ? g.div(b) : g.mul(out).div(b).neg(); // d(a/b)/db = -(a/b)/b
             case MAXIMUM -> g.mul(first ? winShare(a, b) : winShare(b, a));
             case MINIMUM -> g.mul(first ? winShare(b, a) : winShare(a, b));
-            case GREATER, EQUAL -> throw new IllegalArgumentException(name(op) + " is a comparison, not differentiable");
+            case GREATER, EQUAL, GREATER_EQUAL ->
+                    throw new IllegalArgumentException(name(op) + " is a comparison, not differentiable");
         };
+    }
+
+    // ----------------------------------------------------------------- selection
+
+    /**
+     * {@code condition ? a : b} elementwise, the three broadcast together; a nonzero (or NaN)
+     * condition counts as true. Each branch's cotangent is the output's where that branch
+     * was taken and zero elsewhere.
+     */
+    static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        int[] shape = whereShape(condition, a, b);
+        float[] out = new float[Trace.sizeOf(shape)];
+        select(condition, a, b, out, shape);
+        return Trace.record("where", new Tensor(out, shape), new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                Tensor zero = Tensor.scalar(0f);
+                return new Tensor[] {null,
+                    a.requiresGrad ? unbroadcast(where(condition, g, zero), a.shape) : null,
+                    b.requiresGrad ? unbroadcast(where(condition, zero, g), b.shape) : null};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                if (t[1] == null && t[2] == null) {
+                    return null; // the condition carries no derivative
+                }
+                Tensor zero = Tensor.scalar(0f);
+                return spread(where(condition, t[1] != null ? t[1] : zero, t[2] != null ? t[2] : zero), shape);
+            }
+        }, condition, a, b);
+    }
+
+    private static int[] whereShape(Tensor condition, Tensor a, Tensor b) {
+        try {
+            return Shapes.broadcast("where", Shapes.broadcast("where", condition.shape, a.shape), b.shape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("where: condition " + Shapes.str(condition.shape) + ", a "
+                    + Shapes.str(a.shape) + " and b " + Shapes.str(b.shape) + " cannot be broadcast together");
+        }
+    }
+
+    /** The loop of {@link #where}: one odometer over the output moves the three broadcast offsets. */
+    private static void select(Tensor condition, Tensor a, Tensor b, float[] out, int[] shape) {
+        int rank = shape.length;
+        int[] cs = Strides.broadcastStrides(Shapes.padLeft(condition.shape, rank), shape);
+        int[] as = Strides.broadcastStrides(Shapes.padLeft(a.shape, rank), shape);
+        int[] bs = Strides.broadcastStrides(Shapes.padLeft(b.shape, rank), shape);
+        int[] index = new int[rank];
+        int ci = 0;
+        int ai = 0;
+        int bi = 0;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = condition.data[ci] != 0f ? a.data[ai] : b.data[bi];
+            for (int d = rank - 1; d >= 0; d--) {
+                ci += cs[d];
+                ai += as[d];
+                bi += bs[d];
+                if (++index[d] < shape[d]) {
+                    break;
+                }
+                ci -= cs[d] * shape[d];
+                ai -= as[d] * shape[d];
+                bi -= bs[d] * shape[d];
+                index[d] = 0;
+            }
+        }
     }
 
     /** 1 where {@code x > y}, 1/2 where they tie, else 0: the share of the gradient {@code max} gives x. */

@@ -1,25 +1,30 @@
 package dev.autodiff;
 
 /**
- * Differentiable functions built from the primitives: softmax and its relatives,
- * the losses every model needs, and the linear layer's product. Each is a stable
- * composition; the fused softmax cross-entropy is a primitive of its own because it
- * runs in every training step.
+ * Differentiable functions built from the primitives, as {@code torch.nn.functional}:
+ * softmax and its relatives, log-sum-exp, the losses every model needs, layer and batch
+ * normalisation, and the linear layer's product. Each is a stable composition; the fused
+ * softmax cross-entropy is a primitive of its own because it runs in every training step.
  */
 public final class Functional {
     private Functional() {}
 
     /** {@code log Σ exp(x)} along an axis, shifted by the (constant) maximum so that it cannot overflow. */
     public static Tensor logSumExp(Tensor x, int axis, boolean keepDims) {
-        int a = Shapes.axis("logSumExp", axis, x.rank());
-        Tensor shift = finiteMax(x, a);
-        Tensor lse = x.sub(shift).exp().sum(new int[] {a}, true).log().add(shift);
-        return keepDims ? lse : lse.reshape(Shapes.reduced(x.shape, new int[] {a}, false));
+        return logSumExp(x, new int[] {axis}, keepDims);
     }
 
-    /** The maximum along an axis as a constant, with non-finite maxima replaced by 0 (rows of -Inf stay -Inf). */
-    private static Tensor finiteMax(Tensor x, int axis) {
-        Tensor m = x.detach().max(new int[] {axis}, true);
+    /** {@code log Σ exp(x)} over the given axes (all when none), shifted by the (constant) maximum. */
+    public static Tensor logSumExp(Tensor x, int[] axes, boolean keepDims) {
+        int[] ax = Shapes.axes("logSumExp", axes, x.rank());
+        Tensor shift = finiteMax(x, ax);
+        Tensor lse = x.sub(shift).exp().sum(ax, true).log().add(shift);
+        return keepDims ? lse : lse.reshape(Shapes.reduced(x.shape, ax, false));
+    }
+
+    /** The maximum over axes as a constant, with non-finite maxima replaced by 0 (rows of -Inf stay -Inf). */
+    private static Tensor finiteMax(Tensor x, int[] axes) {
+        Tensor m = x.detach().max(axes, true);
         float[] d = m.data;
         for (int i = 0; i < d.length; i++) {
             if (!Float.isFinite(d[i])) {
@@ -27,6 +32,17 @@ public final class Functional {
             }
         }
         return m;
+    }
+
+    /**
+     * {@code log(e^a + e^b)}, broadcast, as {@code max(a, b) + log(1 + e^-|a - b|)}: no
+     * overflow or underflow, {@code -Inf} for two {@code -Inf}, and gradients
+     * {@code sigmoid(a - b)} and {@code sigmoid(b - a)} (1/2 each where a = b).
+     */
+    public static Tensor logAddExp(Tensor a, Tensor b) {
+        // where a and b are the same infinity a - b is NaN; their difference counts as 0
+        Tensor difference = Tensor.where(a.eq(b), 0f, a.sub(b));
+        return a.maximum(b).add(difference.abs().neg().softplus());
     }
 
     /** The softmax along an axis. */
@@ -38,7 +54,7 @@ public final class Functional {
             Tensor.kernels().softmax(x.data, cols == 0 ? 0 : x.data.length / cols, cols, out);
             return new Tensor(out, x.shape);
         }
-        Tensor e = x.sub(finiteMax(x, a)).exp();
+        Tensor e = x.sub(finiteMax(x, new int[] {a})).exp();
         return e.div(e.sum(new int[] {a}, true));
     }
 
@@ -51,7 +67,7 @@ public final class Functional {
             Tensor.kernels().logSoftmax(x.data, cols == 0 ? 0 : x.data.length / cols, cols, out);
             return new Tensor(out, x.shape);
         }
-        return x.sub(logSumExp(x, a, true));
+        return x.sub(logSumExp(x, new int[] {a}, true));
     }
 
     /** The mean squared error {@code mean((prediction - target)²)}. */
@@ -75,46 +91,224 @@ public final class Functional {
     }
 
     /**
-     * The mean cross-entropy of logits {@code [N, C]} against integer labels:
-     * {@code -(1/N) Σ log softmax(logits)[i, labels[i]]}. Its gradient at the logits is
-     * {@code (P - Y)/N}.
+     * The mean cross-entropy of logits against integer class labels,
+     * {@code -(1/M) Σ log softmax(logits)[position, label]} over the M positions. The logits
+     * are {@code [N, C]}, {@code [C]} or {@code [N, C, d1, ..., dk]} with the classes on axis 1,
+     * as in PyTorch; {@code labels} holds one class per position, in row-major order of
+     * {@code [N, d1, ..., dk]}. Its gradient at the logits is {@code (P - Y)/M}. Every label
+     * must be a class; for ignored labels, class weights, label smoothing and other
+     * reductions, see {@code dev.autodiff.nn.CrossEntropyLoss}.
      */
     public static Tensor crossEntropy(Tensor logits, int[] labels) {
-        if (logits.rank() != 2) {
-            throw new IllegalArgumentException("crossEntropy: logits must be [N, C], got " + Shapes.str(logits.shape));
+        return crossEntropyRows(classesLast("crossEntropy", logits), classes("crossEntropy", logits, labels, null)).mean();
+    }
+
+    /**
+     * The cross-entropy of each position, unreduced: for logits as in
+     * {@link #crossEntropy(Tensor, int[])}, a tensor of shape {@code [N, d1, ..., dk]} (a
+     * scalar for logits {@code [C]}). A position whose label is {@code ignoreIndex} gets 0
+     * and passes no gradient; every other label must be a class.
+     */
+    public static Tensor crossEntropyUnreduced(Tensor logits, int[] labels, int ignoreIndex) {
+        Tensor rows = crossEntropyRows(classesLast("crossEntropy", logits), classes("crossEntropy", logits, labels,
+                ignoreIndex));
+        return rows.reshape(positionShape(logits));
+    }
+
+    /** The shape of the positions of logits: all axes but the class axis (axis 1, or the only one). */
+    private static int[] positionShape(Tensor logits) {
+        if (logits.rank() == 1) {
+            return new int[0];
         }
+        int[] shape = new int[logits.rank() - 1];
+        shape[0] = logits.shape[0];
+        System.arraycopy(logits.shape, 2, shape, 1, logits.rank() - 2);
+        return shape;
+    }
+
+    /** Logits with the class axis moved last and the positions flattened: {@code [M, C]}. */
+    private static Tensor classesLast(String op, Tensor logits) {
+        int r = logits.rank();
+        if (r == 0) {
+            throw new IllegalArgumentException(op + ": logits must have a class axis ([C], [N, C] or [N, C, d1, ...]), got "
+                    + Shapes.str(logits.shape));
+        }
+        if (r <= 2) {
+            return r == 1 ? logits.reshape(1, -1) : logits;
+        }
+        int[] perm = new int[r];
+        perm[0] = 0;
+        for (int d = 2; d < r; d++) {
+            perm[d - 1] = d;
+        }
+        perm[r - 1] = 1;
+        return logits.permute(perm).reshape(-1, logits.shape[1]);
+    }
+
+    /**
+     * The labels checked against the classes, with -1 for a label equal to {@code ignoreIndex}
+     * (when given): the class of each row of {@link #classesLast}.
+     */
+    private static int[] classes(String op, Tensor logits, int[] labels, Integer ignoreIndex) {
+        int positions = Trace.sizeOf(positionShape(logits));
+        int classes = logits.rank() == 1 ? logits.shape[0] : logits.shape[1];
+        if (labels.length != positions) {
+            throw new IllegalArgumentException(op + ": " + labels.length + " labels for " + positions
+                    + (logits.rank() == 2 ? " rows of logits" : " positions of logits of shape " + Shapes.str(logits.shape)));
+        }
+        int[] out = labels.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (ignoreIndex != null && out[i] == ignoreIndex) {
+                out[i] = -1;
+            } else {
+                Labels.check(op, labels, i, classes);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The primitive: {@code -log softmax(row)[class]} for each row of logits {@code [M, C]}
+     * by the fused kernel; a row of class -1 has no target, gets 0 and passes no gradient.
+     * The VJP is {@code (P - Y)·g} row by row, fused when nothing differentiates it further.
+     */
+    private static Tensor crossEntropyRows(Tensor logits, int[] classes) {
         int rows = logits.shape[0];
         int cols = logits.shape[1];
-        Labels.checkAll("crossEntropy", labels, rows, cols);
-        int[] y = labels.clone();
+        int[] kernelLabels = classes.clone();
+        float[] targeted = null; // 1 for a row with a target, 0 without; null when all have one
+        for (int r = 0; r < rows; r++) {
+            if (classes[r] < 0) {
+                if (targeted == null) {
+                    targeted = new float[rows];
+                    java.util.Arrays.fill(targeted, 1f);
+                }
+                targeted[r] = 0f;
+                kernelLabels[r] = 0; // any class: its loss and gradient are dropped
+            }
+        }
         float[] probs = new float[logits.data.length];
         float[] losses = new float[rows];
-        Tensor.kernels().softmaxCrossEntropy(logits.data, rows, cols, y, probs, losses);
-        double total = 0;
-        for (float l : losses) {
-            total += l;
+        Tensor.kernels().softmaxCrossEntropy(logits.data, rows, cols, kernelLabels, probs, losses);
+        Tensor mask = targeted == null ? null : new Tensor(targeted, new int[] {rows});
+        for (int r = 0; r < rows; r++) {
+            if (classes[r] < 0) {
+                losses[r] = 0f;
+            }
         }
-        Tensor loss = Tensor.scalar(rows == 0 ? Float.NaN : (float) (total / rows));
-        return Trace.record("crossEntropy", loss, new Rule() {
+        return Trace.record("crossEntropy", new Tensor(losses, new int[] {rows}), new Rule() {
             public Tensor[] vjp(Tensor g) {
-                return new Tensor[] {probsMinusOneHot(g.mul(1f / rows))};
+                return new Tensor[] {probsMinusOneHot(g)};
             }
 
             public Tensor jvp(Tensor[] t) {
-                return probsMinusOneHot(Tensor.scalar(1f / rows)).mul(t[0]).sum();
+                return probsMinusOneHot(Tensor.ones(rows)).mul(t[0]).sum(1);
             }
 
-            /** {@code (P - Y) · scale}, fused when nothing differentiates it further. */
+            /** {@code (P - Y)} with row r scaled by {@code scale[r]} (0 for a row without a target). */
             private Tensor probsMinusOneHot(Tensor scale) {
-                if (!Trace.differentiating(scale, logits)) {
-                    float[] perRow = new float[rows];
-                    java.util.Arrays.fill(perRow, scale.item());
+                Tensor s = mask == null ? scale : scale.mul(mask);
+                if (!Trace.differentiating(s, logits)) {
                     float[] d = new float[probs.length];
-                    Tensor.kernels().softmaxCrossEntropyBackward(probs, rows, cols, y, perRow, d);
+                    Tensor.kernels().softmaxCrossEntropyBackward(probs, rows, cols, kernelLabels, s.data, d);
                     return new Tensor(d, logits.shape);
                 }
-                return logits.softmax(1).sub(Tensor.oneHot(y, cols)).mul(scale);
+                Tensor oneHot = Tensor.oneHot(kernelLabels, cols);
+                return logits.softmax(1).sub(mask == null ? oneHot : oneHot.mul(mask.reshape(rows, 1))).mul(s.reshape(rows, 1));
             }
         }, logits);
+    }
+
+    // ----------------------------------------------------------------- normalisation
+
+    /**
+     * Layer normalisation over the trailing axes of the given shape, as
+     * {@code torch.nn.functional.layer_norm}: {@code (x - mean)/√(var + eps)·weight + bias}
+     * with the biased variance; {@code weight} and {@code bias} (of the normalised shape)
+     * may be null.
+     */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
+        int k = normalizedShape.length;
+        int r = x.rank();
+        boolean fits = k > 0 && r >= k
+                && java.util.Arrays.equals(java.util.Arrays.copyOfRange(x.shape, r - k, r), normalizedShape);
+        if (!fits) {
+            throw new IllegalArgumentException("layerNorm: input of shape " + Shapes.str(x.shape)
+                    + " does not end with the normalized shape " + Shapes.str(normalizedShape));
+        }
+        checkAffine("layerNorm", weight, bias, normalizedShape);
+        int[] axes = new int[k];
+        java.util.Arrays.setAll(axes, i -> r - k + i);
+        Tensor centered = x.sub(x.mean(axes, true));
+        Tensor y = centered.mul(centered.square().mean(axes, true).add(eps).rsqrt());
+        return affine(y, weight, bias, null);
+    }
+
+    /**
+     * Batch normalisation over every axis but the channel axis 1 of an input
+     * {@code [N, C, ...]}, as {@code torch.nn.functional.batch_norm}. In training it
+     * normalises with the batch's mean and biased variance and, when the running statistics
+     * are given, updates them in place with momentum m:
+     * {@code running = (1 - m)·running + m·batch}, with the unbiased variance for
+     * {@code runningVar}. Otherwise it normalises with the running statistics. The
+     * statistics, {@code weight} and {@code bias} have shape {@code [C]}; the last two may
+     * be null.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, float momentum, float eps) {
+        if (x.rank() < 2) {
+            throw new IllegalArgumentException("batchNorm: expected an input [N, C, ...], got " + Shapes.str(x.shape));
+        }
+        int channels = x.shape[1];
+        int[] shape = {channels};
+        checkAffine("batchNorm", weight, bias, shape);
+        checkAffine("batchNorm", runningMean, runningVar, shape);
+        int[] channelShape = new int[x.rank()];
+        java.util.Arrays.fill(channelShape, 1);
+        channelShape[1] = channels;
+        int[] axes = new int[x.rank() - 1];
+        for (int d = 0, k = 0; d < x.rank(); d++) {
+            if (d != 1) {
+                axes[k++] = d;
+            }
+        }
+        Tensor y;
+        if (training) {
+            int n = channels == 0 ? 0 : x.size() / channels;
+            if (n < 2) {
+                throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input "
+                        + Shapes.str(x.shape));
+            }
+            Tensor mean = x.mean(axes, true);
+            Tensor centered = x.sub(mean);
+            Tensor variance = centered.square().mean(axes, true);
+            y = centered.mul(variance.add(eps).rsqrt());
+            if (runningMean != null && runningVar != null) {
+                runningMean.mulAddInPlace(1 - momentum, mean.detach().reshape(shape), momentum);
+                runningVar.mulAddInPlace(1 - momentum, variance.detach().reshape(shape), momentum * n / (n - 1f));
+            }
+        } else {
+            if (runningMean == null || runningVar == null) {
+                throw new IllegalArgumentException("batchNorm: evaluation needs the running mean and variance");
+            }
+            y = x.sub(runningMean.reshape(channelShape)).mul(runningVar.add(eps).rsqrt().reshape(channelShape));
+        }
+        return affine(y, weight, bias, channelShape);
+    }
+
+    /** Fails unless each of the two tensors is null or has the given shape. */
+    private static void checkAffine(String op, Tensor first, Tensor second, int[] shape) {
+        for (Tensor t : new Tensor[] {first, second}) {
+            if (t != null && !java.util.Arrays.equals(t.shape, shape)) {
+                throw new IllegalArgumentException(op + ": a parameter of shape " + Shapes.str(t.shape)
+                        + " where " + Shapes.str(shape) + " is expected");
+            }
+        }
+    }
+
+    /** {@code y·weight + bias}, each optional, reshaped to {@code shape} when given. */
+    private static Tensor affine(Tensor y, Tensor weight, Tensor bias, int[] shape) {
+        Tensor out = weight == null ? y : y.mul(shape == null ? weight : weight.reshape(shape));
+        return bias == null ? out : out.add(shape == null ? bias : bias.reshape(shape));
     }
 }

@@ -11,13 +11,4 @@ final class Labels {
                     + " is out of range for " + classes + " classes");
         }
     }
-
-    static void checkAll(String op, int[] labels, int rows, int classes) {
-        if (labels.length != rows) {
-            throw new IllegalArgumentException(op + ": " + labels.length + " labels for " + rows + " rows of logits");
-        }
-        for (int i = 0; i < labels.length; i++) {
-            check(op, labels, i, classes);
-        }
-    }
 }

@@ -6,8 +6,9 @@ import java.util.Arrays;
 
 /**
  * The primitives that move values without arithmetic (reshape, permute, broadcast,
- * slice, gather, concatenation) and their rules. Each one's VJP is its transpose: a
- * slice pads, a gather scatters, a broadcast sums.
+ * slice, flip, concatenation) and their rules, and the compositions on them (squeeze,
+ * unsqueeze, tile). Each one's VJP is its transpose: a slice pads, a broadcast sums, a
+ * flip flips back. Indexing by index arrays is in {@link Indexing}.
  */
 final class Movement {
     private Movement() {}
@@ -130,6 +131,86 @@ final class Movement {
         }, x);
     }
 
+    static Tensor unsqueeze(Tensor x, int axis) {
+        int a = Shapes.axis("unsqueeze", axis, x.rank() + 1);
+        int[] s = new int[x.rank() + 1];
+        System.arraycopy(x.shape, 0, s, 0, a);
+        s[a] = 1;
+        System.arraycopy(x.shape, a, s, a + 1, x.rank() - a);
+        return x.reshape(s);
+    }
+
+    /** Drops the given axes (all when none) that have size 1. */
+    static Tensor squeeze(Tensor x, int[] axes) {
+        int[] ax = Shapes.axes("squeeze", axes, x.rank());
+        boolean[] drop = new boolean[x.rank()];
+        int dropped = 0;
+        for (int a : ax) {
+            if (x.shape[a] == 1) {
+                drop[a] = true;
+                dropped++;
+            }
+        }
+        int[] shape = new int[x.rank() - dropped];
+        for (int d = 0, k = 0; d < x.rank(); d++) {
+            if (!drop[d]) {
+                shape[k++] = x.shape[d];
+            }
+        }
+        return x.reshape(shape);
+    }
+
+    /** {@code torch.tile} as a broadcast: {@code [s0, s1]} is viewed as {@code [1, s0, 1, s1]}, broadcast to {@code [r0, s0, r1, s1]}. */
+    static Tensor tile(Tensor x, int[] reps) {
+        Shapes.checkDims("tile", reps);
+        int rank = Math.max(x.rank(), reps.length);
+        int[] shape = Shapes.padLeft(x.shape, rank);
+        int[] r = Shapes.padLeft(reps, rank);
+        int[] interleaved = new int[2 * rank];
+        int[] repeated = new int[2 * rank];
+        int[] result = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            interleaved[2 * d] = 1;
+            interleaved[2 * d + 1] = shape[d];
+            repeated[2 * d] = r[d];
+            repeated[2 * d + 1] = shape[d];
+            result[d] = r[d] * shape[d];
+        }
+        return x.reshape(interleaved).broadcastTo(repeated).reshape(result);
+    }
+
+    /** The elements in reverse order along each of the given axes (all when none). */
+    static Tensor flip(Tensor x, int[] axes) {
+        int[] ax = Shapes.axes("flip", axes, x.rank());
+        float[] out = x.data;
+        for (int a : ax) {
+            out = flipAxis(out, around(x.shape, a));
+        }
+        return Trace.record("flip", new Tensor(out == x.data ? out.clone() : out, x.shape), new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {flip(g, ax)};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return flip(t[0], ax);
+            }
+        }, x);
+    }
+
+    /** {@code x} viewed as {@code [outer, n, inner]} with the middle axis reversed. */
+    private static float[] flipAxis(float[] x, int[] o) {
+        int n = o[1];
+        int inner = o[2];
+        float[] out = new float[x.length];
+        for (int b = 0; b < o[0]; b++) {
+            int base = b * n * inner;
+            for (int j = 0; j < n; j++) {
+                System.arraycopy(x, base + (n - 1 - j) * inner, out, base + j * inner, inner);
+            }
+        }
+        return out;
+    }
+
     /** Copies {@code count} blocks of {@code block} floats between arrays with different block strides. */
     private static void copyBlocks(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride,
                                    int count, int block) {
@@ -139,7 +220,7 @@ final class Movement {
     }
 
     /** Outer count, axis length and inner block size of a shape around an axis. */
-    private static int[] around(int[] shape, int axis) {
+    static int[] around(int[] shape, int axis) {
         int outer = 1;
         for (int d = 0; d < axis; d++) {
             outer *= shape[d];
@@ -188,59 +269,6 @@ final class Movement {
 
             public Tensor jvp(Tensor[] t) {
                 return pad(t[0], axis, start, length);
-            }
-        }, x);
-    }
-
-    static Tensor gather(Tensor x, int[] indices) {
-        if (x.rank() == 0) {
-            throw new IllegalArgumentException("gather: cannot index a scalar");
-        }
-        int rows = x.shape[0];
-        int row = x.data.length / Math.max(rows, 1);
-        int[] idx = indices.clone();
-        for (int i = 0; i < idx.length; i++) {
-            if (idx[i] < 0 || idx[i] >= rows) {
-                throw new IndexOutOfBoundsException("gather: index " + idx[i] + " at position " + i
-                        + " is out of range for " + rows + " rows of shape " + Shapes.str(x.shape));
-            }
-        }
-        int[] shape = x.shape.clone();
-        shape[0] = idx.length;
-        float[] out = new float[idx.length * row];
-        for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(x.data, idx[i] * row, out, i * row, row);
-        }
-        return Trace.record("gather", new Tensor(out, shape), new Rule() {
-            public Tensor[] vjp(Tensor g) {
-                return new Tensor[] {scatterAdd(g, idx, rows)};
-            }
-
-            public Tensor jvp(Tensor[] t) {
-                return t[0].gather(idx);
-            }
-        }, x);
-    }
-
-    /** Sums row i of {@code x} into row {@code indices[i]} of a zero tensor with {@code rows} rows: the transpose of gather. */
-    static Tensor scatterAdd(Tensor x, int[] indices, int rows) {
-        int[] shape = x.shape.clone();
-        shape[0] = rows;
-        int row = rows == 0 ? 0 : Strides.size(shape) / rows;
-        float[] out = new float[Strides.size(shape)];
-        for (int i = 0; i < indices.length; i++) {
-            int dst = indices[i] * row;
-            for (int j = 0; j < row; j++) {
-                out[dst + j] += x.data[i * row + j];
-            }
-        }
-        return Trace.record("scatterAdd", new Tensor(out, shape), new Rule() {
-            public Tensor[] vjp(Tensor g) {
-                return new Tensor[] {g.gather(indices)};
-            }
-
-            public Tensor jvp(Tensor[] t) {
-                return scatterAdd(t[0], indices, rows);
             }
         }, x);
     }

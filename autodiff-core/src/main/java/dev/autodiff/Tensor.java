@@ -58,15 +58,49 @@ public final class Tensor {
         return new Tensor(values.clone(), new int[] {values.length});
     }
 
+    /** A one-dimensional tensor of the given values, rounded to float: {@code Tensor.of(1, 2.5, 3)}. */
+    public static Tensor of(double... values) {
+        return new Tensor(toFloats(values), new int[] {values.length});
+    }
+
+    /** A two-dimensional tensor from rows of equal length: {@code Tensor.of(new double[] {1, 2}, new double[] {3, 4})}. */
+    public static Tensor of(double[]... rows) {
+        return matrix(rows);
+    }
+
+    /** A two-dimensional tensor from rows of equal length, rounded to float. */
+    public static Tensor matrix(double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        float[] data = new float[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            checkRow("Tensor.matrix", rows[r].length, r, cols);
+            for (int c = 0; c < cols; c++) {
+                data[r * cols + c] = (float) rows[r][c];
+            }
+        }
+        return new Tensor(data, new int[] {rows.length, cols});
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] data = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            data[i] = (float) values[i];
+        }
+        return data;
+    }
+
+    private static void checkRow(String op, int length, int row, int cols) {
+        if (length != cols) {
+            throw new IllegalArgumentException(op + ": row " + row + " has " + length + " values, row 0 has " + cols);
+        }
+    }
+
     /** A two-dimensional tensor from rows of equal length. */
     public static Tensor matrix(float[][] rows) {
         int cols = rows.length == 0 ? 0 : rows[0].length;
         float[] data = new float[rows.length * cols];
         for (int r = 0; r < rows.length; r++) {
-            if (rows[r].length != cols) {
-                throw new IllegalArgumentException("Tensor.matrix: row " + r + " has " + rows[r].length
-                        + " values, row 0 has " + cols);
-            }
+            checkRow("Tensor.matrix", rows[r].length, r, cols);
             System.arraycopy(rows[r], 0, data, r * cols, cols);
         }
         return new Tensor(data, new int[] {rows.length, cols});
@@ -75,6 +109,11 @@ public final class Tensor {
     /** A rank-0 tensor. */
     public static Tensor scalar(float value) {
         return new Tensor(new float[] {value}, new int[0]);
+    }
+
+    /** A rank-0 tensor holding {@code value} rounded to float. */
+    public static Tensor scalar(double value) {
+        return scalar((float) value);
     }
 
     /** A tensor of zeros. */
@@ -241,6 +280,14 @@ public final class Tensor {
     /** A copy of the values in row-major order. */
     public float[] toArray() {
         return data.clone();
+    }
+
+    /**
+     * The values as ints in row-major order, for index tensors such as those of
+     * {@link #argmax(int, boolean)}; every value must be a whole number in int range.
+     */
+    public int[] toIntArray() {
+        return Indexing.toInts("toIntArray", this);
     }
 
     /**
@@ -507,19 +554,89 @@ public final class Tensor {
         return Elementwise.binary(Binary.MINIMUM, this, other);
     }
 
-    /** 1 where {@code this > other}, else 0; not differentiable. */
+    // Comparisons give masks of 0 and 1, broadcast, with no derivative (NaN compares false,
+    // except in ne); use them with where, mul or sum.
+
+    /** 1 where {@code this > other}, else 0. */
     public Tensor gt(Tensor other) {
         return Elementwise.compare(Binary.GREATER, this, other);
     }
 
-    /** 1 where {@code this > c}, else 0; not differentiable. */
+    /** 1 where {@code this > c}, else 0. */
     public Tensor gt(float c) {
         return gt(scalar(c));
     }
 
-    /** 1 where {@code this == other}, else 0; not differentiable. */
+    /** 1 where {@code this >= other}, else 0. */
+    public Tensor ge(Tensor other) {
+        return Elementwise.compare(Binary.GREATER_EQUAL, this, other);
+    }
+
+    /** 1 where {@code this >= c}, else 0. */
+    public Tensor ge(float c) {
+        return ge(scalar(c));
+    }
+
+    /** 1 where {@code this < other}, else 0. */
+    public Tensor lt(Tensor other) {
+        return Elementwise.compare(Binary.GREATER, other, this);
+    }
+
+    /** 1 where {@code this < c}, else 0. */
+    public Tensor lt(float c) {
+        return lt(scalar(c));
+    }
+
+    /** 1 where {@code this <= other}, else 0. */
+    public Tensor le(Tensor other) {
+        return Elementwise.compare(Binary.GREATER_EQUAL, other, this);
+    }
+
+    /** 1 where {@code this <= c}, else 0. */
+    public Tensor le(float c) {
+        return le(scalar(c));
+    }
+
+    /** 1 where {@code this == other}, else 0. */
     public Tensor eq(Tensor other) {
         return Elementwise.compare(Binary.EQUAL, this, other);
+    }
+
+    /** 1 where {@code this == c}, else 0. */
+    public Tensor eq(float c) {
+        return eq(scalar(c));
+    }
+
+    /** 1 where {@code this != other} (NaN included), else 0. */
+    public Tensor ne(Tensor other) {
+        return scalar(1f).sub(eq(other));
+    }
+
+    /** 1 where {@code this != c} (NaN included), else 0. */
+    public Tensor ne(float c) {
+        return ne(scalar(c));
+    }
+
+    /**
+     * {@code condition ? a : b} elementwise, the three broadcast together (PyTorch's
+     * {@code torch.where}); a nonzero condition counts as true. Differentiable in a and b:
+     * each gets the output's gradient where it was chosen and zero elsewhere. As in PyTorch
+     * and JAX, that zero still meets the derivative of the op that made the branch not
+     * taken: {@code where(x > 0, x.log(), 0)} has a NaN gradient at {@code x = 0} (0·∞);
+     * feed such an op a safe input, {@code where(x > 0, where(x > 0, x, 1).log(), 0)}.
+     */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return Elementwise.where(condition, a, b);
+    }
+
+    /** {@code condition ? a : b} with a constant {@code b}. */
+    public static Tensor where(Tensor condition, Tensor a, float b) {
+        return where(condition, a, scalar(b));
+    }
+
+    /** {@code condition ? a : b} with a constant {@code a}. */
+    public static Tensor where(Tensor condition, float a, Tensor b) {
+        return where(condition, scalar(a), b);
     }
 
     /** -1, 0 or 1 by the sign of each element; not differentiable. */
@@ -603,21 +720,76 @@ public final class Tensor {
         return Elementwise.unary(Unary.SILU, 0f, this);
     }
 
+    /** The sine. */
+    public Tensor sin() {
+        return Elementwise.unary(Unary.SIN, 0f, this);
+    }
+
+    /** The cosine. */
+    public Tensor cos() {
+        return Elementwise.unary(Unary.COS, 0f, this);
+    }
+
+    /** {@code log(1 + this)}, accurate where {@code |this|} is small. */
+    public Tensor log1p() {
+        return Elementwise.unary(Unary.LOG1P, 0f, this);
+    }
+
+    /** {@code e^this - 1}, accurate where {@code |this|} is small. */
+    public Tensor expm1() {
+        return Elementwise.unary(Unary.EXPM1, 0f, this);
+    }
+
+    /** {@code 1 / sqrt(this)}. */
+    public Tensor rsqrt() {
+        return Elementwise.unary(Unary.RSQRT, 0f, this);
+    }
+
+    /** The ELU with {@code alpha = 1}: {@code this} where positive, else {@code e^this - 1}. */
+    public Tensor elu() {
+        return elu(1f);
+    }
+
+    /** The ELU: {@code this} where positive, else {@code alpha·(e^this - 1)}; its gradient at 0 is {@code alpha}, as PyTorch's. */
+    public Tensor elu(float alpha) {
+        return Elementwise.unary(Unary.ELU, alpha, this);
+    }
+
+    /** {@code log(e^this + e^other)}, broadcast, without overflow or underflow (PyTorch's {@code logaddexp}). */
+    public Tensor logAddExp(Tensor other) {
+        return Functional.logAddExp(this, other);
+    }
+
     /** Values limited to {@code [lo, hi]}; the gradient is 1 inside, bounds included (as PyTorch), 0 outside. */
     public Tensor clamp(float lo, float hi) {
         return Elementwise.clamp(this, lo, hi);
     }
 
     // ================================================================= reductions
+    //
+    // Every reduction comes in four forms: over all elements to a scalar, over one axis
+    // (dropped), over one axis kept as size 1 when keepDims, and over several axes (all of
+    // them when none are given). Negative axes count from the end.
+
+    private static int[] one(int axis) {
+        return new int[] {axis};
+    }
+
+    private static final int[] ALL = new int[0];
 
     /** The sum of all elements, as a scalar. */
     public Tensor sum() {
-        return Reductions.sum(this, new int[0], false);
+        return Reductions.sum(this, ALL, false);
     }
 
     /** The sum over one axis, which is dropped. */
     public Tensor sum(int axis) {
-        return Reductions.sum(this, new int[] {axis}, false);
+        return Reductions.sum(this, one(axis), false);
+    }
+
+    /** The sum over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor sum(int axis, boolean keepDims) {
+        return Reductions.sum(this, one(axis), keepDims);
     }
 
     /** The sum over the given axes (all when none), kept as ones when {@code keepDims}. */
@@ -627,12 +799,17 @@ public final class Tensor {
 
     /** The mean of all elements, as a scalar. */
     public Tensor mean() {
-        return Reductions.mean(this, new int[0], false);
+        return Reductions.mean(this, ALL, false);
     }
 
     /** The mean over one axis, which is dropped. */
     public Tensor mean(int axis) {
-        return Reductions.mean(this, new int[] {axis}, false);
+        return Reductions.mean(this, one(axis), false);
+    }
+
+    /** The mean over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor mean(int axis, boolean keepDims) {
+        return Reductions.mean(this, one(axis), keepDims);
     }
 
     /** The mean over the given axes (all when none), kept as ones when {@code keepDims}. */
@@ -640,20 +817,39 @@ public final class Tensor {
         return Reductions.mean(this, axes, keepDims);
     }
 
-    /** The population variance over the given axes (all when none). */
-    public Tensor variance(int[] axes, boolean keepDims) {
-        Tensor centered = sub(mean(axes, true));
-        return centered.square().mean(axes, keepDims);
+    /** The product of all elements, as a scalar; its gradient is exact where elements are 0 (as PyTorch's). */
+    public Tensor prod() {
+        return Reductions.prod(this, ALL, false);
     }
 
-    /** The largest element, as a scalar. */
+    /** The product over one axis, which is dropped. */
+    public Tensor prod(int axis) {
+        return Reductions.prod(this, one(axis), false);
+    }
+
+    /** The product over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor prod(int axis, boolean keepDims) {
+        return Reductions.prod(this, one(axis), keepDims);
+    }
+
+    /** The product over the given axes (all when none), kept as ones when {@code keepDims}. */
+    public Tensor prod(int[] axes, boolean keepDims) {
+        return Reductions.prod(this, axes, keepDims);
+    }
+
+    /** The largest element, as a scalar; NaN if any element is NaN. */
     public Tensor max() {
-        return Reductions.max(this, new int[0], false);
+        return Reductions.max(this, ALL, false);
     }
 
     /** The maximum over one axis, which is dropped. */
     public Tensor max(int axis) {
-        return Reductions.max(this, new int[] {axis}, false);
+        return Reductions.max(this, one(axis), false);
+    }
+
+    /** The maximum over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor max(int axis, boolean keepDims) {
+        return Reductions.max(this, one(axis), keepDims);
     }
 
     /** The maximum over the given axes (all when none); ties share the gradient evenly. */
@@ -661,14 +857,161 @@ public final class Tensor {
         return Reductions.max(this, axes, keepDims);
     }
 
-    /** The index of the largest value along the last axis, for each leading index (first on ties). */
-    public int[] argmax() {
-        return Reductions.argmaxLastAxis(this);
+    /** The smallest element, as a scalar; NaN if any element is NaN. */
+    public Tensor min() {
+        return Reductions.min(this, ALL, false);
+    }
+
+    /** The minimum over one axis, which is dropped. */
+    public Tensor min(int axis) {
+        return Reductions.min(this, one(axis), false);
+    }
+
+    /** The minimum over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor min(int axis, boolean keepDims) {
+        return Reductions.min(this, one(axis), keepDims);
+    }
+
+    /** The minimum over the given axes (all when none); ties share the gradient evenly. */
+    public Tensor min(int[] axes, boolean keepDims) {
+        return Reductions.min(this, axes, keepDims);
+    }
+
+    /** The sample variance of all elements (correction 1, unbiased, as PyTorch's default). */
+    public Tensor var() {
+        return Statistics.var(this, ALL, 1, false);
+    }
+
+    /** The sample variance over one axis, which is dropped. */
+    public Tensor var(int axis) {
+        return Statistics.var(this, one(axis), 1, false);
+    }
+
+    /** The sample variance over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor var(int axis, boolean keepDims) {
+        return Statistics.var(this, one(axis), 1, keepDims);
+    }
+
+    /** The sample variance over the given axes (all when none). */
+    public Tensor var(int[] axes, boolean keepDims) {
+        return Statistics.var(this, axes, 1, keepDims);
+    }
+
+    /**
+     * The variance over the given axes (all when none): the sum of squared deviations from
+     * the mean divided by {@code max(0, N - correction)} for N elements per result, as
+     * PyTorch's {@code var(dim, correction=..., keepdim=...)}: 1 for the sample variance,
+     * 0 for the population variance.
+     */
+    public Tensor var(int[] axes, int correction, boolean keepDims) {
+        return Statistics.var(this, axes, correction, keepDims);
+    }
+
+    /**
+     * The sample standard deviation of all elements (correction 1). Its gradient is zero
+     * where the deviation is zero, as PyTorch's.
+     */
+    public Tensor std() {
+        return Statistics.std(this, ALL, 1, false);
+    }
+
+    /** The sample standard deviation over one axis, which is dropped. */
+    public Tensor std(int axis) {
+        return Statistics.std(this, one(axis), 1, false);
+    }
+
+    /** The sample standard deviation over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor std(int axis, boolean keepDims) {
+        return Statistics.std(this, one(axis), 1, keepDims);
+    }
+
+    /** The sample standard deviation over the given axes (all when none). */
+    public Tensor std(int[] axes, boolean keepDims) {
+        return Statistics.std(this, axes, 1, keepDims);
+    }
+
+    /** The square root of {@link #var(int[], int, boolean)}. */
+    public Tensor std(int[] axes, int correction, boolean keepDims) {
+        return Statistics.std(this, axes, correction, keepDims);
+    }
+
+    /** The Euclidean norm of all elements. */
+    public Tensor norm() {
+        return Statistics.norm(this, 2f, ALL, false);
+    }
+
+    /**
+     * The vector p-norm of all elements, as {@code torch.linalg.vector_norm}: {@code (Σ|x|^p)^(1/p)}
+     * for {@code p >= 1}, the largest |x| for {@code Float.POSITIVE_INFINITY}, the smallest
+     * for {@code NEGATIVE_INFINITY}, the count of nonzeros for 0. Where the norm is 0 its
+     * gradient is 0 (PyTorch's subgradient).
+     */
+    public Tensor norm(float p) {
+        return Statistics.norm(this, p, ALL, false);
+    }
+
+    /** The p-norm over one axis, kept as size 1 when {@code keepDims}. */
+    public Tensor norm(float p, int axis, boolean keepDims) {
+        return Statistics.norm(this, p, one(axis), keepDims);
+    }
+
+    /** The p-norm over the given axes (all when none). */
+    public Tensor norm(float p, int[] axes, boolean keepDims) {
+        return Statistics.norm(this, p, axes, keepDims);
+    }
+
+    /** {@code log Σ exp} of all elements, computed stably. */
+    public Tensor logSumExp() {
+        return Functional.logSumExp(this, ALL, false);
+    }
+
+    /** {@code log Σ exp} over one axis, which is dropped. */
+    public Tensor logSumExp(int axis) {
+        return Functional.logSumExp(this, one(axis), false);
     }
 
     /** {@code log Σ exp} over an axis, computed stably. */
     public Tensor logSumExp(int axis, boolean keepDims) {
-        return Functional.logSumExp(this, axis, keepDims);
+        return Functional.logSumExp(this, one(axis), keepDims);
+    }
+
+    /** {@code log Σ exp} over the given axes (all when none), computed stably. */
+    public Tensor logSumExp(int[] axes, boolean keepDims) {
+        return Functional.logSumExp(this, axes, keepDims);
+    }
+
+    /**
+     * The index of the largest value along an axis (the first on ties, a NaN counting as
+     * largest), as a tensor of whole numbers, the axis dropped or kept as size 1. It is
+     * not differentiable; it feeds {@link #gather(int, Tensor)}, {@link #eq(Tensor)}, or
+     * {@link #toIntArray()}.
+     */
+    public Tensor argmax(int axis, boolean keepDims) {
+        return Reductions.argExtreme("argmax", this, axis, keepDims, true);
+    }
+
+    /** The index of the smallest value along an axis, as {@link #argmax(int, boolean)}. */
+    public Tensor argmin(int axis, boolean keepDims) {
+        return Reductions.argExtreme("argmin", this, axis, keepDims, false);
+    }
+
+    /**
+     * The index of the largest value along the last axis for each leading index, as ints
+     * (the predicted class of each row of logits): {@code argmax(-1, false).toIntArray()}.
+     * A scalar gives {@code [0]}.
+     */
+    public int[] argmax() {
+        return rank() == 0 ? new int[] {0} : argmax(-1, false).toIntArray();
+    }
+
+    /** The index of the smallest value along the last axis for each leading index, as ints. */
+    public int[] argmin() {
+        return rank() == 0 ? new int[] {0} : argmin(-1, false).toIntArray();
+    }
+
+    /** Running sums along an axis: element i is the sum of elements 0 to i (PyTorch's {@code cumsum}). */
+    public Tensor cumsum(int axis) {
+        return Reductions.cumsum(this, axis);
     }
 
     /** The softmax along an axis, computed stably. */
@@ -711,14 +1054,22 @@ public final class Tensor {
         return reshape(data.length);
     }
 
-    /** A new axis of size 1 at {@code axis}. */
+    /** A new axis of size 1 at {@code axis} (counted in the result: -1 appends one). */
     public Tensor unsqueeze(int axis) {
-        int a = Shapes.axis("unsqueeze", axis, shape.length + 1);
-        int[] s = new int[shape.length + 1];
-        System.arraycopy(shape, 0, s, 0, a);
-        s[a] = 1;
-        System.arraycopy(shape, a, s, a + 1, shape.length - a);
-        return reshape(s);
+        return Movement.unsqueeze(this, axis);
+    }
+
+    /** The same values without the axes of size 1. */
+    public Tensor squeeze() {
+        return Movement.squeeze(this, new int[0]);
+    }
+
+    /**
+     * The same values without the given axes where they have size 1; an axis of another
+     * size stays, as in PyTorch (NumPy would throw).
+     */
+    public Tensor squeeze(int... axes) {
+        return axes.length == 0 ? squeeze() : Movement.squeeze(this, axes);
     }
 
     /** Swaps the last two axes (a 1-D tensor is returned unchanged). */
@@ -757,9 +1108,56 @@ public final class Tensor {
         return slice(0, start, end);
     }
 
-    /** The rows (entries of the first axis) at the given indices, in that order; repeats allowed. */
-    public Tensor gather(int[] indices) {
-        return Movement.gather(this, indices);
+    /** The elements in reverse order along each of the given axes. */
+    public Tensor flip(int... axes) {
+        return Movement.flip(this, axes);
+    }
+
+    /**
+     * This tensor repeated {@code reps[d]} times along each axis d, as {@code torch.tile}:
+     * with fewer reps than axes the leading axes are repeated once, with more the tensor
+     * gets leading axes of size 1.
+     */
+    public Tensor tile(int... reps) {
+        return Movement.tile(this, reps);
+    }
+
+    /**
+     * The entries along {@code axis} at the given indices, in that order, repeats allowed
+     * ({@code torch.index_select}): {@code out[..., i, ...] = this[..., indices[i], ...]}.
+     * Negative indices are rejected.
+     */
+    public Tensor indexSelect(int axis, int[] indices) {
+        return Indexing.indexSelect(this, axis, indices);
+    }
+
+    /**
+     * This tensor plus {@code source}'s entries along {@code axis} added at the given indices
+     * ({@code torch.index_add}, out of place); repeated indices accumulate. It is the
+     * adjoint of {@link #indexSelect}.
+     */
+    public Tensor indexAdd(int axis, int[] indices, Tensor source) {
+        return Indexing.indexAdd(this, axis, indices, source);
+    }
+
+    /**
+     * Elements picked along {@code axis} by an index tensor of whole numbers
+     * ({@code torch.gather}): for a 3-D tensor and axis 1,
+     * {@code out[i][j][k] = this[i][index[i][j][k]][k]}. The index has this tensor's rank, and
+     * along the other axes at most its sizes; the result has the index's shape.
+     */
+    public Tensor gather(int axis, Tensor index) {
+        return Indexing.gather(this, axis, index);
+    }
+
+    /**
+     * This tensor plus {@code source}'s elements added at the positions an index tensor
+     * names along {@code axis} ({@code torch.scatter_add}, out of place): for a 3-D tensor and
+     * axis 1, {@code out[i][index[i][j][k]][k] += source[i][j][k]}. It is the adjoint of
+     * {@link #gather}; repeated positions accumulate.
+     */
+    public Tensor scatterAdd(int axis, Tensor index, Tensor source) {
+        return Indexing.scatterAdd(this, axis, index, source);
     }
 
     // ================================================================= text

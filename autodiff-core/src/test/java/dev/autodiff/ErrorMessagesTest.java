@@ -100,18 +100,36 @@ class ErrorMessagesTest {
         assertFails(IllegalArgumentException.class,
                 () -> Functional.crossEntropy(Tensor.zeros(2, 3), new int[] {0}),
                 "crossEntropy: 1 labels for 2 rows");
-        assertFails(IllegalArgumentException.class, () -> Functional.crossEntropy(Tensor.zeros(3), new int[] {0}),
-                "crossEntropy: logits must be [N, C], got [3]");
+        assertFails(IllegalArgumentException.class, () -> Functional.crossEntropy(Tensor.scalar(0f), new int[] {0}),
+                "crossEntropy: logits must have a class axis", "got []");
+        assertFails(IllegalArgumentException.class, () -> Functional.crossEntropy(Tensor.zeros(2, 3, 4), new int[6]),
+                "crossEntropy: 6 labels for 8 positions of logits of shape [2, 3, 4]");
         assertFails(IllegalArgumentException.class, () -> Tensor.oneHot(new int[] {1, 4}, 4),
                 "oneHot: label 4 at index 1 is out of range for 4 classes");
     }
 
     @Test
     void indexingOutOfRange() {
-        assertFails(IndexOutOfBoundsException.class, () -> Tensor.zeros(3, 2).gather(new int[] {0, 3}),
-                "gather: index 3 at position 1 is out of range for 3 rows of shape [3, 2]");
-        assertFails(IndexOutOfBoundsException.class, () -> Tensor.zeros(3, 2).gather(new int[] {-1}),
-                "gather: index -1");
+        assertFails(IndexOutOfBoundsException.class, () -> Tensor.zeros(3, 2).indexSelect(0, new int[] {0, 3}),
+                "indexSelect: index 3 at position 1 is out of range for axis 0 of shape [3, 2]");
+        assertFails(IndexOutOfBoundsException.class, () -> Tensor.zeros(3, 2).indexSelect(-1, new int[] {-1}),
+                "indexSelect: index -1 at position 0 is out of range for axis 1");
+        assertFails(IndexOutOfBoundsException.class, () -> Tensor.zeros(3, 2).gather(1, Tensor.of(new float[] {0, 2}, 2, 1)),
+                "gather: index 2 at flat position 1 is out of range for axis 1 of shape [3, 2]");
+        assertFails(IllegalArgumentException.class, () -> Tensor.zeros(3, 2).gather(1, Tensor.of(new float[] {0.5f}, 1, 1)),
+                "gather: value 0.5 at flat position 0", "is not a whole number");
+        assertFails(IllegalArgumentException.class, () -> Tensor.zeros(3, 2).gather(1, Tensor.zeros(4, 1)),
+                "gather: index of shape [4, 1] does not fit a tensor of shape [3, 2] along axis 1");
+        assertFails(IllegalArgumentException.class, () -> Tensor.zeros(3, 2).gather(0, Tensor.zeros(3)),
+                "gather: index of shape [3] does not fit");
+        assertFails(IllegalArgumentException.class,
+                () -> Tensor.zeros(3, 2).scatterAdd(0, Tensor.zeros(1, 2), Tensor.ones(2, 2)),
+                "scatterAdd: source of shape [2, 2] and index of shape [1, 2] differ");
+        assertFails(IllegalArgumentException.class,
+                () -> Tensor.zeros(3, 2).indexAdd(1, new int[] {0}, Tensor.ones(3, 2)),
+                "indexAdd: source of shape [3, 2] does not fit 1 indices along axis 1 of shape [3, 2]");
+        assertFails(IllegalArgumentException.class, () -> Tensor.scalar(1f).indexSelect(0, new int[] {0}),
+                "indexSelect: cannot index a scalar");
         assertFails(IllegalArgumentException.class, () -> Tensor.zeros(3, 2).slice(0, 1, 5),
                 "slice: range [1, 5) is out of bounds for axis 0 of shape [3, 2]");
         assertFails(IllegalArgumentException.class, () -> Tensor.zeros(3, 2).slice(1, 2, 1),

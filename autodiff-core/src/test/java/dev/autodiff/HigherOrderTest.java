@@ -60,6 +60,15 @@ class HigherOrderTest {
             case "pow 0.5" -> new ClosedForm(t -> t.pow(0.5f), x -> 0.5 / Math.sqrt(x),
                     x -> -0.25 * Math.pow(x, -1.5), positive);
             case "pow -1" -> new ClosedForm(t -> t.pow(-1f), x -> -1 / (x * x), x -> 2 / (x * x * x), positive);
+            case "sin" -> new ClosedForm(Tensor::sin, Math::cos, x -> -Math.sin(x), POINTS);
+            case "cos" -> new ClosedForm(Tensor::cos, x -> -Math.sin(x), x -> -Math.cos(x), POINTS);
+            case "log1p" -> new ClosedForm(Tensor::log1p, x -> 1 / (1 + x), x -> -1 / ((1 + x) * (1 + x)),
+                    new float[] {-0.7f, -0.2f, 0.3f, 0.9f, 1.8f});
+            case "expm1" -> new ClosedForm(Tensor::expm1, Math::exp, Math::exp, POINTS);
+            case "rsqrt" -> new ClosedForm(Tensor::rsqrt, x -> -0.5 * Math.pow(x, -1.5), x -> 0.75 * Math.pow(x, -2.5),
+                    positive);
+            case "elu 1.3" -> new ClosedForm(t -> t.elu(1.3f), x -> x > 0 ? 1 : 1.3 * Math.exp(x),
+                    x -> x > 0 ? 0 : 1.3 * Math.exp(x), POINTS);
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -82,7 +91,7 @@ class HigherOrderTest {
 
     static List<String> functions() {
         return List.of("exp", "log", "sigmoid", "tanh", "relu", "leakyRelu", "abs", "gelu", "silu", "softplus", "erf",
-                "sqrt", "pow 2", "pow 3", "pow 0.5", "pow -1");
+                "sqrt", "pow 2", "pow 3", "pow 0.5", "pow -1", "sin", "cos", "log1p", "expm1", "rsqrt", "elu 1.3");
     }
 
     /** grad of grad by reverse over reverse, elementwise: {@code d/dx Σ f'(x) = f''(x)}. */
@@ -237,7 +246,7 @@ class HigherOrderTest {
                         t -> Tensor.concat(0, t.exp().sum(0), t.max(new int[] {1}, false), t.gelu().mean(0)),
                         in.distinct(2, 3)),
                 new MultiOutput("sqrt(xᵀx)", t -> t.transpose().matmul(t).add(5f).sqrt(), x),
-                new MultiOutput("silu of gathered rows", t -> t.reshape(3, 2).gather(new int[] {2, 0, 2}).silu(), x));
+                new MultiOutput("silu of gathered rows", t -> t.reshape(3, 2).indexSelect(0, new int[] {2, 0, 2}).silu(), x));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -274,6 +283,58 @@ class HigherOrderTest {
         Function<Tensor, Tensor> g = AD.grad(f);
         GradCheck.check(args -> g.apply(args[0]), x).assertPassed();
         GradCheck.checkJvpVjp(args -> g.apply(args[0]), x).assertPassed();
+    }
+
+    /** {@code ∂²Πx/∂x_i∂x_j} is the product of the elements other than i and j (0 on the diagonal), zeros or not. */
+    @Test
+    void hessianOfProdIsExactWithZeros() {
+        float[][] points = {{1.5f, -2f, 0.5f, 3f}, {0f, -2f, 0.5f, 3f}, {0f, -2f, 0f, 3f}, {0f, 0f, 0f, 3f}};
+        for (float[] p : points) {
+            Tensor x = Tensor.vector(p);
+            float[] expected = new float[16];
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 4; j++) {
+                    if (i != j) {
+                        float others = 1;
+                        for (int k = 0; k < 4; k++) {
+                            others *= k == i || k == j ? 1 : p[k];
+                        }
+                        expected[i * 4 + j] = others;
+                    }
+                }
+            }
+            String at = java.util.Arrays.toString(p);
+            assertArrayEquals(expected, AD.hessian(Tensor::prod).apply(x).toArray(), 1e-6f, "forward over reverse at " + at);
+            assertArrayEquals(expected, AD.jacrev(AD.grad(Tensor::prod)).apply(x).toArray(), 1e-6f, "reverse over reverse at " + at);
+        }
+    }
+
+    /** Second order by finite differences for the new reductions and compositions. */
+    static List<MultiOutput> secondOrderCompositions() {
+        var in = new Inputs(40);
+        Tensor mask = Tensor.of(new float[] {1, 0, 1, 1, 0, 0}, 2, 3);
+        return List.of(
+                new MultiOutput("prod over rows", t -> t.prod(1).sum(), in.normal(2, 3)),
+                new MultiOutput("norm 2", t -> t.norm(2f, 1, false).sum(), in.normal(2, 3)),
+                new MultiOutput("norm 3", t -> t.norm(3f, 0, false).sum(), in.awayFromZero(2, 3)),
+                new MultiOutput("std", t -> t.std(1).sum(), in.normal(2, 3)),
+                new MultiOutput("var over both axes", t -> t.var(new int[] {0, 1}, false).mul(t.sum()), in.normal(2, 3)),
+                new MultiOutput("logAddExp", t -> t.logAddExp(t.flip(1).mul(0.5f)).sum(), in.normal(2, 3)),
+                new MultiOutput("where", t -> Tensor.where(mask, t.sin(), t.square()).sum(), in.normal(2, 3)),
+                new MultiOutput("cumsum", t -> t.cumsum(1).square().sum(), in.normal(2, 3)),
+                new MultiOutput("gather", t -> t.gather(1, Tensor.of(new float[] {2, 2, 0, 1}, 2, 2)).exp().sum(), in.normal(2, 3)),
+                new MultiOutput("logSumExp over both axes", t -> t.logSumExp(new int[] {0, 1}, false), in.normal(2, 3)),
+                new MultiOutput("layerNorm", t -> Functional.layerNorm(t, new int[] {3}, null, null, 1e-5f).sin().sum(),
+                        in.normal(2, 3)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondOrderCompositions")
+    void gradientOfCompositionPassesGradCheck(MultiOutput m) {
+        Function<Tensor, Tensor> g = AD.grad(m.f());
+        GradCheck.check(args -> g.apply(args[0]), m.x()).assertPassed();
+        GradCheck.checkJvpVjp(args -> g.apply(args[0]), m.x()).assertPassed();
+        assertArrayEquals(AD.jacrev(g).apply(m.x()).toArray(), AD.hessian(m.f()).apply(m.x()).toArray(), 1e-4f);
     }
 
     @ParameterizedTest

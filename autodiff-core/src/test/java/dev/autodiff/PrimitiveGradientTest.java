@@ -50,6 +50,10 @@ class PrimitiveGradientTest {
         reductionCases(in, cases);
         movementCases(in, cases);
         compositionCases(in, cases);
+        selectionCases(in, cases);
+        statisticsCases(in, cases);
+        indexingCases(in, cases);
+        normalizationCases(in, cases);
         return cases;
     }
 
@@ -68,6 +72,10 @@ class PrimitiveGradientTest {
             Tensor b = in.distinct(p[1]).add(0.125f).detach();
             cases.add(new Case("maximum " + s, a -> a[0].maximum(a[1]), in.distinct(p[0]), b));
             cases.add(new Case("minimum " + s, a -> a[0].minimum(a[1]), in.distinct(p[0]), b));
+        }
+        for (int[][] p : BROADCAST_PAIRS) {
+            cases.add(new Case("logAddExp " + shapes(p), a -> a[0].logAddExp(a[1]), in.normal(3f, p[0]),
+                    in.normal(3f, p[1])));
         }
         cases.add(new Case("add float", a -> a[0].add(2.5f), in.normal(2, 3)));
         cases.add(new Case("div float", a -> a[0].div(-1.5f), in.normal(2, 3)));
@@ -93,6 +101,13 @@ class PrimitiveGradientTest {
         cases.add(new Case("gelu", a -> a[0].gelu(), in.normal(2f, shape)));
         cases.add(new Case("softplus", a -> a[0].softplus(), in.normal(2f, shape)));
         cases.add(new Case("silu", a -> a[0].silu(), in.normal(2f, shape)));
+        cases.add(new Case("sin", a -> a[0].sin(), in.normal(3f, shape)));
+        cases.add(new Case("cos", a -> a[0].cos(), in.normal(3f, shape)));
+        cases.add(new Case("log1p", a -> a[0].log1p(), in.uniform(-0.6f, 3f, shape)));
+        cases.add(new Case("expm1", a -> a[0].expm1(), in.normal(shape)));
+        cases.add(new Case("rsqrt", a -> a[0].rsqrt(), in.uniform(0.3f, 3f, shape)));
+        cases.add(new Case("elu", a -> a[0].elu(), in.awayFromZero(shape)));
+        cases.add(new Case("elu 0.4", a -> a[0].elu(0.4f), in.awayFromZero(shape)));
         // The limits sit on the 0.25 grid shifted by 0.125, so no value is near them.
         cases.add(new Case("clamp", a -> a[0].clamp(-0.375f, 0.625f), in.distinct(shape)));
     }
@@ -133,7 +148,10 @@ class PrimitiveGradientTest {
                 cases.add(new Case("sum " + s, a -> a[0].sum(axes, keep), in.normal(shape)));
                 cases.add(new Case("mean " + s, a -> a[0].mean(axes, keep), in.normal(shape)));
                 cases.add(new Case("max " + s, a -> a[0].max(axes, keep), in.distinct(shape)));
-                cases.add(new Case("variance " + s, a -> a[0].variance(axes, keep), in.normal(shape)));
+                cases.add(new Case("min " + s, a -> a[0].min(axes, keep), in.distinct(shape)));
+                cases.add(new Case("prod " + s, a -> a[0].prod(axes, keep), in.awayFromZero(shape)));
+                cases.add(new Case("logSumExp " + s, a -> a[0].logSumExp(axes, keep), in.normal(2f, shape)));
+                cases.add(new Case("var " + s, a -> a[0].var(axes, keep), in.normal(shape)));
             }
         }
         cases.add(new Case("sum()", a -> a[0].sum(), in.normal(3, 2)));
@@ -141,6 +159,13 @@ class PrimitiveGradientTest {
         cases.add(new Case("max()", a -> a[0].max(), in.distinct(3, 2)));
         cases.add(new Case("sum of a scalar", a -> a[0].sum(), in.normal()));
         cases.add(new Case("max of a scalar", a -> a[0].max(), in.normal()));
+        cases.add(new Case("sum(1, keepDims)", a -> a[0].sum(1, true), in.normal(3, 2)));
+        cases.add(new Case("mean(0, keepDims)", a -> a[0].mean(0, true), in.normal(3, 2)));
+        cases.add(new Case("min(1)", a -> a[0].min(1), in.distinct(3, 2)));
+        cases.add(new Case("prod(0, keepDims)", a -> a[0].prod(0, true), in.normal(3, 2)));
+        for (int axis : new int[] {0, 1, 2, -1}) {
+            cases.add(new Case("cumsum " + axis, a -> a[0].cumsum(axis), in.normal(2, 3, 4)));
+        }
     }
 
     private static void movementCases(Inputs in, List<Case> cases) {
@@ -156,8 +181,18 @@ class PrimitiveGradientTest {
         cases.add(new Case("slice axis 1", a -> a[0].slice(1, 1, 3), in.normal(2, 4, 3)));
         cases.add(new Case("slice last axis", a -> a[0].slice(-1, 0, 2), in.normal(2, 4, 3)));
         cases.add(new Case("sliceRows", a -> a[0].sliceRows(2, 4), in.normal(5, 2)));
-        cases.add(new Case("gather with repeats", a -> a[0].gather(new int[] {0, 2, 2, 1, 0, 2}), in.normal(3, 4)));
-        cases.add(new Case("gather of a vector", a -> a[0].gather(new int[] {3, 3, 0}), in.normal(4)));
+        cases.add(new Case("indexSelect with repeats", a -> a[0].indexSelect(0, new int[] {0, 2, 2, 1, 0, 2}),
+                in.normal(3, 4)));
+        cases.add(new Case("indexSelect of a vector", a -> a[0].indexSelect(0, new int[] {3, 3, 0}), in.normal(4)));
+        cases.add(new Case("unsqueeze -1", a -> a[0].unsqueeze(-1), in.normal(2, 3)));
+        cases.add(new Case("squeeze", a -> a[0].squeeze(), in.normal(2, 1, 3, 1)));
+        cases.add(new Case("squeeze axes", a -> a[0].squeeze(1, 2), in.normal(2, 1, 3, 1)));
+        cases.add(new Case("flip last axis", a -> a[0].flip(-1), in.normal(2, 3, 4)));
+        cases.add(new Case("flip two axes", a -> a[0].flip(0, 2), in.normal(2, 3, 4)));
+        cases.add(new Case("flip all axes", a -> a[0].flip(), in.normal(2, 3)));
+        cases.add(new Case("tile", a -> a[0].tile(2, 3), in.normal(2, 3)));
+        cases.add(new Case("tile with fewer reps", a -> a[0].tile(2), in.normal(2, 3)));
+        cases.add(new Case("tile with more reps", a -> a[0].tile(2, 1, 3), in.normal(3)));
         cases.add(new Case("concat axis 0", a -> Tensor.concat(0, a[0], a[1]), in.normal(2, 3), in.normal(1, 3)));
         cases.add(new Case("concat axis 1", a -> Tensor.concat(1, a[0], a[1], a[2]),
                 in.normal(2, 3), in.normal(2, 2), in.normal(2, 1)));
@@ -185,6 +220,81 @@ class PrimitiveGradientTest {
                 in.normal(4), in.normal(2, 4), in.normal(2)));
         cases.add(new Case("linear of a batch of sequences", a -> Functional.linear(a[0], a[1], a[2]),
                 in.normal(2, 3, 4), in.normal(2, 4), in.normal(2)));
+    }
+
+    private static void selectionCases(Inputs in, List<Case> cases) {
+        Tensor mask = Tensor.vector(1, 0, 0, 1);
+        cases.add(new Case("where", a -> Tensor.where(mask, a[0], a[1]), in.normal(4), in.normal(4)));
+        cases.add(new Case("where broadcast", a -> Tensor.where(mask.reshape(4, 1), a[0], a[1]),
+                in.normal(3), in.normal(4, 1)));
+        cases.add(new Case("where scalar branch", a -> Tensor.where(mask, a[0], a[1]), in.normal(2, 4), in.normal()));
+        cases.add(new Case("where constant branch", a -> Tensor.where(mask.reshape(1, 4), -2f, a[0]), in.normal(3, 1)));
+        // log is NaN where the mask takes x, and finite where it takes log
+        cases.add(new Case("where with a NaN not taken", a -> Tensor.where(mask, a[0], a[0].log()),
+                Tensor.vector(-1.5f, 0.7f, 1.2f, -0.4f)));
+    }
+
+    private static void statisticsCases(Inputs in, List<Case> cases) {
+        int[] shape = {2, 3, 4};
+        int[][] axesList = {{}, {0}, {2}, {0, 2}};
+        for (int[] axes : axesList) {
+            // axis 0 has 2 elements: correction 2 would divide by 0
+            for (int correction : axes.length == 1 && axes[0] == 0 ? new int[] {0, 1} : new int[] {0, 1, 2}) {
+                String s = java.util.Arrays.toString(axes) + " correction " + correction;
+                cases.add(new Case("var " + s, a -> a[0].var(axes, correction, true), in.normal(shape)));
+                cases.add(new Case("std " + s, a -> a[0].std(axes, correction, false), in.normal(shape)));
+            }
+            for (float p : new float[] {1f, 2f, 3f, 1.5f}) {
+                cases.add(new Case("norm " + p + " " + java.util.Arrays.toString(axes),
+                        a -> a[0].norm(p, axes, false), in.awayFromZero(shape)));
+            }
+            for (float p : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                // positive and distinct, so that no two |x| tie
+                cases.add(new Case("norm " + p + " " + java.util.Arrays.toString(axes),
+                        a -> a[0].norm(p, axes, true), in.distinct(shape).add(1.125f).detach()));
+            }
+        }
+        cases.add(new Case("norm()", a -> a[0].norm(), in.normal(3, 2)));
+        cases.add(new Case("std(1)", a -> a[0].std(1), in.normal(3, 2)));
+        cases.add(new Case("var(0, keepDims)", a -> a[0].var(0, true), in.normal(3, 2)));
+        Tensor zeros = Tensor.of(new float[] {0, 1.5f, -2, 0.5f, 0, 0, 3, 1, 0.7f, -1.2f, 2, 0.9f}, 3, 4);
+        cases.add(new Case("prod with zeros (none, one, two in a row)", a -> a[0].prod(1), zeros));
+        cases.add(new Case("prod with zeros over all", a -> a[0].prod(), Tensor.of(new float[] {1.5f, 0, -2, 0.5f}, 2, 2)));
+    }
+
+    private static void indexingCases(Inputs in, List<Case> cases) {
+        int[] picks = {2, 0, 2, 1};
+        for (int axis : new int[] {0, 1, 2, -1}) {
+            cases.add(new Case("indexSelect axis " + axis, a -> a[0].indexSelect(axis, new int[] {2, 0, 1, 1, 2}),
+                    in.normal(3, 3, 3)));
+        }
+        cases.add(new Case("indexAdd axis 1", a -> a[0].indexAdd(1, picks, a[1]), in.normal(2, 3), in.normal(2, 4)));
+        Tensor index0 = Tensor.of(new float[] {2, 0, 1, 1, 0, 2}, 2, 3);
+        Tensor index1 = Tensor.of(new float[] {1, 1, 0, 3, 2, 0}, 3, 2);
+        cases.add(new Case("gather axis 0", a -> a[0].gather(0, index0), in.normal(3, 4)));
+        cases.add(new Case("gather axis 1", a -> a[0].gather(1, index1), in.normal(3, 4)));
+        cases.add(new Case("gather axis 1 of 3-D", a -> a[0].gather(1, index1.reshape(1, 3, 2)), in.normal(2, 4, 3)));
+        cases.add(new Case("scatterAdd axis 0", a -> a[0].scatterAdd(0, index0, a[1]), in.normal(3, 4), in.normal(2, 3)));
+        cases.add(new Case("scatterAdd axis 1", a -> a[0].scatterAdd(1, index1, a[1]), in.normal(3, 4), in.normal(3, 2)));
+    }
+
+    private static void normalizationCases(Inputs in, List<Case> cases) {
+        cases.add(new Case("layerNorm", a -> Functional.layerNorm(a[0], new int[] {3, 4}, a[1], a[2], 1e-5f),
+                in.normal(2, 3, 4), in.normal(3, 4), in.normal(3, 4)));
+        cases.add(new Case("layerNorm without affine", a -> Functional.layerNorm(a[0], new int[] {4}, null, null, 1e-5f),
+                in.normal(3, 4)));
+        cases.add(new Case("batchNorm training", a -> Functional.batchNorm(a[0], null, null, a[1], a[2], true, 0.1f, 1e-5f),
+                in.normal(4, 3, 2), in.normal(3), in.normal(3)));
+        Tensor mean = in.normal(3);
+        Tensor var = in.uniform(0.5f, 2f, 3);
+        cases.add(new Case("batchNorm evaluation", a -> Functional.batchNorm(a[0], mean, var, a[1], a[2], false, 0.1f, 1e-5f),
+                in.normal(4, 3), in.normal(3), in.normal(3)));
+        int[] labels = {0, 3, 1, -100, 2, 2};
+        cases.add(new Case("crossEntropy of [N, C, L] logits", a -> Functional.crossEntropy(a[0], new int[] {0, 3, 1, 3, 2, 2}),
+                in.normal(2f, 2, 4, 3)));
+        cases.add(new Case("crossEntropyUnreduced with an ignored label",
+                a -> Functional.crossEntropyUnreduced(a[0], labels, -100), in.normal(2f, 2, 4, 3)));
+        cases.add(new Case("crossEntropy of [C] logits", a -> Functional.crossEntropy(a[0], new int[] {1}), in.normal(2f, 4)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -119,9 +119,9 @@ class TensorBasicsTest {
         assertArrayEquals(new float[] {3, 4, 5, 6, 7, 8}, t.sliceRows(1, 3).toArray());
         assertArrayEquals(new float[] {1, 2, 4, 5, 7, 8, 10, 11}, t.slice(1, 1, 3).toArray());
         assertArrayEquals(new int[] {0, 3}, t.sliceRows(2, 2).shape());
-        assertArrayEquals(new float[] {6, 7, 8, 0, 1, 2, 6, 7, 8}, t.gather(new int[] {2, 0, 2}).toArray());
-        assertArrayEquals(new int[] {3, 3}, t.gather(new int[] {2, 0, 2}).shape());
-        assertArrayEquals(new float[] {30, 10}, Tensor.vector(10, 20, 30).gather(new int[] {2, 0}).toArray());
+        assertArrayEquals(new float[] {6, 7, 8, 0, 1, 2, 6, 7, 8}, t.indexSelect(0, new int[] {2, 0, 2}).toArray());
+        assertArrayEquals(new int[] {3, 3}, t.indexSelect(0, new int[] {2, 0, 2}).shape());
+        assertArrayEquals(new float[] {30, 10}, Tensor.vector(10, 20, 30).indexSelect(0, new int[] {2, 0}).toArray());
 
         Tensor a = m23();
         Tensor b = Tensor.matrix(new float[][] {{7, 8, 9}});
@@ -135,6 +135,23 @@ class TensorBasicsTest {
         assertArrayEquals(new float[] {1, 2, 3, 4}, Tensor.stack(0, u, v).toArray());
         assertArrayEquals(new int[] {2, 2}, Tensor.stack(0, u, v).shape());
         assertArrayEquals(new float[] {1, 3, 2, 4}, Tensor.stack(1, u, v).toArray());
+    }
+
+    @Test
+    void factoriesTakeDoubles() {
+        Tensor v = Tensor.of(1, 2.5, -3);
+        assertArrayEquals(new int[] {3}, v.shape());
+        assertArrayEquals(new float[] {1, 2.5f, -3}, v.toArray());
+        Tensor m = Tensor.of(new double[] {1, 2}, new double[] {3, 4}, new double[] {5, 6});
+        assertArrayEquals(new int[] {3, 2}, m.shape());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, m.toArray());
+        assertArrayEquals(m.toArray(), Tensor.matrix(new double[][] {{1, 2}, {3, 4}, {5, 6}}).toArray());
+        assertArrayEquals(m.toArray(), Tensor.of(new double[][] {{1, 2}, {3, 4}, {5, 6}}).toArray());
+        assertArrayEquals(new int[] {2}, Tensor.of(new double[] {7, 8}).shape(), "one array is a vector");
+        assertEquals(0.1f, Tensor.scalar(0.1).item());
+        assertArrayEquals(new int[] {0, 0}, Tensor.matrix(new double[0][]).shape());
+        assertEquals("Tensor.matrix: row 1 has 1 values, row 0 has 2", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Tensor.of(new double[] {1, 2}, new double[] {3})).getMessage());
     }
 
     @Test
@@ -171,8 +188,8 @@ class TensorBasicsTest {
         assertArrayEquals(new float[] {2, 5}, t.mean(1).toArray());
         assertEquals(6f, t.max().item());
         assertArrayEquals(new float[] {4, 5, 6}, t.max(0).toArray());
-        assertArrayEquals(new float[] {2f / 3, 2f / 3}, t.variance(new int[] {1}, false).toArray(), 1e-6f);
-        assertEquals(35f / 12, t.variance(new int[0], false).item(), 1e-6f);
+        assertArrayEquals(new float[] {2f / 3, 2f / 3}, t.var(new int[] {1}, 0, false).toArray(), 1e-6f);
+        assertEquals(35f / 12, t.var(new int[0], 0, false).item(), 1e-6f);
     }
 
     @Test
@@ -198,7 +215,7 @@ class TensorBasicsTest {
         assertArrayEquals(new int[] {}, Tensor.scalar(2f).sum(new int[0], true).shape());
         assertEquals(2f, Tensor.scalar(2f).mean().item());
         assertEquals(2f, Tensor.scalar(2f).max().item());
-        assertEquals(0f, Tensor.scalar(2f).variance(new int[0], false).item());
+        assertEquals(0f, Tensor.scalar(2f).var(new int[0], 0, false).item());
         assertEquals(0f, AD.grad(Tensor::max).apply(Tensor.scalar(2f)).item() - 1f);
 
         // A product over an empty inner dimension is zero, and its gradients have the operands' shapes.
@@ -254,7 +271,7 @@ class TensorBasicsTest {
         // 10 000 standard normals from a fixed seed: mean near 0, variance near 1
         Tensor n = Tensor.randn(new SplittableRandom(7), 10_000);
         assertEquals(0.0, n.mean().item(), 0.05);
-        assertEquals(1.0, n.variance(new int[0], false).item(), 0.05);
+        assertEquals(1.0, n.var().item(), 0.05);
         assertNotEquals(n.get(0), n.get(1));
     }
 }

@@ -97,6 +97,98 @@ class TransformsTest {
         assertArrayEquals(h.toArray(), hRev.toArray(), 1e-5f);
     }
 
+    // ----------------------------------------------------------------- several arguments (JAX's argnums)
+
+    private static final Tensor A = Tensor.of(new double[] {1, -2}, new double[] {0.5, 3}, new double[] {-1, 0.25});
+
+    /** {@code sin(x) ⊙ (A·y)} for x [3], y [2]. */
+    private static Tensor g(Tensor... a) {
+        return a[0].sin().mul(A.matmul(a[1]));
+    }
+
+    private static Tensor diag(Tensor v) {
+        return Tensor.eye(v.size()).mul(v);
+    }
+
+    @Test
+    void jacobiansOfSeveralArgumentsGiveOneBlockEach() {
+        Tensor x = Tensor.vector(0.3f, -1.1f, 2f);
+        Tensor y = Tensor.vector(0.7f, -0.4f);
+        Tensor jx = diag(x.cos().mul(A.matmul(y)));   // ∂g/∂x, [3, 3]
+        Tensor jy = diag(x.sin()).matmul(A);          // ∂g/∂y, [3, 2]
+        AD.Fn fn = TransformsTest::g;
+        for (AD.JacobianFn jac : new AD.JacobianFn[] {AD.jacfwd(fn), AD.jacrev(a -> g(a), 0, 1)}) {
+            Tensor[] both = jac.apply(x, y);
+            assertEquals(2, both.length);
+            assertArrayEquals(new int[] {3, 3}, both[0].shape());
+            assertArrayEquals(new int[] {3, 2}, both[1].shape());
+            assertArrayEquals(jx.toArray(), both[0].toArray(), 1e-6f);
+            assertArrayEquals(jy.toArray(), both[1].toArray(), 1e-6f);
+        }
+        Tensor[] onlyY = AD.jacrev(TransformsTest::g, 1).apply(x, y);
+        assertEquals(1, onlyY.length);
+        assertArrayEquals(jy.toArray(), onlyY[0].toArray(), 1e-6f);
+        Tensor[] reversed = AD.jacfwd(TransformsTest::g, 1, 0).apply(x, y);
+        assertArrayEquals(jy.toArray(), reversed[0].toArray(), 1e-6f);
+        assertArrayEquals(jx.toArray(), reversed[1].toArray(), 1e-6f);
+    }
+
+    @Test
+    void jacobianBlocksHaveTheOutputShapeFollowedByTheArgumentShape() {
+        AD.Fn f = a -> a[0].matmul(a[1]).tanh();
+        Tensor p = new Inputs(6).normal(2, 3);
+        Tensor q = new Inputs(7).normal(3, 4);
+        Tensor[] fwd = AD.jacfwd(f).apply(p, q);
+        Tensor[] rev = AD.jacrev(f).apply(p, q);
+        assertArrayEquals(new int[] {2, 4, 2, 3}, fwd[0].shape());
+        assertArrayEquals(new int[] {2, 4, 3, 4}, fwd[1].shape());
+        assertArrayEquals(rev[0].toArray(), fwd[0].toArray(), 1e-6f);
+        assertArrayEquals(rev[1].toArray(), fwd[1].toArray(), 1e-6f);
+        // and a single-argument Jacobian is the same block
+        assertArrayEquals(AD.jacrev((Tensor t) -> t.matmul(q).tanh()).apply(p).toArray(), rev[0].toArray(), 1e-6f);
+    }
+
+    @Test
+    void hessianBlocksOfSeveralArguments() {
+        // f(x, y) = Σ sin(x) ⊙ (A·y): H_xx = diag(-sin x ⊙ A·y), H_xy = diag(cos x)·A, H_yx = its transpose, H_yy = 0
+        AD.Fn f = a -> g(a).sum();
+        Tensor x = Tensor.vector(0.3f, -1.1f, 2f);
+        Tensor y = Tensor.vector(0.7f, -0.4f);
+        Tensor hxx = diag(x.sin().neg().mul(A.matmul(y)));
+        Tensor hxy = diag(x.cos()).matmul(A);
+        Tensor[][] h = AD.hessian(f).apply(x, y);
+        assertArrayEquals(hxx.toArray(), h[0][0].toArray(), 1e-6f);
+        assertArrayEquals(hxy.toArray(), h[0][1].toArray(), 1e-6f);
+        assertArrayEquals(new int[] {2, 3}, h[1][0].shape());
+        assertArrayEquals(hxy.transpose().toArray(), h[1][0].toArray(), 1e-6f);
+        assertArrayEquals(new float[4], h[1][1].toArray(), 1e-6f);
+        Tensor[][] onlyX = AD.hessian(f, 0).apply(x, y);
+        assertEquals(1, onlyX.length);
+        assertArrayEquals(hxx.toArray(), onlyX[0][0].toArray(), 1e-6f);
+        // hvp: one forward-over-reverse pass gives Σ_j H[i][j]·v_j for each chosen argument
+        Tensor vx = Tensor.vector(1f, -0.5f, 2f);
+        Tensor vy = Tensor.vector(0.25f, 1f);
+        Tensor[] hv = AD.hvp(f, new Tensor[] {x, y}, new Tensor[] {vx, vy});
+        assertArrayEquals(hxx.matmul(vx).add(hxy.matmul(vy)).toArray(), hv[0].toArray(), 1e-6f);
+        assertArrayEquals(hxy.transpose().matmul(vx).toArray(), hv[1].toArray(), 1e-6f);
+        Tensor[] hvY = AD.hvp(f, new Tensor[] {x, y}, new Tensor[] {vy}, 1);
+        assertArrayEquals(new float[2], hvY[0].toArray(), 1e-6f, "H_yy = 0");
+    }
+
+    @Test
+    void argnumsAreChecked() {
+        AD.Fn f = a -> a[0].mul(a[1]).sum();
+        Tensor x = Tensor.vector(1f);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> AD.jacrev(f, 2).apply(x, x));
+        assertEquals("jacrev: argument 2 does not exist; the function got 2", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> AD.hessian(f, 0, 0).apply(x, x));
+        assertEquals("hessian: argument 0 is chosen twice in [0, 0]", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> AD.hvp(f, new Tensor[] {x, x}, new Tensor[] {x}));
+        assertEquals("hvp: 1 tangents for 2 differentiated arguments", e.getMessage());
+    }
+
     @Test
     void longChainDoesNotOverflowTheStack() {
         Tensor x = Tensor.scalar(1f).requiresGrad();

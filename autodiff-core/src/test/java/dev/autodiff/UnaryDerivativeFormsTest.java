@@ -25,16 +25,19 @@ class UnaryDerivativeFormsTest {
         return switch (op) {
             case LEAKY_RELU -> new float[] {0.01f, 0.2f};
             case POW -> new float[] {2f, 3f, -1f, 0.5f, 1.7f};
+            case ELU -> new float[] {1f, 0.3f};
             default -> new float[] {0f};
         };
     }
 
-    /** Points of the op's domain: positive where it needs them, else both signs; 0 where defined. */
+    /** Points of the op's domain: positive where it needs them (above -1 for log1p), else both signs; 0 where defined. */
     private static Tensor points(Unary op, float param, SplittableRandom rng) {
-        boolean positive = op == Unary.LOG || op == Unary.SQRT || (op == Unary.POW && param != Math.rint(param));
+        boolean positive = op == Unary.LOG || op == Unary.SQRT || op == Unary.RSQRT
+                || (op == Unary.POW && param != Math.rint(param));
+        float low = op == Unary.LOG1P ? -0.9f : -4f;
         float[] x = new float[N];
         for (int i = 0; i < N; i++) {
-            x[i] = positive ? 0.1f + 3f * rng.nextFloat() : 8f * rng.nextFloat() - 4f;
+            x[i] = positive ? 0.1f + 3f * rng.nextFloat() : low + (4f - low) * rng.nextFloat();
         }
         if (!positive && param >= 0) {
             x[0] = 0f;

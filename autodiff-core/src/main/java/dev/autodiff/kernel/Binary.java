@@ -5,5 +5,5 @@ package dev.autodiff.kernel;
  * {@link Kernels#binary}. The comparisons yield 1 where they hold and 0 elsewhere.
  */
 public enum Binary {
-    ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, GREATER, EQUAL
+    ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, GREATER, EQUAL, GREATER_EQUAL
 }

@@ -4,8 +4,9 @@ import java.util.ServiceLoader;
 
 /**
  * Chooses, once, the {@link Kernels} every operation uses: the first {@link KernelProvider}
- * on the class path that accepts the running JVM, else the {@link ScalarKernels}.
- * {@code -Dautodiff.simd=off} forces the scalar kernels.
+ * on the class path or module path that accepts the running JVM, else the
+ * {@link ScalarKernels}. {@code -Dautodiff.simd=off} forces the scalar kernels. Users see
+ * the choice through {@link dev.autodiff.KernelInfo}.
  */
 public final class KernelRegistry {
     private KernelRegistry() {}
@@ -20,13 +21,6 @@ public final class KernelRegistry {
     /** The kernels in use. */
     public static Kernels active() {
         return Active.KERNELS;
-    }
-
-    /** One line that says which kernels are active, their vector width and thread count. */
-    public static String describe() {
-        Kernels k = active();
-        return "kernels: " + k.name() + ", vector width " + k.vectorBitSize() + " bits ("
-                + k.vectorBitSize() / Float.SIZE + " floats), " + k.threads() + " thread" + (k.threads() == 1 ? "" : "s");
     }
 
     private static Kernels discover() {

@@ -31,6 +31,12 @@ public final class ScalarMath {
             case GELU -> (float) (x * normalCdf(x));
             case SOFTPLUS -> (float) softplus(x);
             case SILU -> (float) (x * sigmoid(x));
+            case SIN -> (float) Math.sin(x);
+            case COS -> (float) Math.cos(x);
+            case LOG1P -> (float) Math.log1p(x);
+            case EXPM1 -> (float) Math.expm1(x);
+            case RSQRT -> 1f / (float) Math.sqrt(x);
+            case ELU -> x > 0f ? x : (float) (param * Math.expm1(x));
         };
     }
 
@@ -45,6 +51,7 @@ public final class ScalarMath {
             case MINIMUM -> Math.min(a, b);
             case GREATER -> a > b ? 1f : 0f;
             case EQUAL -> a == b ? 1f : 0f;
+            case GREATER_EQUAL -> a >= b ? 1f : 0f;
         };
     }
 
@@ -68,6 +75,13 @@ public final class ScalarMath {
                 double s = sigmoid(x);
                 yield (float) (g * (s + x * s * (1.0 - s)));
             }
+            case SIN -> (float) (g * Math.cos(x));
+            case COS -> (float) (-g * Math.sin(x));
+            case LOG1P -> g / (1f + x);
+            case EXPM1 -> g * (float) Math.exp(x);
+            case RSQRT -> -0.5f * g * y * y * y;
+            // from the output, as PyTorch: alpha·e^x = y + alpha where x <= 0
+            case ELU -> x > 0f ? g : g * (y + param);
         };
     }
 

@@ -3,8 +3,8 @@ package dev.autodiff.kernel;
 /**
  * The elementwise functions of one argument that every {@link Kernels} implementation
  * computes, together with their derivatives (see {@link Kernels#unaryBackward}).
- * {@code LEAKY_RELU} reads its negative slope, and {@code POW} its exponent, from the
- * {@code param} argument; the others ignore it.
+ * {@code LEAKY_RELU} reads its negative slope, {@code POW} its exponent and {@code ELU}
+ * its {@code alpha} from the {@code param} argument; the others ignore it.
  */
 public enum Unary {
     NEG, ABS, EXP, LOG, SQRT, POW, ERF,
@@ -14,5 +14,14 @@ public enum Unary {
     /** {@code log(1 + e^x)}, computed without overflow for large x. */
     SOFTPLUS,
     /** {@code x * sigmoid(x)}, also called swish. */
-    SILU
+    SILU,
+    SIN, COS,
+    /** {@code log(1 + x)}, accurate for small x. */
+    LOG1P,
+    /** {@code e^x - 1}, accurate for small x. */
+    EXPM1,
+    /** {@code 1 / sqrt(x)}, as the float division of 1 by the float square root. */
+    RSQRT,
+    /** {@code x} where positive, else {@code alpha·(e^x - 1)}, with {@code alpha} the parameter. */
+    ELU
 }

@@ -1,5 +1,6 @@
 package dev.autodiff.nn;
 
+import dev.autodiff.Functional;
 import dev.autodiff.Tensor;
 
 import java.util.Arrays;
@@ -11,7 +12,8 @@ import java.util.Arrays;
  * {@code m}: {@code running = (1 - m)·running + m·batch}, using the unbiased variance for
  * {@code running_var} as PyTorch does. In evaluation it normalises with the running
  * statistics. Buffers: {@code running_mean}, {@code running_var} and
- * {@code num_batches_tracked} (a float32 scalar here, an int64 in PyTorch).
+ * {@code num_batches_tracked} (a float32 scalar here, an int64 in PyTorch). The computation
+ * is {@link Functional#batchNorm}.
  */
 public final class BatchNorm1d extends Module {
     private final int numFeatures;
@@ -50,31 +52,11 @@ public final class BatchNorm1d extends Module {
             throw new IllegalArgumentException("BatchNorm1d: expected input [N, " + numFeatures + "] or [N, "
                     + numFeatures + ", L], got " + Arrays.toString(shape));
         }
-        int[] axes = shape.length == 2 ? new int[] {0} : new int[] {0, 2};
-        int[] channelShape = shape.length == 2 ? new int[] {1, numFeatures} : new int[] {1, numFeatures, 1};
-        Tensor y;
+        Tensor y = Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
         if (isTraining()) {
-            int n = x.size() / numFeatures;
-            if (n < 2) {
-                throw new IllegalArgumentException("BatchNorm1d: expected more than 1 value per channel when training, got input "
-                        + Arrays.toString(shape));
-            }
-            Tensor mean = x.mean(axes, true);
-            Tensor centered = x.sub(mean);
-            Tensor variance = centered.square().mean(axes, true);
-            y = centered.div(variance.add(eps).sqrt());
-            updateRunningStats(mean, variance, n);
-        } else {
-            y = x.sub(runningMean.reshape(channelShape)).div(runningVar.add(eps).sqrt().reshape(channelShape));
+            numBatchesTracked.addInPlace(Tensor.scalar(1f), 1f);
         }
-        return weight == null ? y : y.mul(weight.reshape(channelShape)).add(bias.reshape(channelShape));
-    }
-
-    /** The batch's statistics come with kept axes ({@code [1, C]} or {@code [1, C, 1]}) and a graph, which the update drops. */
-    private void updateRunningStats(Tensor mean, Tensor biasedVariance, int n) {
-        runningMean.mulAddInPlace(1 - momentum, mean.detach().reshape(numFeatures), momentum);
-        runningVar.mulAddInPlace(1 - momentum, biasedVariance.detach().reshape(numFeatures), momentum * n / (n - 1f));
-        numBatchesTracked.addInPlace(Tensor.scalar(1f), 1f);
+        return y;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.autodiff.nn;
 
 import dev.autodiff.Tensor;
+import dev.autodiff.nn.io.FileFormatException;
 import dev.autodiff.nn.io.SafeTensors;
 import dev.autodiff.nn.optim.Optimizer;
 import dev.autodiff.nn.optim.OptimizerState;
@@ -8,8 +9,13 @@ import dev.autodiff.nn.optim.OptimizerState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Saves and restores training state as safetensors files.
@@ -28,9 +34,11 @@ import java.util.Map;
  *
  * Each file is written to a temporary file, forced to disk and renamed over the target.
  * The optimizer file is written first, so a crash in between leaves a model file that is
- * one save older than the optimizer file, never a torn file. Callers may add their own
- * metadata (such as the architecture a trainer needs to rebuild the model) to the model
- * file; {@link #read} returns it with the tensors.
+ * one save older than the optimizer file, never a torn file; a {@link SaveTag} written into
+ * both files lets {@link #read} and {@link #load} refuse such a pair. Callers may add their
+ * own metadata (such as the architecture a trainer needs to rebuild the model) to the model
+ * file; {@link #read} returns it with the tensors. Loading checks the names and shapes in a
+ * file's header against the model before any tensor is read.
  *
  * @param model the model's state dict
  * @param optimizer the optimizer state, or null when the checkpoint has none
@@ -39,6 +47,55 @@ import java.util.Map;
 public record Checkpoint(Map<String, Tensor> model, OptimizerState optimizer, Map<String, String> metadata) {
     private static final String MODEL_SUFFIX = ".safetensors";
     private static final String OPTIMIZER_SUFFIX = ".optimizer.safetensors";
+    /** How {@link OptimizerState#tensors()} names a buffer: {@code state.<parameter index>.<name>}. */
+    private static final Pattern BUFFER_NAME = Pattern.compile("state\\.(\\d{1,9})\\..+");
+
+    /**
+     * Which save the two files of a checkpoint belong to: a run's identifier and the epoch
+     * saved. Both files carry it; a model file and an optimizer file whose tags differ come
+     * from different saves (a crash between the two writes) and are not loaded together.
+     *
+     * @param run identifies the training run, the same for every save of it
+     * @param epoch the epochs done when the checkpoint was saved
+     */
+    public record SaveTag(String run, int epoch) {
+        /** Metadata key of the run identifier, in both files. */
+        public static final String RUN_KEY = "autodiff.run";
+        /** Metadata key of the epoch, in both files. */
+        public static final String EPOCH_KEY = "autodiff.epoch";
+
+        /** Checks the values. */
+        public SaveTag {
+            Objects.requireNonNull(run, "run");
+            if (epoch < 0) {
+                throw new IllegalArgumentException("SaveTag: epoch " + epoch + " is negative");
+            }
+        }
+
+        /** The tag in {@code metadata}, or null when it has none. */
+        public static SaveTag from(Map<String, String> metadata, Path file) throws FileFormatException {
+            String run = metadata.get(RUN_KEY);
+            String epoch = metadata.get(EPOCH_KEY);
+            if (run == null && epoch == null) {
+                return null;
+            }
+            try {
+                return new SaveTag(Objects.requireNonNull(run, RUN_KEY), Integer.parseInt(epoch));
+            } catch (RuntimeException e) {
+                throw new FileFormatException(file, "bad save tag in the metadata: " + RUN_KEY + " = " + run + ", "
+                        + EPOCH_KEY + " = " + epoch);
+            }
+        }
+
+        Map<String, String> metadata() {
+            return Map.of(RUN_KEY, run, EPOCH_KEY, Integer.toString(epoch));
+        }
+
+        @Override
+        public String toString() {
+            return "run " + run + " at epoch " + epoch;
+        }
+    }
 
     /** The optimizer file that accompanies {@code modelFile}. */
     public static Path optimizerFile(Path modelFile) {
@@ -49,54 +106,132 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerState optimizer, Ma
 
     /** Writes the model's state dict to {@code modelFile}. */
     public static void save(Path modelFile, Module model) throws IOException {
-        save(modelFile, model, null, Map.of());
+        save(modelFile, model, null, Map.of(), null);
     }
 
     /** Writes the optimizer state to {@link #optimizerFile} and then the model's state dict to {@code modelFile}. */
     public static void save(Path modelFile, Module model, Optimizer optimizer) throws IOException {
-        save(modelFile, model, optimizer, Map.of());
+        save(modelFile, model, optimizer, Map.of(), null);
+    }
+
+    /** As {@link #save(Path, Module, Optimizer)}, with extra metadata in the model file; {@code optimizer} may be null. */
+    public static void save(Path modelFile, Module model, Optimizer optimizer, Map<String, String> metadata)
+            throws IOException {
+        save(modelFile, model, optimizer, metadata, null);
     }
 
     /**
-     * As {@link #save(Path, Module, Optimizer)}, with extra metadata in the model file;
-     * {@code optimizer} may be null.
+     * As {@link #save(Path, Module, Optimizer)}, with extra metadata in the model file and
+     * {@code tag} in both; {@code optimizer} and {@code tag} may be null.
      */
-    public static void save(Path modelFile, Module model, Optimizer optimizer, Map<String, String> metadata)
-            throws IOException {
+    public static void save(Path modelFile, Module model, Optimizer optimizer, Map<String, String> metadata,
+                            SaveTag tag) throws IOException {
+        Map<String, String> tagged = tag == null ? Map.of() : tag.metadata();
+        SafeTensors.checkWritable(modelFile);
         if (optimizer != null) {
             OptimizerState state = optimizer.stateDict();
-            SafeTensors.write(optimizerFile(modelFile), state.tensors(), state.metadata());
+            Map<String, String> meta = new LinkedHashMap<>(state.metadata());
+            meta.putAll(tagged);
+            SafeTensors.write(optimizerFile(modelFile), state.tensors(), meta);
         }
         Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.putAll(tagged);
         meta.put("format", "pt");
         SafeTensors.write(modelFile, model.stateDict(), meta);
     }
 
-    /** Reads a checkpoint without a model: the state dict, the optimizer state if its file exists, and the metadata. */
+    /**
+     * Reads a checkpoint without a model: the state dict, the optimizer state if its file
+     * exists, and the metadata. A pair whose {@link SaveTag}s differ is refused.
+     */
     public static Checkpoint read(Path modelFile) throws IOException {
         SafeTensors.Contents contents = SafeTensors.read(modelFile);
-        Path optimizerFile = optimizerFile(modelFile);
-        OptimizerState state = null;
-        if (Files.exists(optimizerFile)) {
-            SafeTensors.Contents saved = SafeTensors.read(optimizerFile);
-            state = OptimizerState.from(saved.tensors(), saved.metadata());
-        }
-        return new Checkpoint(contents.tensors(), state, contents.metadata());
+        return new Checkpoint(contents.tensors(), readOptimizer(modelFile, contents.metadata()), contents.metadata());
     }
 
-    /** Loads {@code modelFile} into {@code model}, strictly: every name must match (see {@link Module#loadStateDict}). */
-    public static void load(Path modelFile, Module model) throws IOException {
-        model.loadStateDict(SafeTensors.read(modelFile).tensors(), true);
+    /** The optimizer state beside {@code modelFile}, or null; its tag must match the model file's. */
+    private static OptimizerState readOptimizer(Path modelFile, Map<String, String> modelMetadata) throws IOException {
+        Path optimizerFile = optimizerFile(modelFile);
+        if (!Files.exists(optimizerFile)) {
+            return null;
+        }
+        SafeTensors.Contents saved = SafeTensors.read(optimizerFile);
+        SaveTag modelTag = SaveTag.from(modelMetadata, modelFile);
+        SaveTag optimizerTag = SaveTag.from(saved.metadata(), optimizerFile);
+        if (!Objects.equals(modelTag, optimizerTag)) {
+            throw new FileFormatException(modelFile, "holds " + (modelTag == null ? "no save tag" : modelTag) + " but "
+                    + optimizerFile.getFileName() + " holds " + (optimizerTag == null ? "no save tag" : optimizerTag)
+                    + ": the two files come from different saves (was a save interrupted?)");
+        }
+        try {
+            return OptimizerState.from(saved.tensors(), saved.metadata());
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(optimizerFile, e.getMessage());
+        }
+    }
+
+    /**
+     * Loads {@code modelFile} into {@code model}, strictly: every name must match (see
+     * {@link Module#loadStateDict}). The names and shapes in the header are checked before
+     * any tensor is read; a mismatch is a {@link FileFormatException} that names the file and
+     * every difference on one line.
+     *
+     * @return the model file's metadata
+     */
+    public static Map<String, String> load(Path modelFile, Module model) throws IOException {
+        checkFits(modelFile, model);
+        SafeTensors.Contents contents = SafeTensors.read(modelFile);
+        model.loadStateDict(contents.tensors(), true);
+        return contents.metadata();
     }
 
     /** Loads the model as {@link #load(Path, Module)} and the optimizer state from {@link #optimizerFile}. */
-    public static void load(Path modelFile, Module model, Optimizer optimizer) throws IOException {
-        Checkpoint checkpoint = read(modelFile);
-        if (checkpoint.optimizer() == null) {
-            throw new IOException("Checkpoint.load: " + modelFile + " has no optimizer state; expected "
-                    + optimizerFile(modelFile));
+    public static Map<String, String> load(Path modelFile, Module model, Optimizer optimizer) throws IOException {
+        Path optimizerFile = optimizerFile(modelFile);
+        if (!Files.exists(optimizerFile)) {
+            throw new FileFormatException(modelFile, "has no optimizer state: " + optimizerFile.getFileName()
+                    + " is missing beside it");
         }
+        checkFits(modelFile, model);
+        checkFits(optimizerFile, optimizer);
+        Checkpoint checkpoint = read(modelFile);
         model.loadStateDict(checkpoint.model(), true);
-        optimizer.loadStateDict(checkpoint.optimizer());
+        try {
+            optimizer.loadStateDict(checkpoint.optimizer());
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(optimizerFile, e.getMessage());
+        }
+        return checkpoint.metadata();
+    }
+
+    /**
+     * Checks, from its header, that each buffer of the optimizer file ({@code state.<index>.<name>})
+     * belongs to a parameter of {@code optimizer} and has its number of values.
+     */
+    private static void checkFits(Path optimizerFile, Optimizer optimizer) throws IOException {
+        List<Tensor> params = optimizer.parameters();
+        for (Map.Entry<String, int[]> e : SafeTensors.readHeader(optimizerFile).shapes().entrySet()) {
+            Matcher m = BUFFER_NAME.matcher(e.getKey());
+            int index = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+            long size = Arrays.stream(e.getValue()).asLongStream().reduce(1, Math::multiplyExact);
+            if (index < 0 || index >= params.size() || size != params.get(index).size()) {
+                throw new FileFormatException(optimizerFile, "buffer '" + e.getKey() + "' of shape "
+                        + Arrays.toString(e.getValue()) + " fits none of the " + params.size()
+                        + " parameters of the " + optimizer.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** Checks the names and shapes of the header of {@code modelFile} against {@code model}. */
+    private static void checkFits(Path modelFile, Module model) throws IOException {
+        SafeTensors.Header header = SafeTensors.readHeader(modelFile);
+        try {
+            model.checkStateDict(header.shapes(), true);
+        } catch (StateDictException e) {
+            FileFormatException misfit = new FileFormatException(modelFile, "does not fit the "
+                    + model.getClass().getSimpleName() + " model: " + e.problems());
+            misfit.initCause(e);
+            throw misfit;
+        }
     }
 }

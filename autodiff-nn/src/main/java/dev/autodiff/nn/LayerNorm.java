@@ -1,13 +1,13 @@
 package dev.autodiff.nn;
 
+import dev.autodiff.Functional;
 import dev.autodiff.Tensor;
-
-import java.util.Arrays;
 
 /**
  * Normalises over the last dimensions of the input, as {@code torch.nn.LayerNorm}:
  * {@code (x - mean) / √(var + eps) · weight + bias}, with the biased variance, weight
- * initialised to ones and bias to zeros (both of the normalised shape).
+ * initialised to ones and bias to zeros (both of the normalised shape). The computation is
+ * {@link Functional#layerNorm}.
  */
 public final class LayerNorm extends Module {
     private final int[] normalizedShape;
@@ -33,17 +33,7 @@ public final class LayerNorm extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        int k = normalizedShape.length;
-        int[] shape = x.shape();
-        if (shape.length < k || !Arrays.equals(Arrays.copyOfRange(shape, shape.length - k, shape.length), normalizedShape)) {
-            throw new IllegalArgumentException("LayerNorm: input of shape " + Arrays.toString(shape)
-                    + " does not end with the normalized shape " + Arrays.toString(normalizedShape));
-        }
-        int[] axes = new int[k];
-        Arrays.setAll(axes, i -> shape.length - k + i);
-        Tensor centered = x.sub(x.mean(axes, true));
-        Tensor y = centered.div(centered.square().mean(axes, true).add(eps).sqrt());
-        return weight == null ? y : y.mul(weight).add(bias);
+        return Functional.layerNorm(x, normalizedShape, weight, bias, eps);
     }
 
     @Override

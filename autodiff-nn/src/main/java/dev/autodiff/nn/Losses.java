@@ -63,29 +63,24 @@ public final class Losses {
 
     // ---------------------------------------------------------------- classification
 
-    /** The mean cross-entropy of logits {@code [N, C]} against integer labels (the fused kernel). */
+    /**
+     * The mean cross-entropy of logits against integer labels, every label a class: logits
+     * {@code [N, C]} (or any rank, classes on axis 1), by the fused kernel. For class
+     * weights, an ignored label, label smoothing or other reductions, use
+     * {@link CrossEntropyLoss}.
+     */
     public static Tensor crossEntropy(Tensor logits, int[] labels) {
         return Functional.crossEntropy(logits, labels);
     }
 
     /**
-     * Cross-entropy of logits {@code [N, C]} against integer labels with label smoothing
-     * {@code ε}, as PyTorch defines it: {@code (1-ε)·nll + ε·mean_c(-log p_c)} per row.
+     * Cross-entropy with label smoothing {@code ε}, as PyTorch defines it:
+     * {@code (1-ε)·nll + ε·mean_c(-log p_c)} per position, reduced; a shorthand for
+     * {@code new CrossEntropyLoss().reduction(reduction).labelSmoothing(labelSmoothing)}, which
+     * ignores the label -100 as PyTorch does.
      */
     public static Tensor crossEntropy(Tensor logits, int[] labels, Reduction reduction, float labelSmoothing) {
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-            throw new IllegalArgumentException("crossEntropy: label smoothing " + labelSmoothing + " is not in [0, 1]");
-        }
-        if (reduction == Reduction.MEAN && labelSmoothing == 0) {
-            return Functional.crossEntropy(logits, labels);
-        }
-        Tensor logProbs = logits(logits, labels, "crossEntropy").logSoftmax(1);
-        Tensor nll = pickNegated(logProbs, labels);
-        if (labelSmoothing > 0) {
-            Tensor uniform = logProbs.mean(1).neg();
-            nll = nll.mul(1 - labelSmoothing).add(uniform.mul(labelSmoothing));
-        }
-        return reduction.apply(nll);
+        return new CrossEntropyLoss().reduction(reduction).labelSmoothing(labelSmoothing).apply(logits, labels);
     }
 
     /** The negative log-likelihood of log-probabilities {@code [N, C]} at integer labels, reduced. */

@@ -1,11 +1,11 @@
 package dev.autodiff.nn;
 
 import dev.autodiff.Tensor;
-import it.unimi.dsi.fastutil.objects.ReferenceOpenHashSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +25,9 @@ public abstract class Module {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+
+    /** An empty module in training mode; the subclass registers its state. */
+    protected Module() {}
 
     /** The output of this module for the input {@code x}. */
     public abstract Tensor forward(Tensor x);
@@ -100,7 +103,7 @@ public abstract class Module {
 
     /** The distinct parameters (a parameter shared by two modules appears once), in registration order. */
     public final List<Tensor> parameters() {
-        Set<Tensor> seen = new ReferenceOpenHashSet<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Tensor> out = new ArrayList<>();
         for (Tensor p : namedParameters().values()) {
             if (seen.add(p)) {
@@ -171,21 +174,41 @@ public abstract class Module {
      * reported together in one {@link StateDictException}, and nothing is copied then.
      */
     public final void loadStateDict(Map<String, Tensor> state, boolean strict) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        state.forEach((name, t) -> shapes.put(name, t.shape()));
+        Map<String, Tensor> own = checkStateDict(shapes, strict);
+        own.forEach((name, target) -> {
+            Tensor source = state.get(name);
+            if (source != null) {
+                target.copyFrom(source);
+            }
+        });
+    }
+
+    /**
+     * Checks that a state dict of the given names and shapes fits this module, as
+     * {@link #loadStateDict} does, without needing its values: a file's header can be checked
+     * before its tensors are read.
+     *
+     * @return this module's own parameters and buffers by name
+     * @throws StateDictException listing every problem
+     */
+    public final Map<String, Tensor> checkStateDict(Map<String, int[]> shapes, boolean strict) {
         Map<String, Tensor> own = new LinkedHashMap<>();
         collect("", own, true, true);
         List<String> missing = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
         own.forEach((name, target) -> {
-            Tensor source = state.get(name);
+            int[] source = shapes.get(name);
             if (source == null) {
                 missing.add(name);
-            } else if (!Arrays.equals(source.shape(), target.shape())) {
-                mismatched.add(name + ": checkpoint " + Arrays.toString(source.shape()) + ", model "
+            } else if (!Arrays.equals(source, target.shape())) {
+                mismatched.add(name + ": checkpoint " + Arrays.toString(source) + ", model "
                         + Arrays.toString(target.shape()));
             }
         });
         List<String> unexpected = new ArrayList<>();
-        for (String name : state.keySet()) {
+        for (String name : shapes.keySet()) {
             if (!own.containsKey(name)) {
                 unexpected.add(name);
             }
@@ -194,12 +217,7 @@ public abstract class Module {
             throw new StateDictException(getClass().getSimpleName(), strict ? missing : List.of(),
                     strict ? unexpected : List.of(), mismatched);
         }
-        own.forEach((name, target) -> {
-            Tensor source = state.get(name);
-            if (source != null) {
-                target.copyFrom(source);
-            }
-        });
+        return own;
     }
 
     // ---------------------------------------------------------------- text

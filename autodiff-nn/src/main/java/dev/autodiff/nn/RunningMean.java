@@ -10,6 +10,9 @@ public final class RunningMean {
     private double sum;
     private long count;
 
+    /** An empty mean. */
+    public RunningMean() {}
+
     /** Adds one value. */
     public void add(double value) {
         sum += value;

@@ -33,6 +33,11 @@ public final class StateDictException extends IllegalArgumentException {
         return sb.toString();
     }
 
+    /** The problems on one line, for a message that also names the file. */
+    public String problems() {
+        return getMessage().substring(getMessage().indexOf(':') + 1).strip().replace("\n  ", "; ");
+    }
+
     /** Names the module has and the state dict lacks. */
     public List<String> missing() {
         return missing;

@@ -1,6 +1,7 @@
 package dev.autodiff.nn;
 
 import dev.autodiff.Tensor;
+import dev.autodiff.nn.io.FileFormatException;
 import dev.autodiff.nn.io.SafeTensors;
 import dev.autodiff.nn.optim.Adam;
 import dev.autodiff.nn.optim.Optimizer;
@@ -12,10 +13,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,12 +75,57 @@ class CheckpointTest {
     }
 
     @Test
+    void aModelFileAndAnOptimizerFileFromDifferentSavesAreRefused() throws IOException {
+        Path file = dir.resolve("run.safetensors");
+        Path earlier = dir.resolve("earlier.safetensors");
+        Module model = ModuleTest.mlp(1);
+        SGD opt = new SGD(model.parameters(), 0.1).momentum(0.9);
+        Checkpoint.save(earlier, model, opt, Map.of(), new Checkpoint.SaveTag("r1", 4));
+        Checkpoint.save(file, model, opt, Map.of(), new Checkpoint.SaveTag("r1", 5));
+        // A kill between the two writes of epoch 5 leaves the model file of epoch 4 beside the new optimizer file.
+        Files.copy(earlier, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.read(file));
+        assertEquals(file + ": holds run r1 at epoch 4 but run.optimizer.safetensors holds run r1 at epoch 5: the two "
+                + "files come from different saves (was a save interrupted?)", e.getMessage());
+        assertThrows(FileFormatException.class, () -> Checkpoint.load(file, model, opt));
+        Checkpoint.save(file, model, opt, Map.of(), new Checkpoint.SaveTag("r2", 5));
+        Files.copy(Checkpoint.optimizerFile(earlier), Checkpoint.optimizerFile(file),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        e = assertThrows(FileFormatException.class, () -> Checkpoint.load(file, model, opt));
+        assertTrue(e.getMessage().contains("holds run r2 at epoch 5 but run.optimizer.safetensors holds run r1 at epoch 4"),
+                e.getMessage());
+        Checkpoint.save(file, model, opt, Map.of(), new Checkpoint.SaveTag("r2", 6));
+        assertEquals("6", Checkpoint.load(file, model, opt).get(Checkpoint.SaveTag.EPOCH_KEY));
+    }
+
+    @Test
+    void anOptimizerBufferOfTheWrongSizeIsRefusedFromTheHeader() throws IOException {
+        Path file = dir.resolve("b.safetensors");
+        Module model = ModuleTest.mlp(1);
+        SGD opt = new SGD(model.parameters(), 0.1).momentum(0.9);
+        train(model, opt, 1);
+        Checkpoint.save(file, model, opt);
+        Path optimizerFile = Checkpoint.optimizerFile(file);
+        SafeTensors.Contents saved = SafeTensors.read(optimizerFile);
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(saved.tensors());
+        tensors.put("state.0.momentum_buffer", Tensor.zeros(1000));
+        SafeTensors.write(optimizerFile, tensors, saved.metadata());
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.load(file, model, opt));
+        assertTrue(e.getMessage().startsWith(optimizerFile + ": buffer 'state.0.momentum_buffer' of shape [1000] fits "
+                + "none of the "), e.getMessage());
+    }
+
+    @Test
     void loadingIntoAnotherArchitectureNamesTheDifferences() throws IOException {
         Path file = dir.resolve("m.safetensors");
         Checkpoint.save(file, ModuleTest.mlp(1));
         var other = new Sequential(new Linear(4, 8, new SplittableRandom(1)), new ReLU(), new Linear(8, 5,
                 new SplittableRandom(2)));
-        StateDictException e = assertThrows(StateDictException.class, () -> Checkpoint.load(file, other));
+        FileFormatException misfit = assertThrows(FileFormatException.class, () -> Checkpoint.load(file, other));
+        assertTrue(misfit.getMessage().startsWith(file + ": does not fit the Sequential model: "), misfit.getMessage());
+        assertTrue(misfit.getMessage().contains("missing keys: 2.weight, 2.bias; unexpected keys: "), misfit.getMessage());
+        assertFalse(misfit.getMessage().contains("\n"), misfit.getMessage());
+        StateDictException e = (StateDictException) misfit.getCause();
         assertEquals(List.of("2.weight", "2.bias"), e.missing());
         assertTrue(e.unexpected().contains("1.running_mean"));
         IOException noOptimizer = assertThrows(IOException.class,

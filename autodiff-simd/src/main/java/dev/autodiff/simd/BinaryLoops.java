@@ -76,6 +76,7 @@ final class BinaryLoops {
             case MINIMUM -> x.min(y);
             case GREATER -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.GT, y));
             case EQUAL -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.EQ, y));
+            case GREATER_EQUAL -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.GE, y));
         };
     }
 }

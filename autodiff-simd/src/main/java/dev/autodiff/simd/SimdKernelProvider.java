@@ -1,5 +1,6 @@
 package dev.autodiff.simd;
 
+import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.KernelProvider;
 import dev.autodiff.kernel.Kernels;
 import java.lang.management.ManagementFactory;
@@ -13,19 +14,13 @@ import java.util.Optional;
  */
 public final class SimdKernelProvider implements KernelProvider {
 
-    /** The module the SIMD kernels need: start the JVM with {@code --add-modules} and this name. */
-    public static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String VECTOR_MODULE = KernelInfo.VECTOR_MODULE;
     private static final String KERNELS_CLASS = "dev.autodiff.simd.SimdKernels";
     private static final System.Logger LOG = System.getLogger(SimdKernelProvider.class.getName());
 
-    /** Whether the running JVM can read {@link #VECTOR_MODULE}. */
-    public static boolean vectorModuleReadable() {
-        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
-    }
-
     @Override
     public Optional<Kernels> kernels() {
-        Optional<String> reason = declineReason(vectorModuleReadable(), c2Enabled());
+        Optional<String> reason = declineReason(KernelInfo.vectorModuleReadable(), c2Enabled());
         if (reason.isPresent()) {
             LOG.log(System.Logger.Level.WARNING, reason.get());
             return Optional.empty();

@@ -56,6 +56,12 @@ final class UnaryLoops {
                 case GELU -> UnaryLoops::gelu;
                 case SOFTPLUS -> UnaryLoops::softplus;
                 case SILU -> UnaryLoops::silu;
+                case SIN -> UnaryLoops::sin;
+                case COS -> UnaryLoops::cos;
+                case LOG1P -> UnaryLoops::log1p;
+                case EXPM1 -> UnaryLoops::expm1;
+                case RSQRT -> UnaryLoops::rsqrt;
+                case ELU -> UnaryLoops::elu;
             };
             BACKWARD[op.ordinal()] = switch (op) {
                 case NEG -> UnaryLoops::negBackward;
@@ -71,6 +77,12 @@ final class UnaryLoops {
                 case GELU -> UnaryLoops::geluBackward;
                 case SOFTPLUS -> UnaryLoops::softplusBackward;
                 case SILU -> UnaryLoops::siluBackward;
+                case SIN -> UnaryLoops::sinBackward;
+                case COS -> UnaryLoops::cosBackward;
+                case LOG1P -> UnaryLoops::log1pBackward;
+                case EXPM1 -> UnaryLoops::expm1Backward;
+                case RSQRT -> UnaryLoops::rsqrtBackward;
+                case ELU -> UnaryLoops::eluBackward;
             };
         }
     }
@@ -280,6 +292,76 @@ final class UnaryLoops {
             FloatVector s = r.blend(er, negative);
             FloatVector slope = xv.mul(s).fma(er.blend(r, negative), s);
             v(g, i).mul(slope).intoArray(out, i);
+        }
+    }
+
+    private static void sin(float param, float[] x, float[] out, int from, int end) {
+        VectorTrig.forward(Unary.SIN, x, out, from, end);
+    }
+
+    private static void cos(float param, float[] x, float[] out, int from, int end) {
+        VectorTrig.forward(Unary.COS, x, out, from, end);
+    }
+
+    private static void log1p(float param, float[] x, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            VectorMath.log1p(v(x, i)).intoArray(out, i);
+        }
+    }
+
+    private static void expm1(float param, float[] x, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            VectorMath.expm1(v(x, i)).intoArray(out, i);
+        }
+    }
+
+    /** {@code 1 / sqrt(x)} in two correctly rounded steps, exactly as the reference. */
+    private static void rsqrt(float param, float[] x, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            VectorMath.splat(1f).div(v(x, i).sqrt()).intoArray(out, i);
+        }
+    }
+
+    private static void elu(float alpha, float[] x, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector xv = v(x, i);
+            VectorMath.expm1(xv).mul(alpha).blend(xv, xv.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+    }
+
+    private static void sinBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        VectorTrig.backward(Unary.SIN, g, x, out, from, end);
+    }
+
+    private static void cosBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        VectorTrig.backward(Unary.COS, g, x, out, from, end);
+    }
+
+    private static void log1pBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            v(g, i).div(v(x, i).add(1f)).intoArray(out, i);
+        }
+    }
+
+    private static void expm1Backward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            v(g, i).mul(VectorMath.exp(v(x, i))).intoArray(out, i);
+        }
+    }
+
+    /** {@code -0.5·g·y³}, in the reference's order. */
+    private static void rsqrtBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector yv = v(y, i);
+            v(g, i).mul(-0.5f).mul(yv).mul(yv).mul(yv).intoArray(out, i);
+        }
+    }
+
+    /** {@code x > 0 ? g : g·(y + alpha)}. */
+    private static void eluBackward(float alpha, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector gv = v(g, i);
+            gv.mul(v(y, i).add(alpha)).blend(gv, v(x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
         }
     }
 }

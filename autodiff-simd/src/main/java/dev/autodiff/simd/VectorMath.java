@@ -106,11 +106,14 @@ final class VectorMath {
         return r.blend(splat(Float.POSITIVE_INFINITY), x.eq(Float.POSITIVE_INFINITY));
     }
 
-    /** {@code log(1 + e)} for {@code e >= 0}, accurate when e is tiny (Goldberg's correction). */
-    static FloatVector log1p(FloatVector e) {
-        FloatVector u = e.add(1f);
-        FloatVector r = log(u).mul(e.div(u.sub(1f)));
-        return r.blend(e, u.eq(1f));
+    /**
+     * {@code log(1 + x)} within a few ulp, accurate when x is tiny (Goldberg's correction
+     * {@code log(u)·x/(u - 1)} with {@code u = 1 + x}); -Inf at -1, NaN below.
+     */
+    static FloatVector log1p(FloatVector x) {
+        FloatVector u = x.add(1f);
+        FloatVector r = log(u).mul(x.div(u.sub(1f)));
+        return r.blend(x, u.eq(1f)).blend(u, x.eq(Float.POSITIVE_INFINITY));
     }
 
     /** tanh within a few ulp: an odd polynomial below 0.625, else {@code 1 - 2/(e^{2|x|}+1)}; saturates to ±1. */
@@ -210,5 +213,22 @@ final class VectorMath {
     static FloatVector softplus(FloatVector x) {
         FloatVector positive = x.blend(splat(0f), x.lt(0f));
         return positive.add(log1p(exp(x.abs().neg())));
+    }
+
+    /**
+     * {@code e^x - 1} within 3 ulp: for |x| < 0.5, where {@code e^x - 1} would cancel, the
+     * Taylor polynomial {@code x·(1 + x/2 + ... + x^7/8!)} (truncation below 0.2 ulp); else
+     * {@code exp(x) - 1}.
+     */
+    static FloatVector expm1(FloatVector x) {
+        FloatVector p = splat(1f / 40320f);
+        p = p.fma(x, splat(1f / 5040f));
+        p = p.fma(x, splat(1f / 720f));
+        p = p.fma(x, splat(1f / 120f));
+        p = p.fma(x, splat(1f / 24f));
+        p = p.fma(x, splat(1f / 6f));
+        p = p.fma(x, splat(0.5f));
+        p = p.fma(x, splat(1f));
+        return exp(x).sub(1f).blend(x.mul(p), x.abs().lt(0.5f));
     }
 }

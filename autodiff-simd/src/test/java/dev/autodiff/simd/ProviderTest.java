@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.KernelRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ class ProviderTest {
     @Test
     void simdKernelsAreActiveUnlessTurnedOff() {
         String expected = "off".equalsIgnoreCase(System.getProperty(KernelRegistry.SIMD_PROPERTY, "")) ? "scalar" : "simd";
-        assertEquals(expected, KernelRegistry.active().name(), KernelRegistry.describe());
+        assertEquals(expected, KernelInfo.active().name(), KernelInfo.active().toString());
+        assertEquals(expected.equals("simd"), KernelInfo.active().simd());
     }
 
     @Test

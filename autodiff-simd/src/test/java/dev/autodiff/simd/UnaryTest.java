@@ -19,9 +19,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  *   <li>silu: 3 ulp, or 1e-42 absolute where the result is subnormal (sigmoid loses bits there);</li>
  *   <li>gelu: 8 ulp (float rounding of x/√2 feeds the tail), or 1e-14 absolute: below x ≈ -7 the reference forms 1 + erf in double and
  *       keeps no relative accuracy, while ours computes the tail directly;</li>
+ *   <li>sin, cos: 2 ulp (see {@link #sinAndCosKeepTheirAccuracyNearZerosAndUpToTheLimit});</li>
+ *   <li>log1p, expm1, elu: 3 ulp;</li>
  *   <li>derivatives: 4 ulp, or 4e-7·max|g| absolute for gelu and silu, whose derivatives pass
  *       through zero by cancellation (near x ≈ -0.75 and -1.28).</li>
  * </ul>
+ * rsqrt is exact: the reference divides 1 by the float square root, as the vectors do.
  */
 class UnaryTest {
     private static final Kernels SCALAR = new ScalarKernels();
@@ -29,7 +32,7 @@ class UnaryTest {
 
     private static boolean exact(Unary op) {
         return switch (op) {
-            case NEG, ABS, SQRT, RELU, LEAKY_RELU -> true;
+            case NEG, ABS, SQRT, RELU, LEAKY_RELU, RSQRT -> true;
             default -> false;
         };
     }
@@ -38,6 +41,7 @@ class UnaryTest {
         return switch (op) {
             case LEAKY_RELU -> 0.01f;
             case POW -> 2f;
+            case ELU -> 1.5f;
             default -> 0f;
         };
     }
@@ -83,6 +87,29 @@ class UnaryTest {
         assertBitEqual(expected, x, x.length, "tanh in place");
     }
 
+    /**
+     * sin and cos at the floats nearest to multiples of π/2 (where one of them passes through
+     * zero and a careless reduction loses every bit), their neighbours, and random values up
+     * to the vector path's limit and just past it, where the scalar reference takes over.
+     */
+    @Test
+    void sinAndCosKeepTheirAccuracyNearZerosAndUpToTheLimit() {
+        Random rnd = new Random(17);
+        int n = 20_001;
+        float[] x = new float[3 * n];
+        for (int i = 0; i < n; i++) {
+            long k = i < 1000 ? i : (long) (rnd.nextDouble() * VectorTrig.LIMIT / (Math.PI / 2));
+            float nearest = (float) (k * (Math.PI / 2));
+            x[3 * i] = rnd.nextBoolean() ? nearest : -nearest;
+            x[3 * i + 1] = Math.nextUp(nearest);
+            x[3 * i + 2] = (float) ((rnd.nextDouble() * 2.2 - 1.1) * VectorTrig.LIMIT);
+        }
+        for (Unary op : new Unary[] {Unary.SIN, Unary.COS}) {
+            checkForward(op, 0f, x);
+            checkBackward(op, x);
+        }
+    }
+
     /** A dense sweep of [-20, 20] and the exponential's whole range. */
     private static float[] grid() {
         int n = 40_001;
@@ -111,7 +138,12 @@ class UnaryTest {
                 case SILU -> 1e-42;
                 default -> 0;
             };
-            assertClose(expected, actual, n, op == Unary.GELU ? 8 : 3, abs, what);
+            long ulps = switch (op) {
+                case GELU -> 8;
+                case SIN, COS -> 2;
+                default -> 3;
+            };
+            assertClose(expected, actual, n, ulps, abs, what);
         }
     }
 
@@ -131,7 +163,7 @@ class UnaryTest {
         SIMD.unaryBackward(op, param, g, x, y, actual, n);
         String what = op + "' n=" + n;
         switch (op) {
-            case ERF, SOFTPLUS -> assertClose(expected, actual, n, 4, 0, what);
+            case ERF, SOFTPLUS, SIN, COS, EXPM1 -> assertClose(expected, actual, n, 4, 0, what);
             case GELU, SILU -> assertClose(expected, actual, n, 4, 4e-7 * 2, what);
             default -> assertBitEqual(expected, actual, n, what);
         }

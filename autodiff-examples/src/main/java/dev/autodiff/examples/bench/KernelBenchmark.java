@@ -1,6 +1,6 @@
 package dev.autodiff.examples.bench;
 
-import dev.autodiff.kernel.KernelRegistry;
+import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.ScalarKernels;
 import org.openjdk.jmh.annotations.Param;
@@ -17,9 +17,9 @@ public abstract class KernelBenchmark extends ForkedBenchmark {
      * SIMD kernels, so that a missing {@code --add-modules} of the vector module cannot go unnoticed.
      */
     protected Kernels named() {
-        Kernels active = KernelRegistry.active();
-        if (!"simd".equals(active.name())) {
-            throw new IllegalStateException("SIMD kernels are not active in this JVM: " + KernelRegistry.describe());
+        KernelInfo active = KernelInfo.active();
+        if (!active.simd()) {
+            throw new IllegalStateException("SIMD kernels are not active in this JVM: " + active);
         }
         if (kernels.equals("scalar")) {
             return new ScalarKernels();

@@ -1,7 +1,6 @@
 package dev.autodiff.examples.bench;
 
-import dev.autodiff.kernel.KernelRegistry;
-import dev.autodiff.simd.SimdKernelProvider;
+import dev.autodiff.KernelInfo;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -34,11 +33,11 @@ public class TrainStepBenchmark extends ForkedBenchmark {
     @Setup
     public void setUp() {
         System.setProperty("autodiff.threads", Integer.toString(threads));
-        var kernels = KernelRegistry.active();
-        if (!"simd".equals(kernels.name()) || kernels.threads() != threads) {
+        var kernels = KernelInfo.active();
+        if (!kernels.simd() || kernels.threads() != threads) {
             throw new IllegalStateException("wanted SIMD kernels with " + threads + " threads in this fork, got "
-                    + KernelRegistry.describe() + " (were the kernels loaded before setUp, or is "
-                    + "--add-modules " + SimdKernelProvider.VECTOR_MODULE + " missing?)");
+                    + kernels + " (were the kernels loaded before setUp, or is "
+                    + "--add-modules " + KernelInfo.VECTOR_MODULE + " missing?)");
         }
         step = new MlpTrainStep(MlpTrainStep.parseSizes(arch), batch, 42);
     }

@@ -34,6 +34,40 @@ record Architecture(int inputs, int[] hidden, Choice.Activation activation, int 
             }
         }
         hidden = hidden.clone();
+        int[] sizes = sizes(inputs, hidden, classes);
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            long weights = (long) sizes[l] * sizes[l + 1];
+            if (weights > MAX_TENSOR) {
+                throw new IllegalArgumentException(String.format("layer %d (%,d inputs, %,d outputs) would have %,d "
+                        + "weights, more than one tensor can hold (%,d)", l + 1, sizes[l], sizes[l + 1], weights, MAX_TENSOR));
+            }
+        }
+    }
+
+    /** The most values a tensor (one Java array) holds. */
+    private static final long MAX_TENSOR = Integer.MAX_VALUE - 8;
+
+    private static int[] sizes(int inputs, int[] hidden, int classes) {
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = inputs;
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = classes;
+        return sizes;
+    }
+
+    /** The number of weights and biases. */
+    long parameterCount() {
+        int[] sizes = sizes(inputs, hidden, classes);
+        long count = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            count += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+        }
+        return count;
+    }
+
+    /** The widths of the layers' outputs, summed: what one example's activations take. */
+    long activationWidth() {
+        return Arrays.stream(hidden).asLongStream().sum() + classes;
     }
 
     /** Layer sizes joined by dashes, such as {@code 784-256-10}. */
@@ -91,7 +125,8 @@ record Architecture(int inputs, int[] hidden, Choice.Activation activation, int 
     static String require(Map<String, String> m, String key, String source) {
         String v = m.get(key);
         if (v == null) {
-            throw new IllegalArgumentException(source + ": not an autodiff checkpoint (metadata '" + key + "' is missing)");
+            throw new IllegalArgumentException(source + ": not a checkpoint of autodiff train (metadata '" + key
+                    + "' is missing)");
         }
         return v;
     }

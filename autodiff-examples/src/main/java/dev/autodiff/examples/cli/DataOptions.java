@@ -2,12 +2,10 @@ package dev.autodiff.examples.cli;
 
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-
 /** The options that choose a data set, shared by {@code train} and {@code eval}. */
 final class DataOptions {
     @Option(names = "--dataset", paramLabel = "<name>",
-            description = "digits (embedded, the default), fashion-mnist (/usr/share/datasets/fashion-mnist), mnist "
+            description = "digits (embedded; the default of train), fashion-mnist (/usr/share/datasets/fashion-mnist), mnist "
                     + "(/usr/share/datasets/mnist), idx:<folder> or csv:<file>")
     String dataset;
 
@@ -18,9 +16,8 @@ final class DataOptions {
     @Option(names = "--csv-header", description = "for csv: the first line names the columns")
     boolean csvHeader;
 
-    /** Loads the named data set, or {@code fallback} when none was named. */
-    DataSource.Loaded load(String fallback, long seed) throws IOException {
-        return DataSource.load(dataset != null ? dataset : fallback,
-                new DataSource.CsvOptions(labelColumn, csvHeader), seed);
+    /** How a CSV data set is read. */
+    DataSource.CsvOptions csvOptions() {
+        return new DataSource.CsvOptions(labelColumn, csvHeader);
     }
 }

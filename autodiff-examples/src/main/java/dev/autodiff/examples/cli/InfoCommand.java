@@ -1,7 +1,6 @@
 package dev.autodiff.examples.cli;
 
-import dev.autodiff.kernel.KernelRegistry;
-import dev.autodiff.simd.SimdKernelProvider;
+import dev.autodiff.KernelInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -20,12 +19,12 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.println(KernelRegistry.describe());
+        out.println(KernelInfo.active());
         out.println("jvm: " + System.getProperty("java.vm.name") + " " + Runtime.version() + " ("
                 + System.getProperty("java.vendor") + "), " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
-        String module = SimdKernelProvider.VECTOR_MODULE;
-        out.println(module + ": " + (SimdKernelProvider.vectorModuleReadable() ? "readable"
+        String module = KernelInfo.VECTOR_MODULE;
+        out.println(module + ": " + (KernelInfo.vectorModuleReadable() ? "readable"
                 : "not added (run with --add-modules " + module + ")"));
         return 0;
     }

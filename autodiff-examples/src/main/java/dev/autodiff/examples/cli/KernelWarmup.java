@@ -22,17 +22,34 @@ final class KernelWarmup implements AutoCloseable {
     /** Enough steps for C2 to compile every kernel a training step uses. */
     private static final int MAX_STEPS = 400;
 
+    /** The share of the heap the warm-up may take; it is skipped for runs too large for that. */
+    private static final int HEAP_SHARE = 8;
+
     private final Thread thread;
     private volatile boolean stopped;
+    private volatile Throwable failure;
 
     private KernelWarmup(int batch, int hidden) {
-        thread = Thread.ofPlatform().daemon().name("autodiff-warmup").unstarted(() -> train(batch, hidden));
+        thread = Thread.ofPlatform().daemon().name("autodiff-warmup").unstarted(() -> {
+            try {
+                train(batch, hidden);
+            } catch (Throwable e) {
+                failure = e;
+            }
+        });
     }
 
-    /** Starts warming up the kernels with steps of the given batch size and hidden width. */
+    /**
+     * Starts warming up the kernels with steps of the given batch size and hidden width, or
+     * does nothing when that would take more than a small share of the heap: such a run is
+     * long enough to warm up by itself, or too large, which the trainer reports.
+     */
     static KernelWarmup start(int batch, int hidden) {
+        long floats = (long) INPUTS * hidden * 4 + (long) batch * (INPUTS + hidden) * 8;
         KernelWarmup warmup = new KernelWarmup(batch, hidden);
-        warmup.thread.start();
+        if (Float.BYTES * floats <= Runtime.getRuntime().maxMemory() / HEAP_SHARE) {
+            warmup.thread.start();
+        }
         return warmup;
     }
 
@@ -53,14 +70,20 @@ final class KernelWarmup implements AutoCloseable {
         }
     }
 
-    /** Stops the warm-up and waits for its current step to end. */
+    /** Stops the warm-up and waits for its current step to end; a failure of the warm-up is thrown here, on the caller's thread. */
     @Override
     public void close() {
         stopped = true;
         try {
-            thread.join();
+            thread.join(); // returns at once when the warm-up was skipped
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        switch (failure) {
+            case null -> { }
+            case Error e -> throw e;
+            case RuntimeException e -> throw e;
+            default -> throw new IllegalStateException("the kernel warm-up failed: " + failure, failure);
         }
     }
 }

@@ -1,10 +1,11 @@
 package dev.autodiff.examples.cli;
 
-import dev.autodiff.Tensor;
 import dev.autodiff.nn.Checkpoint;
 import dev.autodiff.nn.Module;
+import dev.autodiff.nn.data.Preprocessing;
+import dev.autodiff.nn.io.FileFormatException;
+import dev.autodiff.nn.io.SafeTensors;
 import dev.autodiff.nn.optim.Optimizer;
-import dev.autodiff.nn.optim.OptimizerState;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,50 +15,48 @@ import java.util.Map;
 /**
  * A trainer checkpoint: an nn {@link Checkpoint} (the model's state dict under PyTorch's
  * names in {@code run.safetensors}, the optimizer's state in
- * {@code run.optimizer.safetensors}) whose metadata also holds what the trainer needs to
- * rebuild and resume the run: the architecture, the data set, the seed, the epochs done
- * and the optimizer's name.
+ * {@code run.optimizer.safetensors}, both tagged with the run id and the epoch) whose
+ * model-file metadata also holds what it takes to use the model and to resume the run: the
+ * {@link RunOptions}, the epochs done and the input {@link Preprocessing}. Only the header
+ * is read here; the tensors are loaded into a model built from it.
  */
-record RunCheckpoint(Architecture architecture, Map<String, Tensor> model, OptimizerState optimizer,
-                     String dataset, long seed, int epochsDone, String optimizerName) {
+record RunCheckpoint(RunOptions options, String runId, int epochsDone, Preprocessing preprocessing) {
 
     private static final String TRAINER_KEY = "autodiff.trainer";
     private static final String TRAINER_VERSION = "1";
 
-    /** Writes the state of a training run (each file atomically). */
-    static void save(Path file, Architecture architecture, Module model, Optimizer optimizer,
-                     Choice.OptimizerName name, String dataset, long seed, int epochsDone) throws IOException {
+    /** Writes the state of a training run after {@code epochsDone} epochs (each file atomically). */
+    static void save(Path file, RunOptions options, String runId, Preprocessing preprocessing, Module model,
+                     Optimizer optimizer, int epochsDone) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(TRAINER_KEY, TRAINER_VERSION);
-        meta.putAll(architecture.metadata());
-        meta.put("dataset", dataset);
-        meta.put("seed", Long.toString(seed));
-        meta.put("epochs", Integer.toString(epochsDone));
-        meta.put("optimizer.name", name.label());
-        Checkpoint.save(file, model, optimizer, meta);
+        meta.putAll(options.metadata());
+        meta.put(Preprocessing.METADATA_KEY, preprocessing.toJson());
+        Checkpoint.save(file, model, optimizer, meta, new Checkpoint.SaveTag(runId, epochsDone));
     }
 
-    /** Reads a checkpoint written by {@link #save}. */
-    static RunCheckpoint load(Path file) throws IOException {
-        Checkpoint checkpoint = Checkpoint.read(file);
-        Map<String, String> meta = checkpoint.metadata();
+    /** Reads the header of a checkpoint written by {@link #save}. */
+    static RunCheckpoint read(Path file) throws IOException {
+        Map<String, String> meta = SafeTensors.readHeader(file).metadata();
         String source = file.toString();
         if (!TRAINER_VERSION.equals(meta.get(TRAINER_KEY))) {
-            throw new IllegalArgumentException(source + ": not an autodiff trainer checkpoint (no '" + TRAINER_KEY
-                    + "' = '" + TRAINER_VERSION + "' in its metadata)");
+            throw new IllegalArgumentException(source + ": not a checkpoint of autodiff train (no '" + TRAINER_KEY
+                    + "' = '" + TRAINER_VERSION + "' in its metadata), so it cannot be resumed");
         }
-        if (checkpoint.optimizer() == null) {
-            throw new IllegalArgumentException(source + ": the optimizer state "
-                    + Checkpoint.optimizerFile(file).getFileName() + " is missing beside it");
+        Checkpoint.SaveTag tag = Checkpoint.SaveTag.from(meta, file);
+        if (tag == null) {
+            throw new FileFormatException(file, "has no run id and epoch (metadata " + Checkpoint.SaveTag.RUN_KEY
+                    + ", " + Checkpoint.SaveTag.EPOCH_KEY + ")");
         }
+        return new RunCheckpoint(RunOptions.fromMetadata(meta, source), tag.run(), tag.epoch(), preprocessing(meta, file));
+    }
+
+    /** The preprocessing in checkpoint metadata, or null; a malformed one names the file. */
+    static Preprocessing preprocessing(Map<String, String> meta, Path file) throws FileFormatException {
         try {
-            return new RunCheckpoint(Architecture.fromMetadata(meta, source), checkpoint.model(), checkpoint.optimizer(),
-                    Architecture.require(meta, "dataset", source),
-                    Long.parseLong(Architecture.require(meta, "seed", source)),
-                    Integer.parseInt(Architecture.require(meta, "epochs", source)),
-                    Architecture.require(meta, "optimizer.name", source));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + ": bad number in the metadata: " + e.getMessage());
+            return Preprocessing.fromMetadata(meta);
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(file, e.getMessage());
         }
     }
 }

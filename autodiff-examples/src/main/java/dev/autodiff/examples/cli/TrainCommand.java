@@ -1,7 +1,10 @@
 package dev.autodiff.examples.cli;
 
-import dev.autodiff.kernel.KernelRegistry;
+import dev.autodiff.KernelInfo;
+import dev.autodiff.nn.Checkpoint;
+import dev.autodiff.nn.HeapCheck;
 import dev.autodiff.nn.Sequential;
+import dev.autodiff.nn.io.SafeTensors;
 import dev.autodiff.nn.optim.LrSchedule;
 import dev.autodiff.nn.optim.LrScheduler;
 import dev.autodiff.nn.optim.Optimizer;
@@ -16,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -74,7 +78,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "<file>", description = "write a checkpoint (.safetensors) after each epoch")
     Path save;
 
-    @Option(names = "--resume", paramLabel = "<file>", description = "continue from a checkpoint: its model, optimizer state and epoch")
+    @Option(names = "--resume", paramLabel = "<file>",
+            description = "continue the run saved in a checkpoint, with its options; --epochs may raise the total")
     Path resume;
 
     @Option(names = "--plot", paramLabel = "<file.png>", description = "write a PNG of the loss and accuracy curves")
@@ -89,66 +94,86 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
+        if (resume == null) {
+            checkHyperParameters(optimizer, optimizer.label());
+        }
+        checkOutputs();
         if (threads != null) {
             // Read once, when the kernels load: that is why this comes before any tensor work.
             System.setProperty("autodiff.threads", Integer.toString(threads));
         }
-        RunCheckpoint from = resume != null ? RunCheckpoint.load(resume) : null;
-        long runSeed = from != null ? from.seed() : seed;
+        RunCheckpoint from = resume != null ? RunCheckpoint.read(resume) : null;
+        RunOptions resumed = from != null ? resumedOptions(from) : null;
+        String dataset = resumed != null ? resumed.dataset() : data.dataset != null ? data.dataset : "digits";
+        DataSource.CsvOptions csv = resumed != null ? resumed.csv() : data.csvOptions();
+        long runSeed = resumed != null ? resumed.seed() : seed;
+        int runBatch = resumed != null ? resumed.batch() : batch;
+        int warmupWidth = resumed != null ? firstWidth(resumed.architecture().hidden())
+                : hidden != null ? firstWidth(hidden()) : DEFAULT_WIDTH;
         DataSource.Loaded loaded;
-        try (var warmup = KernelWarmup.start(batch, hidden != null && hidden.length > 0 ? Math.max(1, hidden[0]) : 256)) {
-            loaded = data.load(from != null ? from.dataset() : "digits", runSeed);
+        try (var warmup = KernelWarmup.start(runBatch, warmupWidth)) {
+            loaded = DataSource.load(dataset, csv, runSeed);
         }
-        if (from != null && data.dataset != null && !data.dataset.equals(from.dataset())) {
-            throw new IllegalArgumentException(resume + " was trained on " + from.dataset() + ", not on " + data.dataset);
+        RunOptions run = resumed != null ? resumed : freshOptions(loaded);
+        checkFits(run.architecture(), loaded);
+        if (from != null && from.preprocessing() != null && !from.preprocessing().equals(loaded.preprocessing())) {
+            throw new IllegalArgumentException(loaded.name() + " is not the data " + resume + " was trained on: its "
+                    + "statistics changed (" + loaded.preprocessing() + " now, " + from.preprocessing() + " then)");
         }
-        Architecture architecture = architecture(loaded, from);
+        HeapCheck.require(RunMemory.bytes(run), "training " + run.architecture() + " with " + run.optimizer().label()
+                + " at batch " + run.batch());
 
-        Sequential model = architecture.build(runSeed);
-        Optimizer opt = optimizer(model);
+        Sequential model = run.architecture().build(run.seed());
+        Optimizer opt = optimizer(model, run);
         int done = 0;
         if (from != null) {
-            model.loadStateDict(from.model(), true);
-            if (!from.optimizerName().equals(optimizer.label())) {
-                throw new IllegalArgumentException(resume + " holds the state of " + from.optimizerName()
-                        + ", not of " + optimizer.label() + "; pass --optimizer " + from.optimizerName());
-            }
-            opt.loadStateDict(from.optimizer());
-            opt.setLearningRate(lr != null ? lr : optimizer.spec().defaultLr());
+            Checkpoint.load(resume, model, opt);
             done = from.epochsDone();
         }
-        LrScheduler scheduler = scheduler(opt);
+        // The schedule sets the rate from the base rate for the epochs done, also after a resume.
+        opt.setLearningRate(run.lr());
+        LrScheduler scheduler = scheduler(opt, run);
         for (int e = 0; e < done && scheduler != null; e++) {
             scheduler.step();
         }
+        String runId = from != null ? from.runId() : run.runId();
 
         PrintWriter lines = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
-        lines.printf("%s: %d train, %d test samples; model %s, %s, %s; %s%n", loaded.name(), loaded.train().size(),
-                loaded.test().size(), architecture, optimizer.label(), schedule.label(), KernelRegistry.describe());
-        Trainer trainer = new Trainer(model, opt, scheduler, loaded.train(), loaded.test(), architecture.classes(),
-                batch, runSeed);
+        lines.printf("%s: %d train, %d test samples; model %s, %s, %s; %s%s%n", loaded.name(), loaded.train().size(),
+                loaded.test().size(), run.architecture(), run.optimizer().label(), run.schedule().label(),
+                KernelInfo.active(), from != null ? "; resuming after epoch " + done + " of " + resume : "");
+        Trainer trainer = new Trainer(model, opt, scheduler, loaded.train(), loaded.test(), loaded.classes(),
+                run.batch(), run.seed());
         boolean bar = !quiet && !json && ProgressDisplay.terminal();
         List<EpochStats> history = new ArrayList<>();
-        for (int epoch = done + 1; epoch <= epochs; epoch++) {
+        for (int epoch = done + 1; epoch <= run.epochs(); epoch++) {
             EpochStats stats;
             try (ProgressDisplay progress = ProgressDisplay.start(bar, "epoch " + epoch, trainer.batchesPerEpoch())) {
                 stats = trainer.epoch(epoch, progress);
             }
             history.add(stats);
-            lines.println(stats.line(epochs));
+            lines.println(stats.line(run.epochs()));
             if (save != null) {
-                RunCheckpoint.save(save, architecture, model, opt, optimizer, loaded.name(), runSeed, epoch);
+                RunCheckpoint.save(save, run, runId, loaded.preprocessing(), model, opt, epoch);
             }
         }
-        if (plot != null && !history.isEmpty()) {
-            CurvePlot.write(history, loaded.name() + " " + architecture.layers(), plot);
+        if (plot != null) {
+            CurvePlot.write(history, loaded.name() + " " + run.architecture().layers(), plot);
         }
         if (json) {
-            spec.commandLine().getOut().println(summary(loaded, architecture, history));
+            spec.commandLine().getOut().println(summary(loaded, run, history));
         }
         return 0;
     }
 
+    /** The hidden width of the default model, but for the digits (64). */
+    private static final int DEFAULT_WIDTH = 256;
+
+    private static int firstWidth(int[] sizes) {
+        return sizes.length > 0 ? sizes[0] : 1;
+    }
+
+    /** Rejects numbers no run can train with, before anything is loaded. */
     private void validate() {
         if (batch <= 0 || epochs <= 0) {
             throw new IllegalArgumentException("--batch and --epochs must be positive, got " + batch + " and " + epochs);
@@ -156,21 +181,137 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null && threads <= 0) {
             throw new IllegalArgumentException("--threads must be positive, got " + threads);
         }
-        if (lr != null && !(lr > 0)) {
-            throw new IllegalArgumentException("--lr must be positive, got " + lr);
+        if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
+            throw new IllegalArgumentException("--lr must be a positive finite number, got " + lr);
+        }
+        if (hidden != null && !(hidden.length == 1 && hidden[0] == 0)) {
+            for (int h : hidden) {
+                if (h <= 0) {
+                    throw new IllegalArgumentException("--hidden sizes must be positive (or a single 0 for none), got "
+                            + Arrays.toString(hidden).replaceAll("[\\[\\] ]", ""));
+                }
+            }
         }
     }
 
-    private Architecture architecture(DataSource.Loaded loaded, RunCheckpoint from) {
-        if (from != null) {
-            Architecture saved = from.architecture();
-            if (hidden != null && !saved.equals(new Architecture(saved.inputs(), hidden(), activation, saved.classes()))) {
-                throw new IllegalArgumentException(resume + " holds a " + saved + " model; drop --hidden to resume it");
+    /**
+     * Checks the explicit --momentum and --weight-decay for {@code name}, the run's optimizer:
+     * it must have them, they must lie in their declared domains, and be finite; a momentum
+     * of 1 or more makes the steps grow without bound.
+     */
+    private void checkHyperParameters(Choice.OptimizerName name, String whose) {
+        double[] values = {momentum, weightDecay != null ? weightDecay : 0};
+        String[] options = {"--momentum", "--weight-decay"};
+        for (int i = 0; i < options.length; i++) {
+            if (!explicit(options[i])) {
+                continue;
+            }
+            String hp = options[i].substring(2).replace('-', '_');
+            if (!RunOptions.declares(name, hp)) {
+                throw new IllegalArgumentException(options[i] + " does not apply to " + whose);
+            }
+            name.spec().check(hp, values[i]);
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(options[i] + " must be finite, got " + values[i]);
+            }
+        }
+        if (explicit("--momentum") && momentum >= 1) {
+            throw new IllegalArgumentException("--momentum must be below 1 (the steps would grow without bound), got "
+                    + momentum);
+        }
+    }
+
+    /** Checks, before training, that the checkpoint and the plot can be written where asked. */
+    private void checkOutputs() throws IOException {
+        if (save != null) {
+            SafeTensors.checkWritable(save);
+            SafeTensors.checkWritable(Checkpoint.optimizerFile(save));
+        }
+        if (plot != null) {
+            SafeTensors.checkWritable(plot);
+        }
+    }
+
+    /** Whether {@code option} was given on the command line (not just defaulted). */
+    private boolean explicit(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** The options of a new run: those given, and the defaults that depend on the data set and the optimizer. */
+    private RunOptions freshOptions(DataSource.Loaded loaded) {
+        int[] sizes = hidden != null ? hidden() : new int[] {loaded.name().equals("digits") ? 64 : DEFAULT_WIDTH};
+        Architecture architecture = new Architecture(loaded.features(), sizes, activation, loaded.classes());
+        OptimizerSpec os = optimizer.spec();
+        double wd = !os.declares(OptimizerHelp.WEIGHT_DECAY) ? Double.NaN
+                : weightDecay != null ? weightDecay : os.defaultOf(OptimizerHelp.WEIGHT_DECAY);
+        return new RunOptions(loaded.name(), data.csvOptions(), architecture, optimizer,
+                lr != null ? lr : os.defaultLr(), os.declares(OptimizerHelp.MOMENTUM) ? momentum : Double.NaN, wd,
+                schedule, epochs, batch, seed);
+    }
+
+    /**
+     * The saved run's options, with {@code --epochs} raised when asked. Any other option given
+     * must agree with the checkpoint: it cannot change a run half-way.
+     */
+    private RunOptions resumedOptions(RunCheckpoint from) {
+        RunOptions saved = from.options();
+        String file = resume.toString();
+        agree("--dataset", data.dataset, saved.dataset(), file);
+        if (saved.isCsv()) {
+            agree("--label-column", data.labelColumn, saved.csv().labelColumn(), file);
+            agree("--csv-header", data.csvHeader, saved.csv().header(), file);
+        }
+        Architecture a = saved.architecture();
+        if (explicit("--hidden")) {
+            agree("--hidden", Arrays.toString(hidden()), Arrays.toString(a.hidden()), file);
+        }
+        agree("--activation", activation, a.activation(), file);
+        agree("--optimizer", optimizer, saved.optimizer(), file);
+        agree("--lr", lr, saved.lr(), file);
+        checkHyperParameters(saved.optimizer(), "the " + saved.optimizer().label() + " of " + file);
+        agree("--momentum", momentum, saved.momentum(), file);
+        agree("--weight-decay", weightDecay, saved.weightDecay(), file);
+        agree("--schedule", schedule, saved.schedule(), file);
+        agree("--batch", batch, saved.batch(), file);
+        agree("--seed", seed, saved.seed(), file);
+        int done = from.epochsDone();
+        if (!explicit("--epochs")) {
+            if (saved.epochs() <= done) {
+                throw new IllegalArgumentException(file + " holds all " + done + " epochs of its run; pass --epochs above "
+                        + done + " to train further");
             }
             return saved;
         }
-        int[] sizes = hidden != null ? hidden() : new int[] {loaded.name().equals("digits") ? 64 : 256};
-        return new Architecture(loaded.features(), sizes, activation, loaded.classes());
+        if (epochs <= done) {
+            throw new IllegalArgumentException("--epochs " + epochs + " is not above the " + done + " epochs that " + file
+                    + " already holds; --epochs counts them too, so pass more to train further");
+        }
+        if (epochs != saved.epochs() && saved.schedule() != Choice.Schedule.NONE) {
+            throw new IllegalArgumentException("--epochs " + epochs + " conflicts with " + file + ": its "
+                    + saved.schedule().label() + " schedule spans " + saved.epochs() + " epochs and cannot be stretched");
+        }
+        return saved.withEpochs(epochs);
+    }
+
+    /** An error when {@code option} was given with a value other than the checkpoint's. */
+    private void agree(String option, Object given, Object saved, String file) {
+        if (explicit(option) && !String.valueOf(given).equals(String.valueOf(saved))) {
+            throw new IllegalArgumentException(option + " " + label(given) + " conflicts with " + file + ", whose run has "
+                    + option + " " + label(saved) + "; leave it out to resume");
+        }
+    }
+
+    private static String label(Object value) {
+        return value instanceof Choice c ? c.label() : String.valueOf(value).replaceAll("[\\[\\] ]", "");
+    }
+
+    /** The data set must have the inputs and classes of the model (a resumed run's data may have changed). */
+    private void checkFits(Architecture architecture, DataSource.Loaded loaded) {
+        if (architecture.inputs() != loaded.features() || architecture.classes() != loaded.classes()) {
+            throw new IllegalArgumentException(loaded.name() + " has " + loaded.features() + " features and "
+                    + loaded.classes() + " classes, but the model " + architecture + " takes " + architecture.inputs()
+                    + " and gives " + architecture.classes());
+        }
     }
 
     /** {@code --hidden 0} means no hidden layer (softmax regression). */
@@ -178,21 +319,21 @@ final class TrainCommand implements Callable<Integer> {
         return hidden.length == 1 && hidden[0] == 0 ? new int[0] : hidden;
     }
 
-    /** The chosen optimizer; --momentum applies to those that have one, --weight-decay replaces the default. */
-    private Optimizer optimizer(Sequential model) {
-        OptimizerSpec spec = optimizer.spec();
-        Optimizer opt = spec.create(model.parameters(), lr != null ? lr : spec.defaultLr());
-        if (spec.declares(OptimizerHelp.MOMENTUM)) {
-            opt.set(OptimizerHelp.MOMENTUM, momentum);
+    /** The run's optimizer with the hyper-parameters it declares set from the run's options. */
+    private static Optimizer optimizer(Sequential model, RunOptions run) {
+        Optimizer opt = run.optimizer().spec().create(model.parameters(), run.lr());
+        if (RunOptions.declares(run.optimizer(), OptimizerHelp.MOMENTUM)) {
+            opt.set(OptimizerHelp.MOMENTUM, run.momentum());
         }
-        if (weightDecay != null) {
-            opt.set(OptimizerHelp.WEIGHT_DECAY, weightDecay);
+        if (RunOptions.declares(run.optimizer(), OptimizerHelp.WEIGHT_DECAY)) {
+            opt.set(OptimizerHelp.WEIGHT_DECAY, run.weightDecay());
         }
         return opt;
     }
 
-    private LrScheduler scheduler(Optimizer opt) {
-        LrSchedule s = switch (schedule) {
+    private static LrScheduler scheduler(Optimizer opt, RunOptions run) {
+        int epochs = run.epochs();
+        LrSchedule s = switch (run.schedule()) {
             case NONE -> null;
             case STEP -> LrSchedule.step(Math.max(1, epochs / 3), 0.1);
             case COSINE -> LrSchedule.cosine(epochs, 0);
@@ -204,19 +345,26 @@ final class TrainCommand implements Callable<Integer> {
         return s == null ? null : new LrScheduler(opt, s);
     }
 
-    private String summary(DataSource.Loaded loaded, Architecture architecture, List<EpochStats> history) {
-        JsonLine j = new JsonLine().put("dataset", loaded.name()).put("model", architecture.layers())
-                .put("activation", activation.label()).put("optimizer", optimizer.label())
-                .put("batch", batch).put("epochs", epochs).put("seed", seed)
-                .put("kernels", KernelRegistry.active().name()).put("threads", KernelRegistry.active().threads());
-        if (!history.isEmpty()) {
-            EpochStats last = history.getLast();
-            double seconds = history.stream().mapToDouble(EpochStats::seconds).sum();
-            long samples = (long) loaded.train().size() * history.size();
-            j.put("loss", last.loss()).put("train_accuracy", last.trainAccuracy())
-                    .put("test_accuracy", last.testAccuracy()).put("train_seconds", seconds)
-                    .put("samples_per_second", samples / seconds);
+    /** The JSON line: the options the run used (from the checkpoint when resumed) and its results. */
+    private static String summary(DataSource.Loaded loaded, RunOptions run, List<EpochStats> history) {
+        JsonLine j = new JsonLine().put("dataset", loaded.name()).put("model", run.architecture().layers())
+                .put("activation", run.architecture().activation().label()).put("optimizer", run.optimizer().label())
+                .put("lr", run.lr());
+        if (RunOptions.declares(run.optimizer(), OptimizerHelp.MOMENTUM)) {
+            j.put("momentum", run.momentum());
         }
+        if (RunOptions.declares(run.optimizer(), OptimizerHelp.WEIGHT_DECAY)) {
+            j.put("weight_decay", run.weightDecay());
+        }
+        j.put("schedule", run.schedule().label())
+                .put("batch", run.batch()).put("epochs", run.epochs()).put("seed", run.seed())
+                .put("kernels", KernelInfo.active().name()).put("threads", KernelInfo.active().threads());
+        EpochStats last = history.getLast();
+        double seconds = history.stream().mapToDouble(EpochStats::seconds).sum();
+        long samples = (long) loaded.train().size() * history.size();
+        j.put("epochs_trained", history.size()).put("loss", last.loss()).put("train_accuracy", last.trainAccuracy())
+                .put("test_accuracy", last.testAccuracy()).put("train_seconds", seconds)
+                .put("samples_per_second", samples / seconds);
         return j.toString();
     }
 }

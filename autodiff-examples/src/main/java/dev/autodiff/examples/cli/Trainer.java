@@ -9,7 +9,7 @@ import dev.autodiff.nn.Module;
 import dev.autodiff.nn.RunningMean;
 import dev.autodiff.nn.data.Batch;
 import dev.autodiff.nn.data.DataLoader;
-import dev.autodiff.nn.data.TensorDataset;
+import dev.autodiff.nn.data.Dataset;
 import dev.autodiff.nn.optim.LrScheduler;
 import dev.autodiff.nn.optim.Optimizer;
 
@@ -27,10 +27,10 @@ final class Trainer {
     private final Optimizer optimizer;
     private final LrScheduler scheduler;
     private final DataLoader loader;
-    private final TensorDataset test;
+    private final Dataset test;
     private final int classes;
 
-    Trainer(Module model, Optimizer optimizer, LrScheduler scheduler, TensorDataset train, TensorDataset test,
+    Trainer(Module model, Optimizer optimizer, LrScheduler scheduler, Dataset train, Dataset test,
             int classes, int batchSize, long seed) {
         this.model = model;
         this.optimizer = optimizer;
@@ -56,6 +56,7 @@ final class Trainer {
         RunningMean meanLoss = new RunningMean();
         long correct = 0;
         long seen = 0;
+        int step = 1;
         long start = System.nanoTime();
         for (Batch batch : loader) {
             Tensor logits = model.forward(batch.x());
@@ -64,6 +65,10 @@ final class Trainer {
             loss.backward();
             optimizer.step();
             double value = loss.item();
+            if (!Double.isFinite(value)) {
+                throw new TrainingDivergedException(epoch, step, value, optimizer.learningRate());
+            }
+            step++;
             meanLoss.add(value, batch.size());
             correct += Metrics.correct(logits, batch.labels());
             seen += batch.size();
@@ -78,7 +83,7 @@ final class Trainer {
     }
 
     /** The confusion matrix of {@code model} on {@code data}, in evaluation mode and without recording. */
-    static ConfusionMatrix evaluate(Module model, TensorDataset data, int classes) {
+    static ConfusionMatrix evaluate(Module model, Dataset data, int classes) {
         model.eval();
         ConfusionMatrix matrix = new ConfusionMatrix(classes);
         try (var scope = NoGrad.enter()) {

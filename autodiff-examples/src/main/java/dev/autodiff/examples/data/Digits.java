@@ -33,10 +33,16 @@ public final class Digits {
 
     /** All samples as a dataset: features {@code [1797, 64]} divided by 16, labels 0..9. */
     public static TensorDataset dataset() {
+        TensorDataset raw = rawDataset();
+        return raw.withFeatures(raw.features().div((float) DigitsFormat.MAX_PIXEL));
+    }
+
+    /** All samples with the pixel values as stored (0..16): features {@code [1797, 64]}, labels 0..9. */
+    public static TensorDataset rawDataset() {
         DigitsFormat.Images images = images();
         float[] x = new float[images.pixels().length];
         for (int i = 0; i < x.length; i++) {
-            x[i] = images.pixels()[i] / (float) DigitsFormat.MAX_PIXEL;
+            x[i] = images.pixels()[i];
         }
         return TensorDataset.withLabels(Tensor.of(x, images.count(), images.pixelsPerImage()), images.labels());
     }

@@ -29,11 +29,11 @@ class CliTest {
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
+        int code = AutodiffCli.execute(cl, args);
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static double number(String json, String key) {
+    static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":([0-9.eE+-]+)").matcher(json);
         assertTrue(m.find(), key + " in " + json);
         return Double.parseDouble(m.group(1));
@@ -81,8 +81,19 @@ class CliTest {
         assertFalse(second.out().contains("epoch 1/3"), second.out());
         assertTrue(second.out().contains("epoch 3/3"), second.out());
 
-        Run wrong = run("train", "--epochs", "3", "--optimizer", "sgd", "--resume", checkpoint.toString());
-        assertOneLineError(wrong, 1, "holds the state of adam, not of sgd");
+        Run wrong = run("train", "--epochs", "4", "--optimizer", "sgd", "--resume", checkpoint.toString());
+        assertOneLineError(wrong, 1, "--optimizer sgd conflicts with " + checkpoint + ", whose run has --optimizer adam; "
+                + "leave it out to resume");
+    }
+
+    @Test
+    void theDefaultJobReachesNinetyFivePercentForEverySeedFromOneToTen() {
+        for (int seed = 1; seed <= 10; seed++) {
+            Run r = run("train", "--seed", Integer.toString(seed), "--json", "--quiet");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("\"epochs\":10,\"seed\":" + seed + ","), r.out());
+            assertTrue(number(r.out(), "test_accuracy") >= 0.95, "seed " + seed + ": " + r.out());
+        }
     }
 
     @Test
@@ -155,7 +166,7 @@ class CliTest {
         assertOneLineError(run("eval", dir.resolve("absent.safetensors").toString()), 1, "absent.safetensors");
     }
 
-    private static void assertOneLineError(Run r, int code, String fragment) {
+    static void assertOneLineError(Run r, int code, String fragment) {
         assertEquals(code, r.code(), r.err());
         String err = r.err().strip();
         assertFalse(err.contains("\n"), "one line: " + err);

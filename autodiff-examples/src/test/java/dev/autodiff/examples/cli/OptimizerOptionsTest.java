@@ -55,9 +55,12 @@ class OptimizerOptionsTest {
         assertEquals(0.001, rmsprop.get("weight_decay"));
         assertEquals(0.001, rmsprop.get("lr"), "rmsprop's declared starting rate");
 
-        Map<String, Double> adamw = trainedHyperParameters(dir, "--optimizer", "adamw", "--momentum", "0.5");
-        assertFalse(adamw.containsKey("momentum"), "adamw has no momentum: the option does not apply");
+        Map<String, Double> adamw = trainedHyperParameters(dir, "--optimizer", "adamw");
+        assertFalse(adamw.containsKey("momentum"), "adamw has no momentum");
         assertEquals(0.01, adamw.get("weight_decay"), "adamw's declared default decay");
+        // An option that does not apply is an error, not silently ignored.
+        CliTest.assertOneLineError(CliTest.run("train", "--optimizer", "adamw", "--momentum", "0.5"), 1,
+                "--momentum does not apply to adamw");
 
         Map<String, Double> sgd = trainedHyperParameters(dir);
         assertEquals(0.9, sgd.get("momentum"), "the option's default");

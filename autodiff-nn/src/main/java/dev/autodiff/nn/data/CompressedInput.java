@@ -18,24 +18,38 @@ import java.util.zip.ZipException;
  *
  * @param stream the buffered, decompressed content
  * @param gzip whether the file is gzip, so that byte offsets in messages refer to the decompressed data
+ * @param length the file's length in bytes (compressed, for gzip)
  */
-record CompressedInput(InputStream stream, boolean gzip) implements Closeable {
+record CompressedInput(InputStream stream, boolean gzip, long length) implements Closeable {
     private static final int BUFFER = 1 << 16;
 
     static CompressedInput open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileFormatException(file, "is a directory, not a data file");
+        }
+        long length = Files.size(file);
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
         try {
             raw.mark(2);
             boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
             raw.reset();
-            return new CompressedInput(gzip ? new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER) : raw, gzip);
+            return new CompressedInput(gzip ? new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER) : raw, gzip,
+                    length);
         } catch (ZipException | EOFException e) {
             raw.close();
-            throw new FileFormatException(file, "corrupt or truncated gzip header: " + e.getMessage());
+            throw new FileFormatException(file, "corrupt or truncated gzip header: " + problem(e));
         } catch (IOException e) {
             raw.close();
             throw e;
         }
+    }
+
+    /** What a gzip failure means; the JDK's exceptions often carry no message. */
+    static String problem(IOException e) {
+        if (e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e instanceof EOFException ? "the compressed data ends too early" : "invalid compressed data";
     }
 
     /** Where a byte offset of the content lies, for messages. */

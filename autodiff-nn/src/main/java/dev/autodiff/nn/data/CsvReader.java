@@ -3,6 +3,7 @@ package dev.autodiff.nn.data;
 import dev.autodiff.Tensor;
 import dev.autodiff.nn.io.FileFormatException;
 import it.unimi.dsi.fastutil.floats.FloatArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 
 import java.io.BufferedReader;
 import java.io.EOFException;
@@ -22,14 +23,37 @@ import java.util.zip.ZipException;
 public final class CsvReader {
     private CsvReader() {}
 
+    /** Some editors start UTF-8 files with U+FEFF; it is not part of the first cell. */
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
+
     /** A classification dataset: features {@code [N, columns - 1]} and the label column as non-negative integer labels. */
     public static TensorDataset readLabeled(Path file, CsvFormat format) throws IOException {
+        return readLabeledLines(file, format).data();
+    }
+
+    /**
+     * A labeled file and the line each example came from, so that checks made later (such as
+     * of the labels) can name the line.
+     *
+     * @param file the file read
+     * @param data the examples, as {@link #readLabeled} returns them
+     * @param lines the 1-based line of each example
+     */
+    public record Lines(Path file, TensorDataset data, long[] lines) {
+        /** Where example {@code example} came from: {@code file: line N}. */
+        public String where(int example) {
+            return file + ": line " + lines[example];
+        }
+    }
+
+    /** As {@link #readLabeled}, with the line of each example. */
+    public static Lines readLabeledLines(Path file, CsvFormat format) throws IOException {
         Table table = read(file, format, true);
         int[] labels = new int[table.targets.size()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = (int) table.targets.getFloat(i);
         }
-        return TensorDataset.withLabels(table.features(), labels);
+        return new Lines(file, TensorDataset.withLabels(table.features(), labels), table.lines.toLongArray());
     }
 
     /** A regression dataset: features {@code [N, columns - 1]} and the label column as float targets {@code [N, 1]}. */
@@ -39,7 +63,7 @@ public final class CsvReader {
     }
 
     /** The cells of a file: features row by row and the label column. */
-    private record Table(FloatArrayList values, FloatArrayList targets, int featureCount) {
+    private record Table(FloatArrayList values, FloatArrayList targets, LongArrayList lines, int featureCount) {
         Tensor features() {
             Tensor features = Tensor.zeros(targets.size(), featureCount);
             values.getElements(0, features.data(), 0, values.size());
@@ -50,6 +74,7 @@ public final class CsvReader {
     private static Table read(Path file, CsvFormat format, boolean integerLabels) throws IOException {
         FloatArrayList values = new FloatArrayList();
         FloatArrayList targets = new FloatArrayList();
+        LongArrayList lines = new LongArrayList();
         int columns = -1;
         int labelColumn = -1;
         long firstRow = 0;
@@ -60,6 +85,9 @@ public final class CsvReader {
             String line;
             while ((line = readLine(reader, file, lineNumber)) != null) {
                 lineNumber++;
+                if (lineNumber == 1 && line.startsWith(BYTE_ORDER_MARK)) {
+                    line = line.substring(1);
+                }
                 if ((format.header() && lineNumber == 1) || line.isBlank()) {
                     continue;
                 }
@@ -77,6 +105,7 @@ public final class CsvReader {
                     throw new FileFormatException(file, lineNumber, Math.min(cells.length, columns) + 1, "line has "
                             + cells.length + " columns, but line " + firstRow + " has " + columns);
                 }
+                lines.add(lineNumber);
                 for (int c = 0; c < columns; c++) {
                     float value = number(file, lineNumber, c, cells[c]);
                     if (c != labelColumn) {
@@ -93,14 +122,15 @@ public final class CsvReader {
         if (columns < 0) {
             throw new FileFormatException(file, "no data lines");
         }
-        return new Table(values, targets, columns - 1);
+        return new Table(values, targets, lines, columns - 1);
     }
 
     private static String readLine(BufferedReader reader, Path file, long linesRead) throws IOException {
         try {
             return reader.readLine();
         } catch (ZipException | EOFException e) {
-            throw new FileFormatException(file, linesRead + 1, 1, "corrupt or truncated gzip data: " + e.getMessage());
+            throw new FileFormatException(file, linesRead + 1, 1, "corrupt or truncated gzip data: "
+                    + CompressedInput.problem(e));
         }
     }
 

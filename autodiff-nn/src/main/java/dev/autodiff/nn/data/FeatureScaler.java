@@ -22,7 +22,7 @@ public final class FeatureScaler {
     /** Standardization: subtracts each feature's mean and divides by its population standard deviation. */
     public static FeatureScaler standardize(TensorDataset train) {
         Tensor features = checkedFeatures("standardize", train);
-        Tensor std = features.variance(new int[] {0}, false).sqrt();
+        Tensor std = features.std(new int[] {0}, 0, false);
         return new FeatureScaler(features.mean(0), onesWhereZero(std));
     }
 
@@ -34,7 +34,7 @@ public final class FeatureScaler {
     public static FeatureScaler standardizeGlobally(TensorDataset train) {
         Tensor features = checkedFeatures("standardizeGlobally", train);
         int[] example = train.featureShape();
-        float std = (float) Math.sqrt(features.variance(new int[0], false).item());
+        float std = (float) Math.sqrt(features.var(new int[0], 0, false).item());
         return new FeatureScaler(Tensor.full(features.mean().item(), example), Tensor.full(std == 0f ? 1f : std, example));
     }
 

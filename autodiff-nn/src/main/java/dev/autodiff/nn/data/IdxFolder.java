@@ -40,6 +40,28 @@ public final class IdxFolder {
         return TensorDataset.withLabels(images, labels);
     }
 
+    /**
+     * The split whose files start with {@code prefix}, its images kept as stored bytes
+     * ({@code [N, rows, columns]}, identity preprocessing); the image and label counts must agree.
+     */
+    public static ByteFeatureDataset loadBytes(Path folder, String prefix) throws IOException {
+        Path imageFile = find(folder, prefix + "-images-idx3-ubyte");
+        Path labelFile = find(folder, prefix + "-labels-idx1-ubyte");
+        int[] labels = IdxReader.readLabels(labelFile);
+        IdxReader.Images images = IdxReader.readImageBytes(imageFile);
+        if (images.count() != labels.length) {
+            throw new FileFormatException(imageFile, "holds " + images.count() + " images, but " + labelFile + " holds "
+                    + labels.length + " labels");
+        }
+        return new ByteFeatureDataset(images.pixels(), new int[] {images.rows(), images.columns()}, labels,
+                Preprocessing.identity());
+    }
+
+    /** The label file of the split {@code prefix} ({@code train} or {@code t10k}), raw or gzip. */
+    public static Path labelFile(Path folder, String prefix) throws NoSuchFileException {
+        return find(folder, prefix + "-labels-idx1-ubyte");
+    }
+
     /** The raw file if present, else the gzip one. */
     private static Path find(Path folder, String name) throws NoSuchFileException {
         Path raw = folder.resolve(name);

@@ -1,6 +1,7 @@
 package dev.autodiff.nn.data;
 
 import dev.autodiff.Tensor;
+import dev.autodiff.nn.HeapCheck;
 import dev.autodiff.nn.io.FileFormatException;
 
 import java.io.EOFException;
@@ -17,6 +18,8 @@ import java.util.zip.ZipException;
  */
 public final class IdxReader {
     private static final int UNSIGNED_BYTE = 0x08;
+    /** Deflate expands at most about 1032 times: a gzip file cannot hold more than this many bytes per byte. */
+    private static final long MAX_DEFLATE_RATIO = 1100;
 
     private final Path file;
     private final CompressedInput input;
@@ -32,17 +35,35 @@ public final class IdxReader {
      * pixel values 0..255, divided by 255 to lie in [0, 1] when {@code scaleToUnit}.
      */
     public static Tensor readImages(Path file, boolean scaleToUnit) throws IOException {
+        Images raw = readImageBytes(file);
+        HeapCheck.require(4L * raw.pixels().length, file + " as floats");
+        Tensor images = Tensor.zeros(raw.count(), raw.rows(), raw.columns());
+        float[] values = images.data();
+        byte[] pixels = raw.pixels();
+        float scale = scaleToUnit ? 255f : 1f;
+        for (int i = 0; i < pixels.length; i++) {
+            values[i] = (pixels[i] & 0xff) / scale;
+        }
+        return images;
+    }
+
+    /**
+     * The images of an {@code idx3-ubyte} file as stored: one unsigned byte per pixel, image
+     * after image, row after row (a quarter of the memory of floats).
+     *
+     * @param count the number of images
+     * @param rows the rows of each image
+     * @param columns the columns of each image
+     * @param pixels {@code count · rows · columns} bytes, to be read as unsigned ({@code b & 0xff})
+     */
+    public record Images(int count, int rows, int columns, byte[] pixels) {}
+
+    /** Reads the images of an {@code idx3-ubyte} file without converting them; see {@link Images}. */
+    public static Images readImageBytes(Path file) throws IOException {
         try (CompressedInput input = CompressedInput.open(file)) {
             IdxReader reader = new IdxReader(file, input);
             int[] dims = reader.header(3, "images");
-            byte[] pixels = reader.body(dims);
-            Tensor images = Tensor.zeros(dims);
-            float[] values = images.data();
-            float scale = scaleToUnit ? 255f : 1f;
-            for (int i = 0; i < pixels.length; i++) {
-                values[i] = (pixels[i] & 0xff) / scale;
-            }
-            return images;
+            return new Images(dims[0], dims[1], dims[2], reader.body(dims));
         }
     }
 
@@ -86,7 +107,10 @@ public final class IdxReader {
         return dims;
     }
 
-    /** Reads exactly the bytes the dimensions call for, and checks that nothing follows. */
+    /**
+     * Reads exactly the bytes the dimensions call for, and checks that nothing follows. The
+     * declared size is checked against the file's length and the heap before it is allocated.
+     */
     private byte[] body(int[] dims) throws IOException {
         long count = 1;
         for (int d : dims) {
@@ -96,27 +120,35 @@ public final class IdxReader {
             throw error(4, "dimensions " + Arrays.toString(dims) + " describe more values than one array can hold");
         }
         long headerEnd = position;
+        String excess = "unexpected data after the " + count + " bytes that the dimensions " + Arrays.toString(dims)
+                + " call for (header of " + headerEnd + " bytes)";
+        long length = input.length();
+        if (!input.gzip() && length < headerEnd + count) {
+            throw error(length, "file is truncated: it ends after " + (length - headerEnd) + " of the " + count
+                    + " bytes of the data");
+        }
+        if (!input.gzip() && length > headerEnd + count) {
+            throw error(headerEnd + count, excess);
+        }
+        if (input.gzip() && count > MAX_DEFLATE_RATIO * length) {
+            throw error(4, "dimensions " + Arrays.toString(dims) + " call for " + count + " bytes, more than "
+                    + length + " bytes of gzip data can hold");
+        }
+        HeapCheck.require(count, file.toString());
         byte[] data = bytes((int) count, "the data");
         int extra = readOrEnd();
         if (extra >= 0) {
-            throw error(position - 1, "unexpected data after the " + count + " bytes that the dimensions "
-                    + Arrays.toString(dims) + " call for (header of " + headerEnd + " bytes)");
+            throw error(position - 1, excess);
         }
         return data;
     }
 
-    /**
-     * Reads {@code n} bytes. The buffer grows as data arrives, so a header that claims more
-     * than the file holds fails on the truncation, not on memory.
-     */
+    /** Reads {@code n} bytes; callers have checked that {@code n} fits the file and the heap. */
     private byte[] bytes(int n, String what) throws IOException {
-        byte[] buffer = new byte[Math.min(n, 1 << 20)];
+        byte[] buffer = new byte[n];
         int filled = 0;
         while (filled < n) {
-            if (filled == buffer.length) {
-                buffer = Arrays.copyOf(buffer, (int) Math.min(n, 2L * buffer.length));
-            }
-            int read = read(buffer, filled, buffer.length - filled);
+            int read = read(buffer, filled, n - filled);
             if (read < 0) {
                 throw error(position, "file is truncated: it ends after " + filled + " of the " + n + " bytes of " + what);
             }
@@ -139,7 +171,7 @@ public final class IdxReader {
         try {
             return input.stream().read(buffer, offset, length);
         } catch (ZipException | EOFException e) {
-            throw error(position, "corrupt or truncated gzip data: " + e.getMessage());
+            throw error(position, "corrupt or truncated gzip data: " + CompressedInput.problem(e));
         }
     }
 

@@ -109,11 +109,46 @@ public record Preprocessing(float scale, float[] mean, float[] std) {
                     + features + " features");
         }
         for (int i = 0; i < values.length; i++) {
-            int f = i % features;
-            float m = mean[mean.length == 1 ? 0 : f];
-            float s = std[std.length == 1 ? 0 : f];
-            values[i] = (values[i] * scale - m) / s;
+            values[i] = apply(values[i], i % features);
         }
+    }
+
+    /** The input for raw value {@code raw} of feature {@code feature} (0-based). */
+    public float apply(float raw, int feature) {
+        return (raw * scale - mean[mean.length == 1 ? 0 : feature]) / std[std.length == 1 ? 0 : feature];
+    }
+
+    /**
+     * Standardization of each feature of {@code rows} (rows of {@code features} raw values,
+     * one after the other) after multiplying by {@code scale}: each feature's mean and
+     * population standard deviation, computed in double; a feature that is constant gets
+     * standard deviation 1, as in scikit-learn. Statistics equal for every feature are stored once.
+     */
+    public static Preprocessing standardizing(float scale, float[] rows, int features) {
+        if (features <= 0 || rows.length == 0 || rows.length % features != 0) {
+            throw new IllegalArgumentException("Preprocessing.standardizing: " + rows.length + " values are not rows of "
+                    + features + " features");
+        }
+        int n = rows.length / features;
+        double[] sum = new double[features];
+        for (int i = 0; i < rows.length; i++) {
+            sum[i % features] += rows[i] * scale;
+        }
+        double[] squares = new double[features];
+        for (int i = 0; i < rows.length; i++) {
+            double d = rows[i] * scale - sum[i % features] / n;
+            squares[i % features] += d * d;
+        }
+        float[] mean = new float[features];
+        float[] std = new float[features];
+        for (int f = 0; f < features; f++) {
+            mean[f] = (float) (sum[f] / n);
+            std[f] = (float) Math.sqrt(squares[f] / n);
+            if (!(std[f] > 0)) {
+                std[f] = 1f;
+            }
+        }
+        return new Preprocessing(scale, compact(mean), compact(std));
     }
 
     /** The JSON object stored under {@link #METADATA_KEY}. */

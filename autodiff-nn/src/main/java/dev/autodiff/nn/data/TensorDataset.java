@@ -57,9 +57,9 @@ public final class TensorDataset implements Dataset {
 
     /** The examples at {@code indices}, in that order (copied). */
     public TensorDataset subset(int[] indices) {
-        Tensor pickedFeatures = features.gather(indices); // checks the indices
+        Tensor pickedFeatures = features.indexSelect(0, indices); // checks the indices
         if (labels == null) {
-            return new TensorDataset(pickedFeatures, null, targets.gather(indices));
+            return new TensorDataset(pickedFeatures, null, targets.indexSelect(0, indices));
         }
         int[] pickedLabels = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {

@@ -1,13 +1,18 @@
 package dev.autodiff.nn.io;
 
 import dev.autodiff.Tensor;
+import dev.autodiff.nn.HeapCheck;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Reads and writes named tensors in the <a href="https://github.com/huggingface/safetensors">safetensors</a>
@@ -39,6 +45,8 @@ public final class SafeTensors {
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     private static final String METADATA_KEY = "__metadata__";
     private static final int CHUNK_BYTES = 1 << 18;
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
     /** Name order as the Python library sorts: by the UTF-8 bytes, which differs from UTF-16 order for some characters. */
     private static final Comparator<String> UTF8_ORDER = Comparator.comparing(
             (String s) -> s.getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
@@ -61,17 +69,22 @@ public final class SafeTensors {
 
     /**
      * Writes {@code tensors} as F32 and {@code metadata} to {@code file}. The bytes go to a
-     * temporary file in the same directory, are forced to disk, and the temporary file is
-     * then renamed atomically over {@code file}: a crash leaves either the old file or the
-     * new one, never a torn one. The output depends only on the content, not on map order.
+     * temporary file in the same directory ({@code .NAME.<uuid>.tmp}), are forced to disk, and
+     * the temporary file is then renamed atomically over {@code file}: a crash leaves either
+     * the old file or the new one, never a torn one. A write that fails removes its temporary
+     * file, and each write first removes those that earlier writes to the same file left
+     * behind when the process was killed. The output depends only on the content, not on map
+     * order.
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(file, "file");
         List<String> names = checkedNames(tensors, metadata);
         byte[] header = header(names, tensors, metadata);
         Path target = file.toAbsolutePath();
+        checkWritable(target);
+        removeStaleTemporaryFiles(target);
         // Not Files.createTempFile: its owner-only permissions would carry over to the checkpoint.
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = target.resolveSibling(temporaryPrefix(target) + UUID.randomUUID() + TEMPORARY_SUFFIX);
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer start = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -84,44 +97,151 @@ public final class SafeTensors {
                 out.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            // The temporary file's name means nothing to the caller: name the target.
+            throw new FileSystemException(target.toString(), null, "cannot write it: " + reason(e));
+        } catch (Throwable e) {
             Files.deleteIfExists(temp);
             throw e;
         }
     }
 
-    /** Reads every tensor of {@code file} (in the order of their data) and its metadata. */
+    /**
+     * Checks that {@code target} can be written: its directory exists and it is not itself a
+     * directory. Callers that write late (after training) call this first, to fail early.
+     */
+    public static void checkWritable(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path parent = absolute.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new NoSuchFileException(target.toString(), null, "its directory " + parent + " does not exist");
+        }
+        if (Files.isDirectory(absolute)) {
+            throw new FileSystemException(target.toString(), null, "is a directory; give a file name");
+        }
+        if (!Files.isWritable(parent)) {
+            throw new AccessDeniedException(target.toString(), null, "its directory " + parent + " is not writable");
+        }
+    }
+
+    private static String temporaryPrefix(Path target) {
+        return "." + target.getFileName() + ".";
+    }
+
+    /** Deletes the {@code .NAME.<uuid>.tmp} files of {@code target}: writes that were killed before their rename. */
+    private static void removeStaleTemporaryFiles(Path target) throws IOException {
+        String prefix = temporaryPrefix(target);
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(target.getParent(), p -> {
+            String name = p.getFileName().toString();
+            return name.startsWith(prefix) && name.endsWith(TEMPORARY_SUFFIX) && UUID_FORM.matcher(
+                    name.substring(prefix.length(), name.length() - TEMPORARY_SUFFIX.length())).matches();
+        })) {
+            for (Path p : stale) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /**
+     * The header of {@code file}: each tensor's shape (in the order of its data) and the
+     * metadata, checked as {@link #read} checks them, without reading any tensor data. Callers
+     * compare the shapes with what they expect before reading a large file.
+     */
+    public static Header readHeader(Path file) throws IOException {
+        try (FileChannel in = open(file)) {
+            return layout(in, file).header();
+        }
+    }
+
+    /**
+     * Reads every tensor of {@code file} (in the order of their data) and its metadata. The
+     * header is checked first: the sizes it declares must fit the file and the heap before any
+     * tensor is allocated.
+     */
     public static Contents read(Path file) throws IOException {
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            long fileSize = in.size();
-            if (fileSize < 8) {
-                throw new FileFormatException(file, "file of " + fileSize + " bytes is too short for the 8-byte header length");
-            }
-            long headerLength = readFully(in, file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
-                throw new FileFormatException(file, 0, "header length " + Long.toUnsignedString(headerLength)
-                        + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
-            }
-            if (headerLength > fileSize - 8) {
-                throw new FileFormatException(file, 0, "header length " + headerLength + " exceeds the "
-                        + (fileSize - 8) + " bytes that follow it in the file");
-            }
-            ByteBuffer headerBytes = readFully(in, file, 8, (int) headerLength);
-            Map<String, Object> header = HeaderJson.parseObject(file, headerBytes.array(), 8);
-            Map<String, String> metadata = metadata(file, header.remove(METADATA_KEY));
-            List<StoredTensor> layout = new ArrayList<>();
-            for (Map.Entry<String, Object> entry : header.entrySet()) {
-                layout.add(StoredTensor.parse(file, entry.getKey(), entry.getValue()));
-            }
-            long dataStart = 8 + headerLength;
-            checkLayout(file, layout, dataStart, fileSize - dataStart);
+        try (FileChannel in = open(file)) {
+            Layout layout = layout(in, file);
+            HeapCheck.require(layout.header().floatBytes(), file + " (" + layout.entries().size() + " tensors)");
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            for (StoredTensor stored : layout) {
-                tensors.put(stored.name(), stored.load(in, file, dataStart, chunk));
+            for (StoredTensor stored : layout.entries()) {
+                tensors.put(stored.name(), stored.load(in, file, layout.dataStart(), chunk));
             }
-            return new Contents(tensors, metadata);
+            return new Contents(tensors, layout.header().metadata());
         }
+    }
+
+    /**
+     * What a file's header declares: the shape of each tensor in the order of its data, and
+     * the metadata.
+     */
+    public record Header(Map<String, int[]> shapes, Map<String, String> metadata) {
+        /** Keeps unmodifiable copies that preserve the iteration order of the given maps. */
+        public Header {
+            shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+
+        /** The bytes the tensors take once read as float32. */
+        public long floatBytes() {
+            long bytes = 0;
+            for (int[] shape : shapes.values()) {
+                long n = 1;
+                for (int d : shape) {
+                    n *= d;
+                }
+                bytes += n * Float.BYTES;
+            }
+            return bytes;
+        }
+    }
+
+    /** A checked header: the entries sorted by offset and where the data section starts. */
+    private record Layout(Header header, List<StoredTensor> entries, long dataStart) {}
+
+    private static FileChannel open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileFormatException(file, "is a directory, not a safetensors file");
+        }
+        return FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    private static Layout layout(FileChannel in, Path file) throws IOException {
+        long fileSize = in.size();
+        if (fileSize < 8) {
+            throw new FileFormatException(file, "file of " + fileSize + " bytes is too short for the 8-byte header length");
+        }
+        long headerLength = readFully(in, file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+            throw new FileFormatException(file, 0, "header length " + Long.toUnsignedString(headerLength)
+                    + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+        }
+        if (headerLength > fileSize - 8) {
+            throw new FileFormatException(file, 0, "header length " + headerLength + " exceeds the "
+                    + (fileSize - 8) + " bytes that follow it in the file");
+        }
+        ByteBuffer headerBytes = readFully(in, file, 8, (int) headerLength);
+        Map<String, Object> header = HeaderJson.parseObject(file, headerBytes.array(), 8);
+        Map<String, String> metadata = metadata(file, header.remove(METADATA_KEY));
+        List<StoredTensor> layout = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : header.entrySet()) {
+            layout.add(StoredTensor.parse(file, entry.getKey(), entry.getValue()));
+        }
+        long dataStart = 8 + headerLength;
+        checkLayout(file, layout, dataStart, fileSize - dataStart);
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (StoredTensor stored : layout) {
+            shapes.put(stored.name(), stored.shape().clone());
+        }
+        return new Layout(new Header(shapes, metadata), layout, dataStart);
     }
 
     private static List<String> checkedNames(Map<String, Tensor> tensors, Map<String, String> metadata) {

@@ -110,12 +110,8 @@ public abstract class Optimizer {
     }
 
     private int checkedSlot(String name, double value) {
-        int slot = spec.slot(name);
-        HyperParameter.Domain domain = spec.hyperParameters().get(slot).domain();
-        if (!domain.contains(value)) {
-            throw new IllegalArgumentException(spec.name() + ": " + name + " must be " + domain + ", got " + value);
-        }
-        return slot;
+        spec.check(name, value);
+        return spec.slot(name);
     }
 
     /** The value of one of the spec's hyper-parameters, for updates. */

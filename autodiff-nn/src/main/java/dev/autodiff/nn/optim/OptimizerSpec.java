@@ -52,6 +52,17 @@ public record OptimizerSpec(String name, double defaultLr, Factory factory, List
         return hyperParameters.get(slot(hyperParameter)).defaultValue();
     }
 
+    /**
+     * Checks that {@code value} lies in the domain of the hyper-parameter; the message names
+     * the optimizer, the hyper-parameter and the domain.
+     */
+    public void check(String hyperParameter, double value) {
+        HyperParameter.Domain domain = hyperParameters.get(slot(hyperParameter)).domain();
+        if (!domain.contains(value)) {
+            throw new IllegalArgumentException(name + ": " + hyperParameter + " must be " + domain + ", got " + value);
+        }
+    }
+
     /** The position of the hyper-parameter, or -1. */
     int indexOf(String hyperParameter) {
         return indexOf(hyperParameters, hyperParameter);

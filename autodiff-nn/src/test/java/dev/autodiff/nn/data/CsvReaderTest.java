@@ -28,6 +28,17 @@ class CsvReaderTest {
     }
 
     @Test
+    void aByteOrderMarkIsNotPartOfTheFirstCellAndLinesAreKept() throws IOException {
+        Path file = write("bom.csv", "\uFEFF1,2,0\n\n3,4,1\n");
+        CsvReader.Lines read = CsvReader.readLabeledLines(file, CsvFormat.DEFAULT);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, read.data().features().toArray());
+        assertArrayEquals(new long[] {1, 3}, read.lines());
+        assertEquals(file + ": line 3", read.where(1));
+        Path header = write("bomheader.csv", "\uFEFFa,b,label\n1,2,0\n");
+        assertArrayEquals(new int[] {0}, CsvReader.readLabeled(header, CsvFormat.DEFAULT.withHeader(true)).labels());
+    }
+
+    @Test
     void readsGzipWithAHeaderAndAChosenLabelColumn() throws IOException {
         Path file = dir.resolve("data.csv.gz");
         Files.write(file, IdxReaderTest.gzip("label;a;b\n4;1;2\n5.0;3;4\n".getBytes(StandardCharsets.UTF_8)));

@@ -107,6 +107,51 @@ class IdxReaderTest {
     }
 
     @Test
+    void aGzipHeaderThatClaimsMoreThanTheFileCanHoldIsRejectedBeforeReading() throws IOException {
+        Path file = write("claims.gz", gzip(idx(0x08, new int[] {2_000_000, 28, 28}, new byte[784])));
+        FileFormatException e = assertThrows(FileFormatException.class, () -> IdxReader.readImageBytes(file));
+        assertTrue(e.getMessage().startsWith(file + ": at byte 4 of the decompressed data: dimensions [2000000, 28, 28] call "
+                + "for 1568000000 bytes, more than "), e.getMessage());
+    }
+
+    @Test
+    void aGzipStreamCutInTheHeaderSaysSoInsteadOfNull() throws IOException {
+        Path file = write("cut.gz", Arrays.copyOf(gzip(idx(0x08, new int[] {3}, new byte[3])), 5));
+        FileFormatException e = assertThrows(FileFormatException.class, () -> IdxReader.readLabels(file));
+        assertEquals(file + ": corrupt or truncated gzip header: the compressed data ends too early", e.getMessage());
+    }
+
+    @Test
+    void aDirectoryIsNamed() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("labels.gz"));
+        expectRejected(() -> IdxReader.readLabels(folder), folder + ": is a directory, not a data file");
+    }
+
+    @Test
+    void bytesStayBytesAndBecomeInputsThroughThePreprocessing() throws IOException {
+        write("train-images-idx3-ubyte", idx(0x08, new int[] {2, 2, 3}, PIXELS));
+        write("train-labels-idx1-ubyte.gz", gzip(idx(0x08, new int[] {2}, new byte[] {3, 1})));
+        ByteFeatureDataset raw = IdxFolder.loadBytes(dir, "train");
+        assertArrayEquals(new int[] {2, 3}, raw.featureShape());
+        assertArrayEquals(new int[] {3, 1}, raw.labels());
+        Preprocessing p = raw.standardizedGlobally(1 / 255f);
+        // The statistics of the scaled pixels, as FeatureScaler computes them from floats.
+        FeatureScaler reference = FeatureScaler.standardizeGlobally(IdxFolder.train(dir, true));
+        assertEquals(reference.shift().toArray()[0], p.mean()[0], 1e-6f);
+        assertEquals(reference.scale().toArray()[0], p.std()[0], 1e-6f);
+        ByteFeatureDataset ready = raw.withPreprocessing(p).flat();
+        float[] row = new float[7];
+        ready.copyFeatures(1, row, 1);
+        for (int j = 0; j < 6; j++) {
+            assertEquals(((PIXELS[6 + j] & 0xff) / 255f - p.mean()[0]) / p.std()[0], row[1 + j], 1e-6f);
+        }
+        // Per-feature statistics go through the same formula without the lookup table.
+        Preprocessing perFeature = new Preprocessing(2f, new float[] {0, 1, 2, 3, 4, 5}, new float[] {1, 1, 1, 1, 1, 2});
+        raw.withPreprocessing(perFeature).copyFeatures(0, row, 0);
+        assertArrayEquals(new float[] {0, 101, 202, 303, 404, 252.5f}, Arrays.copyOf(row, 6));
+    }
+
+    @Test
     void rejectsACorruptGzipStream() throws IOException {
         byte[] compressed = gzip(idx(0x08, new int[] {1000}, new byte[1000]));
         Path file = write("cut.gz", Arrays.copyOf(compressed, compressed.length - 12));

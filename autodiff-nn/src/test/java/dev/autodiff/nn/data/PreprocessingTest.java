@@ -67,4 +67,18 @@ class PreprocessingTest {
                 () -> new Preprocessing(1f, new float[] {0f, 0f}, new float[] {1f}).applyInPlace(new float[6], 3));
         assertTrue(e.getMessage().contains("defined for 2 features"), e.getMessage());
     }
+
+    @Test
+    void standardizingMatchesTheFeatureScalerAndStoresEqualStatisticsOnce() {
+        float[] rows = {1, 10, 5, 3, 10, 5, 8, 10, 5};
+        Preprocessing p = Preprocessing.standardizing(0.5f, rows, 3);
+        FeatureScaler reference = FeatureScaler.standardize(TensorDataset.withLabels(
+                Tensor.of(rows, 3, 3).mul(0.5f), new int[3]));
+        assertArrayEquals(reference.shift().toArray(), p.mean(), 1e-6f);
+        // The constant features get 1, as the scaler gives them.
+        assertArrayEquals(reference.scale().toArray(), p.std(), 1e-6f);
+        Preprocessing same = Preprocessing.standardizing(1f, new float[] {1, 1, 3, 3}, 2);
+        assertArrayEquals(new float[] {2f}, same.mean());
+        assertArrayEquals(new float[] {1f}, same.std());
+    }
 }

@@ -122,6 +122,84 @@ class SafeTensorsTest {
     }
 
     @Test
+    void aWriteRemovesTheTemporaryFilesOfEarlierWritesThatWereKilled() throws IOException {
+        Path file = dir.resolve("ckpt.safetensors");
+        // What a process killed between creating its temporary file and the rename leaves behind.
+        Path stale = Files.write(dir.resolve(".ckpt.safetensors.0b6e7a52-3c1f-4d7e-9a41-5f2c8e9d1b73.tmp"), new byte[100]);
+        Path unrelated = Files.write(dir.resolve(".other.safetensors.0b6e7a52-3c1f-4d7e-9a41-5f2c8e9d1b73.tmp"), new byte[1]);
+        SafeTensors.write(file, Map.of("w", Tensor.vector(1f)));
+        assertTrue(Files.notExists(stale));
+        assertTrue(Files.exists(unrelated), "another target's temporary file stays");
+    }
+
+    @Test
+    void aWriteThatFailsRemovesItsTemporaryFile() {
+        Path file = dir.resolve("ckpt.safetensors");
+        // A tensor map that fails while the data is written, after the temporary file exists.
+        Map<String, Tensor> failing = new LinkedHashMap<>() {
+            @Override
+            public Tensor get(Object key) {
+                throw new OutOfMemoryError("simulated");
+            }
+        };
+        failing.put("w", Tensor.vector(1f));
+        assertThrows(OutOfMemoryError.class, () -> SafeTensors.write(file, failing));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void writingToADirectoryOrIntoAMissingOneNamesTheTarget() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("folder"));
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.write(folder, Map.of("w", Tensor.scalar(1f))));
+        assertEquals(folder.toAbsolutePath() + ": is a directory; give a file name", e.getMessage());
+        Path missing = dir.resolve("absent/c.safetensors");
+        e = assertThrows(IOException.class, () -> SafeTensors.write(missing, Map.of("w", Tensor.scalar(1f))));
+        assertTrue(e.getMessage().startsWith(missing.toAbsolutePath() + ": its directory"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("does not exist"), e.getMessage());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(folder), files.toList());
+        }
+    }
+
+    @Test
+    void readingADirectoryNamesIt() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("folder.safetensors"));
+        expectRejected(folder, "is a directory");
+    }
+
+    @Test
+    void theHeaderGivesShapesAndMetadataWithoutTheData() throws IOException {
+        Path file = dir.resolve("h.safetensors");
+        SafeTensors.write(file, Map.of("b", Tensor.zeros(3), "a", Tensor.zeros(2, 5)), Map.of("k", "v"));
+        SafeTensors.Header header = SafeTensors.readHeader(file);
+        assertEquals(List.of("a", "b"), List.copyOf(header.shapes().keySet()));
+        assertArrayEquals(new int[] {2, 5}, header.shapes().get("a"));
+        assertEquals(Map.of("k", "v"), header.metadata());
+        assertEquals(4L * 13, header.floatBytes());
+    }
+
+    @Test
+    void aTensorLargerThanTheHeapIsRefusedBeforeItIsAllocated() throws IOException {
+        // 2^31 - 1 F16 values: a 4 GiB sparse file that would take 8 GiB as floats.
+        long count = Integer.MAX_VALUE;
+        assumeTrue(Runtime.getRuntime().maxMemory() < 4 * count, "the heap could hold it");
+        String json = "{\"w\":{\"dtype\":\"F16\",\"shape\":[" + count + "],\"data_offsets\":[0," + 2 * count + "]}}";
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        Path file = dir.resolve("huge.safetensors");
+        try (var out = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            out.write(header);
+            out.setLength(8 + header.length + 2 * count);
+        }
+        var e = assertThrows(dev.autodiff.nn.NotEnoughMemoryException.class, () -> SafeTensors.read(file));
+        assertTrue(e.getMessage().startsWith(file + " (1 tensors) needs 8192 MB of heap"), e.getMessage());
+    }
+
+    @Test
     void theCheckpointGetsTheUsualPermissionsOfANewFile() throws IOException {
         assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
         Path file = dir.resolve("perm.safetensors");

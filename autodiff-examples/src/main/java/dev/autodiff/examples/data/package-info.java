@@ -1,0 +1,2 @@
+/** The embedded digits data set and its compact file format. */
+package dev.autodiff.examples.data;
