@@ -43,7 +43,10 @@ import static org.apache.spark.sql.functions.col;
  * the data. Options (all optional): {@code --data DIR}, {@code --parquet DIR},
  * {@code --epochs N}, {@code --local-steps 1,16}, {@code --mllib-iterations 20,40,...}
  * ({@code none}: skip MLlib), {@code --budget SECONDS}, {@code --target 0.85}, {@code --save DIR},
- * {@code --partitions 2}, {@code --warmup true} (an unmeasured fit of each first).
+ * {@code --partitions 2}, {@code --warmup true} (an unmeasured fit of each first),
+ * {@code --raw-pixels false} (true: the DataFrame holds the pixels 0-255 and ours
+ * standardizes them, so that its saved model describes its input from the raw pixels and
+ * {@code autodiff eval --dataset fashion-mnist} can evaluate it).
  */
 public final class FashionMnistBenchmark {
     private static final int[] LAYERS = {784, 256, 10};
@@ -58,7 +61,7 @@ public final class FashionMnistBenchmark {
         }
         SparkSession spark = builder.getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
-        TensorDataset testArrays = IdxFolder.test(o.data, true);
+        TensorDataset testArrays = IdxFolder.test(o.data, !o.rawPixels);
         Dataset<Row> train = frame(spark, o, "train");
         Dataset<Row> test = frame(spark, o, "test");
         System.out.printf(Locale.ROOT, "Fashion-MNIST: %d train rows in %d partitions, %d test rows; master %s, %d cores%n",
@@ -93,7 +96,7 @@ public final class FashionMnistBenchmark {
         long[] evaluationNanos = {0};
         long start = System.nanoTime();
         MlpClassifier classifier = new MlpClassifier().setLayers(LAYERS).setBlockSize(128).setMaxIter(o.epochs)
-                .setSeed(1).setLocalSteps(localSteps)
+                .setSeed(1).setLocalSteps(localSteps).setStandardization(o.rawPixels)
                 .setEpochListener((EpochReport report, MlpClassificationModel model) -> {
                     long evalStart = System.nanoTime();
                     double seconds = (evalStart - start - evaluationNanos[0]) / 1e9;
@@ -152,9 +155,10 @@ public final class FashionMnistBenchmark {
      * there first if missing: rows built on the driver would travel inside every task.
      */
     private static Dataset<Row> frame(SparkSession spark, Options o, String split) throws IOException {
-        Path dir = o.parquet.resolve(split);
+        Path dir = o.parquet.resolve(o.rawPixels ? split + "-raw" : split);
         if (!Files.isDirectory(dir)) {
-            TensorDataset data = split.equals("train") ? IdxFolder.train(o.data, true) : IdxFolder.test(o.data, true);
+            boolean unit = !o.rawPixels;
+            TensorDataset data = split.equals("train") ? IdxFolder.train(o.data, unit) : IdxFolder.test(o.data, unit);
             float[] x = data.features().toArray();
             List<Row> rows = new ArrayList<>(data.size());
             for (int r = 0; r < data.size(); r++) {
@@ -209,7 +213,7 @@ public final class FashionMnistBenchmark {
     }
 
     private record Options(Path data, Path parquet, int epochs, int[] localSteps, int[] mllibIterations, double budget,
-                           double target, String save, int partitions, boolean warmup) {
+                           double target, String save, int partitions, boolean warmup, boolean rawPixels) {
         static Options parse(String[] args) {
             Path data = Path.of("/usr/share/datasets/fashion-mnist");
             Path parquet = Path.of(System.getProperty("java.io.tmpdir"), "autodiff-fashion-mnist-parquet");
@@ -221,6 +225,7 @@ public final class FashionMnistBenchmark {
             String save = null;
             int partitions = 2;
             boolean warmup = true;
+            boolean rawPixels = false;
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String v = args[i + 1];
                 switch (args[i]) {
@@ -234,13 +239,15 @@ public final class FashionMnistBenchmark {
                     case "--save" -> save = v;
                     case "--partitions" -> partitions = Integer.parseInt(v);
                     case "--warmup" -> warmup = Boolean.parseBoolean(v);
+                    case "--raw-pixels" -> rawPixels = Boolean.parseBoolean(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if (args.length % 2 != 0) {
                 throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
             }
-            return new Options(data, parquet, epochs, localSteps, mllib, budget, target, save, partitions, warmup);
+            return new Options(data, parquet, epochs, localSteps, mllib, budget, target, save, partitions, warmup,
+                    rawPixels);
         }
 
         private static int[] ints(String csv) {
