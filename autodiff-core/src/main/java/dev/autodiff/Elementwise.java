@@ -64,8 +64,9 @@ final class Elementwise {
             case ERF -> g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI));
             case RELU -> g.mul(x.gt(0f));
             case LEAKY_RELU -> g.mul(x.gt(0f).mul(1f - param).add(param));
-            case SIGMOID -> g.mul(y.mul(y.neg().add(1f)));
-            case TANH -> g.mul(y.square().neg().add(1f));
+            // σ(x)·σ(-x) and 4·σ(2x)·σ(-2x), not y(1 - y) and 1 - y²: 1 - y cancels where y saturates
+            case SIGMOID -> g.mul(x.sigmoid().mul(x.neg().sigmoid()));
+            case TANH -> g.mul(x.mul(2f).sigmoid().mul(x.mul(-2f).sigmoid()).mul(4f));
             case GELU -> {
                 Tensor cdf = x.mul(INV_SQRT_2).erf().add(1f).mul(0.5f);
                 Tensor pdf = x.square().mul(-0.5f).exp().mul(INV_SQRT_2PI);
@@ -81,7 +82,8 @@ final class Elementwise {
             case LOG1P -> g.div(x.add(1f));
             case EXPM1 -> g.mul(x.exp());
             case RSQRT -> g.mul(-0.5f).mul(y).mul(y).mul(y);
-            case ELU -> g.mul(where(x.gt(0f), Tensor.scalar(1f), y.add(param)));
+            // e^min(x, 0): the branch where() leaves out stays finite, so its zero cotangent stays zero
+            case ELU -> g.mul(where(x.gt(0f), Tensor.scalar(1f), x.minimum(Tensor.scalar(0f)).exp().mul(param)));
         };
     }
 

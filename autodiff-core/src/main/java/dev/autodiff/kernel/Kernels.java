@@ -6,8 +6,10 @@ package dev.autodiff.kernel;
  * scalar reference at run time.
  *
  * <p>Arrays are dense and row-major. Outputs never alias inputs unless a method says so.
- * Implementations must give the same result whatever their thread count: work is
- * split over outputs, never over a sum.
+ * Implementations must give the same result whatever their thread count, and the same
+ * in every JIT tier: work is split over outputs, never over a sum, and every sum adds in
+ * an order the code fixes (not, for one, in the unspecified order of the Vector API's
+ * {@code reduceLanes}).
  */
 public interface Kernels {
 

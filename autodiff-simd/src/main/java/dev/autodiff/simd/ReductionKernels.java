@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the row ops. Sums accumulate in double like the reference. Across an inner axis the
  * vectors run over independent outputs, so each output sums in the reference's order and
  * matches it bit for bit; along a contiguous axis the lanes hold partial sums, which are
- * combined once per output.
+ * combined once per output in a fixed order ({@link #sum}).
  */
 final class ReductionKernels {
     private static final int L = F.length();
@@ -61,7 +61,12 @@ final class ReductionKernels {
         }
     }
 
-    /** {@code Σ x[from..from+len)} in double, with four partial sums in the lanes. */
+    /**
+     * {@code Σ x[from..from+len)} in double. Of each whole vector, the lower half of the
+     * lanes adds into one double vector and the upper half into another, in order; the two
+     * are added lane by lane, the lanes summed in {@link LaneSums}' order, and the elements
+     * past the last whole vector added one by one.
+     */
     static double sum(float[] x, int from, int len) {
         DoubleVector s0 = DoubleVector.zero(D);
         DoubleVector s1 = DoubleVector.zero(D);
@@ -72,7 +77,7 @@ final class ReductionKernels {
             s0 = s0.add(v.convertShape(VectorOperators.F2D, D, 0));
             s1 = s1.add(v.convertShape(VectorOperators.F2D, D, 1));
         }
-        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double s = LaneSums.sum(s0.add(s1));
         for (; i < from + len; i++) {
             s += x[i];
         }
@@ -94,7 +99,13 @@ final class ReductionKernels {
         for (; i < from + len; i++) {
             r = ScalarMath.runningMax(r, x[i]);
         }
-        if (r == 0f) {
+        if (r != r) {
+            // which NaN the lane maxima keep depends on the order, which depends on the JIT tier: take the reference's, the last
+            for (i = from + len - 1; x[i] == x[i]; i--) {
+                // find the last NaN
+            }
+            r = x[i];
+        } else if (r == 0f) {
             for (i = from; x[i] != 0f; i++) {
                 // find the first zero, whose sign the reference keeps
             }

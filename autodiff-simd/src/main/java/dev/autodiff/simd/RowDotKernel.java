@@ -1,9 +1,11 @@
 package dev.autodiff.simd;
 
+import static dev.autodiff.simd.LaneSums.sum;
 import static dev.autodiff.simd.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * The core of {@link Gemm}'s unpacked A·Bᵀ: when both operands are row-major along the
@@ -18,13 +20,24 @@ final class RowDotKernel {
 
     static final int TILE = 4;
     private static final int L = F.length();
+    /** A quarter of the lanes: where a row's folds leave column c's sum, at lane c·Q. */
+    private static final int Q = L / 4;
+    private static final VectorMask<Float> UPPER_HALF = LaneSums.upper(F, L / 2);
+    private static final VectorShuffle<Float> SWAP_HALVES = LaneSums.swap(F, L / 2);
+    private static final VectorMask<Float> ODD_QUARTERS = LaneSums.upper(F, Q);
+    private static final VectorShuffle<Float> SWAP_QUARTERS = LaneSums.swap(F, Q);
+    private static final VectorShuffle<Float> SWAP_2 = LaneSums.swap(F, 2);
+    private static final VectorShuffle<Float> SWAP_1 = LaneSums.swap(F, 1);
 
     /**
      * {@code C[i][j] += Σ_p A[i][p]·B[j][p]} for the {@code rows}×{@code cols} tile (both at
      * most {@value #TILE}) whose first A row starts at {@code a0}, first B row at {@code b0},
      * and first C element at {@code c0}. Missing rows of either operand reread the first
-     * and are not stored; with {@code overwrite} the sums replace C instead. The lanes of each accumulator, then the tail of the shared
-     * dimension past the last whole vector, add up in a fixed order.
+     * and are not stored; with {@code overwrite} the sums replace C instead. Lane {@code l} of
+     * an accumulator sums {@code A[i][p]·B[j][p]} for {@code p ≡ l (mod L)} in order, by FMA;
+     * the lanes add up in {@link LaneSums}' order; the elements past the last whole vector
+     * follow one by one, by FMA; then C is added. No step depends on the JIT tier or the
+     * thread count.
      */
     static void multiply(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb,
                          float[] c, int c0, int ldc, int rows, int cols, boolean overwrite) {
@@ -80,20 +93,71 @@ final class RowDotKernel {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
-        store(c, c0, cols, overwrite, a, a0, b, b0, ldb, whole, k, sum(s00), sum(s01), sum(s02), sum(s03));
+        if (L < 4 || L > 16) {
+            // vectors of 2 lanes, or wider than the folds below: each accumulator on its own, in the same order
+            store(c, c0, cols, overwrite, a, a0, b, b0, ldb, whole, k, sum(s00), sum(s01), sum(s02), sum(s03));
+            if (rows > 1) {
+                store(c, c1, cols, overwrite, a, a1, b, b0, ldb, whole, k, sum(s10), sum(s11), sum(s12), sum(s13));
+            }
+            if (rows > 2) {
+                store(c, c2, cols, overwrite, a, a2, b, b0, ldb, whole, k, sum(s20), sum(s21), sum(s22), sum(s23));
+            }
+            if (rows > 3) {
+                store(c, c3, cols, overwrite, a, a3, b, b0, ldb, whole, k, sum(s30), sum(s31), sum(s32), sum(s33));
+            }
+            return;
+        }
+        // A row's four accumulators fold together: the halves of two pairs, then the quarters of the two
+        // results, so that column c's partial sums fill lanes [c·Q, (c+1)·Q); then each quarter folds on its
+        // own, to lane c·Q. Every accumulator's lanes so add up in LaneSums' order, in fewer instructions than
+        // four separate folds. Written out: a helper taking vectors would box them whenever C2 declines to
+        // inline it, which it does here once the method's node budget is spent.
+        FloatVector h0 = s00.blend(s02, UPPER_HALF).add(s02.blend(s00, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector h1 = s01.blend(s03, UPPER_HALF).add(s03.blend(s01, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector r = h0.blend(h1, ODD_QUARTERS).add(h1.blend(h0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
+        if (L >= 16) {
+            r = r.add(r.rearrange(SWAP_2));
+        }
+        if (L >= 8) {
+            r = r.add(r.rearrange(SWAP_1));
+        }
+        store(c, c0, cols, overwrite, a, a0, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
         if (rows > 1) {
-            store(c, c1, cols, overwrite, a, a1, b, b0, ldb, whole, k, sum(s10), sum(s11), sum(s12), sum(s13));
+            h0 = s10.blend(s12, UPPER_HALF).add(s12.blend(s10, UPPER_HALF).rearrange(SWAP_HALVES));
+            h1 = s11.blend(s13, UPPER_HALF).add(s13.blend(s11, UPPER_HALF).rearrange(SWAP_HALVES));
+            r = h0.blend(h1, ODD_QUARTERS).add(h1.blend(h0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
+            if (L >= 16) {
+                r = r.add(r.rearrange(SWAP_2));
+            }
+            if (L >= 8) {
+                r = r.add(r.rearrange(SWAP_1));
+            }
+            store(c, c1, cols, overwrite, a, a1, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
         }
         if (rows > 2) {
-            store(c, c2, cols, overwrite, a, a2, b, b0, ldb, whole, k, sum(s20), sum(s21), sum(s22), sum(s23));
+            h0 = s20.blend(s22, UPPER_HALF).add(s22.blend(s20, UPPER_HALF).rearrange(SWAP_HALVES));
+            h1 = s21.blend(s23, UPPER_HALF).add(s23.blend(s21, UPPER_HALF).rearrange(SWAP_HALVES));
+            r = h0.blend(h1, ODD_QUARTERS).add(h1.blend(h0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
+            if (L >= 16) {
+                r = r.add(r.rearrange(SWAP_2));
+            }
+            if (L >= 8) {
+                r = r.add(r.rearrange(SWAP_1));
+            }
+            store(c, c2, cols, overwrite, a, a2, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
         }
         if (rows > 3) {
-            store(c, c3, cols, overwrite, a, a3, b, b0, ldb, whole, k, sum(s30), sum(s31), sum(s32), sum(s33));
+            h0 = s30.blend(s32, UPPER_HALF).add(s32.blend(s30, UPPER_HALF).rearrange(SWAP_HALVES));
+            h1 = s31.blend(s33, UPPER_HALF).add(s33.blend(s31, UPPER_HALF).rearrange(SWAP_HALVES));
+            r = h0.blend(h1, ODD_QUARTERS).add(h1.blend(h0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
+            if (L >= 16) {
+                r = r.add(r.rearrange(SWAP_2));
+            }
+            if (L >= 8) {
+                r = r.add(r.rearrange(SWAP_1));
+            }
+            store(c, c3, cols, overwrite, a, a3, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
         }
-    }
-
-    private static float sum(FloatVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
     }
 
     /**

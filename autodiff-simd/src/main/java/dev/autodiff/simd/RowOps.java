@@ -91,8 +91,11 @@ final class RowOps {
         return new double[] {max, s};
     }
 
-    /** {@code Σ e^(x - max)} over one row in double; the exponentials go to {@code exps} unless null. */
-    private static double expSum(float[] x, int off, int cols, float max, float[] exps) {
+    /**
+     * {@code Σ e^(x - max)} over one row in double, in the order of {@link ReductionKernels#sum};
+     * the exponentials go to {@code exps} unless null.
+     */
+    static double expSum(float[] x, int off, int cols, float max, float[] exps) {
         DoubleVector s0 = DoubleVector.zero(ReductionKernels.D);
         DoubleVector s1 = DoubleVector.zero(ReductionKernels.D);
         int j = 0;
@@ -104,7 +107,7 @@ final class RowOps {
             s0 = s0.add(e.convertShape(VectorOperators.F2D, ReductionKernels.D, 0));
             s1 = s1.add(e.convertShape(VectorOperators.F2D, ReductionKernels.D, 1));
         }
-        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double s = LaneSums.sum(s0.add(s1));
         for (; j < cols; j++) {
             float e = (float) Math.exp(x[off + j] - max);
             if (exps != null) {

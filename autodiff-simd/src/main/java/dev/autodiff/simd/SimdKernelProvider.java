@@ -2,6 +2,7 @@ package dev.autodiff.simd;
 
 import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.KernelProvider;
+import dev.autodiff.kernel.KernelRegistry;
 import dev.autodiff.kernel.Kernels;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Optional;
 /**
  * Offers the Vector API kernels when the running JVM can run them fast, and otherwise
  * declines with one log line that says how to enable them. Nothing of the Vector API is
- * loaded before the checks pass: the kernels are created reflectively.
+ * loaded before the checks pass: the kernels are created reflectively. With
+ * {@code -Dautodiff.simd=on} they serve without C2 too, slowly but with the same bits.
  */
 public final class SimdKernelProvider implements KernelProvider {
 
@@ -20,7 +22,7 @@ public final class SimdKernelProvider implements KernelProvider {
 
     @Override
     public Optional<Kernels> kernels() {
-        Optional<String> reason = declineReason(KernelInfo.vectorModuleReadable(), c2Enabled());
+        Optional<String> reason = declineReason(KernelInfo.vectorModuleReadable(), KernelRegistry.simdForced() || c2Enabled());
         if (reason.isPresent()) {
             LOG.log(System.Logger.Level.WARNING, reason.get());
             return Optional.empty();
@@ -33,15 +35,16 @@ public final class SimdKernelProvider implements KernelProvider {
         }
     }
 
-    /** Why the SIMD kernels cannot serve, or empty when they can. */
-    static Optional<String> declineReason(boolean vectorModulePresent, boolean c2Enabled) {
+    /** Why the SIMD kernels cannot serve, or empty when they can; {@code fastEnough} is false without C2. */
+    static Optional<String> declineReason(boolean vectorModulePresent, boolean fastEnough) {
         if (!vectorModulePresent) {
             return Optional.of("autodiff SIMD kernels disabled: module " + VECTOR_MODULE
                     + " is not readable; run java with --add-modules " + VECTOR_MODULE + " to enable them");
         }
-        if (!c2Enabled) {
+        if (!fastEnough) {
             return Optional.of("autodiff SIMD kernels disabled: the C2 compiler is off (-Xint or -XX:TieredStopAtLevel<4),"
-                    + " and the Vector API is slower than scalar code without it; remove that flag to enable them");
+                    + " and the Vector API is slower than scalar code without it; remove that flag to enable them"
+                    + " (or force them with -D" + KernelRegistry.SIMD_PROPERTY + "=on)");
         }
         return Optional.empty();
     }

@@ -8,8 +8,9 @@ import dev.autodiff.kernel.Unary;
 /**
  * {@link Kernels} on the Vector API, with one owned pool of daemon threads. Results match
  * {@link dev.autodiff.kernel.ScalarKernels} bit for bit where no sum is reordered and the
- * arithmetic is exact, within a few ulp for transcendental functions, and do not depend
- * on the thread count. Safe to call from many threads at once.
+ * arithmetic is exact, within a few ulp for transcendental functions, and depend neither
+ * on the thread count nor on the JIT tier (sums across lanes add in {@link LaneSums}'
+ * order). Safe to call from many threads at once.
  */
 public final class SimdKernels implements Kernels {
 

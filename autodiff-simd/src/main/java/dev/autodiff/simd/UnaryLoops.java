@@ -249,15 +249,15 @@ final class UnaryLoops {
 
     private static void sigmoidBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
         for (int i = from; i < end; i += L) {
-            FloatVector yv = v(y, i);
-            v(g, i).mul(yv).mul(VectorMath.splat(1f).sub(yv)).intoArray(out, i);
+            v(g, i).mul(VectorMath.logisticSlope(v(x, i))).intoArray(out, i);
         }
     }
 
+    /** {@code g·(1 - tanh²x)} as {@code g·4σ(2x)σ(-2x)}. */
     private static void tanhBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
         for (int i = from; i < end; i += L) {
-            FloatVector yv = v(y, i);
-            v(g, i).mul(VectorMath.splat(1f).sub(yv.mul(yv))).intoArray(out, i);
+            FloatVector xv = v(x, i);
+            v(g, i).mul(VectorMath.logisticSlope(xv.add(xv)).mul(4f)).intoArray(out, i);
         }
     }
 
@@ -357,11 +357,12 @@ final class UnaryLoops {
         }
     }
 
-    /** {@code x > 0 ? g : g·(y + alpha)}. */
+    /** {@code x > 0 ? g : g·alpha·e^x}. */
     private static void eluBackward(float alpha, float[] g, float[] x, float[] y, float[] out, int from, int end) {
         for (int i = from; i < end; i += L) {
             FloatVector gv = v(g, i);
-            gv.mul(v(y, i).add(alpha)).blend(gv, v(x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
+            FloatVector xv = v(x, i);
+            gv.mul(VectorMath.exp(xv).mul(alpha)).blend(gv, xv.compare(VectorOperators.GT, 0f)).intoArray(out, i);
         }
     }
 }

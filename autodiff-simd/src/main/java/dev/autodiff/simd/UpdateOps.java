@@ -109,6 +109,7 @@ final class UpdateOps {
         return s;
     }
 
+    /** {@code Σ x[i]²} over one block in double, by FMA, in the order of {@link ReductionKernels#sum}. */
     private static double sumOfSquares(float[] x, int from, int to) {
         DoubleVector s0 = DoubleVector.zero(ReductionKernels.D);
         DoubleVector s1 = DoubleVector.zero(ReductionKernels.D);
@@ -120,7 +121,7 @@ final class UpdateOps {
             s0 = lo.fma(lo, s0);
             s1 = hi.fma(hi, s1);
         }
-        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double s = LaneSums.sum(s0.add(s1));
         for (; i < to; i++) {
             s += (double) x[i] * x[i];
         }

@@ -139,7 +139,14 @@ final class VectorMath {
         return r.blend(e.mul(r), x.lt(0f));
     }
 
-    /** erf(z) for {@code 0 <= z < 0.5}: the Taylor series the reference uses there. */
+    /** The logistic function's derivative {@code σ(x)·σ(-x) = e/(1 + e)²} with {@code e = e^-|x|}, accurate where σ saturates. */
+    static FloatVector logisticSlope(FloatVector x) {
+        FloatVector e = exp(x.abs().neg());
+        FloatVector d = e.add(1f);
+        return e.div(d.mul(d));
+    }
+
+    /** erf(z) for {@code 0 <= z < 0.5} by its Taylor series, to the term float precision needs. */
     private static FloatVector erfSeries(FloatVector z) {
         FloatVector z2 = z.mul(z);
         FloatVector p = splat(-1f / 75600f);

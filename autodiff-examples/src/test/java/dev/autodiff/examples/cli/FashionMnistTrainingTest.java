@@ -4,9 +4,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,13 +35,10 @@ class FashionMnistTrainingTest {
     /** One epoch in a fresh JVM whose heap is capped at 512 MB, as the README promises. */
     @Test
     void oneEpochReachesEightyPercentWithinA512MegabyteHeap() throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), AutodiffCli.class.getName(),
-                "train", "--dataset", "fashion-mnist", "--epochs", "1", "--batch", "128", "--json").start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), err);
+        TrainerProcess.Output run = TrainerProcess.run(List.of("-Xmx512m"),
+                "train", "--dataset", "fashion-mnist", "--epochs", "1", "--batch", "128", "--json");
+        String out = run.out();
+        String err = run.err();
         assertTrue(out.contains("\"model\":\"784-256-10\""), out);
         Matcher m = Pattern.compile("\"test_accuracy\":([0-9.]+)").matcher(out);
         assertTrue(m.find(), out);
