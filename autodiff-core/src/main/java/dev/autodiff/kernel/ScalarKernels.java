@@ -221,14 +221,16 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void softmax(float[] x, int rows, int cols, float[] out) {
-        forRows(rows, cols, r -> {
-            int off = r * cols;
-            float max = rowMax(x, off, cols);
-            double s = rowExpSum(x, off, cols, max);
-            for (int j = 0; j < cols; j++) {
-                out[off + j] = (float) (Math.exp(x[off + j] - max) / s);
-            }
-        });
+        forRows(rows, cols, r -> softmaxRow(x, r * cols, cols, rowMax(x, r * cols, cols), out));
+    }
+
+    /** Writes the softmax of the row at {@code off} given its maximum; returns the row's {@code Σ e^(x - max)}. */
+    private static double softmaxRow(float[] x, int off, int cols, float max, float[] out) {
+        double s = rowExpSum(x, off, cols, max);
+        for (int j = 0; j < cols; j++) {
+            out[off + j] = (float) (Math.exp(x[off + j] - max) / s);
+        }
+        return s;
     }
 
     @Override
@@ -248,10 +250,7 @@ public final class ScalarKernels implements Kernels {
         forRows(rows, cols, r -> {
             int off = r * cols;
             float max = rowMax(logits, off, cols);
-            double s = rowExpSum(logits, off, cols, max);
-            for (int j = 0; j < cols; j++) {
-                probs[off + j] = (float) (Math.exp(logits[off + j] - max) / s);
-            }
+            double s = softmaxRow(logits, off, cols, max, probs);
             loss[r] = (float) (Math.log(s) - (logits[off + labels[r]] - max));
         });
     }
