@@ -15,16 +15,16 @@ final class Movement {
 
     /** A new tensor object with the same values, linked to {@code x} in the graph and in forward mode. */
     static Tensor identity(Tensor x) {
-        return passThrough("identity", x, x.data);
+        return passThrough("identity", x, x.view(x.shape));
     }
 
     /** As {@link #identity}, with an array of its own. */
     static Tensor copy(Tensor x) {
-        return passThrough("copy", x, x.data.clone());
+        return passThrough("copy", x, new Tensor(x.data.clone(), x.shape));
     }
 
-    private static Tensor passThrough(String op, Tensor x, float[] values) {
-        return Trace.record(op, new Tensor(values, x.shape), new Rule() {
+    private static Tensor passThrough(String op, Tensor x, Tensor out) {
+        return Trace.record(op, out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g};
             }
@@ -40,7 +40,7 @@ final class Movement {
         if (Arrays.equals(shape, x.shape)) {
             return x;
         }
-        Tensor out = new Tensor(x.data, shape);
+        Tensor out = x.view(shape);
         return Trace.record("reshape", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.reshape(x.shape)};

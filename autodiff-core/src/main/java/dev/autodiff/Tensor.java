@@ -7,6 +7,7 @@ import dev.autodiff.kernel.Strides;
 import dev.autodiff.kernel.Unary;
 import it.unimi.dsi.fastutil.ints.Int2ObjectArrayMap;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -17,9 +18,13 @@ import java.util.random.RandomGenerator;
  * {@link AD#jvp} flow through them in forward mode.
  *
  * <p>Operations return new tensors and leave their operands unchanged. The exceptions
- * are the in-place updates ({@link #copyFrom}, {@link #addInPlace}, {@link #mulInPlace}
- * and the others named {@code ...InPlace}) that optimizers, running statistics and
- * gradient clipping use, and writes through {@link #data()}.
+ * are the in-place writes ({@link #copyFrom}, {@link #addInPlace}, {@link #mulInPlace},
+ * {@link #writeInPlace} and the others named {@code ...InPlace}) that optimizers, running
+ * statistics, gradient clipping and data loaders use. Each counts in the tensor's
+ * {@link #version()}, as PyTorch's version counter does: a backward pass that needs values
+ * a later in-place write changed fails instead of computing a wrong gradient. The values
+ * can be read without a copy ({@link #values()}) but written only through these methods,
+ * so that no write goes unnoticed.
  */
 public final class Tensor {
     final float[] data;
@@ -30,11 +35,31 @@ public final class Tensor {
     private GradientStore gradient;
     /** Forward-mode tangents by level; null when there are none. */
     private Int2ObjectArrayMap<Tensor> tangents;
+    /**
+     * The count of in-place writes to the values, shared by every tensor that shares the
+     * array (reshapes, {@link #detach()}); null until the array is shared or written.
+     */
+    private Version version;
+
+    /** A counter of in-place writes to one array. */
+    private static final class Version {
+        int count;
+    }
 
     /** Wraps {@code data} without copying; the caller gives up the array. */
     Tensor(float[] data, int[] shape) {
         this.data = data;
         this.shape = shape;
+    }
+
+    /** A tensor of the given shape on this tensor's array, sharing its version counter (a reshape, a detached copy). */
+    Tensor view(int[] newShape) {
+        if (version == null) {
+            version = new Version();
+        }
+        Tensor v = new Tensor(data, newShape);
+        v.version = version;
+        return v;
     }
 
     static Kernels kernels() {
@@ -291,12 +316,20 @@ public final class Tensor {
     }
 
     /**
-     * The backing array, without a copy: for data loaders and readers that fill a new
-     * tensor. Writing to it changes every tensor that shares it; to update parameters or
-     * state, use the {@code ...InPlace} methods.
+     * The values in row-major order, read-only and without a copy: the view follows later
+     * in-place writes. For bulk reads, {@code values().get(index, dst, offset, length)}.
      */
-    public float[] data() {
-        return data;
+    public FloatBuffer values() {
+        return FloatBuffer.wrap(data).asReadOnlyBuffer();
+    }
+
+    /**
+     * How many in-place writes this tensor's values have had, counting writes through every
+     * tensor that shares them (its reshapes and detached copies). A recorded op notes the
+     * versions of its inputs and output, and {@link #backward()} fails when one has changed.
+     */
+    public int version() {
+        return version == null ? 0 : version.count;
     }
 
     /** {@code Σ x²} over all elements, accumulated in double; not recorded (for gradient norms). */
@@ -308,19 +341,52 @@ public final class Tensor {
     //
     // Each writes into this tensor's array, and so into every tensor that shares it (its
     // reshapes and detached copies); operands must have this tensor's shape. They are not
-    // recorded: a graph that saved this tensor sees the new values. Every in-place write of
-    // parameters and optimizer state goes through one of these methods.
+    // recorded, but they count in the version: a graph that saved this tensor refuses to
+    // run its backward pass on the new values. Every write of values goes through one of
+    // these methods.
+
+    /** Counts one in-place write of this tensor's array. */
+    void written() {
+        if (version == null) {
+            version = new Version();
+        }
+        version.count++;
+    }
 
     /** {@code this = src}; returns this. */
     public Tensor copyFrom(Tensor src) {
         checkSameShape("copyFrom", src);
         System.arraycopy(src.data, 0, data, 0, data.length);
+        written();
+        return this;
+    }
+
+    /** Code that writes a tensor's values through its array, for {@link #writeInPlace}. */
+    @FunctionalInterface
+    public interface Writer<E extends Exception> {
+        /** Writes into {@code values}, the tensor's row-major array, which must not be kept beyond the call. */
+        void write(float[] values) throws E;
+    }
+
+    /**
+     * Lets {@code writer} change the values in place through the backing array, for loops
+     * that fill a tensor fast (data loaders, file readers, initializers). The array is valid
+     * only during the call: the writer must not keep it. Counts as one in-place write, even
+     * when the writer fails half-way; returns this.
+     */
+    public <E extends Exception> Tensor writeInPlace(Writer<E> writer) throws E {
+        try {
+            writer.write(data);
+        } finally {
+            written();
+        }
         return this;
     }
 
     /** {@code this = c·this}; returns this. */
     public Tensor mulInPlace(float c) {
         kernels().scale(c, data, data.length);
+        written();
         return this;
     }
 
@@ -333,6 +399,7 @@ public final class Tensor {
     public Tensor mulAddInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddInPlace", x);
         kernels().axpby(alpha, x.data, beta, data, data.length);
+        written();
         return this;
     }
 
@@ -340,6 +407,7 @@ public final class Tensor {
     public Tensor mulAddSquareInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddSquareInPlace", x);
         kernels().squareAxpby(alpha, x.data, beta, data, data.length);
+        written();
         return this;
     }
 
@@ -348,6 +416,7 @@ public final class Tensor {
         checkSameShape("addRatioInPlace", num);
         checkSameShape("addRatioInPlace", den);
         kernels().addRatio(alpha, num.data, den.data, eps, data, data.length);
+        written();
         return this;
     }
 
@@ -355,6 +424,7 @@ public final class Tensor {
     public Tensor maximumInPlace(Tensor x) {
         checkSameShape("maximumInPlace", x);
         kernels().maxInPlace(x.data, data, data.length);
+        written();
         return this;
     }
 
@@ -364,6 +434,7 @@ public final class Tensor {
             throw new IllegalArgumentException("clampInPlace: lower bound " + lo + " is above upper bound " + hi);
         }
         kernels().clamp(data, lo, hi, data.length);
+        written();
         return this;
     }
 
@@ -433,7 +504,7 @@ public final class Tensor {
 
     /** The same values cut from the graph and from all tangents. */
     public Tensor detach() {
-        return new Tensor(data, shape);
+        return view(shape);
     }
 
     /** Computes the gradient of this scalar with respect to every leaf that requires one, then frees the graph. */

@@ -152,7 +152,7 @@ final class Trace {
             for (Tensor in : inputs) {
                 if (in.requiresGrad) {
                     out.requiresGrad = true;
-                    out.node = new Node(op, inputs, rule);
+                    out.node = new Node(op, inputs, rule, out);
                     break;
                 }
             }
