@@ -53,7 +53,7 @@ final class BatchPredictor {
             preprocessing.applyInPlace(x, network.inputs());
         }
         try (var scope = NoGrad.enter()) {
-            return model.forward(Tensor.of(x, rows, network.inputs())).data();
+            return model.forward(Tensor.of(x, rows, network.inputs())).toArray();
         }
     }
 

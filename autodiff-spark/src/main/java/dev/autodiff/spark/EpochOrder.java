@@ -1,7 +1,9 @@
 package dev.autodiff.spark;
 
+import dev.autodiff.Tensor;
 import dev.autodiff.nn.data.DataLoader;
 import dev.autodiff.nn.data.Dataset;
+import dev.autodiff.nn.data.Example;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 
 import java.util.Arrays;
@@ -59,34 +61,12 @@ final class EpochOrder {
         return i;
     }
 
-    /** Rows without features: all {@link DataLoader#order} needs to know is how many there are. */
+    /** The row numbers as a data set: all {@link DataLoader#order} needs of it is its size. */
     private record RowIndices(int size) implements Dataset {
+        /** Example {@code index}: its own number as the only feature, and no class (label 0). */
         @Override
-        public int[] featureShape() {
-            return new int[] {0};
-        }
-
-        @Override
-        public boolean hasLabels() {
-            return true;
-        }
-
-        @Override
-        public int[] targetShape() {
-            return new int[0];
-        }
-
-        @Override
-        public void copyFeatures(int index, float[] dst, int offset) {
-        }
-
-        @Override
-        public int label(int index) {
-            return 0;
-        }
-
-        @Override
-        public void copyTarget(int index, float[] dst, int offset) {
+        public Example get(int index) {
+            return Example.labeled(Tensor.scalar(index), 0);
         }
     }
 }

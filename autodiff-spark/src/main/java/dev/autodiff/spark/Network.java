@@ -91,7 +91,7 @@ final class Network implements Serializable {
         float[] out = new float[(int) model.parameterCount()];
         int at = 0;
         for (Tensor p : params) {
-            System.arraycopy(p.data(), 0, out, at, p.size());
+            p.values().get(0, out, at, p.size());
             at += p.size();
         }
         return out;
@@ -101,11 +101,13 @@ final class Network implements Serializable {
     static void load(Module model, float[] flat, float factor) {
         int at = 0;
         for (Tensor p : model.parameters()) {
-            float[] data = p.data();
-            for (int i = 0; i < data.length; i++) {
-                data[i] = flat[at + i] * factor;
-            }
-            at += data.length;
+            int from = at;
+            p.writeInPlace(values -> {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = flat[from + i] * factor;
+                }
+            });
+            at += p.size();
         }
     }
 

@@ -52,7 +52,7 @@ final class Replica {
         Step step = forwardBackward(shard, rows, true);
         int at = 0;
         for (Tensor p : params) {
-            System.arraycopy(p.grad().data(), 0, sums, at, p.size());
+            p.grad().values().get(0, sums, at, p.size());
             at += p.size();
         }
         return new ReplicaResult(sums, new LinkedHashMap<>(), step.lossSum, step.correct, rows.length);
@@ -103,11 +103,13 @@ final class Replica {
      */
     private Step forwardBackward(Shard shard, int[] rows, boolean sum) {
         int d = shard.features;
-        Tensor x = Tensor.zeros(rows.length, d);
-        float[] xs = x.data();
+        Tensor x = Tensor.zeros(rows.length, d).writeInPlace(xs -> {
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(shard.x, rows[i] * d, xs, i * d, d);
+            }
+        });
         int[] labels = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(shard.x, rows[i] * d, xs, i * d, d);
             labels[i] = shard.labels[rows[i]];
         }
         model.zeroGrad();
