@@ -13,8 +13,14 @@ Output: autodiff-nn/src/test/resources/optimizer_reference.csv, one line per rec
 kind "params": W then b (row-major) after `step` optimizer steps (5 steps per case);
 kind "clip": the total norm returned by clip_grad_norm_ (or 0 for clip_grad_value_)
     followed by the clipped gradients of W then b at the initial parameters;
-kind "lr": the learning rate after `step` scheduler steps (base lr 0.1).
-Floats are written with repr() of the float32 value (exact).
+kind "lr": the learning rate after `step` scheduler steps (base lr 0.1);
+kind "grouplr": the learning rates of two parameter groups (W at 0.1, b at 0.02) after
+    `step` steps of a schedule;
+kind "plateau": the learning rates of the two groups after `step` steps of
+    ReduceLROnPlateau fed the metrics of PLATEAU_METRICS.
+Floats are written with repr() of the float32 value (exact). On another CPU PyTorch's
+kernels may round differently in the last digits: the fixture keeps each record from the
+run that first wrote it, and later runs only add the records of new cases.
 """
 import os
 
@@ -56,6 +62,11 @@ CASES = {
     "adagrad": lambda p: torch.optim.Adagrad(p, lr=0.1),
     "adagrad_all": lambda p: torch.optim.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=0.1,
                                                  initial_accumulator_value=0.1, eps=1e-6),
+    # parameter groups: W takes the optimizer's values, b has its own
+    "sgd_groups": lambda p: torch.optim.SGD([{"params": [p[0]]}, {"params": [p[1]], "lr": 0.02, "weight_decay": 0.0}],
+                                            lr=0.1, momentum=0.9, weight_decay=0.1),
+    "adam_groups": lambda p: torch.optim.Adam([{"params": [p[0]], "lr": 0.05, "betas": (0.8, 0.99)},
+                                               {"params": [p[1]], "amsgrad": True}], lr=0.01),
 }
 
 SCHEDULES = {
@@ -68,6 +79,16 @@ SCHEDULES = {
         torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=9, eta_min=0.0)], milestones=[3]),
 }
 SCHEDULE_STEPS = 14
+
+PLATEAUS = {
+    "min_rel": lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o, mode="min", factor=0.5, patience=2,
+                                                                    threshold=0.01, cooldown=1, min_lr=0.01),
+    "max_abs": lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o, mode="max", factor=0.1, patience=1,
+                                                                    threshold=0.05, threshold_mode="abs",
+                                                                    min_lr=[0.0005, 0.0]),
+}
+PLATEAU_METRICS = [1.0, 0.9, 0.895, 0.9, 0.91, 0.5, 0.6, 0.6, 0.6, 0.2, 0.3, 0.3, 0.31, 0.3, 0.1, 0.2, 0.2, 0.2,
+                   0.2, 0.2]
 
 
 def problem():
@@ -120,6 +141,25 @@ def main():
             lrs.append(opt.param_groups[0]["lr"])
         for step, lr in enumerate(lrs):
             lines.append(line("lr", case, step, [lr]))
+
+    for case, make in SCHEDULES.items():
+        w, b = problem()
+        opt = torch.optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.02}], lr=0.1)
+        sched = make(opt)
+        lines.append(line("grouplr", case, 0, [g["lr"] for g in opt.param_groups]))
+        for step in range(1, SCHEDULE_STEPS + 1):
+            opt.step()
+            sched.step()
+            lines.append(line("grouplr", case, step, [g["lr"] for g in opt.param_groups]))
+
+    for case, make in PLATEAUS.items():
+        w, b = problem()
+        opt = torch.optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.02}], lr=0.1)
+        sched = make(opt)
+        for step, metric in enumerate(PLATEAU_METRICS, start=1):
+            opt.step()
+            sched.step(metric)
+            lines.append(line("plateau", case, step, [g["lr"] for g in opt.param_groups]))
 
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources",
                        "optimizer_reference.csv")

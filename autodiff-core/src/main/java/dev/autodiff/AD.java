@@ -433,7 +433,7 @@ public final class AD {
      * <li>In-place updates ({@code addInPlace} and the others) of a batched tensor update
      *     each example; writing a value that differs by example into a tensor shared by
      *     all of them throws.</li>
-     * <li>Reading values ({@code item()}, {@code toArray()}, {@code data()}) of a tensor
+     * <li>Reading values ({@code item()}, {@code toArray()}, {@code values()}) of a tensor
      *     that differs by example throws, as does {@code backward()} on it: use
      *     {@link #grad} or {@link #vjp} inside {@code f}. A batched tensor kept after its
      *     vmap call returned cannot be used.</li>

@@ -177,6 +177,7 @@ final class Autograd {
                     continue;
                 }
                 pass.runningRuleOf(t.node.op);
+                t.node.checkUnchanged(t);
                 Tensor[] inputs = t.node.inputs();
                 Tensor[] grads = t.node.rule().vjp(g);
                 for (int j = 0; j < inputs.length; j++) {

@@ -407,12 +407,15 @@ final class Batching {
         try (var _ = Trace.physicalBelow(level)) {
             update.accept(physicalTarget, physical);
         }
+        if (targetAtLevel) {
+            target.written(); // the physical tensor counted the write; so does the one the function sees
+        }
     }
 
-    /** The message for reading the values of a tensor that has one per example. */
+    /** The message for reading or writing the array of values of a tensor that has one per example. */
     static IllegalStateException noSingleValue(String op, Tensor x) {
         return new IllegalStateException(op + ": this tensor is batched by vmap (" + x.batched.size()
-                + " examples of shape " + Shapes.str(x.shape) + "), so its values differ by example; return it from "
-                + "the vmapped function to read them");
+                + " examples of shape " + Shapes.str(x.shape) + "), so it has no single array of values; return it "
+                + "from the vmapped function to get them stacked");
     }
 }

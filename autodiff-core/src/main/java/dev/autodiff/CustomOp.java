@@ -6,7 +6,7 @@ package dev.autodiff;
  * {@link AD#grad}, {@link AD#jvp}, Jacobians and Hessians.
  *
  * <pre>{@code
- * CustomOp swish = CustomOp.of("swish",
+ * CustomOp swish = CustomOp.of("swish", 1,
  *         in -> in[0].mul(in[0].sigmoid()),
  *         (in, out, g) -> {
  *             Tensor s = in[0].sigmoid();
@@ -19,7 +19,8 @@ package dev.autodiff;
  * <p>The forward pass runs without recording, so it may use any tensor operation or
  * compute values directly. Write the VJP (and JVP) with tensor operations: then higher
  * derivatives work too. Without a JVP, forward mode transposes the VJP, which is exact
- * because the VJP is linear in its cotangent.
+ * because the VJP is linear in its cotangent. An op declares how many inputs it takes, and
+ * a call with another count fails at once, naming the op.
  *
  * <p>Under {@link AD#vmap}, the rules run on batched tensors like any other code. The
  * forward pass, which may read values directly, runs once per example unless the op has a
@@ -28,10 +29,18 @@ package dev.autodiff;
  */
 public abstract class CustomOp {
     private final String name;
+    private final int inputs;
 
-    /** Creates an op that reports itself under {@code name} in graphs and error messages. */
-    protected CustomOp(String name) {
+    /**
+     * Creates an op of {@code inputs} inputs that reports itself under {@code name} in graphs
+     * and error messages.
+     */
+    protected CustomOp(String name, int inputs) {
+        if (inputs < 1) {
+            throw new IllegalArgumentException("CustomOp " + name + ": takes at least 1 input, got " + inputs);
+        }
         this.name = name;
+        this.inputs = inputs;
     }
 
     /** The forward rule of {@link #of}. */
@@ -65,14 +74,14 @@ public abstract class CustomOp {
         Tensor apply(Tensor[] inputs, Tensor output, Tensor[] tangents);
     }
 
-    /** An op from a forward and a VJP rule; forward mode transposes the VJP. */
-    public static CustomOp of(String name, Forward forward, Vjp vjp) {
-        return of(name, forward, vjp, null);
+    /** An op of {@code inputs} inputs from a forward and a VJP rule; forward mode transposes the VJP. */
+    public static CustomOp of(String name, int inputs, Forward forward, Vjp vjp) {
+        return of(name, inputs, forward, vjp, null);
     }
 
-    /** An op from a forward, a VJP and a JVP rule. */
-    public static CustomOp of(String name, Forward forward, Vjp vjp, Jvp jvp) {
-        return new CustomOp(name) {
+    /** An op of {@code inputs} inputs from a forward, a VJP and a JVP rule. */
+    public static CustomOp of(String name, int inputs, Forward forward, Vjp vjp, Jvp jvp) {
+        return new CustomOp(name, inputs) {
             @Override
             protected Tensor forward(Tensor... inputs) {
                 return forward.apply(inputs);
@@ -107,7 +116,7 @@ public abstract class CustomOp {
     /** This op with a batching rule: under {@link AD#vmap}, {@code rule} computes every example's output at once. */
     public CustomOp batchedBy(BatchedForward rule) {
         CustomOp op = this;
-        return new CustomOp(name) {
+        return new CustomOp(name, inputs) {
             @Override
             protected Tensor forward(Tensor... inputs) {
                 return op.forward(inputs);
@@ -170,6 +179,10 @@ public abstract class CustomOp {
 
     /** Applies the op, recording it for reverse mode and pushing tangents through it. */
     public final Tensor apply(Tensor... inputs) {
+        if (inputs.length != this.inputs) {
+            throw new IllegalArgumentException(name + ": takes " + this.inputs + " input" + (this.inputs == 1 ? "" : "s")
+                    + ", got " + inputs.length);
+        }
         Tensor[] in = inputs.clone();
         Tensor out;
         if (Batching.any(in)) {
@@ -179,7 +192,7 @@ public abstract class CustomOp {
             try (var _ = Trace.opaque()) {
                 value = forward(in);
             }
-            out = new Tensor(value.data, value.shape);
+            out = value.view(value.shape);
         }
         return Trace.record(name, out, new Rule() {
             public Tensor[] vjp(Tensor g) {
@@ -226,7 +239,7 @@ public abstract class CustomOp {
         if (value == null) {
             return Batching.perExample(f, this::apply, logical);
         }
-        Tensor out = new Tensor(value.data, value.shape);
+        Tensor out = value.view(value.shape);
         return Trace.record(name, out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 Integer[] axes = inAxes(mapped, 0, 0);
@@ -287,5 +300,10 @@ public abstract class CustomOp {
     /** The name given at construction. */
     public String name() {
         return name;
+    }
+
+    /** The number of inputs the op takes. */
+    public int inputCount() {
+        return inputs;
     }
 }

@@ -17,7 +17,8 @@ final class GradientStore {
     private Tensor grad;
     /** Whether {@code grad}'s array belongs to this store alone (not a tensor given to setGrad or a cotangent a rule may hold). */
     private boolean owned;
-    private float[] spare;
+    /** The cleared gradient whose array the next pass writes into. */
+    private Tensor spare;
 
     GradientStore(int[] shape) {
         this.shape = shape;
@@ -34,7 +35,7 @@ final class GradientStore {
 
     void clear() {
         if (grad != null && owned) {
-            spare = grad.data;
+            spare = grad;
         }
         grad = null;
         owned = false;
@@ -55,10 +56,11 @@ final class GradientStore {
     /** Lets {@code writer} add a cotangent straight into the owned array. */
     void addInPlace(Writer writer) {
         if (grad == null) {
-            float[] target = spare != null ? spare : new float[Trace.sizeOf(shape)];
+            // A reused array is a write to the cleared gradient, which the caller may still hold.
+            grad = spare != null ? spare.view(shape) : new Tensor(new float[Trace.sizeOf(shape)], shape);
             spare = null;
-            writer.write(target, false);
-            grad = new Tensor(target, shape);
+            writer.write(grad.data, false);
+            grad.written();
             owned = true;
             return;
         }
@@ -67,5 +69,6 @@ final class GradientStore {
             owned = true;
         }
         writer.write(grad.data, true);
+        grad.written();
     }
 }

@@ -18,7 +18,7 @@ final class Movement {
     /** A new tensor object with the same values, linked to {@code x} in the graph and in forward mode. */
     static Tensor identity(Tensor x) {
         return passThrough("identity", x, Batching.any(x) ? Batching.apply("identity", x, f -> identity(f.x(0)))
-                : new Tensor(x.data, x.shape));
+                : x.view(x.shape));
     }
 
     /** As {@link #identity}, with an array of its own. */
@@ -45,7 +45,7 @@ final class Movement {
             return x;
         }
         Tensor out = Batching.any(x) ? Batching.apply("reshape", x, f -> reshape(f.x(0), f.shape(0, shape)))
-                : new Tensor(x.data, shape);
+                : x.view(shape);
         return Trace.record("reshape", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.reshape(x.shape)};

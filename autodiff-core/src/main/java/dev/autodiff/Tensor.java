@@ -7,6 +7,7 @@ import dev.autodiff.kernel.Strides;
 import dev.autodiff.kernel.Unary;
 import it.unimi.dsi.fastutil.ints.Int2ObjectArrayMap;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -17,9 +18,13 @@ import java.util.random.RandomGenerator;
  * {@link AD#jvp} flow through them in forward mode.
  *
  * <p>Operations return new tensors and leave their operands unchanged. The exceptions
- * are the in-place updates ({@link #copyFrom}, {@link #addInPlace}, {@link #mulInPlace}
- * and the others named {@code ...InPlace}) that optimizers, running statistics and
- * gradient clipping use, and writes through {@link #data()}.
+ * are the in-place writes ({@link #copyFrom}, {@link #addInPlace}, {@link #mulInPlace},
+ * {@link #writeInPlace} and the others named {@code ...InPlace}) that optimizers, running
+ * statistics, gradient clipping and data loaders use. Each counts in the tensor's
+ * {@link #version()}, as PyTorch's version counter does: a backward pass that needs values
+ * a later in-place write changed fails instead of computing a wrong gradient. The values
+ * can be read without a copy ({@link #values()}) but written only through these methods,
+ * so that no write goes unnoticed.
  */
 public final class Tensor {
     final float[] data;
@@ -30,6 +35,16 @@ public final class Tensor {
     private GradientStore gradient;
     /** Forward-mode tangents by level; null when there are none. */
     private Int2ObjectArrayMap<Tensor> tangents;
+    /**
+     * The count of in-place writes to the values, shared by every tensor that shares the
+     * array (reshapes, {@link #detach()}); null until the array is shared or written.
+     */
+    private Version version;
+
+    /** A counter of in-place writes to one array. */
+    private static final class Version {
+        int count;
+    }
     /** How the values are stored when this tensor is seen inside {@link AD#vmap}; null outside. */
     Batched batched;
 
@@ -37,6 +52,16 @@ public final class Tensor {
     Tensor(float[] data, int[] shape) {
         this.data = data;
         this.shape = shape;
+    }
+
+    /** A tensor of the given shape on this tensor's array, sharing its version counter (a reshape, a detached copy). */
+    Tensor view(int[] newShape) {
+        if (version == null) {
+            version = new Version();
+        }
+        Tensor v = new Tensor(data, newShape);
+        v.version = version;
+        return v;
     }
 
     static Kernels kernels() {
@@ -256,7 +281,7 @@ public final class Tensor {
 
     /** The value of a one-element tensor; holds no reference to the graph. */
     public float item() {
-        values("item");
+        single("item");
         if (data.length != 1) {
             throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + data.length
                     + " elements, not 1");
@@ -277,12 +302,12 @@ public final class Tensor {
             }
             flat = flat * shape[d] + index[d];
         }
-        return values("get")[flat];
+        return single("get")[flat];
     }
 
     /** A copy of the values in row-major order. */
     public float[] toArray() {
-        return values("toArray").clone();
+        return single("toArray").clone();
     }
 
     /**
@@ -294,21 +319,29 @@ public final class Tensor {
     }
 
     /**
-     * The backing array, without a copy: for data loaders and readers that fill a new
-     * tensor. Writing to it changes every tensor that shares it; to update parameters or
-     * state, use the {@code ...InPlace} methods.
+     * The values in row-major order, read-only and without a copy: the view follows later
+     * in-place writes. For bulk reads, {@code values().get(index, dst, offset, length)}.
      */
-    public float[] data() {
-        return values("data");
+    public FloatBuffer values() {
+        return FloatBuffer.wrap(single("values")).asReadOnlyBuffer();
+    }
+
+    /**
+     * How many in-place writes this tensor's values have had, counting writes through every
+     * tensor that shares them (its reshapes and detached copies). A recorded op notes the
+     * versions of its inputs and output, and {@link #backward()} fails when one has changed.
+     */
+    public int version() {
+        return version == null ? 0 : version.count;
     }
 
     /** {@code Σ x²} over all elements, accumulated in double; not recorded (for gradient norms). */
     public double sumOfSquares() {
-        return kernels().sumOfSquares(values("sumOfSquares"), data.length);
+        return kernels().sumOfSquares(single("sumOfSquares"), data.length);
     }
 
     /** The values, or an exception naming {@code op} when this tensor holds a different value for each vmap example. */
-    private float[] values(String op) {
+    private float[] single(String op) {
         if (data == null) {
             throw Batching.noSingleValue(op, this);
         }
@@ -319,10 +352,18 @@ public final class Tensor {
     //
     // Each writes into this tensor's array, and so into every tensor that shares it (its
     // reshapes and detached copies); operands must have this tensor's shape. They are not
-    // recorded: a graph that saved this tensor sees the new values. Every in-place write of
-    // parameters and optimizer state goes through one of these methods. Inside vmap they
-    // update each example's values; a value that differs by example cannot be written into
-    // a tensor shared by all of them.
+    // recorded, but they count in the version: a graph that saved this tensor refuses to
+    // run its backward pass on the new values. Every write of values goes through one of
+    // these methods. Inside vmap they update each example's values; a value that differs by
+    // example cannot be written into a tensor shared by all of them.
+
+    /** Counts one in-place write of this tensor's array. */
+    void written() {
+        if (version == null) {
+            version = new Version();
+        }
+        version.count++;
+    }
 
     /** {@code this = src}; returns this. */
     public Tensor copyFrom(Tensor src) {
@@ -332,6 +373,30 @@ public final class Tensor {
             return this;
         }
         System.arraycopy(src.data, 0, data, 0, data.length);
+        written();
+        return this;
+    }
+
+    /** Code that writes a tensor's values through its array, for {@link #writeInPlace}. */
+    @FunctionalInterface
+    public interface Writer<E extends Exception> {
+        /** Writes into {@code values}, the tensor's row-major array, which must not be kept beyond the call. */
+        void write(float[] values) throws E;
+    }
+
+    /**
+     * Lets {@code writer} change the values in place through the backing array, for loops
+     * that fill a tensor fast (data loaders, file readers, initializers). The array is valid
+     * only during the call: the writer must not keep it. Counts as one in-place write, even
+     * when the writer fails half-way; returns this.
+     */
+    public <E extends Exception> Tensor writeInPlace(Writer<E> writer) throws E {
+        float[] values = single("writeInPlace");
+        try {
+            writer.write(values);
+        } finally {
+            written();
+        }
         return this;
     }
 
@@ -342,6 +407,7 @@ public final class Tensor {
             return this;
         }
         kernels().scale(c, data, data.length);
+        written();
         return this;
     }
 
@@ -358,6 +424,7 @@ public final class Tensor {
             return this;
         }
         kernels().axpby(alpha, x.data, beta, data, data.length);
+        written();
         return this;
     }
 
@@ -370,6 +437,7 @@ public final class Tensor {
             return this;
         }
         kernels().squareAxpby(alpha, x.data, beta, data, data.length);
+        written();
         return this;
     }
 
@@ -383,6 +451,7 @@ public final class Tensor {
             return this;
         }
         kernels().addRatio(alpha, num.data, den.data, eps, data, data.length);
+        written();
         return this;
     }
 
@@ -394,6 +463,7 @@ public final class Tensor {
             return this;
         }
         kernels().maxInPlace(x.data, data, data.length);
+        written();
         return this;
     }
 
@@ -407,6 +477,7 @@ public final class Tensor {
             return this;
         }
         kernels().clamp(data, lo, hi, data.length);
+        written();
         return this;
     }
 
@@ -483,7 +554,7 @@ public final class Tensor {
         if (batched != null) {
             return Batching.wrap(batched.level(), batched.size(), batched.physical().detach(), batched.mapped());
         }
-        return new Tensor(data, shape);
+        return view(shape);
     }
 
     /** Computes the gradient of this scalar with respect to every leaf that requires one, then frees the graph. */

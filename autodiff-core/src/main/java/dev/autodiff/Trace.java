@@ -204,7 +204,7 @@ final class Trace {
             for (Tensor in : inputs) {
                 if (in.requiresGrad && (vmapLevel == 0 || Batching.levelOf(in) == vmapLevel)) {
                     out.requiresGrad = true;
-                    out.node = new Node(op, inputs, rule);
+                    out.node = new Node(op, inputs, rule, out);
                     break;
                 }
             }

@@ -51,8 +51,8 @@ class ConcurrencyTest {
             loss.backward();
             losses[step] = loss.item();
             // in place, as optimizers update parameters
-            Tensor.kernels().axpby(-0.5f, w.grad().data(), 1f, w.data(), w.size());
-            Tensor.kernels().axpby(-0.5f, b.grad().data(), 1f, b.data(), b.size());
+            w.addInPlace(w.grad(), -0.5f);
+            b.addInPlace(b.grad(), -0.5f);
         }
         return new Trained(w.toArray(), b.toArray(), losses);
     }

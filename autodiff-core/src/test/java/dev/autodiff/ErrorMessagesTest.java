@@ -182,8 +182,25 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void customOpCalledWithTheWrongNumberOfInputs() {
+        CustomOp cube = CustomOp.of("cube", 1, in -> in[0].pow(3f),
+                (in, out, g) -> new Tensor[] {g.mul(in[0].square()).mul(3f)});
+        assertFails(IllegalArgumentException.class, () -> cube.apply(Tensor.ones(2), Tensor.ones(2)),
+                "cube: takes 1 input, got 2");
+        CustomOp dot = CustomOp.of("dot", 2, in -> in[0].mul(in[1]).sum(),
+                (in, out, g) -> new Tensor[] {g.mul(in[1]), g.mul(in[0])});
+        assertFails(IllegalArgumentException.class, () -> dot.apply(Tensor.ones(2)), "dot: takes 2 inputs, got 1");
+        assertFails(IllegalArgumentException.class, () -> CustomOp.of("none", 0, in -> in[0], (in, out, g) -> in),
+                "CustomOp none: takes at least 1 input, got 0");
+        CustomOp forgetful = CustomOp.of("forgetful", 2, in -> in[0].mul(in[1]), (in, out, g) -> new Tensor[] {g});
+        assertFails(IllegalStateException.class,
+                () -> forgetful.apply(Tensor.ones(2).requiresGrad(), Tensor.ones(2)).sum().backward(),
+                "forgetful: VJP returned 1 cotangents for 2 inputs");
+    }
+
+    @Test
     void customOpRuleOfTheWrongShape() {
-        CustomOp bad = CustomOp.of("bad", in -> in[0].sum(), (in, out, g) -> new Tensor[] {g});
+        CustomOp bad = CustomOp.of("bad", 1, in -> in[0].sum(), (in, out, g) -> new Tensor[] {g});
         Tensor x = Tensor.zeros(3).requiresGrad();
         assertFails(IllegalStateException.class, () -> bad.apply(x).backward(),
                 "bad: VJP rule gave a cotangent of shape [] for input 0 of shape [3]");

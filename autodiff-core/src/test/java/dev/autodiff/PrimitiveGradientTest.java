@@ -13,12 +13,12 @@ import java.util.List;
  * {@code <J t, c> = <t, Jᵀ c>} and against finite differences
  * ({@link GradCheck#checkJvpVjp}). Binary ops run on broadcasting pairs of shapes.
  *
- * <p>All cases use the float32 defaults (step 1e-2 scaled by |x|, 1e-3 absolute,
- * 1e-2 relative): central differences then have a truncation error of about
- * {@code h²·|f'''|/6} ≈ 1e-5·|f'''| and a rounding error of about
- * {@code 6e-8·|f|/h} ≈ 6e-6·|f|, two orders below the tolerance for the input
- * ranges chosen here, while a wrong rule (a missing factor, a dropped broadcast sum,
- * a transposed operand) is off by far more.
+ * <p>All cases use the float32 defaults of {@link GradCheck.Tolerance#FLOAT32} (1e-3
+ * relative, 1e-5 of the largest derivative absolute, plus each numeric derivative's own
+ * error estimate): Richardson-extrapolated central differences have a truncation error of
+ * order {@code h⁴} and a rounding error of about {@code 6e-8·|f|/h}, far below that for the
+ * input ranges chosen here, while a wrong rule (a missing factor, a dropped broadcast sum,
+ * a transposed operand, or anything 0.5% off: {@link GradCheckTest}) is off by more.
  */
 class PrimitiveGradientTest {
 

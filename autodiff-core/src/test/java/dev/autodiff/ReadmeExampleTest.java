@@ -49,7 +49,7 @@ class ReadmeExampleTest {
         assertArrayEquals(new float[] {18, 0, 0, 0, 6, 0, 0, 0, 12}, h.toArray(), 1e-4f);
 
         // A custom op: its forward and its VJP, checked against finite differences
-        CustomOp cube = CustomOp.of("cube",
+        CustomOp cube = CustomOp.of("cube", 1,
                 in -> in[0].pow(3f),
                 (in, out, grad) -> new Tensor[] {grad.mul(in[0].square()).mul(3f)});
         GradCheck.check(cube::apply, x).assertPassed();

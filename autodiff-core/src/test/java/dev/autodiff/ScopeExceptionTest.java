@@ -30,7 +30,7 @@ class ScopeExceptionTest {
 
     /** A custom op whose forward, VJP or JVP throws, as named. */
     private static CustomOp failing(String where) {
-        return CustomOp.of("failing-" + where,
+        return CustomOp.of("failing-" + where, 1,
                 in -> where.equals("forward") ? fail() : in[0].mul(2f),
                 (in, out, g) -> where.equals("vjp") ? new Tensor[] {fail()} : new Tensor[] {g.mul(2f)},
                 where.equals("jvp") ? (in, out, t) -> fail() : null);

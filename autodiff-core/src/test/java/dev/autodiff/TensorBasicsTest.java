@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Factories, inspection, values of the movement ops, text form and seeded randomness. */
@@ -56,8 +57,9 @@ class TensorBasicsTest {
         assertEquals(2f, t.get(1));
         t.shape()[0] = 5;
         assertArrayEquals(new int[] {2}, t.shape());
-        t.data()[1] = 8;
-        assertEquals(8f, t.get(1), "data() is the backing array");
+        assertThrows(java.nio.ReadOnlyBufferException.class, () -> t.values().put(1, 8f));
+        t.writeInPlace(a -> a[1] = 8);
+        assertEquals(8f, t.values().get(1), "values() is a view of the values, not a copy");
     }
 
     @Test

@@ -244,7 +244,7 @@ class TransformsTest {
 
     @Test
     void customOpWithoutJvpWorksUnderEveryTransform() {
-        CustomOp swish = CustomOp.of("swish",
+        CustomOp swish = CustomOp.of("swish", 1,
                 in -> in[0].mul(in[0].sigmoid()),
                 (in, out, g) -> {
                     Tensor s = in[0].sigmoid();

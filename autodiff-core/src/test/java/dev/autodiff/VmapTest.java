@@ -253,7 +253,7 @@ class VmapTest {
 
     /** {@code in[0]·in[1]}, counting how often its JVP runs. */
     private static CustomOp countingProduct(AtomicInteger jvps) {
-        return CustomOp.of("product", in -> in[0].mul(in[1]),
+        return CustomOp.of("product", 2, in -> in[0].mul(in[1]),
                 (in, out, g) -> new Tensor[] {g.mul(in[1]), g.mul(in[0])},
                 (in, out, t) -> {
                     jvps.incrementAndGet();
@@ -384,7 +384,7 @@ class VmapTest {
     @Test
     void aCustomOpRunsItsForwardOncePerExampleAndItsRulesBatched() {
         AtomicInteger forwards = new AtomicInteger();
-        CustomOp cube = CustomOp.of("cube", in -> {
+        CustomOp cube = CustomOp.of("cube", 1, in -> {
             forwards.incrementAndGet();
             return in[0].pow(3f);
         }, (in, out, g) -> new Tensor[] {g.mul(in[0].square()).mul(3f)});
@@ -405,7 +405,7 @@ class VmapTest {
         // the batching rule lines s up with x's batch axis when s is mapped.
         AtomicInteger forwards = new AtomicInteger();
         AtomicInteger batches = new AtomicInteger();
-        CustomOp op = CustomOp.of("xss", in -> {
+        CustomOp op = CustomOp.of("xss", 2, in -> {
             forwards.incrementAndGet();
             return in[0].mul(in[1]).mul(in[1]);
         }, (in, out, g) -> new Tensor[] {g.mul(in[1]).mul(in[1]), g.mul(in[0]).mul(in[1]).sum().mul(2f)})
@@ -497,10 +497,12 @@ class VmapTest {
         Tensor xs = Tensor.zeros(3, 2);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> AD.vmap(x -> Tensor.scalar(x.sum().item())).apply(xs));
-        assertEquals("item: this tensor is batched by vmap (3 examples of shape []), so its values differ by example; "
-                + "return it from the vmapped function to read them", e.getMessage());
+        assertEquals("item: this tensor is batched by vmap (3 examples of shape []), so it has no single array of "
+                + "values; return it from the vmapped function to get them stacked", e.getMessage());
         assertThrows(IllegalStateException.class, () -> AD.vmap(x -> Tensor.vector(x.toArray())).apply(xs));
-        assertThrows(IllegalStateException.class, () -> AD.vmap(x -> Tensor.vector(x.data())).apply(xs));
+        assertThrows(IllegalStateException.class, () -> AD.vmap(x -> Tensor.scalar(x.values().get(0))).apply(xs));
+        e = assertThrows(IllegalStateException.class, () -> AD.vmap(x -> x.mul(1f).writeInPlace(v -> v[0] = 1f)).apply(xs));
+        assertTrue(e.getMessage().startsWith("writeInPlace: this tensor is batched by vmap"), e.getMessage());
     }
 
     @Test

@@ -1,11 +1,28 @@
 package dev.autodiff.kernel;
 
 /**
- * The reference implementation of {@link Kernels} in plain Java, one thread. It is
- * what core uses when no faster provider is present, and what the SIMD kernels are
- * tested against.
+ * The reference implementation of {@link Kernels} in plain Java. It is what core uses when
+ * no faster provider is present, and what the SIMD kernels are tested against. The loops
+ * run on the threads of a {@link KernelPool}, split over outputs in pieces that do not
+ * depend on the thread count, and each output is computed as one thread would: results are
+ * the same bits for any number of threads.
  */
 public final class ScalarKernels implements Kernels {
+
+    /** Elements of work per task: below this a call runs on the caller alone. */
+    private static final int GRAIN = 1 << 14;
+
+    private final KernelPool pool;
+
+    /** Kernels on the shared pool: {@code -Dautodiff.threads} threads, or one per processor. */
+    public ScalarKernels() {
+        this(KernelPool.shared());
+    }
+
+    /** Kernels on the given pool. */
+    public ScalarKernels(KernelPool pool) {
+        this.pool = pool;
+    }
 
     @Override
     public String name() {
@@ -19,46 +36,43 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public int threads() {
-        return 1;
+        return pool.threads();
+    }
+
+    /** Runs {@code task} over {@code [0, n)} items of {@code work} elements each, in pieces of about {@link #GRAIN} elements. */
+    private void forRange(int n, long work, KernelPool.RangeTask task) {
+        pool.forRange(n, (int) Math.max(1, GRAIN / Math.max(1, work)), task);
     }
 
     @Override
     public void unary(Unary op, float param, float[] x, float[] out, int n) {
-        for (int i = 0; i < n; i++) {
-            out[i] = ScalarMath.apply(op, param, x[i]);
-        }
+        forRange(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = ScalarMath.apply(op, param, x[i]);
+            }
+        });
     }
 
     @Override
     public void unaryBackward(Unary op, float param, float[] g, float[] x, float[] y, float[] out, int n) {
-        for (int i = 0; i < n; i++) {
-            out[i] = ScalarMath.derivative(op, param, g[i], x[i], y[i]);
-        }
+        forRange(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = ScalarMath.derivative(op, param, g[i], x[i], y[i]);
+            }
+        });
     }
 
     @Override
     public void binary(Binary op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape) {
         int[] aStrides = Strides.broadcastStrides(aShape, outShape);
         int[] bStrides = Strides.broadcastStrides(bShape, outShape);
-        int n = Strides.size(outShape);
-        int rank = outShape.length;
-        int[] index = new int[rank];
-        int ai = 0;
-        int bi = 0;
-        for (int i = 0; i < n; i++) {
-            out[i] = ScalarMath.apply(op, a[ai], b[bi]);
-            // odometer step over the output index, moving both input offsets along
-            for (int d = rank - 1; d >= 0; d--) {
-                ai += aStrides[d];
-                bi += bStrides[d];
-                if (++index[d] < outShape[d]) {
-                    break;
-                }
-                ai -= aStrides[d] * outShape[d];
-                bi -= bStrides[d] * outShape[d];
-                index[d] = 0;
+        forRange(Strides.size(outShape), 1, (from, to) -> {
+            Odometer index = new Odometer(outShape, from, aStrides, bStrides);
+            for (int i = from; i < to; i++) {
+                out[i] = ScalarMath.apply(op, a[index.offset(0)], b[index.offset(1)]);
+                index.next();
             }
-        }
+        });
     }
 
     @Override
@@ -79,19 +93,57 @@ public final class ScalarKernels implements Kernels {
     }
 
     /** {@code out[i] = x[offset(i)]} where the offset walks {@code outShape} with the given strides of x. */
-    private static void gather(float[] x, int[] strides, float[] out, int[] outShape) {
-        int n = Strides.size(outShape);
-        int rank = outShape.length;
-        int[] index = new int[rank];
-        int xi = 0;
-        for (int i = 0; i < n; i++) {
-            out[i] = x[xi];
-            for (int d = rank - 1; d >= 0; d--) {
-                xi += strides[d];
-                if (++index[d] < outShape[d]) {
-                    break;
+    private void gather(float[] x, int[] strides, float[] out, int[] outShape) {
+        forRange(Strides.size(outShape), 1, (from, to) -> {
+            Odometer index = new Odometer(outShape, from, strides);
+            for (int i = from; i < to; i++) {
+                out[i] = x[index.offset(0)];
+                index.next();
+            }
+        });
+    }
+
+    /**
+     * A row-major index into a shape that moves offsets into operands along with it, each by
+     * its own strides (0 along a broadcast axis): one odometer step per output element.
+     */
+    private static final class Odometer {
+        private final int[] shape;
+        private final int[][] strides;
+        private final int[] index;
+        private final int[] offsets;
+
+        /** Starts at flat index {@code start} of {@code shape}. */
+        Odometer(int[] shape, int start, int[]... strides) {
+            this.shape = shape;
+            this.strides = strides;
+            this.index = new int[shape.length];
+            this.offsets = new int[strides.length];
+            int rest = start;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                index[d] = rest % shape[d];
+                rest /= shape[d];
+                for (int o = 0; o < strides.length; o++) {
+                    offsets[o] += index[d] * strides[o][d];
                 }
-                xi -= strides[d] * outShape[d];
+            }
+        }
+
+        int offset(int operand) {
+            return offsets[operand];
+        }
+
+        void next() {
+            for (int d = shape.length - 1; d >= 0; d--) {
+                for (int o = 0; o < offsets.length; o++) {
+                    offsets[o] += strides[o][d];
+                }
+                if (++index[d] < shape[d]) {
+                    return;
+                }
+                for (int o = 0; o < offsets.length; o++) {
+                    offsets[o] -= strides[o][d] * shape[d];
+                }
                 index[d] = 0;
             }
         }
@@ -102,37 +154,43 @@ public final class ScalarKernels implements Kernels {
                      float[] a, int aOffset, int aBatchStride,
                      float[] b, int bOffset, int bBatchStride,
                      float[] c, int cOffset, int cBatchStride, boolean accumulate) {
-        for (int bt = 0; bt < batch; bt++) {
-            int ao = aOffset + bt * aBatchStride;
-            int bo = bOffset + bt * bBatchStride;
+        // Tasks are row blocks of every product: each element of C is one thread's sum over k, in order.
+        int blocks = Math.max(1, Math.min(m, (int) (m * (long) n * k / GRAIN)));
+        int rowsPerBlock = (m + blocks - 1) / Math.max(1, blocks);
+        int blocksPerProduct = m == 0 ? 0 : (m + rowsPerBlock - 1) / rowsPerBlock;
+        pool.forEach(batch * blocksPerProduct, task -> {
+            int bt = task / blocksPerProduct;
+            int rowFrom = task % blocksPerProduct * rowsPerBlock;
+            int rowTo = Math.min(m, rowFrom + rowsPerBlock);
             int co = cOffset + bt * cBatchStride;
             if (!accumulate) {
-                java.util.Arrays.fill(c, co, co + m * n, 0f);
+                java.util.Arrays.fill(c, co + rowFrom * n, co + rowTo * n, 0f);
             }
-            ScalarMath.addProduct(transA, transB, m, n, k, a, ao, b, bo, c, co);
-        }
+            ScalarMath.addProductRows(transA, transB, m, n, k, a, aOffset + bt * aBatchStride, b,
+                    bOffset + bt * bBatchStride, c, co, rowFrom, rowTo);
+        });
     }
 
     @Override
     public void reduce(Reduce op, float[] x, int outer, int axis, int inner, float[] out) {
-        for (int o = 0; o < outer; o++) {
-            for (int in = 0; in < inner; in++) {
-                int base = o * axis * inner + in;
+        forRange(outer * inner, axis, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int base = i / inner * axis * inner + i % inner;
                 if (op == Reduce.SUM) {
                     double s = 0;
                     for (int a = 0; a < axis; a++) {
                         s += x[base + a * inner];
                     }
-                    out[o * inner + in] = (float) s;
+                    out[i] = (float) s;
                 } else {
                     float m = Float.NEGATIVE_INFINITY;
                     for (int a = 0; a < axis; a++) {
                         m = ScalarMath.runningMax(m, x[base + a * inner]);
                     }
-                    out[o * inner + in] = m;
+                    out[i] = m;
                 }
             }
-        }
+        });
     }
 
     private static float rowMax(float[] x, int off, int cols) {
@@ -152,97 +210,103 @@ public final class ScalarKernels implements Kernels {
         return s;
     }
 
+    /** Runs {@code row} for every row of a {@code rows × cols} matrix, in blocks of rows. */
+    private void forRows(int rows, int cols, java.util.function.IntConsumer row) {
+        forRange(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                row.accept(r);
+            }
+        });
+    }
+
     @Override
     public void softmax(float[] x, int rows, int cols, float[] out) {
-        for (int r = 0; r < rows; r++) {
-            int off = r * cols;
-            float max = rowMax(x, off, cols);
-            double s = rowExpSum(x, off, cols, max);
-            for (int j = 0; j < cols; j++) {
-                out[off + j] = (float) (Math.exp(x[off + j] - max) / s);
-            }
+        forRows(rows, cols, r -> softmaxRow(x, r * cols, cols, rowMax(x, r * cols, cols), out));
+    }
+
+    /** Writes the softmax of the row at {@code off} given its maximum; returns the row's {@code Σ e^(x - max)}. */
+    private static double softmaxRow(float[] x, int off, int cols, float max, float[] out) {
+        double s = rowExpSum(x, off, cols, max);
+        for (int j = 0; j < cols; j++) {
+            out[off + j] = (float) (Math.exp(x[off + j] - max) / s);
         }
+        return s;
     }
 
     @Override
     public void logSoftmax(float[] x, int rows, int cols, float[] out) {
-        for (int r = 0; r < rows; r++) {
+        forRows(rows, cols, r -> {
             int off = r * cols;
             float max = rowMax(x, off, cols);
             double logSum = Math.log(rowExpSum(x, off, cols, max));
             for (int j = 0; j < cols; j++) {
                 out[off + j] = (float) (x[off + j] - max - logSum);
             }
-        }
+        });
     }
 
     @Override
     public void softmaxCrossEntropy(float[] logits, int rows, int cols, int[] labels, float[] probs, float[] loss) {
-        for (int r = 0; r < rows; r++) {
+        forRows(rows, cols, r -> {
             int off = r * cols;
             float max = rowMax(logits, off, cols);
-            double s = rowExpSum(logits, off, cols, max);
-            for (int j = 0; j < cols; j++) {
-                probs[off + j] = (float) (Math.exp(logits[off + j] - max) / s);
-            }
+            double s = softmaxRow(logits, off, cols, max, probs);
             loss[r] = (float) (Math.log(s) - (logits[off + labels[r]] - max));
-        }
+        });
     }
 
     @Override
     public void softmaxCrossEntropyBackward(float[] probs, int rows, int cols, int[] labels, float[] g, float[] dLogits) {
-        for (int r = 0; r < rows; r++) {
+        forRows(rows, cols, r -> {
             int off = r * cols;
             float gr = g[r];
             for (int j = 0; j < cols; j++) {
                 dLogits[off + j] = probs[off + j] * gr;
             }
             dLogits[off + labels[r]] -= gr;
-        }
+        });
+    }
+
+    /** Runs {@code element} for every {@code i < n}, in ranges. */
+    private void forEach(int n, java.util.function.IntConsumer element) {
+        forRange(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                element.accept(i);
+            }
+        });
     }
 
     @Override
     public void scale(float c, float[] x, int n) {
-        for (int i = 0; i < n; i++) {
-            x[i] = c * x[i];
-        }
+        forEach(n, i -> x[i] = c * x[i]);
     }
 
     @Override
     public void axpby(float alpha, float[] x, float beta, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            y[i] = ScalarMath.axpby(alpha, x[i], beta, y[i]);
-        }
+        forEach(n, i -> y[i] = ScalarMath.axpby(alpha, x[i], beta, y[i]));
     }
 
     @Override
     public void squareAxpby(float alpha, float[] x, float beta, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            y[i] = ScalarMath.squareAxpby(alpha, x[i], beta, y[i]);
-        }
+        forEach(n, i -> y[i] = ScalarMath.squareAxpby(alpha, x[i], beta, y[i]));
     }
 
     @Override
     public void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            y[i] = ScalarMath.addRatio(alpha, num[i], den[i], eps, y[i]);
-        }
+        forEach(n, i -> y[i] = ScalarMath.addRatio(alpha, num[i], den[i], eps, y[i]));
     }
 
     @Override
     public void maxInPlace(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            y[i] = Math.max(y[i], x[i]);
-        }
+        forEach(n, i -> y[i] = Math.max(y[i], x[i]));
     }
 
     @Override
     public void clamp(float[] x, float lo, float hi, int n) {
-        for (int i = 0; i < n; i++) {
-            x[i] = ScalarMath.clamp(x[i], lo, hi);
-        }
+        forEach(n, i -> x[i] = ScalarMath.clamp(x[i], lo, hi));
     }
 
+    /** One sum in one order, on the caller: splitting it over threads would change its rounding. */
     @Override
     public double sumOfSquares(float[] x, int n) {
         double s = 0;

@@ -145,7 +145,13 @@ public final class ScalarMath {
      */
     public static void addProduct(boolean transA, boolean transB, int m, int n, int k,
                                   float[] a, int ao, float[] b, int bo, float[] c, int co) {
-        for (int i = 0; i < m; i++) {
+        addProductRows(transA, transB, m, n, k, a, ao, b, bo, c, co, 0, m);
+    }
+
+    /** {@link #addProduct} for rows {@code rowFrom} (inclusive) to {@code rowTo} (exclusive) of C only. */
+    public static void addProductRows(boolean transA, boolean transB, int m, int n, int k,
+                                      float[] a, int ao, float[] b, int bo, float[] c, int co, int rowFrom, int rowTo) {
+        for (int i = rowFrom; i < rowTo; i++) {
             int ci = co + i * n;
             for (int p = 0; p < k; p++) {
                 float aip = transA ? a[ao + p * m + i] : a[ao + i * k + p];

@@ -22,7 +22,7 @@ public final class CustomSwish {
     private CustomSwish() {}
 
     /** The op. */
-    public static final CustomOp SWISH = CustomOp.of("swish",
+    public static final CustomOp SWISH = CustomOp.of("swish", 1,
             in -> in[0].mul(in[0].sigmoid()),
             (in, out, g) -> new Tensor[] {g.mul(derivative(in[0], out))},
             (in, out, t) -> t[0].mul(derivative(in[0], out)));

@@ -5,6 +5,7 @@ import dev.autodiff.nn.io.FileFormatException;
 import dev.autodiff.nn.io.SafeTensors;
 import dev.autodiff.nn.optim.Optimizer;
 import dev.autodiff.nn.optim.OptimizerState;
+import dev.autodiff.nn.optim.Scheduler;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +33,16 @@ import java.util.regex.Pattern;
  * model file loadable by name with {@code strict=True}.</li>
  * </ul>
  *
- * Each file is written to a temporary file, forced to disk and renamed over the target.
+ * <p>A training state ({@link #save(Path, Module, Optimizer, Scheduler, int)},
+ * {@link #resume}) adds the learning-rate scheduler's state to the optimizer file's
+ * metadata ({@code scheduler} = its kind, {@code scheduler.<name>} = its numbers) and the
+ * epochs done to the save tag of both, so that training continued from it is the same,
+ * bit for bit, as training that never stopped: model, optimizer (buffers, step counts and
+ * every group's hyper-parameters) and scheduler come back exactly. Random generators the
+ * caller holds (a {@code Dropout}'s, say) are not part of it; a {@code DataLoader}'s order
+ * depends only on its seed and the epoch ({@code setEpoch}).
+ *
+ * <p>Each file is written to a temporary file, forced to disk and renamed over the target.
  * The optimizer file is written first, so a crash in between leaves a model file that is
  * one save older than the optimizer file, never a torn file; a {@link SaveTag} written into
  * both files lets {@link #read} and {@link #load} refuse such a pair. Callers may add their
@@ -49,6 +59,9 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerState optimizer, Ma
     private static final String OPTIMIZER_SUFFIX = ".optimizer.safetensors";
     /** How {@link OptimizerState#tensors()} names a buffer: {@code state.<parameter index>.<name>}. */
     private static final Pattern BUFFER_NAME = Pattern.compile("state\\.(\\d{1,9})\\..+");
+    /** The kind of scheduler whose state the optimizer file holds, and the prefix of its numbers. */
+    private static final String SCHEDULER_KEY = "scheduler";
+    private static final String SCHEDULER_PREFIX = "scheduler.";
 
     /**
      * Which save the two files of a checkpoint belong to: a run's identifier and the epoch
@@ -126,11 +139,38 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerState optimizer, Ma
      */
     public static void save(Path modelFile, Module model, Optimizer optimizer, Map<String, String> metadata,
                             SaveTag tag) throws IOException {
+        save(modelFile, model, optimizer, null, metadata, tag);
+    }
+
+    /**
+     * Writes a training state after {@code epoch} epochs: the model, the optimizer, and the
+     * scheduler's state (when there is one) in the optimizer file; {@link #resume} restores
+     * it. The save tag's run id is empty.
+     */
+    public static void save(Path modelFile, Module model, Optimizer optimizer, Scheduler scheduler, int epoch)
+            throws IOException {
+        save(modelFile, model, optimizer, scheduler, Map.of(), new SaveTag("", epoch));
+    }
+
+    /**
+     * Writes the optimizer's state and the scheduler's (either may be null, the scheduler
+     * only with an optimizer) to {@link #optimizerFile}, then the model's state dict with
+     * extra metadata to {@code modelFile}; {@code tag}, when given, goes into both.
+     */
+    public static void save(Path modelFile, Module model, Optimizer optimizer, Scheduler scheduler,
+                            Map<String, String> metadata, SaveTag tag) throws IOException {
+        if (scheduler != null && optimizer == null) {
+            throw new IllegalArgumentException("Checkpoint.save: a scheduler's state goes with its optimizer's; pass both");
+        }
         Map<String, String> tagged = tag == null ? Map.of() : tag.metadata();
         SafeTensors.checkWritable(modelFile);
         if (optimizer != null) {
             OptimizerState state = optimizer.stateDict();
             Map<String, String> meta = new LinkedHashMap<>(state.metadata());
+            if (scheduler != null) {
+                meta.put(SCHEDULER_KEY, scheduler.kind());
+                scheduler.stateDict().forEach((name, value) -> meta.put(SCHEDULER_PREFIX + name, Double.toString(value)));
+            }
             meta.putAll(tagged);
             SafeTensors.write(optimizerFile(modelFile), state.tensors(), meta);
         }
@@ -202,6 +242,61 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerState optimizer, Ma
             throw new FileFormatException(optimizerFile, e.getMessage());
         }
         return checkpoint.metadata();
+    }
+
+    /**
+     * Restores a training state written by {@link #save(Path, Module, Optimizer, Scheduler, int)}
+     * (or the general form with a tag): the model and the optimizer as
+     * {@link #load(Path, Module, Optimizer)} does, then the scheduler's state, which the file
+     * must hold, of the same kind, exactly when {@code scheduler} is not null.
+     *
+     * @return the epochs done, from the save tag
+     */
+    public static int resume(Path modelFile, Module model, Optimizer optimizer, Scheduler scheduler) throws IOException {
+        SaveTag tag = SaveTag.from(SafeTensors.readHeader(modelFile).metadata(), modelFile);
+        if (tag == null) {
+            throw new FileFormatException(modelFile, "holds no training state: it has no epoch (metadata "
+                    + SaveTag.EPOCH_KEY + "); load it with Checkpoint.load");
+        }
+        Path optimizerFile = optimizerFile(modelFile);
+        Map<String, Double> schedulerState = schedulerState(optimizerFile, scheduler);
+        load(modelFile, model, optimizer);
+        if (scheduler != null) {
+            try {
+                scheduler.loadStateDict(schedulerState);
+            } catch (IllegalArgumentException e) {
+                throw new FileFormatException(optimizerFile, e.getMessage());
+            }
+        }
+        return tag.epoch();
+    }
+
+    /** The scheduler state in the optimizer file's header, checked against the scheduler given (or its absence). */
+    private static Map<String, Double> schedulerState(Path optimizerFile, Scheduler scheduler) throws IOException {
+        if (!Files.exists(optimizerFile)) {
+            return Map.of(); // load() reports the missing file
+        }
+        Map<String, String> meta = SafeTensors.readHeader(optimizerFile).metadata();
+        String kind = meta.get(SCHEDULER_KEY);
+        if (scheduler == null && kind != null) {
+            throw new FileFormatException(optimizerFile, "holds the state of a " + kind + ": pass the scheduler to resume "
+                    + "it, or training would go on with another learning rate than the saved run's");
+        }
+        if (scheduler != null && !scheduler.kind().equals(kind)) {
+            throw new FileFormatException(optimizerFile, (kind == null ? "holds no scheduler state" : "holds the state of a "
+                    + kind) + ", not of the " + scheduler.kind() + " given");
+        }
+        Map<String, Double> state = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : meta.entrySet()) {
+            if (e.getKey().startsWith(SCHEDULER_PREFIX)) {
+                try {
+                    state.put(e.getKey().substring(SCHEDULER_PREFIX.length()), Double.parseDouble(e.getValue()));
+                } catch (NumberFormatException bad) {
+                    throw new FileFormatException(optimizerFile, "bad scheduler state: " + e.getKey() + " = " + e.getValue());
+                }
+            }
+        }
+        return state;
     }
 
     /**

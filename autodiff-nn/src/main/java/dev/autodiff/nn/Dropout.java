@@ -31,10 +31,11 @@ public final class Dropout extends Module {
         Tensor mask = Tensor.zeros(x.shape());
         if (p < 1) {
             float keep = 1f / (1f - p);
-            float[] m = mask.data();
-            for (int i = 0; i < m.length; i++) {
-                m[i] = rng.nextFloat() < p ? 0f : keep;
-            }
+            mask.writeInPlace(m -> {
+                for (int i = 0; i < m.length; i++) {
+                    m[i] = rng.nextFloat() < p ? 0f : keep;
+                }
+            });
         }
         return x.mul(mask);
     }

@@ -4,6 +4,7 @@ import dev.autodiff.CustomOp;
 import dev.autodiff.Functional;
 import dev.autodiff.Tensor;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -122,7 +123,9 @@ public final class Losses {
      */
     public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor target, Reduction reduction) {
         requireSameShape("binaryCrossEntropy", probabilities, target);
-        for (float p : probabilities.data()) {
+        FloatBuffer values = probabilities.values();
+        for (int i = 0; i < values.limit(); i++) {
+            float p = values.get(i);
             if (!(p >= 0 && p <= 1)) {
                 throw new IllegalArgumentException("binaryCrossEntropy: input " + p + " is not a probability in [0, 1]");
             }
@@ -130,7 +133,7 @@ public final class Losses {
         return reduction.apply(BCE.apply(probabilities, target));
     }
 
-    private static final CustomOp BCE = CustomOp.of("binaryCrossEntropy",
+    private static final CustomOp BCE = CustomOp.of("binaryCrossEntropy", 2,
             in -> clampedLog(in[0]).mul(in[1]).add(clampedLog(in[0].neg().add(1f)).mul(in[1].neg().add(1f))).neg(),
             (in, out, g) -> {
                 Tensor p = in[0];
@@ -158,7 +161,7 @@ public final class Losses {
         return reduction.apply(BCE_WITH_LOGITS.apply(logits, target));
     }
 
-    private static final CustomOp BCE_WITH_LOGITS = CustomOp.of("binaryCrossEntropyWithLogits",
+    private static final CustomOp BCE_WITH_LOGITS = CustomOp.of("binaryCrossEntropyWithLogits", 2,
             in -> in[0].relu().sub(in[0].mul(in[1])).add(in[0].abs().neg().softplus()),
             (in, out, g) -> new Tensor[] {g.mul(in[0].sigmoid().sub(in[1])), g.mul(in[0]).neg()});
 }

@@ -5,7 +5,12 @@ import dev.autodiff.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Modules applied one after another, named {@code 0}, {@code 1}, ... as in {@code torch.nn.Sequential}. */
+/**
+ * Modules applied one after another, named {@code 0}, {@code 1}, ... as in
+ * {@code torch.nn.Sequential}. The first may take several inputs
+ * ({@link MultiInputModule}): {@code forward(x, y)} hands it both, and each later module
+ * gets the output of the one before.
+ */
 public final class Sequential extends Module {
     private final List<Module> layers = new ArrayList<>();
 
@@ -34,8 +39,20 @@ public final class Sequential extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = x;
-        for (Module m : layers) {
+        return forward(new Tensor[] {x});
+    }
+
+    @Override
+    public Tensor forward(Tensor... inputs) {
+        if (layers.isEmpty()) { // the identity of one input, as an empty torch.nn.Sequential
+            if (inputs.length != 1) {
+                throw new IllegalArgumentException("Sequential.forward: an empty Sequential takes 1 input, got "
+                        + inputs.length);
+            }
+            return inputs[0];
+        }
+        Tensor y = layers.getFirst().forward(inputs);
+        for (Module m : layers.subList(1, layers.size())) {
             y = m.forward(y);
         }
         return y;

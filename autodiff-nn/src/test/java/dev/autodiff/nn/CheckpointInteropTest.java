@@ -35,19 +35,23 @@ class CheckpointInteropTest {
                 new LayerNorm(8), new GELU(), new Linear(8, 3, rng));
     }
 
+    private static void set(Tensor t, int index, float value) {
+        t.writeInPlace(values -> values[index] = value);
+    }
+
     /** The model of the fixture: seeded weights, and literal non-default batch-norm and layer-norm state. */
     static Sequential fixtureModel() {
         Sequential m = architecture(2024);
         var state = m.stateDict();
         for (int i = 0; i < 8; i++) {
-            state.get("1.weight").data()[i] = 1 - 0.05f * i;
-            state.get("1.bias").data()[i] = 0.02f * i;
-            state.get("1.running_mean").data()[i] = 0.1f * (i - 4);
-            state.get("1.running_var").data()[i] = 0.5f + 0.25f * i;
-            state.get("4.weight").data()[i] = 1 + 0.1f * i;
-            state.get("4.bias").data()[i] = -0.05f * i;
+            set(state.get("1.weight"), i, 1 - 0.05f * i);
+            set(state.get("1.bias"), i, 0.02f * i);
+            set(state.get("1.running_mean"), i, 0.1f * (i - 4));
+            set(state.get("1.running_var"), i, 0.5f + 0.25f * i);
+            set(state.get("4.weight"), i, 1 + 0.1f * i);
+            set(state.get("4.bias"), i, -0.05f * i);
         }
-        state.get("1.num_batches_tracked").data()[0] = 7;
+        set(state.get("1.num_batches_tracked"), 0, 7);
         return m;
     }
 

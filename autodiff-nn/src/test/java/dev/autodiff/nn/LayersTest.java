@@ -18,8 +18,8 @@ class LayersTest {
     @Test
     void linearComputesXWTransposedPlusBias() {
         Linear l = new Linear(3, 2, new SplittableRandom(1));
-        System.arraycopy(new float[] {1, 2, 3, -1, 0, 1}, 0, l.weight().data(), 0, 6);
-        System.arraycopy(new float[] {0.5f, -0.5f}, 0, l.bias().data(), 0, 2);
+        l.weight().copyFrom(Tensor.of(new float[] {1, 2, 3, -1, 0, 1}, 2, 3));
+        l.bias().copyFrom(Tensor.vector(0.5f, -0.5f));
         Tensor y = l.forward(Tensor.matrix(new float[][] {{1, 1, 1}, {2, 0, -1}}));
         assertArrayEquals(new float[] {6.5f, -0.5f, -0.5f, -3.5f}, y.toArray());
         assertArrayEquals(new int[] {2, 2}, y.shape());
@@ -30,13 +30,13 @@ class LayersTest {
         Linear l = new Linear(64, 100, new SplittableRandom(7));
         double bound = 1 / Math.sqrt(64);
         double sumSquares = 0;
-        for (float w : l.weight().data()) {
+        for (float w : l.weight().toArray()) {
             assertTrue(Math.abs(w) <= bound, "weight " + w + " outside ±" + bound);
             sumSquares += w * w;
         }
         // U(-b, b) has variance b²/3; 6400 samples give about 2% relative spread.
         assertEquals(bound * bound / 3, sumSquares / 6400, 0.08 * bound * bound / 3);
-        for (float b : l.bias().data()) {
+        for (float b : l.bias().toArray()) {
             assertTrue(Math.abs(b) <= bound);
         }
         assertArrayEquals(l.weight().toArray(), new Linear(64, 100, new SplittableRandom(7)).weight().toArray());
@@ -132,16 +132,16 @@ class LayersTest {
         double s2 = Math.sqrt(1 + 1e-5);
         assertEquals(-1 / s2, y.get(1, 0), 1e-6);
         // The affine transform scales and shifts each normalised position.
-        ln.namedParameters().get("weight").data()[0] = 2f;
-        ln.namedParameters().get("bias").data()[0] = 0.5f;
+        ln.namedParameters().get("weight").writeInPlace(v -> v[0] = 2f);
+        ln.namedParameters().get("bias").writeInPlace(v -> v[0] = 0.5f);
         assertEquals(2 * (-1.5 / s) + 0.5, ln.forward(Tensor.vector(1, 2, 3, 4)).get(0), 1e-6);
     }
 
     @Test
     void layerNormOverTwoAxesPassesGradCheck() {
         LayerNorm ln = new LayerNorm(2, 3);
-        ln.namedParameters().get("weight").data()[1] = 1.7f;
-        ln.namedParameters().get("bias").data()[2] = -0.3f;
+        ln.namedParameters().get("weight").writeInPlace(v -> v[1] = 1.7f);
+        ln.namedParameters().get("bias").writeInPlace(v -> v[2] = -0.3f);
         Tensor x = Tensor.randn(new SplittableRandom(21), 3, 2, 3);
         GradCheck.check(in -> ln.forward(in[0]), x).assertPassed();
         assertThrows(IllegalArgumentException.class, () -> ln.forward(Tensor.zeros(3, 3, 2)));
@@ -183,10 +183,10 @@ class LayersTest {
     @Test
     void batchNormUsesRunningStatisticsInEval() {
         BatchNorm1d bn = new BatchNorm1d(2);
-        System.arraycopy(new float[] {1, -2}, 0, bn.namedBuffers().get("running_mean").data(), 0, 2);
-        System.arraycopy(new float[] {4, 0.25f}, 0, bn.namedBuffers().get("running_var").data(), 0, 2);
-        System.arraycopy(new float[] {3, 1}, 0, bn.namedParameters().get("weight").data(), 0, 2);
-        System.arraycopy(new float[] {0, 0.5f}, 0, bn.namedParameters().get("bias").data(), 0, 2);
+        bn.namedBuffers().get("running_mean").copyFrom(Tensor.vector(1, -2));
+        bn.namedBuffers().get("running_var").copyFrom(Tensor.vector(4, 0.25f));
+        bn.namedParameters().get("weight").copyFrom(Tensor.vector(3, 1));
+        bn.namedParameters().get("bias").copyFrom(Tensor.vector(0, 0.5f));
         bn.eval();
         Tensor y = bn.forward(Tensor.matrix(new float[][] {{5, -1}}));
         assertEquals(3 * 4 / Math.sqrt(4 + 1e-5), y.get(0, 0), 1e-5);
@@ -212,7 +212,7 @@ class LayersTest {
     @Test
     void batchNormPassesGradCheckAndRejectsSingleValues() {
         BatchNorm1d bn = new BatchNorm1d(3);
-        bn.namedParameters().get("weight").data()[0] = 2f;
+        bn.namedParameters().get("weight").writeInPlace(v -> v[0] = 2f);
         GradCheck.check(in -> bn.forward(in[0]), Tensor.randn(new SplittableRandom(8), 4, 3)).assertPassed();
         assertThrows(IllegalArgumentException.class, () -> bn.forward(Tensor.ones(1, 3)));
         assertThrows(IllegalArgumentException.class, () -> bn.forward(Tensor.ones(4, 2)));

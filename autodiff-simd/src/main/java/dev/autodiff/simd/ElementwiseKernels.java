@@ -1,6 +1,7 @@
 package dev.autodiff.simd;
 
 import dev.autodiff.kernel.Binary;
+import dev.autodiff.kernel.KernelPool;
 import dev.autodiff.kernel.Strides;
 import dev.autodiff.kernel.Unary;
 

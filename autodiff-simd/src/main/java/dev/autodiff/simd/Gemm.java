@@ -4,6 +4,7 @@ import static dev.autodiff.simd.MicroKernel.MR;
 import static dev.autodiff.simd.MicroKernel.NARROW_MR;
 import static dev.autodiff.simd.MicroKernel.NR;
 
+import dev.autodiff.kernel.KernelPool;
 import dev.autodiff.kernel.ScalarMath;
 
 /**

@@ -2,6 +2,7 @@ package dev.autodiff.simd;
 
 import static dev.autodiff.simd.VectorMath.F;
 
+import dev.autodiff.kernel.KernelPool;
 import dev.autodiff.kernel.Reduce;
 import dev.autodiff.kernel.ScalarMath;
 import jdk.incubator.vector.DoubleVector;

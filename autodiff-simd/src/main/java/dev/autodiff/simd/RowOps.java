@@ -2,6 +2,8 @@ package dev.autodiff.simd;
 
 import static dev.autodiff.simd.VectorMath.F;
 
+import dev.autodiff.kernel.KernelPool;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;

@@ -1,21 +1,19 @@
 package dev.autodiff.simd;
 
 import dev.autodiff.kernel.Binary;
+import dev.autodiff.kernel.KernelPool;
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.Reduce;
 import dev.autodiff.kernel.Unary;
 
 /**
- * {@link Kernels} on the Vector API, with one owned pool of daemon threads. Results match
+ * {@link Kernels} on the Vector API, on the {@link KernelPool} the kernels share. Results match
  * {@link dev.autodiff.kernel.ScalarKernels} bit for bit where no sum is reordered and the
  * arithmetic is exact, within a few ulp for transcendental functions, and depend neither
  * on the thread count nor on the JIT tier (sums across lanes add in {@link LaneSums}'
  * order). Safe to call from many threads at once.
  */
 public final class SimdKernels implements Kernels {
-
-    /** The system property that sets the thread count; the default is the number of processors. */
-    public static final String THREADS_PROPERTY = "autodiff.threads";
 
     private final KernelPool pool;
     private final ElementwiseKernels elementwise;
@@ -24,14 +22,19 @@ public final class SimdKernels implements Kernels {
     private final RowOps rowOps;
     private final UpdateOps updates;
 
-    /** Kernels with {@code -Dautodiff.threads} threads, or one per processor. */
+    /** Kernels on the shared pool: {@code -Dautodiff.threads} threads, or one per processor. */
     public SimdKernels() {
-        this(Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors()));
+        this(KernelPool.shared());
     }
 
-    /** Kernels with the given number of threads, the caller's included. */
+    /** Kernels with a pool of their own of the given number of threads, the caller's included (for tests). */
     public SimdKernels(int threads) {
-        pool = new KernelPool(threads);
+        this(new KernelPool(threads));
+    }
+
+    /** Kernels on the given pool. */
+    public SimdKernels(KernelPool pool) {
+        this.pool = pool;
         elementwise = new ElementwiseKernels(pool);
         gemm = new Gemm(pool);
         reductions = new ReductionKernels(pool);

@@ -3,8 +3,11 @@ package dev.autodiff.simd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.autodiff.kernel.Binary;
+import dev.autodiff.kernel.KernelPool;
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.Reduce;
+import dev.autodiff.kernel.ScalarKernels;
 import dev.autodiff.kernel.Unary;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,22 +15,35 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
-/** Results are bitwise the same for 1, 2 and 7 threads, and calls from many threads at once are safe. */
+/**
+ * Results of the SIMD kernels and of the scalar ones (which share the pool) are bitwise the
+ * same for 1, 2 and 7 threads, and calls from many threads at once are safe.
+ */
 class ThreadCountTest {
     private static final int[] THREADS = {1, 2, 7};
 
+    /** Both kernel families, each on a pool of the given size. */
+    private static final List<IntFunction<Kernels>> FAMILIES = List.of(
+            SimdKernels::new, threads -> new ScalarKernels(new KernelPool(threads)));
+
     private static void sameForEveryThreadCount(String what, Function<Kernels, float[]> run) {
-        float[] first = run.apply(new SimdKernels(THREADS[0]));
-        for (int t = 1; t < THREADS.length; t++) {
-            assertArrayEquals(first, run.apply(new SimdKernels(THREADS[t])), what + " with " + THREADS[t] + " threads");
+        for (IntFunction<Kernels> family : FAMILIES) {
+            Kernels first = family.apply(THREADS[0]);
+            float[] expected = run.apply(first);
+            for (int t = 1; t < THREADS.length; t++) {
+                assertArrayEquals(expected, run.apply(family.apply(THREADS[t])),
+                        what + " on the " + first.name() + " kernels with " + THREADS[t] + " threads");
+            }
         }
     }
 
     @Test
     void gemmIsIndependentOfThreadCount() {
-        int[][] shapes = {{256, 300, 700}, {8, 1000, 300}, {130, 10, 256}, {600, 64, 50}, {64, 257, 784}, {200, 10, 784}};
+        // Shapes big enough for several tasks of either family, small enough for the scalar loops.
+        int[][] shapes = {{130, 10, 256}, {64, 257, 100}, {7, 300, 50}, {200, 10, 784}, {3, 700, 120}};
         for (int[] s : shapes) {
             for (int layout = 0; layout < 4; layout++) {
                 boolean transA = (layout & 1) != 0;
@@ -60,6 +76,61 @@ class ThreadCountTest {
             return out;
         });
         sameForEveryThreadCount("sum of squares", k -> new float[] {(float) k.sumOfSquares(x, x.length)});
+        sameForEveryThreadCount("log-softmax", k -> {
+            float[] out = new float[x.length];
+            k.logSoftmax(x, 3000, 100, out);
+            return out;
+        });
+        int[] labels = new int[3000];
+        java.util.Arrays.setAll(labels, i -> i % 100);
+        sameForEveryThreadCount("softmax cross-entropy and its backward pass", k -> {
+            float[] probs = new float[x.length];
+            float[] loss = new float[3000];
+            k.softmaxCrossEntropy(x, 3000, 100, labels, probs, loss);
+            float[] dLogits = new float[x.length];
+            k.softmaxCrossEntropyBackward(probs, 3000, 100, labels, loss, dLogits);
+            return dLogits;
+        });
+        sameForEveryThreadCount("tanh backward", k -> {
+            float[] out = new float[x.length];
+            k.unaryBackward(Unary.TANH, 0f, x, x, x, out, x.length);
+            return out;
+        });
+    }
+
+    @Test
+    void elementwiseMovementAndUpdatesAreIndependentOfThreadCount() {
+        float[] a = Floats.uniform(60 * 70 * 80, 4);
+        float[] b = Floats.uniform(70 * 1, 5);
+        sameForEveryThreadCount("broadcast multiply", k -> {
+            float[] out = new float[a.length];
+            k.binary(Binary.MUL, a, new int[] {60, 70, 80}, b, new int[] {1, 70, 1}, out, new int[] {60, 70, 80});
+            return out;
+        });
+        sameForEveryThreadCount("broadcast", k -> {
+            float[] out = new float[a.length];
+            k.broadcast(b, new int[] {1, 70, 1}, out, new int[] {60, 70, 80});
+            return out;
+        });
+        sameForEveryThreadCount("permute", k -> {
+            float[] out = new float[a.length];
+            k.permute(a, new int[] {60, 70, 80}, new int[] {2, 0, 1}, out);
+            return out;
+        });
+        sameForEveryThreadCount("adaptive step, momentum, clamp", k -> {
+            float[] y = a.clone();
+            float[] den = Floats.uniform(a.length, 6);
+            for (int i = 0; i < den.length; i++) {
+                den[i] = Math.abs(den[i]);
+            }
+            k.axpby(0.5f, a, 0.9f, y, y.length);
+            k.squareAxpby(0.1f, a, 0.99f, y, y.length);
+            k.addRatio(-0.01f, a, den, 1e-8f, y, y.length);
+            k.maxInPlace(a, y, y.length);
+            k.scale(0.5f, y, y.length);
+            k.clamp(y, -0.25f, 0.25f, y.length);
+            return y;
+        });
     }
 
     private static float[] reduce(Kernels k, Reduce op, float[] x, int outer, int axis, int inner) {

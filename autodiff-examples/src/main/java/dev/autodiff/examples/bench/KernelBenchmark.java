@@ -1,11 +1,12 @@
 package dev.autodiff.examples.bench;
 
 import dev.autodiff.KernelInfo;
+import dev.autodiff.kernel.KernelPool;
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.ScalarKernels;
 import org.openjdk.jmh.annotations.Param;
 
-/** A benchmark of kernels, run on each of the kernels it names: {@code scalar}, {@code simd-1}, {@code simd-2}. */
+/** A benchmark of kernels, run on each of the kernels it names: {@code scalar} (one thread), {@code simd-1}, {@code simd-2}. */
 public abstract class KernelBenchmark extends ForkedBenchmark {
 
     /** The kernels to run: {@code scalar}, or {@code simd-} and a thread count. */
@@ -22,7 +23,7 @@ public abstract class KernelBenchmark extends ForkedBenchmark {
             throw new IllegalStateException("SIMD kernels are not active in this JVM: " + active);
         }
         if (kernels.equals("scalar")) {
-            return new ScalarKernels();
+            return new ScalarKernels(new KernelPool(1));
         }
         if (!kernels.startsWith("simd-")) {
             throw new IllegalArgumentException("unknown kernels " + kernels);

@@ -84,7 +84,7 @@ final class DataSource {
     /** Both parts of {@code split} with each feature standardized by the training part's statistics. */
     private static Loaded standardized(String spec, DatasetSplit split, int classes) {
         TensorDataset train = split.train();
-        Preprocessing p = Preprocessing.standardizing(1f, train.features().data(), train.featureShape()[0]);
+        Preprocessing p = Preprocessing.standardizing(1f, train.features().toArray(), train.featureShape()[0]);
         return new Loaded(spec, preprocessed(train, p), preprocessed(split.validation(), p), classes, p);
     }
 
@@ -194,7 +194,8 @@ final class DataSource {
 
     /** {@code data} with the preprocessing applied to its features in place (they are a fresh copy of the split). */
     private static TensorDataset preprocessed(TensorDataset data, Preprocessing p) {
-        p.applyInPlace(data.features().data(), data.featureShape()[0]);
+        int features = data.featureShape()[0];
+        data.features().writeInPlace(values -> p.applyInPlace(values, features));
         return data;
     }
 }

@@ -6,6 +6,7 @@ import dev.autodiff.nn.data.Preprocessing;
 import dev.autodiff.nn.io.FileFormatException;
 import dev.autodiff.nn.io.SafeTensors;
 import dev.autodiff.nn.optim.Optimizer;
+import dev.autodiff.nn.optim.Scheduler;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,9 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A trainer checkpoint: an nn {@link Checkpoint} (the model's state dict under PyTorch's
- * names in {@code run.safetensors}, the optimizer's state in
- * {@code run.optimizer.safetensors}, both tagged with the run id and the epoch) whose
+ * A trainer checkpoint: an nn {@link Checkpoint} training state (the model's state dict
+ * under PyTorch's names in {@code run.safetensors}, the optimizer's and the learning-rate
+ * schedule's state in {@code run.optimizer.safetensors}, both tagged with the run id and
+ * the epoch) whose
  * model-file metadata also holds what it takes to use the model and to resume the run: the
  * {@link RunOptions}, the epochs done and the input {@link Preprocessing}. Only the header
  * is read here; the tensors are loaded into a model built from it.
@@ -25,14 +27,14 @@ record RunCheckpoint(RunOptions options, String runId, int epochsDone, Preproces
     private static final String TRAINER_KEY = "autodiff.trainer";
     private static final String TRAINER_VERSION = "1";
 
-    /** Writes the state of a training run after {@code epochsDone} epochs (each file atomically). */
+    /** Writes the state of a training run after {@code epochsDone} epochs (each file atomically); {@code scheduler} may be null. */
     static void save(Path file, RunOptions options, String runId, Preprocessing preprocessing, Module model,
-                     Optimizer optimizer, int epochsDone) throws IOException {
+                     Optimizer optimizer, Scheduler scheduler, int epochsDone) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(TRAINER_KEY, TRAINER_VERSION);
         meta.putAll(options.metadata());
         meta.put(Preprocessing.METADATA_KEY, preprocessing.toJson());
-        Checkpoint.save(file, model, optimizer, meta, new Checkpoint.SaveTag(runId, epochsDone));
+        Checkpoint.save(file, model, optimizer, scheduler, meta, new Checkpoint.SaveTag(runId, epochsDone));
     }
 
     /** Reads the header of a checkpoint written by {@link #save}. */

@@ -125,17 +125,9 @@ final class TrainCommand implements Callable<Integer> {
 
         Sequential model = run.architecture().build(run.seed());
         Optimizer opt = optimizer(model, run);
-        int done = 0;
-        if (from != null) {
-            Checkpoint.load(resume, model, opt);
-            done = from.epochsDone();
-        }
-        // The schedule sets the rate from the base rate for the epochs done, also after a resume.
-        opt.setLearningRate(run.lr());
         LrScheduler scheduler = scheduler(opt, run);
-        for (int e = 0; e < done && scheduler != null; e++) {
-            scheduler.step();
-        }
+        // A resume restores the model, the optimizer (buffers, steps, rates) and the schedule's step.
+        int done = from != null ? Checkpoint.resume(resume, model, opt, scheduler) : 0;
         String runId = from != null ? from.runId() : run.runId();
 
         PrintWriter lines = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
@@ -154,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
             history.add(stats);
             lines.println(stats.line(run.epochs()));
             if (save != null) {
-                RunCheckpoint.save(save, run, runId, loaded.preprocessing(), model, opt, epoch);
+                RunCheckpoint.save(save, run, runId, loaded.preprocessing(), model, opt, scheduler, epoch);
             }
         }
         if (plot != null) {

@@ -35,7 +35,8 @@ final class Trainer {
         this.model = model;
         this.optimizer = optimizer;
         this.scheduler = scheduler;
-        this.loader = DataLoader.builder(train).batchSize(batchSize).shuffle(seed).build();
+        // Each batch is used up before the next is asked for, so one set of arrays serves them all.
+        this.loader = DataLoader.builder(train).batchSize(batchSize).shuffle(seed).reuseBuffers(true).build();
         this.test = test;
         this.classes = classes;
     }
@@ -87,7 +88,7 @@ final class Trainer {
         model.eval();
         ConfusionMatrix matrix = new ConfusionMatrix(classes);
         try (var scope = NoGrad.enter()) {
-            for (Batch batch : DataLoader.builder(data).batchSize(EVAL_BATCH).build()) {
+            for (Batch batch : DataLoader.builder(data).batchSize(EVAL_BATCH).reuseBuffers(true).build()) {
                 matrix.add(model.forward(batch.x()), batch.labels());
             }
         }

@@ -117,6 +117,16 @@ class CheckpointCliTest {
     }
 
     @Test
+    void aScheduledRunSavesTheSchedulesStateBesideTheOptimizers() throws IOException {
+        Path file = dir.resolve("s.safetensors");
+        assertEquals(0, run("train", "--epochs", "2", "--schedule", "step", "--save", file.toString()).code());
+        Map<String, String> meta = SafeTensors.readHeader(dir.resolve("s.optimizer.safetensors")).metadata();
+        assertEquals("LrScheduler", meta.get("scheduler"));
+        assertEquals("2.0", meta.get("scheduler.last_epoch"));
+        assertEquals("0.05", meta.get("scheduler.base_lrs.0"));
+    }
+
+    @Test
     void aModelFileOneSaveBehindItsOptimizerFileIsRefused() throws IOException {
         Path file = dir.resolve("m.safetensors");
         assertEquals(0, run("train", "--epochs", "1", "--save", file.toString()).code());

@@ -1,5 +1,7 @@
 package dev.autodiff.nn.data;
 
+import dev.autodiff.Tensor;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -100,6 +102,12 @@ public final class ByteFeatureDataset implements Dataset {
     @Override
     public int size() {
         return labels.length;
+    }
+
+    @Override
+    public Example get(int index) {
+        return Example.labeled(Tensor.zeros(featureShape).writeInPlace(values -> copyFeatures(index, values, 0)),
+                label(index));
     }
 
     @Override

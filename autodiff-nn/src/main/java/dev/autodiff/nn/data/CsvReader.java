@@ -65,9 +65,8 @@ public final class CsvReader {
     /** The cells of a file: features row by row and the label column. */
     private record Table(FloatArrayList values, FloatArrayList targets, LongArrayList lines, int featureCount) {
         Tensor features() {
-            Tensor features = Tensor.zeros(targets.size(), featureCount);
-            values.getElements(0, features.data(), 0, values.size());
-            return features;
+            return Tensor.zeros(targets.size(), featureCount)
+                    .writeInPlace(features -> values.getElements(0, features, 0, values.size()));
         }
     }
 

@@ -12,9 +12,11 @@ import java.util.Objects;
  * is reproducible and can be resumed with {@link #setEpoch}. The last, smaller batch is
  * kept unless {@code dropLast} is set.
  *
- * <p>Within an epoch the batches reuse the same arrays (one set for full batches, one for a
- * smaller last batch): <b>a batch is valid until the next one is requested</b>. Copy it
- * (for example with {@code x().toArray()}) to keep it longer.
+ * <p>Every batch owns its arrays, as in PyTorch: batches can be kept in a list, and the
+ * losses of several summed before one backward pass. A training loop that uses each batch
+ * before asking for the next can opt in to {@linkplain Builder#reuseBuffers reusing one set
+ * of arrays} instead; a batch used after its arrays were refilled then throws an
+ * {@link IllegalStateException}, and a backward pass through a refilled batch fails.
  *
  * <pre>{@code
  * DataLoader loader = DataLoader.builder(train).batchSize(64).shuffle(42).dropLast(true).build();
@@ -27,6 +29,7 @@ public final class DataLoader implements Iterable<Batch> {
     private final boolean shuffle;
     private final long seed;
     private final boolean dropLast;
+    private final boolean reuseBuffers;
     private int epoch;
 
     private DataLoader(Builder builder) {
@@ -35,9 +38,10 @@ public final class DataLoader implements Iterable<Batch> {
         this.shuffle = builder.shuffle;
         this.seed = builder.seed;
         this.dropLast = builder.dropLast;
+        this.reuseBuffers = builder.reuseBuffers;
     }
 
-    /** Starts configuring a loader over {@code dataset}: batch size 1, in order, last batch kept. */
+    /** Starts configuring a loader over {@code dataset}: batch size 1, in order, last batch kept, batches that own their arrays. */
     public static Builder builder(Dataset dataset) {
         return new Builder(dataset);
     }
@@ -49,6 +53,7 @@ public final class DataLoader implements Iterable<Batch> {
         private boolean shuffle;
         private long seed;
         private boolean dropLast;
+        private boolean reuseBuffers;
 
         private Builder(Dataset dataset) {
             this.dataset = Objects.requireNonNull(dataset, "dataset");
@@ -73,6 +78,18 @@ public final class DataLoader implements Iterable<Batch> {
         /** Whether to skip a last batch smaller than the batch size. */
         public Builder dropLast(boolean dropLast) {
             this.dropLast = dropLast;
+            return this;
+        }
+
+        /**
+         * Whether the batches of an epoch share one set of arrays (two, with a smaller last
+         * batch), refilled for each batch, instead of owning theirs: less work for the
+         * memory manager in a loop that uses each batch before asking for the next. Only
+         * the newest batch is valid then; an older one throws an
+         * {@link IllegalStateException} when used. Off by default.
+         */
+        public Builder reuseBuffers(boolean reuseBuffers) {
+            this.reuseBuffers = reuseBuffers;
             return this;
         }
 
@@ -114,16 +131,23 @@ public final class DataLoader implements Iterable<Batch> {
         return new Epoch(order(epoch++));
     }
 
-    /** One pass over the data, with its own batch buffers. */
+    /** One pass over the data; with reused buffers, it holds them. */
     private final class Epoch implements Iterator<Batch> {
         private final int[] order;
         private final int batches = batchesPerEpoch();
+        /** The shapes of one example, asked once per epoch (an empty epoch has none to ask). */
+        private final int[] featureShape;
+        private final boolean labeled;
+        private final int[] targetShape;
         private int next;
-        private Batch full;
-        private Batch last;
+        private BatchArrays full;
+        private BatchArrays last;
 
         Epoch(int[] order) {
             this.order = order;
+            this.featureShape = batches > 0 ? dataset.featureShape() : null;
+            this.labeled = batches > 0 && dataset.hasLabels();
+            this.targetShape = batches > 0 && !labeled ? dataset.targetShape() : null;
         }
 
         @Override
@@ -138,43 +162,64 @@ public final class DataLoader implements Iterable<Batch> {
             }
             int start = next * batchSize;
             int rows = Math.min(batchSize, order.length - start);
-            Batch batch;
-            if (rows == batchSize) {
-                full = full != null ? full : allocate(rows);
-                batch = full;
-            } else {
-                last = last != null ? last : allocate(rows);
-                batch = last;
-            }
-            fill(batch, start, rows);
             next++;
-            return batch;
-        }
-
-        private Batch allocate(int rows) {
-            Tensor x = Tensor.zeros(prepend(rows, dataset.featureShape()));
-            return dataset.hasLabels()
-                    ? new Batch(x, new int[rows], null)
-                    : new Batch(x, null, Tensor.zeros(prepend(rows, dataset.targetShape())));
-        }
-
-        private void fill(Batch batch, int start, int rows) {
-            float[] x = batch.x().data();
-            int featureSize = x.length / rows;
-            for (int r = 0; r < rows; r++) {
-                dataset.copyFeatures(order[start + r], x, r * featureSize);
+            if (!reuseBuffers) {
+                return new BatchArrays(rows).fill(start).owned();
             }
-            if (dataset.hasLabels()) {
-                int[] labels = batch.labels();
-                for (int r = 0; r < rows; r++) {
-                    labels[r] = dataset.label(order[start + r]);
-                }
+            BatchArrays arrays;
+            if (rows == batchSize) {
+                arrays = full = full != null ? full : new BatchArrays(rows);
             } else {
-                float[] y = batch.y().data();
-                int targetSize = y.length / rows;
-                for (int r = 0; r < rows; r++) {
-                    dataset.copyTarget(order[start + r], y, r * targetSize);
+                arrays = last = last != null ? last : new BatchArrays(rows);
+            }
+            return arrays.fill(start).lent();
+        }
+
+        /** The arrays of one batch. */
+        private final class BatchArrays {
+            private final int rows;
+            private final Tensor x;
+            private final int[] labels;
+            private final Tensor y;
+            private final Batch.Buffers buffers = new Batch.Buffers();
+
+            BatchArrays(int rows) {
+                this.rows = rows;
+                this.x = Tensor.zeros(prepend(rows, featureShape));
+                this.labels = labeled ? new int[rows] : null;
+                this.y = labeled ? null : Tensor.zeros(prepend(rows, targetShape));
+            }
+
+            /** Copies the examples {@code order[start ...]} in (each a counted in-place write). */
+            BatchArrays fill(int start) {
+                x.writeInPlace(values -> {
+                    int size = values.length / rows;
+                    for (int r = 0; r < rows; r++) {
+                        dataset.copyFeatures(order[start + r], values, r * size);
+                    }
+                });
+                if (labels != null) {
+                    for (int r = 0; r < rows; r++) {
+                        labels[r] = dataset.label(order[start + r]);
+                    }
+                } else {
+                    y.writeInPlace(values -> {
+                        int size = values.length / rows;
+                        for (int r = 0; r < rows; r++) {
+                            dataset.copyTarget(order[start + r], values, r * size);
+                        }
+                    });
                 }
+                return this;
+            }
+
+            Batch owned() {
+                return new Batch(x, labels, y);
+            }
+
+            /** The batch these arrays hold now, valid until they are filled again. */
+            Batch lent() {
+                return new Batch(x, labels, y, buffers, buffers.refill());
             }
         }
     }

@@ -37,14 +37,13 @@ public final class IdxReader {
     public static Tensor readImages(Path file, boolean scaleToUnit) throws IOException {
         Images raw = readImageBytes(file);
         HeapCheck.require(4L * raw.pixels().length, file + " as floats");
-        Tensor images = Tensor.zeros(raw.count(), raw.rows(), raw.columns());
-        float[] values = images.data();
         byte[] pixels = raw.pixels();
         float scale = scaleToUnit ? 255f : 1f;
-        for (int i = 0; i < pixels.length; i++) {
-            values[i] = (pixels[i] & 0xff) / scale;
-        }
-        return images;
+        return Tensor.zeros(raw.count(), raw.rows(), raw.columns()).writeInPlace(values -> {
+            for (int i = 0; i < pixels.length; i++) {
+                values[i] = (pixels[i] & 0xff) / scale;
+            }
+        });
     }
 
     /**

@@ -97,6 +97,15 @@ public final class TensorDataset implements Dataset {
     }
 
     @Override
+    public Example get(int index) {
+        Tensor x = Tensor.zeros(featureShape()).writeInPlace(values -> copyFeatures(index, values, 0));
+        if (labels != null) {
+            return Example.labeled(x, labels[index]);
+        }
+        return Example.withTarget(x, Tensor.zeros(targetShape()).writeInPlace(values -> copyTarget(index, values, 0)));
+    }
+
+    @Override
     public int[] featureShape() {
         return Arrays.copyOfRange(features.shape(), 1, features.rank());
     }
@@ -113,7 +122,7 @@ public final class TensorDataset implements Dataset {
 
     @Override
     public void copyFeatures(int index, float[] dst, int offset) {
-        System.arraycopy(features.data(), checkIndex(index) * featureSize, dst, offset, featureSize);
+        features.values().get(checkIndex(index) * featureSize, dst, offset, featureSize);
     }
 
     @Override
@@ -125,7 +134,7 @@ public final class TensorDataset implements Dataset {
     @Override
     public void copyTarget(int index, float[] dst, int offset) {
         requireTargets("copyTarget");
-        System.arraycopy(targets.data(), checkIndex(index) * targetSize, dst, offset, targetSize);
+        targets.values().get(checkIndex(index) * targetSize, dst, offset, targetSize);
     }
 
     private int checkIndex(int index) {

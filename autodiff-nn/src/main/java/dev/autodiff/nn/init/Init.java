@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
 /**
  * Fills tensors in place with initial values, as {@code torch.nn.init}: constants,
  * uniform and normal values, and the Xavier (Glorot) and Kaiming (He) schemes. Every
- * method writes through {@link Tensor#data()}, draws from the given seeded generator
+ * method writes in place ({@link Tensor#writeInPlace}), draws from the given seeded generator
  * (so a seed gives the same values) and returns the tensor it filled.
  *
  * <p>Fans follow PyTorch: for a weight {@code [out, in, k...]}, fan_in is
@@ -61,8 +61,7 @@ public final class Init {
 
     /** Fills with {@code value}. */
     public static Tensor constant(Tensor t, float value) {
-        Arrays.fill(t.data(), value);
-        return t;
+        return t.writeInPlace(d -> Arrays.fill(d, value));
     }
 
     /** Fills with values uniform in {@code [low, high)}. */
@@ -70,11 +69,11 @@ public final class Init {
         if (!(low <= high)) {
             throw new IllegalArgumentException("Init.uniform: low " + low + " exceeds high " + high);
         }
-        float[] d = t.data();
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) (low + (high - low) * rng.nextDouble());
-        }
-        return t;
+        return t.writeInPlace(d -> {
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (float) (low + (high - low) * rng.nextDouble());
+            }
+        });
     }
 
     /** Fills with normal values of the given mean and standard deviation. */
@@ -82,11 +81,11 @@ public final class Init {
         if (!(std >= 0)) {
             throw new IllegalArgumentException("Init.normal: standard deviation " + std + " is negative");
         }
-        float[] d = t.data();
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) (mean + std * rng.nextGaussian());
-        }
-        return t;
+        return t.writeInPlace(d -> {
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (float) (mean + std * rng.nextGaussian());
+            }
+        });
     }
 
     /** Glorot uniform: {@code U(-b, b)} with {@code b = gain·√(6 / (fan_in + fan_out))}. */

@@ -6,6 +6,7 @@ import dev.autodiff.nn.HeapCheck;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -92,7 +93,7 @@ public final class SafeTensors {
                 writeFully(out, start);
                 ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 for (String name : names) {
-                    writeFloats(out, tensors.get(name).data(), chunk);
+                    writeFloats(out, tensors.get(name).values(), chunk);
                 }
                 out.force(true);
             }
@@ -344,12 +345,12 @@ public final class SafeTensors {
         }
     }
 
-    private static void writeFloats(FileChannel out, float[] values, ByteBuffer chunk) throws IOException {
+    private static void writeFloats(FileChannel out, FloatBuffer values, ByteBuffer chunk) throws IOException {
         int perChunk = chunk.capacity() / Float.BYTES;
-        for (int i = 0; i < values.length; i += perChunk) {
-            int n = Math.min(perChunk, values.length - i);
+        for (int i = 0; i < values.limit(); i += perChunk) {
+            int n = Math.min(perChunk, values.limit() - i);
             chunk.clear();
-            chunk.asFloatBuffer().put(values, i, n);
+            chunk.asFloatBuffer().put(0, values, i, n);
             chunk.limit(n * Float.BYTES);
             writeFully(out, chunk);
         }

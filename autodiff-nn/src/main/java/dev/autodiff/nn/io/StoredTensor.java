@@ -64,19 +64,18 @@ record StoredTensor(String name, StoredType type, int[] shape, long begin, long 
 
     /** Reads this tensor's bytes from the data section that starts at {@code dataStart}, a chunk at a time. */
     Tensor load(FileChannel in, Path file, long dataStart, ByteBuffer chunk) throws IOException {
-        Tensor tensor = Tensor.zeros(shape);
-        float[] values = tensor.data();
         int perChunk = chunk.capacity() / type.bytes;
-        long position = dataStart + begin;
-        for (int i = 0; i < values.length; i += perChunk) {
-            int n = Math.min(perChunk, values.length - i);
-            chunk.clear().limit(n * type.bytes);
-            SafeTensors.readFully(in, file, position, chunk);
-            chunk.flip();
-            type.decode(chunk, values, i, n);
-            position += (long) n * type.bytes;
-        }
-        return tensor;
+        return Tensor.zeros(shape).writeInPlace(values -> {
+            long position = dataStart + begin;
+            for (int i = 0; i < values.length; i += perChunk) {
+                int n = Math.min(perChunk, values.length - i);
+                chunk.clear().limit(n * type.bytes);
+                SafeTensors.readFully(in, file, position, chunk);
+                chunk.flip();
+                type.decode(chunk, values, i, n);
+                position += (long) n * type.bytes;
+            }
+        });
     }
 
     private static long[] integers(Path file, String what, String field, Object value) throws FileFormatException {

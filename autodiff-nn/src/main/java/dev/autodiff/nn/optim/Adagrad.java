@@ -33,6 +33,11 @@ public final class Adagrad extends Optimizer {
         super(SPEC, params, lr);
     }
 
+    /** Adagrad of several parameter groups, with learning rate {@code lr} for those that have none of their own. */
+    public Adagrad(double lr, ParamGroup... groups) {
+        super(SPEC, lr, groups);
+    }
+
     /** Sets the learning-rate decay per step; returns this. */
     public Adagrad lrDecay(double lrDecay) {
         set(LR_DECAY.name(), lrDecay);
@@ -61,7 +66,7 @@ public final class Adagrad extends Optimizer {
     protected void update(int index, Tensor param, Tensor grad, long step) {
         Tensor g = withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
         Tensor sum = state("sum", index, (float) value(INITIAL_ACCUMULATOR_VALUE)).mulAddSquareInPlace(1f, g, 1f);
-        double clr = learningRate() / (1 + (step - 1) * value(LR_DECAY));
+        double clr = lr() / (1 + (step - 1) * value(LR_DECAY));
         param.addRatioInPlace((float) -clr, g, sum, (float) value(EPS));
     }
 }

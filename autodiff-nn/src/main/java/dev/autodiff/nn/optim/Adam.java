@@ -34,9 +34,19 @@ public class Adam extends Optimizer {
         this(SPEC, params, lr);
     }
 
+    /** Adam of several parameter groups, with learning rate {@code lr} for those that have none of their own. */
+    public Adam(double lr, ParamGroup... groups) {
+        this(SPEC, lr, groups);
+    }
+
     /** An optimizer of Adam's update declared by {@code spec}, which has Adam's hyper-parameters. */
     protected Adam(OptimizerSpec spec, List<Tensor> params, double lr) {
         super(spec, params, lr);
+    }
+
+    /** An optimizer of Adam's update declared by {@code spec}, of several parameter groups. */
+    protected Adam(OptimizerSpec spec, double lr, ParamGroup... groups) {
+        super(spec, lr, groups);
     }
 
     /** Sets the decay rates of the first and second moments; returns this. */
@@ -80,7 +90,7 @@ public class Adam extends Optimizer {
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         // m/(√v/√b2 + eps) = √b2·m/(√v + eps·√b2): one pass with a rescaled eps.
-        param.addRatioInPlace((float) (-learningRate() / bias1 * bias2Sqrt), m, denominator,
+        param.addRatioInPlace((float) (-lr() / bias1 * bias2Sqrt), m, denominator,
                 (float) (value(EPS) * bias2Sqrt));
     }
 }

@@ -19,9 +19,14 @@ public final class AdamW extends Adam {
         super(SPEC, params, lr);
     }
 
+    /** AdamW of several parameter groups, with learning rate {@code lr} for those that have none of their own. */
+    public AdamW(double lr, ParamGroup... groups) {
+        super(SPEC, lr, groups);
+    }
+
     @Override
     protected Tensor decay(int index, Tensor param, Tensor grad) {
-        param.mulInPlace((float) (1 - learningRate() * value(WEIGHT_DECAY)));
+        param.mulInPlace((float) (1 - lr() * value(WEIGHT_DECAY)));
         return grad;
     }
 }

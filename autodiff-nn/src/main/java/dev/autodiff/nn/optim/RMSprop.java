@@ -34,6 +34,11 @@ public final class RMSprop extends Optimizer {
         super(SPEC, params, lr);
     }
 
+    /** RMSprop of several parameter groups, with learning rate {@code lr} for those that have none of their own. */
+    public RMSprop(double lr, ParamGroup... groups) {
+        super(SPEC, lr, groups);
+    }
+
     /** Sets the smoothing constant α; returns this. */
     public RMSprop alpha(double alpha) {
         set(ALPHA.name(), alpha);
@@ -79,9 +84,9 @@ public final class RMSprop extends Optimizer {
         if (momentum > 0) {
             Tensor buffer = state("momentum_buffer", index, 0f).mulInPlace((float) momentum)
                     .addRatioInPlace(1f, g, denominator, eps);
-            param.addInPlace(buffer, (float) -learningRate());
+            param.addInPlace(buffer, (float) -lr());
         } else {
-            param.addRatioInPlace((float) -learningRate(), g, denominator, eps);
+            param.addRatioInPlace((float) -lr(), g, denominator, eps);
         }
     }
 }

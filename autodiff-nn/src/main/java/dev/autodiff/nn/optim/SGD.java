@@ -34,6 +34,11 @@ public final class SGD extends Optimizer {
         super(SPEC, params, lr);
     }
 
+    /** Plain SGD of several parameter groups, with learning rate {@code lr} for those that have none of their own. */
+    public SGD(double lr, ParamGroup... groups) {
+        super(SPEC, lr, groups);
+    }
+
     /** Sets the momentum factor μ; returns this. */
     public SGD momentum(double momentum) {
         set(MOMENTUM.name(), momentum);
@@ -87,6 +92,6 @@ public final class SGD extends Optimizer {
                 d = buffer;
             }
         }
-        param.addInPlace(d, (float) -learningRate());
+        param.addInPlace(d, (float) -lr());
     }
 }

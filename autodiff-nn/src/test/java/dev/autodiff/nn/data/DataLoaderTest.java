@@ -56,15 +56,124 @@ class DataLoaderTest {
     }
 
     @Test
-    void fullBatchesReuseTheirArrays() {
-        Iterator<Batch> it = DataLoader.builder(counting(6)).batchSize(2).build().iterator();
+    void batchesCollectedInAListStayDistinct() {
+        List<Batch> batches = new ArrayList<>();
+        DataLoader.builder(counting(7)).batchSize(2).shuffle(5).build().forEach(batches::add);
+        List<Integer> seen = new ArrayList<>();
+        for (Batch b : batches) {
+            for (int r = 0; r < b.size(); r++) {
+                int label = b.labels()[r];
+                seen.add(label);
+                assertArrayEquals(new float[] {10f * label, 10f * label + 1}, b.x().sliceRows(r, r + 1).toArray());
+            }
+        }
+        assertIsPermutation(seen, 7);
+    }
+
+    /** {@code Σ (x·w - 1)²} over the rows of a batch. */
+    private static Tensor squaredError(Batch b, Tensor w) {
+        return b.x().matmul(w).sub(1f).square().sum();
+    }
+
+    @Test
+    void lossesOfTwoBatchesSummedBeforeOneBackwardGiveTheGradientOfBoth() {
+        Tensor w = Tensor.vector(0.5f, -0.25f).requiresGrad();
+        Iterator<Batch> it = DataLoader.builder(counting(4)).batchSize(2).build().iterator();
         Batch first = it.next();
-        float[] data = first.x().data();
+        Batch second = it.next();
+        squaredError(first, w).add(squaredError(second, w)).backward();
+
+        // d/dw Σ (x·w - 1)² = Σ 2 (x·w - 1) x over the four examples [10 i, 10 i + 1]
+        float[] expected = new float[2];
+        for (int i = 0; i < 4; i++) {
+            float[] x = {10 * i, 10 * i + 1};
+            float residual = x[0] * 0.5f + x[1] * -0.25f - 1;
+            expected[0] += 2 * residual * x[0];
+            expected[1] += 2 * residual * x[1];
+        }
+        assertArrayEquals(expected, w.grad().toArray(), 1e-3f);
+    }
+
+    @Test
+    void reusedBuffersAreAnOptInAndAStaleBatchSaysSo() {
+        Iterator<Batch> it = DataLoader.builder(counting(6)).batchSize(2).reuseBuffers(true).build().iterator();
+        Batch first = it.next();
+        Tensor x = first.x();
         int[] labels = first.labels();
         Batch second = it.next();
-        assertSame(data, second.x().data());
+        assertSame(x, second.x(), "one tensor refilled for each batch");
         assertSame(labels, second.labels());
         assertArrayEquals(new float[] {20, 21, 30, 31}, second.x().toArray());
+        for (var use : List.<org.junit.jupiter.api.function.Executable>of(first::x, first::labels, first::copy)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, use);
+            assertTrue(e.getMessage().contains("reuseBuffers(true)") && e.getMessage().contains("batch.copy()"),
+                    e.getMessage());
+        }
+        Batch kept = second.copy();
+        it.next();
+        assertArrayEquals(new float[] {20, 21, 30, 31}, kept.x().toArray(), "a copy outlives the refill");
+    }
+
+    @Test
+    void aBackwardPassThroughARefilledBatchFails() {
+        Tensor w = Tensor.vector(0.5f, -0.25f).requiresGrad();
+        Iterator<Batch> it = DataLoader.builder(counting(4)).batchSize(2).reuseBuffers(true).build().iterator();
+        Tensor firstLoss = squaredError(it.next(), w);
+        Tensor loss = firstLoss.add(squaredError(it.next(), w));
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("changed in place"), e.getMessage());
+    }
+
+    @Test
+    void aDatasetNeedsOnlySizeAndGet() {
+        Dataset squares = new Dataset() {
+            public int size() {
+                return 5;
+            }
+
+            public Example get(int i) {
+                return Example.withTarget(Tensor.vector(i, -i), Tensor.scalar(i * i));
+            }
+        };
+        assertArrayEquals(new int[] {2}, squares.featureShape());
+        assertFalse(squares.hasLabels());
+        assertArrayEquals(new int[0], squares.targetShape());
+        Iterator<Batch> it = DataLoader.builder(squares).batchSize(3).build().iterator();
+        Batch first = it.next();
+        assertArrayEquals(new float[] {0, 0, 1, -1, 2, -2}, first.x().toArray());
+        assertArrayEquals(new float[] {0, 1, 4}, first.y().toArray());
+        assertArrayEquals(new float[] {9, 16}, it.next().y().toArray());
+
+        Dataset ragged = new Dataset() {
+            public int size() {
+                return 3;
+            }
+
+            public Example get(int i) {
+                return Example.labeled(Tensor.zeros(i == 2 ? 3 : 2), i);
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> DataLoader.builder(ragged).batchSize(3).build().iterator().next());
+        assertEquals("Dataset: the features of example 2 have shape [3], those of example 0 [2]; examples batched "
+                + "together need one shape", e.getMessage());
+        assertEquals(0, DataLoader.builder(new Dataset() {
+            public int size() {
+                return 0;
+            }
+
+            public Example get(int i) {
+                throw new IndexOutOfBoundsException(i);
+            }
+        }).build().batchesPerEpoch());
+    }
+
+    @Test
+    void examplesOfTheBuiltInDatasets() {
+        Example e = counting(3).get(2);
+        assertArrayEquals(new float[] {20, 21}, e.x().toArray());
+        assertEquals(2, e.label());
+        assertThrows(IllegalStateException.class, e::y);
     }
 
     @Test

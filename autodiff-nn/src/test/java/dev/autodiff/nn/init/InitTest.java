@@ -24,7 +24,7 @@ class InitTest {
 
     static double mean(Tensor t) {
         double s = 0;
-        for (float v : t.data()) {
+        for (float v : t.toArray()) {
             s += v;
         }
         return s / t.size();
@@ -33,14 +33,14 @@ class InitTest {
     static double variance(Tensor t) {
         double m = mean(t);
         double s = 0;
-        for (float v : t.data()) {
+        for (float v : t.toArray()) {
             s += (v - m) * (v - m);
         }
         return s / t.size();
     }
 
     static void assertUniform(Tensor t, double bound) {
-        for (float v : t.data()) {
+        for (float v : t.toArray()) {
             assertTrue(Math.abs(v) <= bound, v + " outside ±" + bound);
         }
         double var = bound * bound / 3;
@@ -69,7 +69,7 @@ class InitTest {
     @Test
     void uniformAndNormal() {
         Tensor u = Init.uniform(weight(), 1, 3, new SplittableRandom(1));
-        for (float v : u.data()) {
+        for (float v : u.toArray()) {
             assertTrue(v >= 1 && v <= 3);
         }
         assertEquals(2, mean(u), 4 * Math.sqrt(1.0 / 3 / N));

@@ -5,6 +5,7 @@ import dev.autodiff.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,6 +66,11 @@ class OptimizerReferenceTest {
         CASES.put("adagrad", p -> new Adagrad(p, 0.1));
         CASES.put("adagrad_all", p -> new Adagrad(p, 0.1).lrDecay(0.01).weightDecay(0.1).initialAccumulatorValue(0.1)
                 .eps(1e-6));
+        // W takes the optimizer's values, b has its own: a setter called later leaves b's alone
+        CASES.put("sgd_groups", p -> new SGD(0.1, ParamGroup.of(p.subList(0, 1)),
+                ParamGroup.of(p.subList(1, 2)).with("lr", 0.02).with("weight_decay", 0)).momentum(0.9).weightDecay(0.1));
+        CASES.put("adam_groups", p -> new Adam(0.01, ParamGroup.of(p.subList(0, 1)).with("lr", 0.05).with("beta1", 0.8)
+                .with("beta2", 0.99), ParamGroup.of(p.subList(1, 2)).with("amsgrad", 1)));
     }
 
     static final Map<String, LrSchedule> SCHEDULES = Map.of(
@@ -108,7 +115,7 @@ class OptimizerReferenceTest {
         float[] out = new float[Stream.of(ts).mapToInt(Tensor::size).sum()];
         int k = 0;
         for (Tensor t : ts) {
-            System.arraycopy(t.data(), 0, out, k, t.size());
+            t.values().get(0, out, k, t.size());
             k += t.size();
         }
         return out;
@@ -188,16 +195,78 @@ class OptimizerReferenceTest {
         }
     }
 
+    /** SGD on W at the optimizer's 0.1 and on b at its own 0.02. */
+    private static Optimizer twoGroups() {
+        Tensor[] p = problem();
+        return new SGD(0.1, ParamGroup.of(List.of(p[0])), ParamGroup.of(List.of(p[1])).with("lr", 0.02));
+    }
+
+    private static double[] groupRates(Optimizer opt) {
+        return opt.paramGroups().stream().mapToDouble(ParamGroup::learningRate).toArray();
+    }
+
+    @ParameterizedTest
+    @MethodSource("schedules")
+    void eachGroupFollowsTheScheduleFromItsOwnRateAsInPyTorch(String name) {
+        Optimizer opt = twoGroups();
+        LrScheduler scheduler = new LrScheduler(opt, SCHEDULES.get(name));
+        for (int step = 0; step <= 14; step++) {
+            if (step > 0) {
+                scheduler.step();
+            }
+            assertArrayEquals(FIXTURE.get("grouplr," + name + "," + step), groupRates(opt), 1e-12,
+                    name + " step " + step);
+        }
+    }
+
+    static final Map<String, Function<Optimizer, ReduceLROnPlateau>> PLATEAUS = Map.of(
+            "min_rel", o -> new ReduceLROnPlateau(o).mode(ReduceLROnPlateau.Mode.MIN).factor(0.5).patience(2)
+                    .threshold(0.01, ReduceLROnPlateau.ThresholdMode.REL).cooldown(1).minLr(0.01),
+            "max_abs", o -> new ReduceLROnPlateau(o).mode(ReduceLROnPlateau.Mode.MAX).factor(0.1).patience(1)
+                    .threshold(0.05, ReduceLROnPlateau.ThresholdMode.ABS).minLr(0.0005, 0.0));
+    static final double[] PLATEAU_METRICS = {1.0, 0.9, 0.895, 0.9, 0.91, 0.5, 0.6, 0.6, 0.6, 0.2, 0.3, 0.3, 0.31, 0.3,
+            0.1, 0.2, 0.2, 0.2, 0.2, 0.2};
+
+    @ParameterizedTest
+    @ValueSource(strings = {"min_rel", "max_abs"})
+    void reduceLrOnPlateauMatchesPyTorch(String name) {
+        Optimizer opt = twoGroups();
+        ReduceLROnPlateau plateau = PLATEAUS.get(name).apply(opt);
+        for (int step = 1; step <= PLATEAU_METRICS.length; step++) {
+            plateau.step(PLATEAU_METRICS[step - 1]);
+            assertArrayEquals(FIXTURE.get("plateau," + name + "," + step), groupRates(opt), 1e-12, name + " step " + step);
+        }
+    }
+
     @Test
-    void resumedSchedulerContinuesTheSequence() {
-        Optimizer opt = new SGD(List.of(problem()), 0.1);
+    void aSchedulerRestoredFromItsStateContinuesTheSequence() {
+        Optimizer opt = twoGroups();
         LrScheduler first = new LrScheduler(opt, SCHEDULES.get("warmup_cosine"));
         for (int i = 0; i < 5; i++) {
             first.step();
         }
-        Optimizer resumedOpt = new SGD(List.of(problem()), opt.learningRate());
-        LrScheduler resumed = new LrScheduler(resumedOpt, SCHEDULES.get("warmup_cosine"), first.baseLr(), first.epoch());
+        Optimizer resumedOpt = twoGroups();
+        LrScheduler resumed = new LrScheduler(resumedOpt, SCHEDULES.get("warmup_cosine"));
+        resumed.loadStateDict(first.stateDict());
+        assertArrayEquals(groupRates(opt), groupRates(resumedOpt), "the rates of step 5");
         resumed.step();
-        assertEquals(FIXTURE.get("lr,warmup_cosine,6")[0], resumedOpt.learningRate(), 1e-12);
+        assertArrayEquals(FIXTURE.get("grouplr,warmup_cosine,6"), groupRates(resumedOpt), 1e-12);
+
+        Optimizer plateauOpt = twoGroups();
+        ReduceLROnPlateau plateau = PLATEAUS.get("min_rel").apply(plateauOpt);
+        Optimizer againOpt = twoGroups();
+        ReduceLROnPlateau again = PLATEAUS.get("min_rel").apply(againOpt);
+        for (int step = 1; step <= PLATEAU_METRICS.length; step++) {
+            if (step == 8) { // the counters move to a new scheduler; the rates are the optimizer's state
+                againOpt.loadStateDict(plateauOpt.stateDict());
+                again.loadStateDict(plateau.stateDict());
+            }
+            plateau.step(PLATEAU_METRICS[step - 1]);
+            if (step >= 8) {
+                again.step(PLATEAU_METRICS[step - 1]);
+                assertArrayEquals(groupRates(plateauOpt), groupRates(againOpt), "step " + step);
+            }
+        }
+        assertEquals(plateau.stateDict(), again.stateDict());
     }
 }

@@ -1,4 +1,4 @@
-package dev.autodiff.simd;
+package dev.autodiff.kernel;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -8,19 +8,37 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
- * The threads one {@link SimdKernels} owns: daemon workers that help the calling thread
- * through a list of independent tasks. The caller always takes part, so a pool busy with
- * another caller's work slows a call down but never blocks it, and many threads may call
- * at once. Workers and waiting callers spin for a short while before they park: kernels
- * come in quick succession, and waking a parked thread costs tens of microseconds in a VM.
- * The workers live as long as the JVM, so create one pool and share it.
+ * The threads of the kernels, the scalar ones of this module and the SIMD ones alike:
+ * daemon workers that help the calling thread through a list of independent tasks. The
+ * caller always takes part, so a pool busy with another caller's work slows a call down but
+ * never blocks it, and many threads may call at once. Workers and waiting callers spin for a
+ * short while before they park: kernels come in quick succession, and waking a parked
+ * thread costs tens of microseconds in a VM. The workers live as long as the JVM, so the
+ * kernels share one pool, {@link #shared()}.
+ *
+ * <p>Kernels split work over their outputs, never over a sum, in pieces that do not depend
+ * on the thread count: results are the same bits for any number of threads.
  */
-final class KernelPool {
+public final class KernelPool {
+
+    /** The system property that sets the thread count of {@link #shared()}; the default is the number of processors. */
+    public static final String THREADS_PROPERTY = "autodiff.threads";
 
     /** A piece of work over the index range {@code [from, to)}. */
     @FunctionalInterface
-    interface RangeTask {
+    public interface RangeTask {
+        /** Does the work for indices {@code from} (inclusive) to {@code to} (exclusive). */
         void run(int from, int to);
+    }
+
+    private static final class Shared {
+        static final KernelPool POOL = new KernelPool(
+                Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The pool of the kernels in use: {@code -Dautodiff.threads} threads, or one per processor, the caller's included. */
+    public static KernelPool shared() {
+        return Shared.POOL;
     }
 
     /** How long an idle worker, or a caller waiting for workers, spins before it parks. */
@@ -29,13 +47,14 @@ final class KernelPool {
     private final int threads;
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
 
-    KernelPool(int threads) {
+    /** A pool of {@code threads} threads, the caller's included: {@code threads - 1} workers. */
+    public KernelPool(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
         for (int w = 1; w < threads; w++) {
-            Thread t = new Thread(this::work, "autodiff-simd-" + w);
+            Thread t = new Thread(this::work, "autodiff-kernels-" + w);
             t.setDaemon(true);
             t.start();
         }
@@ -57,7 +76,8 @@ final class KernelPool {
         }
     }
 
-    int threads() {
+    /** The number of threads, the caller's included. */
+    public int threads() {
         return threads;
     }
 
@@ -65,7 +85,7 @@ final class KernelPool {
      * Runs {@code task} over {@code [0, n)} cut into pieces of {@code grain} (the last may be
      * shorter). The cut does not depend on the thread count, so neither does the result.
      */
-    void forRange(int n, int grain, RangeTask task) {
+    public void forRange(int n, int grain, RangeTask task) {
         if (n <= grain || threads == 1) {
             if (n > 0) {
                 task.run(0, n);
@@ -76,7 +96,7 @@ final class KernelPool {
     }
 
     /** Runs {@code task.accept(i)} for every {@code i < tasks}, on the caller and the workers. */
-    void forEach(int tasks, IntConsumer task) {
+    public void forEach(int tasks, IntConsumer task) {
         if (tasks <= 1 || threads == 1) {
             for (int i = 0; i < tasks; i++) {
                 task.accept(i);
