@@ -1,5 +1,7 @@
 package dev.autodiff.simd;
 
+import dev.autodiff.kernel.Odometer;
+
 /**
  * How operands broadcast to an output shape, with axes of size 1 dropped and neighbouring
  * axes merged wherever every operand is laid out contiguously across them. What remains
@@ -86,50 +88,8 @@ final class BroadcastPlan {
         return contiguous[operand];
     }
 
-    /** A cursor at row {@code row}, for walking consecutive rows. */
-    Cursor cursor(int row) {
-        return new Cursor(row);
-    }
-
-    /**
-     * Where consecutive rows of each operand start, advanced row by row with additions:
-     * dividing the row number for every row costs more than a short row's arithmetic.
-     */
-    final class Cursor {
-        private final int[] index = new int[outer.length];
-        private final int[] offsets = new int[strides.length];
-
-        private Cursor(int row) {
-            for (int d = outer.length - 1; d >= 0; d--) {
-                index[d] = row % outer[d];
-                row /= outer[d];
-            }
-            for (int o = 0; o < offsets.length; o++) {
-                for (int d = 0; d < index.length; d++) {
-                    offsets[o] += index[d] * strides[o][d];
-                }
-            }
-        }
-
-        /** Where the current row of the operand starts. */
-        int offset(int operand) {
-            return offsets[operand];
-        }
-
-        /** Moves to the next row. */
-        void next() {
-            for (int d = index.length - 1; d >= 0; d--) {
-                for (int o = 0; o < offsets.length; o++) {
-                    offsets[o] += strides[o][d];
-                }
-                if (++index[d] < outer[d]) {
-                    return;
-                }
-                for (int o = 0; o < offsets.length; o++) {
-                    offsets[o] -= strides[o][d] * outer[d];
-                }
-                index[d] = 0;
-            }
-        }
+    /** An odometer over the rows from row {@code row}, moving each operand's row offset (additions only). */
+    Odometer rows(int row) {
+        return new Odometer(outer, row, strides);
     }
 }

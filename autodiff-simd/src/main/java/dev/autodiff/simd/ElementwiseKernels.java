@@ -2,6 +2,7 @@ package dev.autodiff.simd;
 
 import dev.autodiff.kernel.Binary;
 import dev.autodiff.kernel.KernelPool;
+import dev.autodiff.kernel.Odometer;
 import dev.autodiff.kernel.Strides;
 import dev.autodiff.kernel.Unary;
 
@@ -43,7 +44,7 @@ final class ElementwiseKernels {
             return;
         }
         pool.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
-            BroadcastPlan.Cursor row = plan.cursor(r0);
+            Odometer row = plan.rows(r0);
             for (int r = r0; r < r1; r++, row.next()) {
                 BinaryLoops.run(op, a, row.offset(0), aRuns, b, row.offset(1), bRuns, out, r * inner, inner);
             }
@@ -58,7 +59,7 @@ final class ElementwiseKernels {
         int inner = plan.inner;
         boolean runs = plan.contiguous(0);
         pool.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
-            BroadcastPlan.Cursor row = plan.cursor(r0);
+            Odometer row = plan.rows(r0);
             for (int r = r0; r < r1; r++, row.next()) {
                 int xi = row.offset(0);
                 if (runs) {
