@@ -49,7 +49,6 @@ public final class MlpClassificationModel extends Model<MlpClassificationModel>
     /** Serves the single-row predictions on the driver; made on first use. */
     private BatchPredictor predictor;
 
-
     MlpClassificationModel(String uid, Network network, Sequential model, Preprocessing preprocessing,
                            Map<String, String> training, List<EpochReport> history) {
         this.uid = uid;
@@ -70,20 +69,6 @@ public final class MlpClassificationModel extends Model<MlpClassificationModel>
     public Columns columns() {
         return columns;
     }
-
-    // ---------------------------------------------------------------- params
-
-
-
-
-
-
-
-
-
-
-
-
 
     // ---------------------------------------------------------------- the network
 
