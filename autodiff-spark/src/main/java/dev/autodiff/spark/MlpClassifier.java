@@ -407,25 +407,12 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
 
     @Override
     public MLWriter write() {
-        return new MLWriter() {
-            @Override
-            public void saveImpl(String path) {
-                ParamsMetadata.save(MlpClassifier.this, path, sparkSession());
-            }
-        };
+        return ParamsMetadata.writer(this);
     }
 
     /** A reader of saved classifiers; Spark's pipelines call it. */
     public static MLReader<MlpClassifier> read() {
-        return new MLReader<>() {
-            @Override
-            public MlpClassifier load(String path) {
-                var metadata = ParamsMetadata.read(path, sparkSession(), MlpClassifier.class);
-                MlpClassifier c = new MlpClassifier(ParamsMetadata.uid(metadata));
-                ParamsMetadata.apply(metadata, c);
-                return c;
-            }
-        };
+        return ParamsMetadata.reader(MlpClassifier.class, (uid, path, spark) -> new MlpClassifier(uid));
     }
 
     /** Reads a classifier saved with {@code write().save(path)}. */
