@@ -3,6 +3,7 @@ package dev.autodiff.spark;
 import dev.autodiff.nn.Sequential;
 import dev.autodiff.nn.optim.LrScheduler;
 import dev.autodiff.nn.optim.Optimizer;
+import dev.autodiff.nn.optim.SchedulePreset;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ final class DataParallelTrainer {
      * @param seed the seed of the initialization and of the order of each epoch
      * @param localSteps the optimizer steps between averagings; 1 is synchronous training
      */
-    record Config(Network network, OptimizerChoice optimizer, Schedule schedule, int epochs, int batchSize, long seed,
+    record Config(Network network, OptimizerChoice optimizer, SchedulePreset schedule, int epochs, int batchSize, long seed,
                   int localSteps) {
     }
 
@@ -57,7 +58,9 @@ final class DataParallelTrainer {
     /** Trains all epochs, calling {@code afterEpoch} with each epoch's report and the model; returns the reports. */
     List<EpochReport> train(BiConsumer<EpochReport, Sequential> afterEpoch) {
         List<EpochReport> history = new ArrayList<>();
-        LrScheduler scheduler = config.schedule().scheduler(optimizer, config.epochs());
+        SchedulePreset schedule = config.schedule();
+        LrScheduler scheduler = schedule == SchedulePreset.NONE ? null
+                : new LrScheduler(optimizer, schedule.forEpochs(config.epochs()));
         int rows = data.rows();
         int batch = config.batchSize();
         int steps = (rows + batch - 1) / batch;

@@ -1,6 +1,5 @@
 package dev.autodiff.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.autodiff.Tensor;
 import dev.autodiff.nn.Sequential;
 import dev.autodiff.nn.data.Preprocessing;
@@ -49,7 +48,6 @@ public final class MlpClassificationModel extends Model<MlpClassificationModel>
     /** Serves the single-row predictions on the driver; made on first use. */
     private BatchPredictor predictor;
 
-
     MlpClassificationModel(String uid, Network network, Sequential model, Preprocessing preprocessing,
                            Map<String, String> training, List<EpochReport> history) {
         this.uid = uid;
@@ -70,20 +68,6 @@ public final class MlpClassificationModel extends Model<MlpClassificationModel>
     public Columns columns() {
         return columns;
     }
-
-    // ---------------------------------------------------------------- params
-
-
-
-
-
-
-
-
-
-
-
-
 
     // ---------------------------------------------------------------- the network
 
@@ -186,40 +170,31 @@ public final class MlpClassificationModel extends Model<MlpClassificationModel>
 
     // ---------------------------------------------------------------- persistence
 
+    /** Writes the params, and the weights to {@code data/model.safetensors}. */
     @Override
     public MLWriter write() {
-        return new MLWriter() {
-            @Override
-            public void saveImpl(String path) {
-                ParamsMetadata.save(MlpClassificationModel.this, path, sparkSession());
-                try {
-                    ModelFile.write(dataFile(path), sc().hadoopConfiguration(), model,
-                            ModelFile.metadata(network, preprocessing, training));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(STAGE + ": cannot write " + dataFile(path) + ": " + e.getMessage(), e);
-                }
+        return ParamsMetadata.writer(this, (path, spark) -> {
+            try {
+                ModelFile.write(dataFile(path), spark.sparkContext().hadoopConfiguration(), model,
+                        ModelFile.metadata(network, preprocessing, training));
+            } catch (IOException e) {
+                throw new UncheckedIOException(STAGE + ": cannot write " + dataFile(path) + ": " + e.getMessage(), e);
             }
-        };
+        });
     }
 
     /** A reader of saved models, for {@code MlpClassificationModel.read().load(path)}; Spark's pipelines call it. */
     public static MLReader<MlpClassificationModel> read() {
-        return new MLReader<>() {
-            @Override
-            public MlpClassificationModel load(String path) {
-                JsonNode metadata = ParamsMetadata.read(path, sparkSession(), MlpClassificationModel.class);
-                ModelFile.Saved saved;
-                try {
-                    saved = ModelFile.read(dataFile(path), sc().hadoopConfiguration());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(STAGE + ": cannot read " + dataFile(path) + ": " + e.getMessage(), e);
-                }
-                MlpClassificationModel m = new MlpClassificationModel(ParamsMetadata.uid(metadata), saved.network(),
-                        saved.model(), saved.preprocessing(), saved.training(), List.of());
-                ParamsMetadata.apply(metadata, m);
-                return m;
+        return ParamsMetadata.reader(MlpClassificationModel.class, (uid, path, spark) -> {
+            ModelFile.Saved saved;
+            try {
+                saved = ModelFile.read(dataFile(path), spark.sparkContext().hadoopConfiguration());
+            } catch (IOException e) {
+                throw new UncheckedIOException(STAGE + ": cannot read " + dataFile(path) + ": " + e.getMessage(), e);
             }
-        };
+            return new MlpClassificationModel(uid, saved.network(), saved.model(), saved.preprocessing(),
+                    saved.training(), List.of());
+        });
     }
 
     /** Reads a model saved with {@link #save}. */

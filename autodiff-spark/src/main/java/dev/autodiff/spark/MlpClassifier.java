@@ -1,6 +1,10 @@
 package dev.autodiff.spark;
 
+import dev.autodiff.nn.Activation;
+import dev.autodiff.nn.Labeled;
 import dev.autodiff.nn.Sequential;
+import dev.autodiff.nn.optim.OptimizerKind;
+import dev.autodiff.nn.optim.SchedulePreset;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -93,8 +97,8 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
                 "activation between layers: " + String.join(", ", Labeled.labels(Activation.class)),
                 ParamValidators.inArray(Labeled.labels(Activation.class)));
         optimizer = new Param<>(this, "optimizer",
-                "optimizer: " + String.join(", ", Labeled.labels(OptimizerChoice.Kind.class)),
-                ParamValidators.inArray(Labeled.labels(OptimizerChoice.Kind.class)));
+                "optimizer: " + String.join(", ", Labeled.labels(OptimizerKind.class)),
+                ParamValidators.inArray(Labeled.labels(OptimizerKind.class)));
         momentum = new DoubleParam(this, "momentum", "momentum of sgd and rmsprop",
                 ParamValidators.gtEq(0));
         weightDecay = new DoubleParam(this, "weightDecay",
@@ -102,7 +106,7 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
         schedule = new Param<>(this, "schedule",
                 "learning-rate schedule over the epochs: none, step (x0.1 every third of the run), cosine, or "
                         + "warmup-cosine (linear warm-up over a tenth of the run)",
-                ParamValidators.inArray(Labeled.labels(Schedule.class)));
+                ParamValidators.inArray(Labeled.labels(SchedulePreset.class)));
         standardization = new BooleanParam(this, "standardization",
                 "whether to standardize each feature with its mean and standard deviation over the training data "
                         + "(stored in the model and applied by it)");
@@ -133,13 +137,9 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
 
     // ---------------------------------------------------------------- params
 
-
     public Param<String> labelCol() {
         return labelCol;
     }
-
-
-
 
     public LongParam seed() {
         return seed;
@@ -198,13 +198,9 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
         return localSteps;
     }
 
-
     public String getLabelCol() {
         return getOrDefault(labelCol);
     }
-
-
-
 
     public long getSeed() {
         return (Long) getOrDefault(seed);
@@ -262,14 +258,10 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
         return (Integer) getOrDefault(localSteps);
     }
 
-
     public MlpClassifier setLabelCol(String value) {
         set(labelCol, value);
         return this;
     }
-
-
-
 
     public MlpClassifier setSeed(long value) {
         set(seed, value);
@@ -340,8 +332,8 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
         return this;
     }
 
-    private OptimizerChoice.Kind optimizerKind() {
-        return Labeled.parse(OptimizerChoice.Kind.class, "optimizer", getOptimizer());
+    private OptimizerKind optimizerKind() {
+        return OptimizerKind.fromLabel(getOptimizer());
     }
 
     // ---------------------------------------------------------------- fitting
@@ -360,7 +352,7 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
         Network network = network();
         DataParallelTrainer.Config config = new DataParallelTrainer.Config(network,
                 new OptimizerChoice(optimizerKind(), getStepSize(), getMomentum(), getWeightDecay()),
-                Labeled.parse(Schedule.class, "schedule", getSchedule()), getMaxIter(), getBlockSize(), getSeed(),
+                SchedulePreset.fromLabel(getSchedule()), getMaxIter(), getBlockSize(), getSeed(),
                 getLocalSteps());
         try (TrainingData data = TrainingData.load(dataset, getFeaturesCol(), getLabelCol(), network.inputs(),
                 network.outputs(), getStandardization())) {
@@ -380,7 +372,7 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
 
     private Network network() {
         try {
-            return new Network(getLayers(), Labeled.parse(Activation.class, "activation", getActivation()));
+            return new Network(getLayers(), Activation.fromLabel(getActivation()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(STAGE + ": " + e.getMessage(), e);
         }
@@ -415,25 +407,12 @@ public final class MlpClassifier extends Estimator<MlpClassificationModel>
 
     @Override
     public MLWriter write() {
-        return new MLWriter() {
-            @Override
-            public void saveImpl(String path) {
-                ParamsMetadata.save(MlpClassifier.this, path, sparkSession());
-            }
-        };
+        return ParamsMetadata.writer(this);
     }
 
     /** A reader of saved classifiers; Spark's pipelines call it. */
     public static MLReader<MlpClassifier> read() {
-        return new MLReader<>() {
-            @Override
-            public MlpClassifier load(String path) {
-                var metadata = ParamsMetadata.read(path, sparkSession(), MlpClassifier.class);
-                MlpClassifier c = new MlpClassifier(ParamsMetadata.uid(metadata));
-                ParamsMetadata.apply(metadata, c);
-                return c;
-            }
-        };
+        return ParamsMetadata.reader(MlpClassifier.class, (uid, path, spark) -> new MlpClassifier(uid));
     }
 
     /** Reads a classifier saved with {@code write().save(path)}. */

@@ -1,5 +1,6 @@
 package dev.autodiff.spark;
 
+import dev.autodiff.nn.Activation;
 import dev.autodiff.nn.Checkpoint;
 import dev.autodiff.nn.Sequential;
 import dev.autodiff.nn.data.Preprocessing;
@@ -114,7 +115,7 @@ final class ModelFile {
         } catch (NumberFormatException e) {
             throw new IOException(file + ": bad layer sizes in the metadata: " + e.getMessage(), e);
         }
-        Network network = new Network(layers, Labeled.parse(Activation.class, "activation", require(m, ACTIVATION, file)));
+        Network network = new Network(layers, Activation.fromLabel(require(m, ACTIVATION, file)));
         Sequential model = network.build(0);
         model.loadStateDict(checkpoint.model(), true);
         Preprocessing preprocessing = Preprocessing.fromMetadata(m);

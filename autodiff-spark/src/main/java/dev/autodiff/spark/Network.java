@@ -1,6 +1,7 @@
 package dev.autodiff.spark;
 
 import dev.autodiff.Tensor;
+import dev.autodiff.nn.Activation;
 import dev.autodiff.nn.Linear;
 import dev.autodiff.nn.Module;
 import dev.autodiff.nn.Sequential;

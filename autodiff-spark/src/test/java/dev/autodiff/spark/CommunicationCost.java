@@ -1,7 +1,9 @@
 package dev.autodiff.spark;
 
+import dev.autodiff.nn.Activation;
 import dev.autodiff.nn.Sequential;
 import dev.autodiff.nn.optim.Optimizer;
+import dev.autodiff.nn.optim.OptimizerKind;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,7 +39,7 @@ public final class CommunicationCost {
         spark.sparkContext().setLogLevel("WARN");
         Dataset<Row> train = spark.read().parquet(parquet).coalesce(2);
         Network network = new Network(new int[] {784, 256, 10}, Activation.RELU);
-        OptimizerChoice spec = new OptimizerChoice(OptimizerChoice.Kind.SGD, 0.05, 0.9, 0);
+        OptimizerChoice spec = new OptimizerChoice(OptimizerKind.SGD, 0.05, 0.9, 0);
         try (TrainingData data = TrainingData.load(train, "features", "label", 784, 10, false)) {
             JavaRDD<Shard> shards = data.shards();
             Shard local = shards.first();
