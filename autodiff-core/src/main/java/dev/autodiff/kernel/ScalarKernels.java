@@ -103,52 +103,6 @@ public final class ScalarKernels implements Kernels {
         });
     }
 
-    /**
-     * A row-major index into a shape that moves offsets into operands along with it, each by
-     * its own strides (0 along a broadcast axis): one odometer step per output element.
-     */
-    private static final class Odometer {
-        private final int[] shape;
-        private final int[][] strides;
-        private final int[] index;
-        private final int[] offsets;
-
-        /** Starts at flat index {@code start} of {@code shape}. */
-        Odometer(int[] shape, int start, int[]... strides) {
-            this.shape = shape;
-            this.strides = strides;
-            this.index = new int[shape.length];
-            this.offsets = new int[strides.length];
-            int rest = start;
-            for (int d = shape.length - 1; d >= 0; d--) {
-                index[d] = rest % shape[d];
-                rest /= shape[d];
-                for (int o = 0; o < strides.length; o++) {
-                    offsets[o] += index[d] * strides[o][d];
-                }
-            }
-        }
-
-        int offset(int operand) {
-            return offsets[operand];
-        }
-
-        void next() {
-            for (int d = shape.length - 1; d >= 0; d--) {
-                for (int o = 0; o < offsets.length; o++) {
-                    offsets[o] += strides[o][d];
-                }
-                if (++index[d] < shape[d]) {
-                    return;
-                }
-                for (int o = 0; o < offsets.length; o++) {
-                    offsets[o] -= strides[o][d] * shape[d];
-                }
-                index[d] = 0;
-            }
-        }
-    }
-
     @Override
     public void gemm(int batch, boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOffset, int aBatchStride,
