@@ -22,4 +22,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--add-modules", KernelInfo.VECTOR_MODULE})
 public abstract class ForkedBenchmark {
+
+    /**
+     * Sets the kernel thread count of this fork (before the kernels load: JMH runs every
+     * parameter combination in a fresh fork) and checks that the SIMD kernels are active
+     * with exactly that many threads.
+     */
+    protected static void useSimdKernels(int threads) {
+        System.setProperty("autodiff.threads", Integer.toString(threads));
+        var kernels = KernelInfo.active();
+        if (!kernels.simd() || kernels.threads() != threads) {
+            throw new IllegalStateException("wanted SIMD kernels with " + threads + " threads in this fork, got "
+                    + kernels + " (were the kernels loaded before setUp, or is "
+                    + "--add-modules " + KernelInfo.VECTOR_MODULE + " missing?)");
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package dev.autodiff.examples.bench;
 
-import dev.autodiff.KernelInfo;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -32,13 +31,7 @@ public class TrainStepBenchmark extends ForkedBenchmark {
 
     @Setup
     public void setUp() {
-        System.setProperty("autodiff.threads", Integer.toString(threads));
-        var kernels = KernelInfo.active();
-        if (!kernels.simd() || kernels.threads() != threads) {
-            throw new IllegalStateException("wanted SIMD kernels with " + threads + " threads in this fork, got "
-                    + kernels + " (were the kernels loaded before setUp, or is "
-                    + "--add-modules " + KernelInfo.VECTOR_MODULE + " missing?)");
-        }
+        useSimdKernels(threads);
         step = new MlpTrainStep(MlpTrainStep.parseSizes(arch), batch, 42);
     }
 
