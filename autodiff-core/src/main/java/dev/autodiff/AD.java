@@ -5,11 +5,13 @@ import java.util.function.Function;
 
 /**
  * Function transforms, as in JAX: {@code grad}, {@code valueAndGrad}, {@code vjp},
- * {@code jvp}, {@code jacfwd}, {@code jacrev}, {@code hessian} and {@code hvp}, for
- * functions of one tensor and, with JAX's {@code argnums}, of several. They take functions
- * of tensors and return functions of tensors, so they compose: {@code grad(grad(f))}
- * is the second derivative. Reverse mode runs on the recorded graph; forward mode
- * pushes tangents through each primitive's JVP rule.
+ * {@code jvp}, {@code jacfwd}, {@code jacrev}, {@code hessian}, {@code hvp} and
+ * {@code vmap}, for functions of one tensor and, with JAX's {@code argnums}, of several.
+ * They take functions of tensors and return functions of tensors, so they compose:
+ * {@code grad(grad(f))} is the second derivative, {@code vmap(grad(f))} gives one
+ * gradient per example. Reverse mode runs on the recorded graph; forward mode pushes
+ * tangents through each primitive's JVP rule; vmap runs each primitive once on the
+ * stacked examples through its batching rule.
  */
 public final class AD {
     private AD() {}
@@ -46,10 +48,18 @@ public final class AD {
         ValueAndGrad<A> apply(Tensor... args);
     }
 
+    /** A function of several tensors with several results. */
+    @FunctionalInterface
+    public interface MultiFn {
+        /** Applies the function. */
+        Tensor[] apply(Tensor... args);
+    }
+
     /** The gradients function of {@link #grads}. */
     @FunctionalInterface
-    public interface GradsFn {
+    public interface GradsFn extends MultiFn {
         /** The gradients with respect to the chosen arguments. */
+        @Override
         Tensor[] apply(Tensor... args);
     }
 
@@ -153,10 +163,11 @@ public final class AD {
     /**
      * A fresh tensor that stands for {@code x} inside a transformed function: it requires a
      * gradient, stays linked to {@code x} for any outer transform, and is where the
-     * backward walk stops.
+     * backward walk stops. Inside a vmap it belongs to that vmap's level, so that its
+     * gradient is one per example even where {@code x} is shared by all of them.
      */
-    private static Tensor track(Tensor x) {
-        Tensor t = Movement.identity(x);
+    static Tensor track(Tensor x) {
+        Tensor t = Movement.identity(Batching.atInnermostLevel(x));
         t.requiresGrad = true;
         return t;
     }
@@ -222,9 +233,10 @@ public final class AD {
     // ================================================================= Jacobians
 
     /**
-     * The Jacobian by forward mode, one column per input element (one-hot tangents); its
-     * shape is the output's shape followed by the input's. Cheaper than
-     * {@link #jacrev} when the input is smaller than the output.
+     * The Jacobian by forward mode: the JVPs along every one-hot tangent, in one forward
+     * pass batched by {@link #vmap} (as JAX's {@code jacfwd}); its shape is the output's
+     * shape followed by the input's. Cheaper than {@link #jacrev} when the input is
+     * smaller than the output. Its intermediate values hold one tangent per input element.
      */
     public static Function<Tensor, Tensor> jacfwd(Function<Tensor, Tensor> f) {
         return x -> jacfwd(args -> f.apply(args[0]), 0).apply(x)[0];
@@ -233,36 +245,41 @@ public final class AD {
     /**
      * The Jacobians by forward mode with respect to the chosen arguments (all when none),
      * as JAX's {@code jacfwd(f, argnums)}: block k has the output's shape followed by the
-     * shape of argument {@code argnums[k]}, and costs one forward pass per element of it.
-     * Give a lambda its argnums, {@code jacfwd(a -> a[0].mul(a[1]), 0, 1)}, or the type
-     * {@link Fn}: without them it would match the one-argument {@code jacfwd(Function)}.
+     * shape of argument {@code argnums[k]}, from one forward pass batched over every
+     * one-hot tangent of that argument. Give a lambda its argnums,
+     * {@code jacfwd(a -> a[0].mul(a[1]), 0, 1)}, or the type {@link Fn}: without them it
+     * would match the one-argument {@code jacfwd(Function)}.
      */
     public static JacobianFn jacfwd(Fn f, int... argnums) {
         return args -> {
             int[] wrt = chosen("jacfwd", argnums, args.length);
             Tensor[] blocks = new Tensor[wrt.length];
             for (int k = 0; k < wrt.length; k++) {
-                Tensor x = args[wrt[k]];
-                Tensor[] columns = new Tensor[x.size()];
-                int[] outShape = null;
-                for (int j = 0; j < columns.length; j++) {
-                    Tensor[] tangents = new Tensor[args.length];
-                    tangents[wrt[k]] = basis(x.shape, j);
-                    Jvp r = jvp(f, args, tangents);
-                    outShape = r.value().shape;
-                    columns[j] = r.tangent().reshape(-1, 1);
+                int arg = wrt[k];
+                Tensor x = args[arg];
+                int n = x.size();
+                if (n == 0) {
+                    blocks[k] = Tensor.zeros(concat(f.apply(args).shape, x.shape));
+                    continue;
                 }
-                blocks[k] = columns.length == 0 ? Tensor.zeros(concat(f.apply(args).shape, x.shape))
-                        : Tensor.concat(1, columns).reshape(concat(outShape, x.shape));
+                Tensor columns = vmap(t -> {
+                    Tensor[] tangents = new Tensor[args.length];
+                    tangents[arg] = t;
+                    return jvp(f, args, tangents).tangent();
+                }).apply(basis(n, x.shape));
+                int[] outShape = Arrays.copyOfRange(columns.shape, 1, columns.rank());
+                blocks[k] = columns.reshape(n, -1).transpose().reshape(concat(outShape, x.shape));
             }
             return blocks;
         };
     }
 
     /**
-     * The Jacobian by reverse mode, one row per output element (one-hot cotangents); its
-     * shape is the output's shape followed by the input's. Cheaper than
-     * {@link #jacfwd} when the output is smaller than the input.
+     * The Jacobian by reverse mode: the VJPs of every one-hot cotangent, from one forward
+     * pass and one backward pass batched by {@link #vmap} (as JAX's {@code jacrev}); its
+     * shape is the output's shape followed by the input's. Cheaper than {@link #jacfwd}
+     * when the output is smaller than the input. Its intermediate values hold one
+     * cotangent per output element.
      */
     public static Function<Tensor, Tensor> jacrev(Function<Tensor, Tensor> f) {
         return x -> jacrev(args -> f.apply(args[0]), 0).apply(x)[0];
@@ -270,26 +287,21 @@ public final class AD {
 
     /**
      * The Jacobians by reverse mode with respect to the chosen arguments (all when none),
-     * as JAX's {@code jacrev(f, argnums)}: one forward pass, then one backward pass per
-     * output element gives a row of every block; blocks have the shapes of
-     * {@link #jacfwd(Fn, int...)}.
+     * as JAX's {@code jacrev(f, argnums)}: one forward pass, then one backward pass batched
+     * over every one-hot cotangent of the output gives every block; blocks have the shapes
+     * of {@link #jacfwd(Fn, int...)}.
      */
     public static JacobianFn jacrev(Fn f, int... argnums) {
         return args -> {
             int[] wrt = chosen("jacrev", argnums, args.length);
             Vjp v = vjp(f, args, wrt);
             Tensor y = v.value();
-            Tensor[][] rows = new Tensor[wrt.length][y.size()];
-            for (int i = 0; i < y.size(); i++) {
-                Tensor[] cotangents = v.pullback().apply(basis(y.shape, i));
-                for (int k = 0; k < wrt.length; k++) {
-                    rows[k][i] = cotangents[k].reshape(1, -1);
-                }
-            }
-            Tensor[] blocks = new Tensor[wrt.length];
+            int m = y.size();
+            Tensor[] blocks = m == 0 ? new Tensor[wrt.length]
+                    : vmapMulti(c -> v.pullback().apply(c[0]), 0).apply(basis(m, y.shape));
             for (int k = 0; k < wrt.length; k++) {
                 int[] shape = concat(y.shape, args[wrt[k]].shape);
-                blocks[k] = y.size() == 0 ? Tensor.zeros(shape) : Tensor.concat(0, rows[k]).reshape(shape);
+                blocks[k] = m == 0 ? Tensor.zeros(shape) : blocks[k].reshape(shape);
             }
             return blocks;
         };
@@ -374,6 +386,104 @@ public final class AD {
         return parts;
     }
 
+    // ================================================================= vectorising
+
+    /** A function made by {@link #vmap(Fn, Integer...)}, whose result has its batch axis in front. */
+    public interface VmapFn extends Fn {
+        /** The same function with the batch axis of its result at {@code axis} (negative: from the end). */
+        Fn outAxis(int axis);
+    }
+
+    /** A function made by {@link #vmapMulti}, whose results have their batch axes in front. */
+    public interface VmapMultiFn extends MultiFn {
+        /** The same function with the batch axis of result i at {@code axes[i]} (negative: from the end). */
+        MultiFn outAxes(int... axes);
+    }
+
+    /**
+     * {@code f} applied to every slice of its argument along axis 0, as one computation:
+     * {@code vmap(f).apply(xs)} stacks {@code f(xs[b])} for every b along a new axis 0.
+     * See {@link #vmap(Fn, Integer...)}.
+     */
+    public static Function<Tensor, Tensor> vmap(Function<Tensor, Tensor> f) {
+        Fn batched = vmap((Fn) args -> f.apply(args[0]), 0);
+        return x -> batched.apply(x);
+    }
+
+    /**
+     * Vectorises {@code f} over a batch axis, like JAX's {@code vmap} and
+     * {@code torch.func.vmap}: the returned function stacks, along a new axis 0 of its
+     * result ({@link VmapFn#outAxis} puts it elsewhere), what {@code f} gives for each
+     * example, where example b of an argument is its slice b along that argument's
+     * in-axis, and an argument whose in-axis is {@code null} is passed whole to every
+     * example. With no in-axes at all, every argument is mapped along axis 0. Axes may be
+     * negative, counted from the end.
+     *
+     * <p>{@code f} is written for one example and runs once: each primitive it calls runs
+     * once on the stacked examples through its batching rule, not once per example. It
+     * composes with every transform in either order and nests: {@code vmap(grad(f))}
+     * gives per-example gradients, {@code grad(vmap(f))} the gradient of a batched
+     * function, {@code vmap(vmap(f))} maps over two axes.
+     *
+     * <ul>
+     * <li>Random tensors drawn inside {@code f} (from a generator, as every factory here
+     *     does) are drawn once and shared by every example, like JAX with an unbatched key
+     *     and PyTorch's {@code randomness="same"}. For noise that differs by example, draw
+     *     it outside with a batch axis and pass it as a mapped argument.</li>
+     * <li>In-place updates ({@code addInPlace} and the others) of a batched tensor update
+     *     each example; writing a value that differs by example into a tensor shared by
+     *     all of them throws.</li>
+     * <li>Reading values ({@code item()}, {@code toArray()}, {@code values()}) of a tensor
+     *     that differs by example throws, as does {@code backward()} on it: use
+     *     {@link #grad} or {@link #vjp} inside {@code f}. A batched tensor kept after its
+     *     vmap call returned cannot be used.</li>
+     * <li>A {@link CustomOp} runs its forward once per example, unless it has a batching rule
+     *     ({@link CustomOp#batchedBy}); its VJP and JVP run batched either way.</li>
+     * </ul>
+     *
+     * <p>The returned function throws {@link IllegalArgumentException} when no argument is
+     * mapped, when an in-axis does not exist, or when mapped arguments have different batch
+     * sizes.
+     */
+    public static VmapFn vmap(Fn f, Integer... inAxes) {
+        MultiFn multi = args -> new Tensor[] {f.apply(args)};
+        Integer[] axes = inAxes.clone();
+        return new VmapFn() {
+            @Override
+            public Tensor apply(Tensor... args) {
+                return Batching.call("vmap", multi, axes, null, args)[0];
+            }
+
+            @Override
+            public Fn outAxis(int axis) {
+                return args -> Batching.call("vmap", multi, axes, new int[] {axis}, args)[0];
+            }
+        };
+    }
+
+    /**
+     * {@link #vmap(Fn, Integer...)} for a function with several results, such as
+     * {@link #grads}: {@code vmapMulti(grads(loss, 0, 1), null, null, 0, 0)} gives the
+     * gradients of a loss with respect to two shared parameters for every example of the
+     * mapped data. Every result has its batch axis in front unless {@link VmapMultiFn#outAxes}
+     * says otherwise.
+     */
+    public static VmapMultiFn vmapMulti(MultiFn f, Integer... inAxes) {
+        Integer[] axes = inAxes.clone();
+        return new VmapMultiFn() {
+            @Override
+            public Tensor[] apply(Tensor... args) {
+                return Batching.call("vmap", f, axes, null, args);
+            }
+
+            @Override
+            public MultiFn outAxes(int... outAxes) {
+                int[] out = outAxes.clone();
+                return args -> Batching.call("vmap", f, axes, out, args);
+            }
+        };
+    }
+
     // ================================================================= helpers
 
     /** The same values with no gradient flowing back through them (JAX's {@code stop_gradient}). */
@@ -381,10 +491,9 @@ public final class AD {
         return x.detach();
     }
 
-    private static Tensor basis(int[] shape, int index) {
-        Tensor e = Tensor.zeros(shape);
-        e.data()[index] = 1f;
-        return e;
+    /** The {@code n} one-hot tensors of {@code shape} (of {@code n} elements), stacked along a new axis 0. */
+    private static Tensor basis(int n, int[] shape) {
+        return Tensor.eye(n).reshape(concat(new int[] {n}, shape));
     }
 
     private static int[] concat(int[] a, int[] b) {

@@ -41,6 +41,11 @@ final class Autograd {
      * graph is freed (the root's excepted).
      */
     static void backward(Tensor root, Tensor cotangent, boolean keepGraph, boolean createGraph) {
+        if (Batching.any(root, cotangent)) {
+            throw new IllegalStateException("backward: inside vmap a loss has a value per example, and leaves' grad() "
+                    + "has none; call AD.grad or AD.vjp inside the vmapped function for gradients per example, or "
+                    + "backward() on a loss computed from the vmapped function's result");
+        }
         if (!root.requiresGrad) {
             throw new IllegalStateException("backward: this tensor does not require a gradient (no input of the ops that "
                     + "made it was marked requiresGrad(), or they ran under noGrad)");

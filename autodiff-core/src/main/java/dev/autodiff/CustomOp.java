@@ -21,6 +21,11 @@ package dev.autodiff;
  * derivatives work too. Without a JVP, forward mode transposes the VJP, which is exact
  * because the VJP is linear in its cotangent. An op declares how many inputs it takes, and
  * a call with another count fails at once, naming the op.
+ *
+ * <p>Under {@link AD#vmap}, the rules run on batched tensors like any other code. The
+ * forward pass, which may read values directly, runs once per example unless the op has a
+ * batching rule: {@link #batchedBy} gives one (or a subclass overrides
+ * {@link #forwardBatched}), which computes every example's output at once.
  */
 public abstract class CustomOp {
     private final String name;
@@ -50,6 +55,16 @@ public abstract class CustomOp {
     public interface Vjp {
         /** The cotangent of each input (null for zero) given the output's cotangent. */
         Tensor[] apply(Tensor[] inputs, Tensor output, Tensor cotangent);
+    }
+
+    /** The batching rule of {@link #batchedBy}. */
+    @FunctionalInterface
+    public interface BatchedForward {
+        /**
+         * The output of every example, stacked along axis 0. Input i holds every example's
+         * value stacked along axis 0 when {@code mapped[i]}, else the value all examples share.
+         */
+        Tensor apply(Tensor[] inputs, boolean[] mapped);
     }
 
     /** The JVP rule of {@link #of}. */
@@ -87,6 +102,43 @@ public abstract class CustomOp {
     /** The output for these inputs, computed without recording. */
     protected abstract Tensor forward(Tensor... inputs);
 
+    /**
+     * The batching rule under {@link AD#vmap}: the output of every example at once,
+     * computed without recording, as {@link BatchedForward#apply}; or null, the default,
+     * when the op has none and its forward runs once per example. Its VJP and JVP need no
+     * batching rule: they run batched as they are. Under nested vmaps the rule batches the
+     * outermost one, once for each example of the inner ones.
+     */
+    protected Tensor forwardBatched(Tensor[] inputs, boolean[] mapped) {
+        return null;
+    }
+
+    /** This op with a batching rule: under {@link AD#vmap}, {@code rule} computes every example's output at once. */
+    public CustomOp batchedBy(BatchedForward rule) {
+        CustomOp op = this;
+        return new CustomOp(name, inputs) {
+            @Override
+            protected Tensor forward(Tensor... inputs) {
+                return op.forward(inputs);
+            }
+
+            @Override
+            protected Tensor forwardBatched(Tensor[] inputs, boolean[] mapped) {
+                return rule.apply(inputs, mapped);
+            }
+
+            @Override
+            protected Tensor[] vjp(Tensor[] inputs, Tensor output, Tensor cotangent) {
+                return op.vjp(inputs, output, cotangent);
+            }
+
+            @Override
+            protected Tensor jvp(Tensor[] inputs, Tensor output, Tensor[] tangents) {
+                return op.jvp(inputs, output, tangents);
+            }
+        };
+    }
+
     /** The cotangent of each input (null for zero) given the output's cotangent. */
     protected abstract Tensor[] vjp(Tensor[] inputs, Tensor output, Tensor cotangent);
 
@@ -103,7 +155,7 @@ public abstract class CustomOp {
             outer |= t != null && t.requiresGrad;
         }
         boolean createGraph = outer && Trace.current().recording();
-        Tensor u = Tensor.zeros(output.shape).requiresGrad();
+        Tensor u = AD.track(Tensor.zeros(output.shape));
         Tensor[] transposed;
         try (var _ = Trace.withGrad()) {
             transposed = vjp(inputs, output, u);
@@ -132,25 +184,117 @@ public abstract class CustomOp {
                     + ", got " + inputs.length);
         }
         Tensor[] in = inputs.clone();
-        Tensor value;
-        try (var _ = Trace.opaque()) {
-            value = forward(in);
+        Tensor out;
+        if (Batching.any(in)) {
+            out = Batching.apply(name, in, f -> batched(f, in));
+        } else {
+            Tensor value;
+            try (var _ = Trace.opaque()) {
+                value = forward(in);
+            }
+            out = value.view(value.shape);
         }
-        Tensor out = value.view(value.shape);
         return Trace.record(name, out, new Rule() {
             public Tensor[] vjp(Tensor g) {
-                Tensor[] grads = CustomOp.this.vjp(in, out, g);
-                if (grads.length != in.length) {
-                    throw new IllegalStateException(name + ": VJP returned " + grads.length + " cotangents for "
-                            + in.length + " inputs");
-                }
-                return grads;
+                return checkedVjp(in, out, g);
             }
 
             public Tensor jvp(Tensor[] t) {
                 return CustomOp.this.jvp(in, out, t);
             }
         }, in);
+    }
+
+    private Tensor[] checkedVjp(Tensor[] in, Tensor out, Tensor g) {
+        Tensor[] grads = vjp(in, out, g);
+        if (grads.length != in.length) {
+            throw new IllegalStateException(name + ": VJP returned " + grads.length + " cotangents for " + in.length
+                    + " inputs");
+        }
+        return grads;
+    }
+
+    /**
+     * The op on the stacked examples of a vmap ({@code logical} are the inputs the function
+     * saw): its batching rule when it has one and the operands are not batched by an outer
+     * vmap too, else once per example. The rule's result is recorded for the transforms
+     * outside the vmap with the op's own VJP and JVP, vmapped over the examples.
+     */
+    private Tensor batched(Batching.Frame f, Tensor[] logical) {
+        int n = logical.length;
+        Tensor[] physical = new Tensor[n];
+        boolean[] mapped = new boolean[n];
+        boolean nested = false;
+        for (int i = 0; i < n; i++) {
+            physical[i] = f.x(i);
+            mapped[i] = f.mapped(i);
+            nested |= Batching.any(physical[i]);
+        }
+        Tensor value = null;
+        if (f.anyMapped() && !nested) {
+            try (var _ = Trace.opaque()) {
+                value = forwardBatched(physical.clone(), mapped.clone());
+            }
+        }
+        if (value == null) {
+            return Batching.perExample(f, this::apply, logical);
+        }
+        Tensor out = value.view(value.shape);
+        return Trace.record(name, out, new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                Integer[] axes = inAxes(mapped, 0, 0);
+                Tensor[] grads = Batching.call(name, a -> {
+                    Tensor[] in = java.util.Arrays.copyOf(a, n);
+                    Tensor[] each = checkedVjp(in, a[n], a[n + 1]);
+                    for (int i = 0; i < n; i++) {
+                        each[i] = each[i] != null ? each[i] : in[i].zerosLike();
+                    }
+                    return each;
+                }, axes, null, append(physical, out, g));
+                for (int i = 0; i < n; i++) {
+                    // a shared input's cotangent is the sum of its examples'
+                    grads[i] = mapped[i] ? grads[i] : grads[i].sum(0);
+                }
+                return grads;
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                Integer[] axes = inAxes(mapped, 0);
+                Tensor[] args = append(physical, out);
+                for (int i = 0; i < n; i++) {
+                    if (t[i] != null) {
+                        axes = java.util.Arrays.copyOf(axes, axes.length + 1);
+                        axes[axes.length - 1] = mapped[i] ? 0 : null;
+                        args = append(args, t[i]);
+                    }
+                }
+                return Batching.call(name, a -> {
+                    Tensor[] in = java.util.Arrays.copyOf(a, n);
+                    Tensor[] tangents = new Tensor[n];
+                    for (int i = 0, k = n + 1; i < n; i++) {
+                        tangents[i] = t[i] != null ? a[k++] : null;
+                    }
+                    Tensor each = CustomOp.this.jvp(in, a[n], tangents);
+                    return new Tensor[] {each != null ? each : a[n].zerosLike()};
+                }, axes, null, args)[0];
+            }
+        }, physical);
+    }
+
+    /** In-axes for the inputs (0 where mapped, else null) followed by {@code more}. */
+    private static Integer[] inAxes(boolean[] mapped, Integer... more) {
+        Integer[] axes = new Integer[mapped.length + more.length];
+        for (int i = 0; i < mapped.length; i++) {
+            axes[i] = mapped[i] ? 0 : null;
+        }
+        System.arraycopy(more, 0, axes, mapped.length, more.length);
+        return axes;
+    }
+
+    private static Tensor[] append(Tensor[] xs, Tensor... more) {
+        Tensor[] out = java.util.Arrays.copyOf(xs, xs.length + more.length);
+        System.arraycopy(more, 0, out, xs.length, more.length);
+        return out;
     }
 
     /** The name given at construction. */

@@ -6,11 +6,14 @@ import dev.autodiff.kernel.Unary;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.BinaryOperator;
 
 /**
  * The elementwise primitives and their derivative rules, all in one place. A unary
  * function's VJP and JVP are the same product by its derivative; a binary function's
- * cotangents are summed back over the broadcast axes by {@link #unbroadcast}.
+ * cotangents are summed back over the broadcast axes by {@link #unbroadcast}. Batched
+ * (under {@link AD#vmap}), an elementwise op is the same op on the stacked examples,
+ * with the logical axes of a binary op's operands aligned behind the batch axis.
  */
 final class Elementwise {
     private Elementwise() {}
@@ -42,8 +45,13 @@ final class Elementwise {
     // ----------------------------------------------------------------- unary
 
     static Tensor unary(Unary op, float param, Tensor x) {
-        Tensor y = Trace.output(x.shape, x);
-        Tensor.kernels().unary(op, param, x.data(), y.data(), y.size());
+        Tensor y;
+        if (Batching.any(x)) {
+            y = Batching.apply(name(op), x, f -> unary(op, param, f.x(0)));
+        } else {
+            y = Trace.output(x.shape, x);
+            Tensor.kernels().unary(op, param, x.data(), y.data(), y.size());
+        }
         return Trace.record(name(op), y, new Rule() {
             @Override
             public Tensor[] vjp(Tensor g) {
@@ -65,6 +73,10 @@ final class Elementwise {
      */
     static Tensor timesDerivative(Unary op, float param, Tensor g, Tensor x, Tensor y) {
         if (!Trace.differentiating(g, x, y)) {
+            if (Batching.any(g, x, y)) {
+                return Batching.apply(name(op), new Tensor[] {g, x, y},
+                        f -> timesDerivative(op, param, f.expanded(0), f.expanded(1), f.expanded(2)));
+            }
             Tensor out = Trace.output(g.shape, g, x, y);
             Tensor.kernels().unaryBackward(op, param, g.data(), x.data(), y.data(), out.data(), out.size());
             return out;
@@ -122,7 +134,8 @@ final class Elementwise {
         }
         Tensor low = Tensor.scalar(lo);
         Tensor high = Tensor.scalar(hi);
-        Tensor out = compute(Binary.MINIMUM, compute(Binary.MAXIMUM, x, low), high);
+        Tensor out = Batching.any(x) ? Batching.apply("clamp", x, f -> clamp(f.x(0), lo, hi))
+                : compute(Binary.MINIMUM, compute(Binary.MAXIMUM, x, low), high);
         return Trace.record("clamp", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.mul(inside())};
@@ -140,11 +153,20 @@ final class Elementwise {
 
     /** A comparison: a constant 0/1 mask with no derivative. */
     static Tensor compare(Binary op, Tensor a, Tensor b) {
-        return compute(op, a, b);
+        return Batching.any(a, b) ? batched(op, a, b, (pa, pb) -> compare(op, pa, pb)) : compute(op, a, b);
+    }
+
+    /**
+     * The batching rule of a binary op: {@code same}, the op itself, on the stacked
+     * examples, their logical axes aligned from the right behind the batch axis.
+     */
+    private static Tensor batched(Binary op, Tensor a, Tensor b, BinaryOperator<Tensor> same) {
+        int rank = Shapes.broadcast(name(op), a.shape, b.shape).length;
+        return Batching.apply(name(op), new Tensor[] {a, b}, f -> same.apply(f.aligned(0, rank), f.aligned(1, rank)));
     }
 
     static Tensor binary(Binary op, Tensor a, Tensor b) {
-        Tensor out = compute(op, a, b);
+        Tensor out = Batching.any(a, b) ? batched(op, a, b, (pa, pb) -> binary(op, pa, pb)) : compute(op, a, b);
         return Trace.record(name(op), out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {a.requiresGrad ? unbroadcast(timesPartial(op, true, g, a, b, out), a.shape) : null,
@@ -186,9 +208,17 @@ final class Elementwise {
      */
     static Tensor where(Tensor condition, Tensor a, Tensor b) {
         int[] shape = whereShape(condition, a, b);
-        float[] out = new float[Trace.sizeOf(shape)];
-        select(condition, a, b, out, shape);
-        return Trace.record("where", new Tensor(out, shape), new Rule() {
+        Tensor out;
+        if (Batching.any(condition, a, b)) {
+            int r = shape.length;
+            out = Batching.apply("where", new Tensor[] {condition, a, b},
+                    f -> where(f.aligned(0, r), f.aligned(1, r), f.aligned(2, r)));
+        } else {
+            float[] values = new float[Trace.sizeOf(shape)];
+            select(condition, a, b, values, shape);
+            out = new Tensor(values, shape);
+        }
+        return Trace.record("where", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 Tensor zero = Tensor.scalar(0f);
                 return new Tensor[] {null,
@@ -225,8 +255,11 @@ final class Elementwise {
         int ci = 0;
         int ai = 0;
         int bi = 0;
+        float[] cv = condition.data();
+        float[] av = a.data();
+        float[] bv = b.data();
         for (int i = 0; i < out.length; i++) {
-            out[i] = condition.data()[ci] != 0f ? a.data()[ai] : b.data()[bi];
+            out[i] = cv[ci] != 0f ? av[ai] : bv[bi];
             for (int d = rank - 1; d >= 0; d--) {
                 ci += cs[d];
                 ai += as[d];

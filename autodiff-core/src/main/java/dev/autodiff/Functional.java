@@ -24,6 +24,12 @@ public final class Functional {
 
     /** The maximum over axes as a constant, with non-finite maxima replaced by 0 (rows of -Inf stay -Inf). */
     private static Tensor finiteMax(Tensor x, int[] axes) {
+        if (Batching.any(x)) {
+            // A scalar's maximum over no axes is itself: reduce a new axis of one instead.
+            return Batching.apply("logSumExp", x, f -> axes.length == 0
+                    ? finiteMax(f.x(0).unsqueeze(-1), new int[] {f.x(0).rank()}).reshape(f.x(0).shape)
+                    : finiteMax(f.x(0), f.axes(0, axes)));
+        }
         Tensor m = x.view(x.shape).max(axes, true);
         float[] d = m.data();
         for (int i = 0; i < d.length; i++) {
@@ -48,6 +54,9 @@ public final class Functional {
     /** The softmax along an axis. */
     public static Tensor softmax(Tensor x, int axis) {
         int a = Shapes.axis("softmax", axis, x.rank());
+        if (Batching.any(x) && !Trace.differentiating(x)) {
+            return Batching.apply("softmax", x, f -> softmax(f.x(0), f.axis(0, a)));
+        }
         if (a == x.rank() - 1 && !Trace.differentiating(x)) {
             int cols = x.shape[a];
             float[] out = new float[x.data().length];
@@ -61,6 +70,9 @@ public final class Functional {
     /** The log of the softmax along an axis. */
     public static Tensor logSoftmax(Tensor x, int axis) {
         int a = Shapes.axis("logSoftmax", axis, x.rank());
+        if (Batching.any(x) && !Trace.differentiating(x)) {
+            return Batching.apply("logSoftmax", x, f -> logSoftmax(f.x(0), f.axis(0, a)));
+        }
         if (a == x.rank() - 1 && !Trace.differentiating(x)) {
             int cols = x.shape[a];
             float[] out = new float[x.data().length];
@@ -103,6 +115,13 @@ public final class Functional {
         if (weight.rank() != 2 || x.rank() == 0 || x.shape[x.rank() - 1] != weight.shape[1]) {
             throw new IllegalArgumentException(op + ": input of shape " + Shapes.str(x.shape)
                     + " does not fit a weight of shape " + Shapes.str(weight.shape) + " ([out, in])");
+        }
+        if (Batching.any(x, weight) || (bias != null && Batching.any(bias))) {
+            // under vmap the composition batches op by op
+            Tensor z = x.rank() == 1 ? x.reshape(1, -1).matmul(weight, false, true).reshape(-1)
+                    : x.matmul(weight, false, true);
+            z = bias == null ? z : z.add(bias);
+            return relu ? z.relu() : z;
         }
         int out = weight.shape[0];
         boolean rowBias = bias == null || (bias.rank() == 1 && bias.shape[0] == out);
@@ -201,6 +220,8 @@ public final class Functional {
      * The primitive: {@code -log softmax(row)[class]} for each row of logits {@code [M, C]}
      * by the fused kernel; a row of class -1 has no target, gets 0 and passes no gradient.
      * The VJP is {@code (P - Y)·g} row by row, fused when nothing differentiates it further.
+     * Batched (under {@link AD#vmap}), the examples' rows are the rows of one tall matrix,
+     * with the classes repeated for each example.
      */
     private static Tensor crossEntropyRows(Tensor logits, int[] classes) {
         int rows = logits.shape[0];
@@ -217,16 +238,25 @@ public final class Functional {
                 kernelLabels[r] = 0; // any class: its loss and gradient are dropped
             }
         }
-        Tensor probs = Trace.output(logits.shape, logits);
-        float[] losses = new float[rows];
-        Tensor.kernels().softmaxCrossEntropy(logits.data(), rows, cols, kernelLabels, probs.data(), losses);
         Tensor mask = targeted == null ? null : new Tensor(targeted, new int[] {rows});
-        for (int r = 0; r < rows; r++) {
-            if (classes[r] < 0) {
-                losses[r] = 0f;
+        Tensor probs;
+        Tensor out;
+        if (Batching.any(logits)) {
+            probs = null;
+            out = Batching.apply("crossEntropy", logits, f -> !f.mapped(0) ? crossEntropyRows(f.x(0), classes)
+                    : crossEntropyRows(f.x(0).reshape(-1, cols), repeated(classes, f.size())).reshape(f.size(), rows));
+        } else {
+            probs = Trace.output(logits.shape, logits);
+            float[] losses = new float[rows];
+            Tensor.kernels().softmaxCrossEntropy(logits.data(), rows, cols, kernelLabels, probs.data(), losses);
+            for (int r = 0; r < rows; r++) {
+                if (classes[r] < 0) {
+                    losses[r] = 0f;
+                }
             }
+            out = new Tensor(losses, new int[] {rows});
         }
-        return Trace.record("crossEntropy", new Tensor(losses, new int[] {rows}), new Rule() {
+        return Trace.record("crossEntropy", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {probsMinusOneHot(g)};
             }
@@ -239,10 +269,14 @@ public final class Functional {
                 return probs;
             }
 
-            /** {@code (P - Y)} with row r scaled by {@code scale[r]} (0 for a row without a target). */
+            /**
+             * {@code (P - Y)} with row r scaled by {@code scale[r]} (0 for a row without a
+             * target), fused when nothing differentiates it further and nothing is batched
+             * (then the composition batches).
+             */
             private Tensor probsMinusOneHot(Tensor scale) {
                 Tensor s = mask == null ? scale : scale.mul(mask);
-                if (!Trace.differentiating(s, logits)) {
+                if (probs != null && !Batching.any(s) && !Trace.differentiating(s, logits)) {
                     Tensor d = Trace.output(logits.shape, s, probs);
                     Tensor.kernels().softmaxCrossEntropyBackward(probs.data(), rows, cols, kernelLabels, s.data(),
                             d.data());
@@ -252,6 +286,15 @@ public final class Functional {
                 return logits.softmax(1).sub(mask == null ? oneHot : oneHot.mul(mask.reshape(rows, 1))).mul(s.reshape(rows, 1));
             }
         }, logits);
+    }
+
+    /** {@code values} repeated {@code times} times, one copy after another. */
+    private static int[] repeated(int[] values, int times) {
+        int[] out = new int[values.length * times];
+        for (int t = 0; t < times; t++) {
+            System.arraycopy(values, 0, out, t * values.length, values.length);
+        }
+        return out;
     }
 
     // ----------------------------------------------------------------- normalisation

@@ -11,6 +11,10 @@ import dev.autodiff.kernel.Strides;
  *
  * <p>Index tensors hold whole numbers in float32, which represents every index up to 2^24
  * exactly; they are checked on every call.
+ *
+ * <p>Batched (under {@link AD#vmap}), an int array indexes the same axis of every example;
+ * an index tensor may differ by example as the data may (per-example labels), and the
+ * examples' gathers and scatters are one along the axis behind the batch axis.
  */
 final class Indexing {
     private Indexing() {}
@@ -21,17 +25,24 @@ final class Indexing {
         int a = axisOf("indexSelect", x, axis);
         int n = x.shape[a];
         int[] idx = checked("indexSelect", indices, n, a, x.shape);
-        int[] o = Movement.around(x.shape, a);
-        int[] shape = x.shape.clone();
-        shape[a] = idx.length;
-        int inner = o[2];
-        float[] out = new float[Trace.sizeOf(shape)];
-        for (int b = 0; b < o[0]; b++) {
-            for (int i = 0; i < idx.length; i++) {
-                System.arraycopy(x.data(), (b * n + idx[i]) * inner, out, (b * idx.length + i) * inner, inner);
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("indexSelect", x, f -> indexSelect(f.x(0), f.axis(0, a), idx));
+        } else {
+            int[] o = Movement.around(x.shape, a);
+            int[] shape = x.shape.clone();
+            shape[a] = idx.length;
+            int inner = o[2];
+            float[] values = new float[Trace.sizeOf(shape)];
+            float[] xValues = x.data();
+            for (int b = 0; b < o[0]; b++) {
+                for (int i = 0; i < idx.length; i++) {
+                    System.arraycopy(xValues, (b * n + idx[i]) * inner, values, (b * idx.length + i) * inner, inner);
+                }
             }
+            out = new Tensor(values, shape);
         }
-        return Trace.record("indexSelect", new Tensor(out, shape), new Rule() {
+        return Trace.record("indexSelect", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {indexAddToZeros(g, a, idx, n)};
             }
@@ -59,21 +70,28 @@ final class Indexing {
 
     /** Zeros with axis {@code a} of length {@code n}, and entry i of {@code x} along it added at {@code idx[i]}. */
     private static Tensor indexAddToZeros(Tensor x, int a, int[] idx, int n) {
-        int[] shape = x.shape.clone();
-        shape[a] = n;
-        int[] o = Movement.around(x.shape, a);
-        int inner = o[2];
-        float[] out = new float[Trace.sizeOf(shape)];
-        for (int b = 0; b < o[0]; b++) {
-            for (int i = 0; i < idx.length; i++) {
-                int src = (b * idx.length + i) * inner;
-                int dst = (b * n + idx[i]) * inner;
-                for (int j = 0; j < inner; j++) {
-                    out[dst + j] += x.data()[src + j];
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("indexAdd", x, f -> indexAddToZeros(f.x(0), f.axis(0, a), idx, n));
+        } else {
+            int[] shape = x.shape.clone();
+            shape[a] = n;
+            int[] o = Movement.around(x.shape, a);
+            int inner = o[2];
+            float[] values = new float[Trace.sizeOf(shape)];
+            float[] xValues = x.data();
+            for (int b = 0; b < o[0]; b++) {
+                for (int i = 0; i < idx.length; i++) {
+                    int src = (b * idx.length + i) * inner;
+                    int dst = (b * n + idx[i]) * inner;
+                    for (int j = 0; j < inner; j++) {
+                        values[dst + j] += xValues[src + j];
+                    }
                 }
             }
+            out = new Tensor(values, shape);
         }
-        return Trace.record("indexAdd", new Tensor(out, shape), new Rule() {
+        return Trace.record("indexAdd", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {indexSelect(g, a, idx)};
             }
@@ -87,7 +105,22 @@ final class Indexing {
     // ----------------------------------------------------------------- by an index tensor
 
     static Tensor gather(Tensor x, int axis, Tensor index) {
-        return gatherAt(x, positions("gather", x.shape, axisOf("gather", x, axis), index));
+        int a = axisOf("gather", x, axis);
+        if (!Batching.any(index)) {
+            return gatherAt(x, positions("gather", x.shape, a, index));
+        }
+        checkFits("gather", x.shape, a, index.shape);
+        Tensor out = Batching.apply("gather", new Tensor[] {x, index},
+                f -> gather(f.expanded(0), f.anyMapped() ? a + 1 : a, f.expanded(1)));
+        return Trace.record("gather", out, new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {scatterIntoZeros(g, a, index, x.shape), null};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return t[0] == null ? null : gather(t[0], a, index);
+            }
+        }, x, index);
     }
 
     /** {@code base} plus {@code source}'s elements added at the positions the index names along the axis. */
@@ -97,16 +130,44 @@ final class Indexing {
             throw new IllegalArgumentException("scatterAdd: source of shape " + Shapes.str(source.shape)
                     + " and index of shape " + Shapes.str(index.shape) + " differ");
         }
-        return base.add(scatterAddToZeros(source, positions("scatterAdd", base.shape, a, index), base.shape));
+        return base.add(scatterIntoZeros(source, a, index, base.shape));
+    }
+
+    /** Zeros of {@code shape} with {@code source}'s elements added at the positions the index names along axis {@code a}. */
+    private static Tensor scatterIntoZeros(Tensor source, int a, Tensor index, int[] shape) {
+        if (!Batching.any(index)) {
+            return scatterAddToZeros(source, positions("scatterAdd", shape, a, index), shape);
+        }
+        checkFits("scatterAdd", shape, a, index.shape);
+        Tensor out = Batching.apply("scatterAdd", new Tensor[] {source, index}, f -> f.anyMapped()
+                ? scatterIntoZeros(f.expanded(0), a + 1, f.expanded(1), Batching.withFront(f.size(), shape))
+                : scatterIntoZeros(f.x(0), a, f.x(1), shape));
+        return Trace.record("scatterAdd", out, new Rule() {
+            public Tensor[] vjp(Tensor g) {
+                return new Tensor[] {gather(g, a, index), null};
+            }
+
+            public Tensor jvp(Tensor[] t) {
+                return t[0] == null ? null : scatterIntoZeros(t[0], a, index, shape);
+            }
+        }, source, index);
     }
 
     /** Zeros of {@code shape} with element i of {@code x} added at flat position {@code p.offsets[i]}. */
     private static Tensor scatterAddToZeros(Tensor x, Positions p, int[] shape) {
-        float[] out = new float[Trace.sizeOf(shape)];
-        for (int i = 0; i < p.offsets.length; i++) {
-            out[p.offsets[i]] += x.data()[i];
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("scatterAdd", x, f -> !f.mapped(0) ? scatterAddToZeros(f.x(0), p, shape)
+                    : scatterAddToZeros(f.x(0), p.perExample(f.size(), Trace.sizeOf(shape)), Batching.withFront(f.size(), shape)));
+        } else {
+            float[] values = new float[Trace.sizeOf(shape)];
+            float[] xValues = x.data();
+            for (int i = 0; i < p.offsets.length; i++) {
+                values[p.offsets[i]] += xValues[i];
+            }
+            out = new Tensor(values, shape);
         }
-        return Trace.record("scatterAdd", new Tensor(out, shape), new Rule() {
+        return Trace.record("scatterAdd", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {gatherAt(g, p)};
             }
@@ -119,11 +180,19 @@ final class Indexing {
 
     /** {@link #gather} at resolved positions: element i of the result is {@code x}'s at {@code p.offsets[i]}. */
     private static Tensor gatherAt(Tensor x, Positions p) {
-        float[] out = new float[p.offsets.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = x.data()[p.offsets[i]];
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("gather", x, f -> !f.mapped(0) ? gatherAt(f.x(0), p)
+                    : gatherAt(f.x(0), p.perExample(f.size(), x.size())));
+        } else {
+            float[] values = new float[p.offsets.length];
+            float[] xValues = x.data();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = xValues[p.offsets[i]];
+            }
+            out = new Tensor(values, p.shape);
         }
-        return Trace.record("gather", new Tensor(out, p.shape), new Rule() {
+        return Trace.record("gather", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {scatterAddToZeros(g, p, x.shape)};
             }
@@ -135,7 +204,18 @@ final class Indexing {
     }
 
     /** The flat positions in a tensor of {@code shape} that the elements of an index tensor name, and the index's shape. */
-    private record Positions(int[] offsets, int[] shape) {}
+    private record Positions(int[] offsets, int[] shape) {
+        /** The same positions in each of {@code size} stacked tensors of {@code block} elements (a batch axis in front). */
+        Positions perExample(int size, int block) {
+            int[] all = new int[size * offsets.length];
+            for (int b = 0; b < size; b++) {
+                for (int i = 0; i < offsets.length; i++) {
+                    all[b * offsets.length + i] = b * block + offsets[i];
+                }
+            }
+            return new Positions(all, Batching.withFront(size, shape));
+        }
+    }
 
     /**
      * For each element of {@code index} (row-major), the flat offset in a tensor of
@@ -145,14 +225,7 @@ final class Indexing {
      */
     private static Positions positions(String op, int[] shape, int axis, Tensor index) {
         int[] indexShape = index.shape;
-        boolean fits = indexShape.length == shape.length;
-        for (int d = 0; fits && d < shape.length; d++) {
-            fits = d == axis || indexShape[d] <= shape[d];
-        }
-        if (!fits) {
-            throw new IllegalArgumentException(op + ": index of shape " + Shapes.str(indexShape) + " does not fit a tensor of shape "
-                    + Shapes.str(shape) + " along axis " + axis + " (same rank, no larger along the other axes)");
-        }
+        checkFits(op, shape, axis, indexShape);
         int[] values = toInts(op, index);
         int rank = shape.length;
         int[] strides = Strides.of(shape);
@@ -184,6 +257,18 @@ final class Indexing {
 
     // ----------------------------------------------------------------- checks
 
+    /** Fails unless an index of {@code indexShape} fits a tensor of {@code shape} along {@code axis}. */
+    private static void checkFits(String op, int[] shape, int axis, int[] indexShape) {
+        boolean fits = indexShape.length == shape.length;
+        for (int d = 0; fits && d < shape.length; d++) {
+            fits = d == axis || indexShape[d] <= shape[d];
+        }
+        if (!fits) {
+            throw new IllegalArgumentException(op + ": index of shape " + Shapes.str(indexShape) + " does not fit a tensor of shape "
+                    + Shapes.str(shape) + " along axis " + axis + " (same rank, no larger along the other axes)");
+        }
+    }
+
     private static int axisOf(String op, Tensor x, int axis) {
         if (x.rank() == 0) {
             throw new IllegalArgumentException(op + ": cannot index a scalar");
@@ -204,9 +289,13 @@ final class Indexing {
 
     /** The values of an index tensor as ints; each must be a whole number in int range. */
     static int[] toInts(String op, Tensor t) {
+        if (t.data() == null) {
+            throw Batching.noSingleValue(op, t);
+        }
         int[] out = new int[t.data().length];
+        float[] tValues = t.data();
         for (int i = 0; i < out.length; i++) {
-            float v = t.data()[i];
+            float v = tValues[i];
             if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(op + ": value " + v + " at flat position " + i + " of a tensor of shape "
                         + Shapes.str(t.shape) + " is not a whole number in int range");

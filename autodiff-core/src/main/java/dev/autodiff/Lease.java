@@ -52,6 +52,13 @@ final class Lease {
         throw recycled(t);
     }
 
+    /** Fails when the array went to another lease, without keeping a released one (for views, whose reads check). */
+    void checkNotRecycled(Tensor t) {
+        if (state == RECYCLED) {
+            throw recycled(t);
+        }
+    }
+
     /** Keeps the array out of the arena for good: its tensor escapes where a read cannot be checked. */
     void keep(Tensor t) {
         if (!STATE.compareAndSet(this, LIVE, KEPT)) {

@@ -1,10 +1,15 @@
 package dev.autodiff;
 
+import dev.autodiff.kernel.Binary;
+
 import java.util.Arrays;
 
 /**
  * The matrix product primitive {@code op(A)·op(B)} (op: optional transpose of the last
  * two axes, never materialised) with its rules, and NumPy's {@code matmul} built on it.
+ * Batched (under {@link AD#vmap}), the examples' products are one product with the batch
+ * as a leading axis: an operand shared by every example is broadcast over it, and when
+ * it is the right-hand matrix, every example's rows go through one GEMM with it.
  */
 final class MatMul {
     private MatMul() {}
@@ -77,12 +82,18 @@ final class MatMul {
 
     /** The primitive: operands of equal rank and equal batch axes. */
     private static Tensor product(Tensor a, Tensor b, boolean ta, boolean tb) {
-        int r = a.rank();
-        int[] shape = a.shape.clone();
-        shape[r - 2] = a.shape[r - (ta ? 1 : 2)];
-        shape[r - 1] = b.shape[r - (tb ? 2 : 1)];
-        Tensor out = Trace.output(shape, a, b);
-        multiply(a, b, ta, tb, out.data(), false);
+        Tensor out;
+        if (Batching.any(a, b)) {
+            out = Batching.apply("matmul", new Tensor[] {a, b}, f -> f.mapped(0) && f.mapped(1)
+                    ? product(f.x(0), f.x(1), ta, tb) : matmul(f.x(0), f.x(1), ta, tb));
+        } else {
+            int r = a.rank();
+            int[] shape = a.shape.clone();
+            shape[r - 2] = a.shape[r - (ta ? 1 : 2)];
+            shape[r - 1] = b.shape[r - (tb ? 2 : 1)];
+            out = Trace.output(shape, a, b);
+            multiply(a, b, ta, tb, out.data(), false);
+        }
         return Trace.record("matmul", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 // dA = g·op(B)ᵀ and dB = op(A)ᵀ·g, written for each storage layout of A and B.
@@ -120,6 +131,14 @@ final class MatMul {
         int batch = 1;
         for (int d = 0; d < r - 2; d++) {
             batch *= a.shape[d];
+        }
+        if (k == 1 && !accumulate) {
+            // An outer product (per-example weight gradients are one per example): the
+            // broadcast multiply writes C in order, where GEMM tiles stride across its rows.
+            // Transposing a k = 1 operand does not move its values; both round once.
+            Tensor.kernels().binary(Binary.MUL, a.data(), new int[] {batch, m, 1}, b.data(), new int[] {batch, 1, n},
+                    out, new int[] {batch, m, n});
+            return;
         }
         Tensor.kernels().gemm(batch, ta, tb, m, n, k, a.data(), 0, m * k, b.data(), 0, k * n, out, 0, m * n, accumulate);
     }

@@ -8,19 +8,23 @@ import java.util.Arrays;
  * The primitives that move values without arithmetic (reshape, permute, broadcast,
  * slice, flip, concatenation) and their rules, and the compositions on them (squeeze,
  * unsqueeze, tile). Each one's VJP is its transpose: a slice pads, a broadcast sums, a
- * flip flips back. Indexing by index arrays is in {@link Indexing}.
+ * flip flips back. Indexing by index arrays is in {@link Indexing}. Batched (under
+ * {@link AD#vmap}), each moves the same logical axes of the stacked examples, shifted
+ * past the batch axis.
  */
 final class Movement {
     private Movement() {}
 
     /** A new tensor object with the same values, linked to {@code x} in the graph and in forward mode. */
     static Tensor identity(Tensor x) {
-        return passThrough("identity", x, x.view(x.shape));
+        return passThrough("identity", x, Batching.any(x) ? Batching.apply("identity", x, f -> identity(f.x(0)))
+                : x.view(x.shape));
     }
 
     /** As {@link #identity}, with an array of its own. */
     static Tensor copy(Tensor x) {
-        return passThrough("copy", x, new Tensor(x.data().clone(), x.shape));
+        return passThrough("copy", x, Batching.any(x) ? Batching.apply("copy", x, f -> copy(f.x(0)))
+                : new Tensor(x.data().clone(), x.shape));
     }
 
     private static Tensor passThrough(String op, Tensor x, Tensor out) {
@@ -40,7 +44,8 @@ final class Movement {
         if (Arrays.equals(shape, x.shape)) {
             return x;
         }
-        Tensor out = x.view(shape);
+        Tensor out = Batching.any(x) ? Batching.apply("reshape", x, f -> reshape(f.x(0), f.shape(0, shape)))
+                : x.view(shape);
         return Trace.record("reshape", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.reshape(x.shape)};
@@ -65,13 +70,14 @@ final class Movement {
                 known *= shape[d];
             }
         }
-        if (unknown >= 0 && known > 0 && x.data().length % known == 0) {
-            shape[unknown] = (int) (x.data().length / known);
+        int size = x.size();
+        if (unknown >= 0 && known > 0 && size % known == 0) {
+            shape[unknown] = (int) (size / known);
             known *= shape[unknown];
         }
-        if (known != x.data().length || (unknown >= 0 && shape[unknown] < 0)) {
+        if (known != size || (unknown >= 0 && shape[unknown] < 0)) {
             throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(x.shape) + " ("
-                    + x.data().length + " elements) to " + Shapes.str(newShape));
+                    + size + " elements) to " + Shapes.str(newShape));
         }
         return shape;
     }
@@ -95,8 +101,13 @@ final class Movement {
             inverse[p[i]] = i;
             shape[i] = x.shape[p[i]];
         }
-        Tensor out = Trace.output(shape, x);
-        Tensor.kernels().permute(x.data(), x.shape, p, out.data());
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("permute", x, f -> f.mapped(0) ? permute(f.x(0), behindBatchAxis(p)) : permute(f.x(0), p));
+        } else {
+            out = Trace.output(shape, x);
+            Tensor.kernels().permute(x.data(), x.shape, p, out.data());
+        }
         return Trace.record("permute", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.permute(inverse)};
@@ -106,6 +117,15 @@ final class Movement {
                 return t[0].permute(p);
             }
         }, x);
+    }
+
+    /** A permutation of the logical axes as one of the axes behind a batch axis, which stays first. */
+    private static int[] behindBatchAxis(int[] perm) {
+        int[] p = new int[perm.length + 1];
+        for (int i = 0; i < perm.length; i++) {
+            p[i + 1] = perm[i] + 1;
+        }
+        return p;
     }
 
     static Tensor broadcastTo(Tensor x, int[] target) {
@@ -118,8 +138,13 @@ final class Movement {
         if (Arrays.equals(x.shape, shape)) {
             return x;
         }
-        Tensor out = Trace.output(shape, x);
-        Tensor.kernels().broadcast(x.data(), Shapes.padLeft(x.shape, shape.length), out.data(), shape);
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("broadcastTo", x, f -> broadcastTo(f.aligned(0, shape.length), f.shape(0, shape)));
+        } else {
+            out = Trace.output(shape, x);
+            Tensor.kernels().broadcast(x.data(), Shapes.padLeft(x.shape, shape.length), out.data(), shape);
+        }
         return Trace.record("broadcastTo", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {Elementwise.unbroadcast(g, x.shape)};
@@ -182,11 +207,19 @@ final class Movement {
     /** The elements in reverse order along each of the given axes (all when none). */
     static Tensor flip(Tensor x, int[] axes) {
         int[] ax = Shapes.axes("flip", axes, x.rank());
-        float[] out = x.data();
-        for (int a : ax) {
-            out = flipAxis(out, around(x.shape, a));
+        Tensor out;
+        if (Batching.any(x)) {
+            // a scalar has no axis to flip (and no axes means all of the stacked tensor's)
+            out = Batching.apply("flip", x, f -> ax.length == 0 ? copy(f.x(0)) : flip(f.x(0), f.axes(0, ax)));
+        } else {
+            float[] original = x.data();
+            float[] values = original;
+            for (int a : ax) {
+                values = flipAxis(values, around(x.shape, a));
+            }
+            out = new Tensor(values == original ? values.clone() : values, x.shape);
         }
-        return Trace.record("flip", new Tensor(out == x.data() ? out.clone() : out, x.shape), new Rule() {
+        return Trace.record("flip", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {flip(g, ax)};
             }
@@ -238,12 +271,18 @@ final class Movement {
             throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is out of bounds for axis "
                     + a + " of shape " + Shapes.str(x.shape));
         }
-        int[] shape = x.shape.clone();
-        shape[a] = end - start;
-        int[] o = around(x.shape, a);
-        float[] out = new float[Strides.size(shape)];
-        copyBlocks(x.data(), start * o[2], o[1] * o[2], out, 0, shape[a] * o[2], o[0], shape[a] * o[2]);
-        return Trace.record("slice", new Tensor(out, shape), new Rule() {
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("slice", x, f -> slice(f.x(0), f.axis(0, a), start, end));
+        } else {
+            int[] shape = x.shape.clone();
+            shape[a] = end - start;
+            int[] o = around(x.shape, a);
+            float[] values = new float[Strides.size(shape)];
+            copyBlocks(x.data(), start * o[2], o[1] * o[2], values, 0, shape[a] * o[2], o[0], shape[a] * o[2]);
+            out = new Tensor(values, shape);
+        }
+        return Trace.record("slice", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {pad(g, a, start, x.shape[a])};
             }
@@ -256,13 +295,19 @@ final class Movement {
 
     /** Places {@code x} at {@code start} along an axis of length {@code length}, zeros elsewhere: the transpose of slice. */
     static Tensor pad(Tensor x, int axis, int start, int length) {
-        int[] shape = x.shape.clone();
-        shape[axis] = length;
-        int[] o = around(x.shape, axis);
-        float[] out = new float[Strides.size(shape)];
-        copyBlocks(x.data(), 0, o[1] * o[2], out, start * o[2], length * o[2], o[0], o[1] * o[2]);
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("pad", x, f -> pad(f.x(0), f.axis(0, axis), start, length));
+        } else {
+            int[] shape = x.shape.clone();
+            shape[axis] = length;
+            int[] o = around(x.shape, axis);
+            float[] values = new float[Strides.size(shape)];
+            copyBlocks(x.data(), 0, o[1] * o[2], values, start * o[2], length * o[2], o[0], o[1] * o[2]);
+            out = new Tensor(values, shape);
+        }
         int end = start + x.shape[axis];
-        return Trace.record("pad", new Tensor(out, shape), new Rule() {
+        return Trace.record("pad", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.slice(axis, start, end)};
             }
@@ -294,14 +339,26 @@ final class Movement {
             starts[i + 1] = starts[i] + s[a];
         }
         shape[a] = starts[parts.length];
-        int[] o = around(shape, a);
-        float[] out = new float[Strides.size(shape)];
-        for (int i = 0; i < parts.length; i++) {
-            int len = parts[i].shape[a] * o[2];
-            copyBlocks(parts[i].data(), 0, len, out, starts[i] * o[2], shape[a] * o[2], o[0], len);
-        }
         Tensor[] inputs = parts.clone();
-        return Trace.record("concat", new Tensor(out, shape), new Rule() {
+        Tensor out;
+        if (Batching.any(inputs)) {
+            out = Batching.apply("concat", inputs, f -> {
+                Tensor[] stacked = new Tensor[inputs.length];
+                for (int i = 0; i < stacked.length; i++) {
+                    stacked[i] = f.expanded(i);
+                }
+                return concat(f.anyMapped() ? a + 1 : a, stacked);
+            });
+        } else {
+            int[] o = around(shape, a);
+            float[] values = new float[Strides.size(shape)];
+            for (int i = 0; i < parts.length; i++) {
+                int len = parts[i].shape[a] * o[2];
+                copyBlocks(parts[i].data(), 0, len, values, starts[i] * o[2], shape[a] * o[2], o[0], len);
+            }
+            out = new Tensor(values, shape);
+        }
+        return Trace.record("concat", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 Tensor[] grads = new Tensor[inputs.length];
                 for (int i = 0; i < inputs.length; i++) {

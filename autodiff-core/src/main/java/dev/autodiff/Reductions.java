@@ -5,6 +5,8 @@ import dev.autodiff.kernel.Reduce;
 /**
  * The reduction primitives (sum, max and prod over axes) with their rules, the compositions
  * on them (mean, min), argmax and argmin along an axis, and the running sum along an axis.
+ * Batched (under {@link AD#vmap}), each reduces or scans the same axes, shifted past the
+ * batch axis.
  */
 final class Reductions {
     private Reductions() {}
@@ -12,7 +14,8 @@ final class Reductions {
     static Tensor sum(Tensor x, int[] axes, boolean keepDims) {
         int[] ax = Shapes.axes("sum", axes, x.rank());
         int[] kept = Shapes.reduced(x.shape, ax, true);
-        Tensor out = reduce(Reductions::sumKernel, x, ax, Shapes.reduced(x.shape, ax, keepDims));
+        Tensor out = Batching.any(x) ? batched("sum", x, ax, (p, pax) -> sum(p, pax, keepDims))
+                : reduce(Reductions::sumKernel, x, ax, Shapes.reduced(x.shape, ax, keepDims));
         return Trace.record("sum", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.reshape(kept).broadcastTo(x.shape)};
@@ -46,7 +49,8 @@ final class Reductions {
             }
         }
         int[] kept = Shapes.reduced(x.shape, ax, true);
-        Tensor out = reduce(Reductions::maxKernel, x, ax, Shapes.reduced(x.shape, ax, keepDims));
+        Tensor out = Batching.any(x) ? batched("max", x, ax, (p, pax) -> max(p, pax, keepDims))
+                : reduce(Reductions::maxKernel, x, ax, Shapes.reduced(x.shape, ax, keepDims));
         return Trace.record("max", out, new Rule() {
             /** Each maximal element's share of the gradient (ties split it evenly); made on first use. */
             private Tensor share;
@@ -61,7 +65,8 @@ final class Reductions {
 
             private Tensor share() {
                 if (share == null) {
-                    Tensor hits = x.eq(out.view(kept));
+                    // a view reads the values without keeping them from the arena; a batched result has no array of its own
+                    Tensor hits = x.eq(Batching.any(out) ? out.detach().reshape(kept) : out.view(kept));
                     share = hits.div(hits.sum(ax, true));
                 }
                 return share;
@@ -80,7 +85,8 @@ final class Reductions {
     static Tensor prod(Tensor x, int[] axes, boolean keepDims) {
         int[] ax = Shapes.axes("prod", axes, x.rank());
         int[] kept = Shapes.reduced(x.shape, ax, true);
-        Tensor out = reduce(Reductions::productKernel, x, ax, Shapes.reduced(x.shape, ax, keepDims));
+        Tensor out = Batching.any(x) ? batched("prod", x, ax, (p, pax) -> prod(p, pax, keepDims))
+                : reduce(Reductions::productKernel, x, ax, Shapes.reduced(x.shape, ax, keepDims));
         return Trace.record("prod", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.reshape(kept).mul(productOfOthers(x, ax))};
@@ -90,6 +96,15 @@ final class Reductions {
                 return t[0].mul(productOfOthers(x, ax)).sum(ax, keepDims);
             }
         }, x);
+    }
+
+    /**
+     * The batching rule of a reduction over the axes {@code ax}: {@code same}, the reduction
+     * itself, over those axes of the stacked examples. The reduction of a scalar over no
+     * axes is a copy (no axes would mean every axis, the batch axis too).
+     */
+    private static Tensor batched(String op, Tensor x, int[] ax, java.util.function.BiFunction<Tensor, int[], Tensor> same) {
+        return Batching.apply(op, x, f -> ax.length == 0 ? Movement.copy(f.x(0)) : same.apply(f.x(0), f.axes(0, ax)));
     }
 
     /**
@@ -197,6 +212,9 @@ final class Reductions {
             throw new IllegalArgumentException(op + ": axis " + a + " of shape " + Shapes.str(x.shape)
                     + (n == 0 ? " is empty" : " is longer than 2^24, whose indices float32 cannot hold"));
         }
+        if (Batching.any(x)) {
+            return Batching.apply(op, x, f -> argExtreme(op, f.x(0), f.axis(0, a), keepDims, largest));
+        }
         float[] out = new float[o[0] * inner];
         for (int b = 0; b < o[0]; b++) {
             for (int in = 0; in < inner; in++) {
@@ -222,20 +240,27 @@ final class Reductions {
      */
     static Tensor cumsum(Tensor x, int axis) {
         int a = Shapes.axis("cumsum", axis, x.rank());
-        int[] o = Movement.around(x.shape, a);
-        int n = o[1];
-        int inner = o[2];
-        float[] out = new float[x.data().length];
-        for (int b = 0; b < o[0]; b++) {
-            for (int in = 0; in < inner; in++) {
-                double s = 0;
-                for (int j = 0, i = b * n * inner + in; j < n; j++, i += inner) {
-                    s += x.data()[i];
-                    out[i] = (float) s;
+        Tensor out;
+        if (Batching.any(x)) {
+            out = Batching.apply("cumsum", x, f -> cumsum(f.x(0), f.axis(0, a)));
+        } else {
+            int[] o = Movement.around(x.shape, a);
+            int n = o[1];
+            int inner = o[2];
+            float[] xValues = x.data();
+            float[] values = new float[xValues.length];
+            for (int b = 0; b < o[0]; b++) {
+                for (int in = 0; in < inner; in++) {
+                    double s = 0;
+                    for (int j = 0, i = b * n * inner + in; j < n; j++, i += inner) {
+                        s += xValues[i];
+                        values[i] = (float) s;
+                    }
                 }
             }
+            out = new Tensor(values, x.shape);
         }
-        return Trace.record("cumsum", new Tensor(out, x.shape), new Rule() {
+        return Trace.record("cumsum", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.flip(a).cumsum(a).flip(a)};
             }

@@ -45,9 +45,14 @@ final class Statistics {
 
     /** {@code u^q} for {@code u >= 0}, with derivative {@code q·u^(q-1)} where u > 0 and 0 where u = 0. */
     private static Tensor rootOf(Tensor u, float q) {
-        float[] out = new float[u.data().length];
-        Tensor.kernels().unary(Unary.POW, q, u.data(), out, out.length);
-        return Trace.record("rootOf", new Tensor(out, u.shape), new Rule() {
+        Tensor out;
+        if (Batching.any(u)) {
+            out = Batching.apply("rootOf", u, f -> rootOf(f.x(0), q));
+        } else {
+            out = Trace.output(u.shape, u);
+            Tensor.kernels().unary(Unary.POW, q, u.data(), out.data(), out.size());
+        }
+        return Trace.record("rootOf", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.mul(slope())};
             }

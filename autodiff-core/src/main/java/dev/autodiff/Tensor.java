@@ -47,6 +47,8 @@ public final class Tensor {
     private static final class Version {
         int count;
     }
+    /** How the values are stored when this tensor is seen inside {@link AD#vmap}; null outside. */
+    Batched batched;
 
     /** Wraps {@code data} without copying; the caller gives up the array. */
     Tensor(float[] data, int[] shape) {
@@ -80,6 +82,9 @@ public final class Tensor {
      * its lease (a reshape, a detached copy).
      */
     Tensor view(int[] newShape) {
+        if (lease != null) {
+            lease.checkNotRecycled(this);
+        }
         if (version == null) {
             version = new Version();
         }
@@ -300,11 +305,12 @@ public final class Tensor {
 
     /** The number of elements. */
     public int size() {
-        return data.length;
+        return data != null ? data.length : Strides.size(shape);
     }
 
     /** The value of a one-element tensor; holds no reference to the graph. */
     public float item() {
+        single("item");
         if (data.length != 1) {
             throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + data.length
                     + " elements, not 1");
@@ -325,12 +331,12 @@ public final class Tensor {
             }
             flat = flat * shape[d] + index[d];
         }
-        return data()[flat];
+        return single("get")[flat];
     }
 
     /** A copy of the values in row-major order. */
     public float[] toArray() {
-        return data().clone();
+        return single("toArray").clone();
     }
 
     /**
@@ -347,7 +353,7 @@ public final class Tensor {
      */
     public FloatBuffer values() {
         keep();
-        return FloatBuffer.wrap(data).asReadOnlyBuffer();
+        return FloatBuffer.wrap(single("values")).asReadOnlyBuffer();
     }
 
     /**
@@ -361,7 +367,18 @@ public final class Tensor {
 
     /** {@code Σ x²} over all elements, accumulated in double; not recorded (for gradient norms). */
     public double sumOfSquares() {
-        return kernels().sumOfSquares(data(), data.length);
+        return kernels().sumOfSquares(single("sumOfSquares"), data.length);
+    }
+
+    /**
+     * The values through {@link #data()}, or an exception naming {@code op} when this tensor
+     * holds a different value for each vmap example.
+     */
+    private float[] single(String op) {
+        if (data == null) {
+            throw Batching.noSingleValue(op, this);
+        }
+        return data();
     }
 
     // ================================================================= in-place updates
@@ -370,7 +387,8 @@ public final class Tensor {
     // reshapes and detached copies); operands must have this tensor's shape. They are not
     // recorded, but they count in the version: a graph that saved this tensor refuses to
     // run its backward pass on the new values. Every write of values goes through one of
-    // these methods.
+    // these methods. Inside vmap they update each example's values; a value that differs by
+    // example cannot be written into a tensor shared by all of them.
 
     /** Counts one in-place write of this tensor's array. */
     void written() {
@@ -383,6 +401,10 @@ public final class Tensor {
     /** {@code this = src}; returns this. */
     public Tensor copyFrom(Tensor src) {
         checkSameShape("copyFrom", src);
+        if (Batching.any(this, src)) {
+            Batching.inPlace("copyFrom", this, new Tensor[] {src}, (t, x) -> t.copyFrom(x[0]));
+            return this;
+        }
         System.arraycopy(src.data(), 0, data(), 0, data.length);
         written();
         return this;
@@ -402,8 +424,9 @@ public final class Tensor {
      * when the writer fails half-way; returns this.
      */
     public <E extends Exception> Tensor writeInPlace(Writer<E> writer) throws E {
+        float[] values = single("writeInPlace");
         try {
-            writer.write(data());
+            writer.write(values);
         } finally {
             written();
         }
@@ -412,6 +435,10 @@ public final class Tensor {
 
     /** {@code this = c·this}; returns this. */
     public Tensor mulInPlace(float c) {
+        if (batched != null) {
+            Batching.inPlace("mulInPlace", this, new Tensor[0], (t, x) -> t.mulInPlace(c));
+            return this;
+        }
         kernels().scale(c, data(), data.length);
         written();
         return this;
@@ -425,6 +452,10 @@ public final class Tensor {
     /** {@code this = beta·this + alpha·x} in one pass (a running average, a momentum buffer); returns this. */
     public Tensor mulAddInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddInPlace", x);
+        if (Batching.any(this, x)) {
+            Batching.inPlace("mulAddInPlace", this, new Tensor[] {x}, (t, o) -> t.mulAddInPlace(beta, o[0], alpha));
+            return this;
+        }
         kernels().axpby(alpha, x.data(), beta, data(), data.length);
         written();
         return this;
@@ -433,6 +464,11 @@ public final class Tensor {
     /** {@code this = beta·this + alpha·x²} in one pass (a running second moment); returns this. */
     public Tensor mulAddSquareInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddSquareInPlace", x);
+        if (Batching.any(this, x)) {
+            Batching.inPlace("mulAddSquareInPlace", this, new Tensor[] {x},
+                    (t, o) -> t.mulAddSquareInPlace(beta, o[0], alpha));
+            return this;
+        }
         kernels().squareAxpby(alpha, x.data(), beta, data(), data.length);
         written();
         return this;
@@ -442,6 +478,11 @@ public final class Tensor {
     public Tensor addRatioInPlace(float alpha, Tensor num, Tensor den, float eps) {
         checkSameShape("addRatioInPlace", num);
         checkSameShape("addRatioInPlace", den);
+        if (Batching.any(this, num, den)) {
+            Batching.inPlace("addRatioInPlace", this, new Tensor[] {num, den},
+                    (t, o) -> t.addRatioInPlace(alpha, o[0], o[1], eps));
+            return this;
+        }
         kernels().addRatio(alpha, num.data(), den.data(), eps, data(), data.length);
         written();
         return this;
@@ -450,6 +491,10 @@ public final class Tensor {
     /** {@code this = max(this, x)}; returns this. */
     public Tensor maximumInPlace(Tensor x) {
         checkSameShape("maximumInPlace", x);
+        if (Batching.any(this, x)) {
+            Batching.inPlace("maximumInPlace", this, new Tensor[] {x}, (t, o) -> t.maximumInPlace(o[0]));
+            return this;
+        }
         kernels().maxInPlace(x.data(), data(), data.length);
         written();
         return this;
@@ -459,6 +504,10 @@ public final class Tensor {
     public Tensor clampInPlace(float lo, float hi) {
         if (!(lo <= hi)) {
             throw new IllegalArgumentException("clampInPlace: lower bound " + lo + " is above upper bound " + hi);
+        }
+        if (batched != null) {
+            Batching.inPlace("clampInPlace", this, new Tensor[0], (t, o) -> t.clampInPlace(lo, hi));
+            return this;
         }
         kernels().clamp(data(), lo, hi, data.length);
         written();
@@ -483,6 +532,10 @@ public final class Tensor {
     public Tensor requiresGrad(boolean required) {
         if (node != null && !required) {
             throw new IllegalStateException("requiresGrad: only a leaf can be detached in place; use detach()");
+        }
+        if (batched != null && required) {
+            throw new IllegalStateException("requiresGrad: a tensor batched by vmap cannot accumulate a gradient in "
+                    + "grad(); call AD.grad or AD.vjp inside the vmapped function for a gradient per example");
         }
         requiresGrad = required || node != null;
         return this;
@@ -535,6 +588,9 @@ public final class Tensor {
      * {@code t}, to read an intermediate result after later training steps.
      */
     public Tensor detach() {
+        if (batched != null) {
+            return Batching.wrap(batched.level(), batched.size(), batched.physical().detach(), batched.mapped());
+        }
         keep();
         return view(shape);
     }
@@ -548,7 +604,7 @@ public final class Tensor {
 
     /** Computes the gradient of this scalar with respect to every leaf that requires one, then frees the graph. */
     public void backward() {
-        if (data.length != 1) {
+        if (size() != 1) {
             throw new IllegalStateException("backward: output of shape " + Shapes.str(shape)
                     + " is not a scalar; pass a cotangent of that shape to backward(cotangent)");
         }
@@ -1161,7 +1217,7 @@ public final class Tensor {
 
     /** All values as a vector. */
     public Tensor flatten() {
-        return reshape(data.length);
+        return reshape(size());
     }
 
     /** A new axis of size 1 at {@code axis} (counted in the result: -1 appends one). */

@@ -11,6 +11,12 @@ final class TensorFormat {
     private static final int EDGE = 3;
 
     static String format(Tensor t) {
+        if (t.batched != null) {
+            Batched b = t.batched;
+            String what = b.mapped() ? b.size() + " examples of shape " + Shapes.str(t.shape)
+                    : "shared by " + b.size() + " examples, shape " + Shapes.str(t.shape);
+            return "batched(" + what + ", vmap level " + b.level() + ": " + format(b.physical()) + ")";
+        }
         StringBuilder sb = new StringBuilder("tensor(");
         if (t.lease != null && t.lease.recycled()) {
             sb.append("<recycled after backward()>"); // a debugger's view must not throw

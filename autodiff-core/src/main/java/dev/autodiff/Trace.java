@@ -4,13 +4,14 @@ import it.unimi.dsi.fastutil.ints.IntArrayList;
 
 /**
  * The per-thread state of differentiation: whether operations are recorded for
- * reverse mode, which forward-mode levels are active, and the opt-in check for
+ * reverse mode, which forward-mode and vmap levels are active, and the opt-in check for
  * non-finite values. Recording is confined to the thread that runs the operations.
  *
  * <p>The state changes only through {@link Scope}s, opened by the static entries below
  * ({@link #noGrad}, {@link #withGrad}, {@link #opaque}, {@link #backwardPass},
- * {@link #forwardLevel}) in a try-with-resources block: closing one puts back exactly the
- * state it found, so an exception cannot leave recording off or a level open.
+ * {@link #forwardLevel}, {@link #vmapLevel}, {@link #physicalBelow}) in a
+ * try-with-resources block: closing one puts back exactly the state it found, so an
+ * exception cannot leave recording off or a level open.
  */
 final class Trace {
     private static final ThreadLocal<Trace> CURRENT = ThreadLocal.withInitial(Trace::new);
@@ -21,6 +22,9 @@ final class Trace {
     private int tangentCeiling = Integer.MAX_VALUE;
     /** The forward-mode levels of the {@link AD#jvp} calls under way, innermost last. */
     private final IntArrayList activeLevels = new IntArrayList();
+    /** The levels of the {@link AD#vmap} calls under way and their batch sizes, innermost last. */
+    private final IntArrayList vmapLevels = new IntArrayList();
+    private final IntArrayList vmapSizes = new IntArrayList();
     private int nextLevel = 1;
     /** Whether the running backward pass adds leaf cotangents straight into their gradients. */
     private boolean writingLeafGradients;
@@ -32,7 +36,7 @@ final class Trace {
     private String backwardOf;
 
     /** What a {@link Scope} saves and restores. */
-    record State(int noGradDepth, int tangentCeiling, int activeLevels, boolean writingLeafGradients,
+    record State(int noGradDepth, int tangentCeiling, int activeLevels, int vmapLevels, boolean writingLeafGradients,
                  int recyclingPass, String backwardOf) {}
 
     /**
@@ -49,7 +53,7 @@ final class Trace {
             this.level = level;
         }
 
-        /** The forward-mode level a {@link #forwardLevel} scope opened. */
+        /** The level a {@link #forwardLevel} or {@link #vmapLevel} scope opened. */
         int level() {
             return level;
         }
@@ -66,6 +70,8 @@ final class Trace {
                 noGradDepth = saved.noGradDepth();
                 tangentCeiling = saved.tangentCeiling();
                 activeLevels.size(saved.activeLevels());
+                vmapLevels.size(saved.vmapLevels());
+                vmapSizes.size(saved.vmapLevels());
                 writingLeafGradients = saved.writingLeafGradients();
                 recyclingPass = saved.recyclingPass();
                 backwardOf = saved.backwardOf();
@@ -79,8 +85,8 @@ final class Trace {
 
     /** This thread's state now; scopes save it, and tests compare it. */
     State state() {
-        return new State(noGradDepth, tangentCeiling, activeLevels.size(), writingLeafGradients, recyclingPass,
-                backwardOf);
+        return new State(noGradDepth, tangentCeiling, activeLevels.size(), vmapLevels.size(), writingLeafGradients,
+                recyclingPass, backwardOf);
     }
 
     /** Nothing is recorded for reverse mode until the scope closes (scopes nest); tangents still flow. */
@@ -130,6 +136,46 @@ final class Trace {
         int level = trace.nextLevel++;
         Scope scope = trace.new Scope(level);
         trace.activeLevels.add(level);
+        return scope;
+    }
+
+    /**
+     * A new vmap level for one {@link AD#vmap} call over {@code size} examples, active until
+     * the scope closes. Levels come from the same counter as forward-mode levels, so a
+     * transform called inside another always has the higher level.
+     */
+    static Scope vmapLevel(int size) {
+        Trace trace = current();
+        int level = trace.nextLevel++;
+        Scope scope = trace.new Scope(level);
+        trace.vmapLevels.add(level);
+        trace.vmapSizes.add(size);
+        return scope;
+    }
+
+    /** The level of the innermost vmap call under way, or 0. */
+    int innermostVmapLevel() {
+        return vmapLevels.isEmpty() ? 0 : vmapLevels.getInt(vmapLevels.size() - 1);
+    }
+
+    /** The batch size of the innermost vmap call under way. */
+    int innermostVmapSize() {
+        return vmapSizes.getInt(vmapSizes.size() - 1);
+    }
+
+    /** Whether the vmap call of this level is still under way. */
+    boolean vmapActive(int level) {
+        return vmapLevels.contains(level);
+    }
+
+    /**
+     * The physical computation of an op batched at vmap level {@code level}: the tangents of
+     * that level and above belong to the logical tensors, so they do not flow here.
+     */
+    static Scope physicalBelow(int level) {
+        Trace trace = current();
+        Scope scope = trace.new Scope(0);
+        trace.tangentCeiling = Math.min(trace.tangentCeiling, level);
         return scope;
     }
 
@@ -198,12 +244,17 @@ final class Trace {
      * Records {@code out} as the result of {@code op} applied to {@code inputs}: a graph
      * node when an input requires a gradient, and the output's tangent at each active
      * forward-mode level. Returns {@code out}.
+     *
+     * <p>When {@code out} is batched at vmap level v, its physical tensor was recorded for
+     * the transforms outside that vmap; here only the transforms inside it count: the
+     * gradients of inputs batched at level v, and tangents of levels above v.
      */
     static Tensor record(String op, Tensor out, Rule rule, Tensor... inputs) {
         Trace trace = current();
+        int vmapLevel = out.batched == null ? 0 : out.batched.level();
         if (trace.recording()) {
             for (Tensor in : inputs) {
-                if (in.requiresGrad) {
+                if (in.requiresGrad && (vmapLevel == 0 || Batching.levelOf(in) == vmapLevel)) {
                     out.requiresGrad = true;
                     out.node = new Node(op, inputs, rule, out);
                     if (out.lease != null && out.lease.op == null) {
@@ -214,9 +265,9 @@ final class Trace {
             }
         }
         if (!trace.activeLevels.isEmpty()) {
-            trace.propagateTangents(op, out, rule, inputs);
+            trace.propagateTangents(op, out, rule, inputs, vmapLevel);
         }
-        if (checkNumerics) {
+        if (checkNumerics && vmapLevel == 0) {
             checkFinite(trace, op, out, inputs);
         }
         return out;
@@ -225,10 +276,10 @@ final class Trace {
     /**
      * Computes the output tangent level by level, lowest first, so that the rule of a
      * higher level sees the lower levels' tangents on its operands (nested forward mode
-     * without perturbation confusion).
+     * without perturbation confusion). Only levels above {@code floor} are computed.
      */
-    private void propagateTangents(String op, Tensor out, Rule rule, Tensor[] inputs) {
-        int level = 0;
+    private void propagateTangents(String op, Tensor out, Rule rule, Tensor[] inputs, int floor) {
+        int level = floor;
         while ((level = nextTangentLevel(inputs, level)) != 0) {
             Tensor[] tangents = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
@@ -303,7 +354,8 @@ final class Trace {
      * results are checked here rather than in {@link #record}.
      */
     static void checkFiniteCotangent(String op, int input, Tensor cotangent) {
-        int i = checkNumerics ? firstNonFinite(cotangent.data()) : -1;
+        // A batched cotangent's values were checked when its physical tensor was computed.
+        int i = checkNumerics && cotangent.batched == null ? firstNonFinite(cotangent.data()) : -1;
         if (i >= 0) {
             throw new ArithmeticException("the backward pass of '" + op + "' produced " + cotangent.data()[i]
                     + " at flat index " + i + " of the cotangent of its input " + input + " of shape "

@@ -135,6 +135,9 @@ class PrimitiveGradientTest {
                 cases.add(new Case("matmul batched" + flags, x -> x[0].matmul(x[1], ta, tb), batchA, batchB));
                 cases.add(new Case("matmul batch x matrix" + flags, x -> x[0].matmul(x[1], ta, tb), batchA, b));
                 cases.add(new Case("matmul matrix x batch" + flags, x -> x[0].matmul(x[1], ta, tb), a, batchB));
+                // One shared element: an outer product, as in a per-example weight gradient.
+                cases.add(new Case("matmul outer product" + flags, x -> x[0].matmul(x[1], ta, tb),
+                        ta ? in.normal(2, 1, 3) : in.normal(2, 3, 1), tb ? in.normal(2, 4, 1) : in.normal(2, 1, 4)));
             }
         }
     }

@@ -11,16 +11,19 @@ import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The core API example of the README, with its values asserted. The lines between the
- * markers, without the asserts, are the first {@code java} code block of the README;
- * {@link #documentedCopyIsThisCode} keeps the two identical.
+ * The README's examples of the core API and of vmap, with their values asserted. The
+ * lines between each example's markers, without the asserts, are a {@code java} code
+ * block of the README (the first one, and the first under the vmap heading);
+ * {@link #documentedCopiesAreThisCode} keeps them identical.
  */
 class ReadmeExampleTest {
 
     private static final Path DOC = Path.of("..", "README.md");
+    private static final String VMAP_HEADING = "## Per-example gradients and batching: `vmap`";
     private static final Path SOURCE = Path.of("..", "autodiff-core", "src", "test", "java", "dev", "autodiff",
             "ReadmeExampleTest.java");
 
@@ -56,15 +59,43 @@ class ReadmeExampleTest {
         // README example ends
     }
 
-    /** The example's lines in this file, without the asserts and the markers, dedented. */
-    private static List<String> exampleLines(List<String> source) {
+    @Test
+    void vmapExample() {
+        // README vmap example begins
+        // One example's loss, (w·x - y)², and three examples stacked along axis 0
+        AD.Fn loss = a -> a[0].matmul(a[1]).sub(a[2]).square();
+        Tensor w = Tensor.vector(1f, -1f);
+        Tensor xs = Tensor.matrix(new float[][] {{1f, 2f}, {3f, 4f}, {0f, 1f}});
+        Tensor ys = Tensor.vector(0f, 1f, 2f);
+
+        // The gradient with respect to w for each example: w shared (in-axis null), x and y mapped
+        Tensor perExample = AD.vmap(AD.grad(loss, 0), null, 0, 0).apply(w, xs, ys); // 2(w·x - y)·x per row
+        assertArrayEquals(new float[] {-2f, -4f, -12f, -16f, 0f, -6f}, perExample.toArray(), 1e-6f);
+
+        // The losses of the batch, and the gradient of their mean: vmap inside grad
+        Tensor losses = AD.vmap(loss, null, 0, 0).apply(w, xs, ys);                 // [1, 4, 9]
+        Tensor meanGrad = AD.grad(a -> AD.vmap(loss, null, 0, 0).apply(a).mean(), 0).apply(w, xs, ys);
+        assertArrayEquals(new float[] {1f, 4f, 9f}, losses.toArray());
+        assertArrayEquals(perExample.mean(0).toArray(), meanGrad.toArray(), 1e-6f);
+
+        // A Hessian per example, and several results at once (here two gradients per example)
+        Tensor hessians = AD.vmap(AD.hessian(t -> t.pow(3f).sum())).apply(xs);     // diag(6x) per row
+        Tensor[] both = AD.vmapMulti(AD.grads(loss, 0, 1), null, 0, 0).apply(w, xs, ys);
+        assertArrayEquals(new float[] {6f, 0f, 0f, 12f}, hessians.slice(0, 0, 1).toArray(), 1e-5f);
+        assertArrayEquals(perExample.toArray(), both[0].toArray());
+        assertArrayEquals(new int[] {3, 2}, both[1].shape());
+        // README vmap example ends
+    }
+
+    /** The lines of the example {@code name} in this file, without the asserts and the markers, dedented. */
+    private static List<String> exampleLines(List<String> source, String name) {
         List<String> lines = new ArrayList<>();
         boolean inside = false;
         for (String line : source) {
             String trimmed = line.strip();
-            if (trimmed.equals("// README example begins")) {
+            if (trimmed.equals("// README " + name + " begins")) {
                 inside = true;
-            } else if (trimmed.equals("// README example ends")) {
+            } else if (trimmed.equals("// README " + name + " ends")) {
                 inside = false;
             } else if (inside && !trimmed.startsWith("assert")) {
                 lines.add(line.length() >= 8 ? line.substring(8) : line.strip());
@@ -73,16 +104,21 @@ class ReadmeExampleTest {
         return lines;
     }
 
-    /** The lines of the first {@code ```java} block of a Markdown file. */
-    private static List<String> javaBlock(List<String> markdown) {
-        int start = markdown.indexOf("```java") + 1;
+    /** The lines of the first {@code ```java} block of a Markdown file after line {@code from}. */
+    private static List<String> javaBlock(List<String> markdown, int from) {
+        int start = markdown.subList(from, markdown.size()).indexOf("```java") + from + 1;
         return markdown.subList(start, markdown.subList(start, markdown.size()).indexOf("```") + start);
     }
 
     @Test
-    void documentedCopyIsThisCode() throws IOException {
+    void documentedCopiesAreThisCode() throws IOException {
         assumeTrue(Files.isRegularFile(DOC) && Files.isRegularFile(SOURCE), "the sources are not at hand");
-        List<String> expected = exampleLines(Files.readAllLines(SOURCE));
-        assertEquals(String.join("\n", expected), String.join("\n", javaBlock(Files.readAllLines(DOC))));
+        List<String> source = Files.readAllLines(SOURCE);
+        List<String> doc = Files.readAllLines(DOC);
+        assertEquals(String.join("\n", exampleLines(source, "example")), String.join("\n", javaBlock(doc, 0)));
+        int vmapSection = doc.indexOf(VMAP_HEADING);
+        assertTrue(vmapSection >= 0, "the README has a section " + VMAP_HEADING);
+        assertEquals(String.join("\n", exampleLines(source, "vmap example")),
+                String.join("\n", javaBlock(doc, vmapSection)));
     }
 }

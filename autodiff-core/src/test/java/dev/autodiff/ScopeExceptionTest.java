@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An exception thrown inside each scope of differentiation state (no-grad, a transform's
  * recording, a custom op's opaque forward, a backward pass, a forward-mode level, a JVP
- * rule's tangent ceiling) leaves the thread's state exactly as it was before, whether the
- * caller was recording or not.
+ * rule's tangent ceiling, a vmap level and the physical computation of a batched op) leaves
+ * the thread's state exactly as it was before, whether the caller was recording or not.
  */
 class ScopeExceptionTest {
 
@@ -44,7 +44,7 @@ class ScopeExceptionTest {
             assertEquals(before, Trace.current().state());
             assertEquals(!insideNoGrad, NoGrad.isRecording());
         }
-        assertEquals(new Trace.State(0, Integer.MAX_VALUE, 0, false, 0, null), Trace.current().state(),
+        assertEquals(new Trace.State(0, Integer.MAX_VALUE, 0, 0, false, 0, null), Trace.current().state(),
                 "outside every scope the thread's state is the initial one");
         Tensor w = Tensor.scalar(3f).requiresGrad();
         assertEquals("mul", w.mul(2f).op(), "operations are recorded again");
@@ -96,6 +96,16 @@ class ScopeExceptionTest {
         // the transposed VJP that stands in for a missing JVP runs with recording on
         assertRestored(insideNoGrad, () -> AD.jvp(t -> failing("vjp").apply(t), x, v));
         assertRestored(insideNoGrad, () -> AD.hessian(t -> failing("jvp").apply(t).sum()).apply(x));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void vmapLevelAndBatchedRule(boolean insideNoGrad) {
+        Tensor xs = Tensor.ones(3, 2);
+        assertRestored(insideNoGrad, () -> AD.vmap(t -> fail()).apply(xs));
+        assertRestored(insideNoGrad, () -> AD.vmap(t -> failing("forward").apply(t.exp())).apply(xs));
+        assertRestored(insideNoGrad, () -> AD.vmap(AD.grad(t -> failing("vjp").apply(t).sum())).apply(xs));
+        assertRestored(insideNoGrad, () -> AD.vmap(t -> AD.jvp(u -> failing("jvp").apply(u), t, t).tangent()).apply(xs));
     }
 
     @Test

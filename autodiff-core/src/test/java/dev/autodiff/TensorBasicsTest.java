@@ -234,6 +234,34 @@ class TensorBasicsTest {
     }
 
     @Test
+    void aProductOverOneSharedElementIsTheOuterProductBitForBit() {
+        // k = 1 runs as a broadcast multiply, not as a GEMM: in every layout, batched or not,
+        // and for a leaf's gradient written in place or accumulated.
+        SplittableRandom rng = new SplittableRandom(5);
+        Tensor column = Tensor.randn(rng, 2, 3, 1);
+        Tensor row = Tensor.randn(rng, 2, 1, 4);
+        Tensor expected = column.mul(row);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                Tensor a = ta ? column.reshape(2, 1, 3) : column;
+                Tensor b = tb ? row.reshape(2, 4, 1) : row;
+                assertArrayEquals(expected.toArray(), a.matmul(b, ta, tb).toArray(), "ta=" + ta + " tb=" + tb);
+                assertArrayEquals(expected.slice(0, 1, 2).toArray(),
+                        a.slice(0, 1, 2).reshape(a.shape(1), a.shape(2)).matmul(
+                                b.slice(0, 1, 2).reshape(b.shape(1), b.shape(2)), ta, tb).toArray());
+            }
+        }
+        Tensor w = Tensor.randn(rng, 4, 1).requiresGrad();
+        Tensor x = Tensor.randn(rng, 3, 1);
+        Tensor g = Tensor.randn(rng, 3, 4);
+        x.matmul(w, false, true).mul(g).sum().backward();
+        float[] once = g.transpose().matmul(x).toArray();
+        assertArrayEquals(once, w.grad().toArray(), 1e-6f);
+        x.matmul(w, false, true).mul(g).sum().backward();
+        assertArrayEquals(g.transpose().matmul(x).mul(2f).toArray(), w.grad().toArray(), 1e-6f);
+    }
+
+    @Test
     void toStringShowsValuesShapeAndOrigin() {
         assertEquals("tensor([1., 2., 3.], shape=[3])", Tensor.vector(1, 2, 3).toString());
         assertEquals("tensor([[1., 0.5000], [-2., 3.2500]], shape=[2, 2])",

@@ -103,52 +103,6 @@ public final class ScalarKernels implements Kernels {
         });
     }
 
-    /**
-     * A row-major index into a shape that moves offsets into operands along with it, each by
-     * its own strides (0 along a broadcast axis): one odometer step per output element.
-     */
-    private static final class Odometer {
-        private final int[] shape;
-        private final int[][] strides;
-        private final int[] index;
-        private final int[] offsets;
-
-        /** Starts at flat index {@code start} of {@code shape}. */
-        Odometer(int[] shape, int start, int[]... strides) {
-            this.shape = shape;
-            this.strides = strides;
-            this.index = new int[shape.length];
-            this.offsets = new int[strides.length];
-            int rest = start;
-            for (int d = shape.length - 1; d >= 0; d--) {
-                index[d] = rest % shape[d];
-                rest /= shape[d];
-                for (int o = 0; o < strides.length; o++) {
-                    offsets[o] += index[d] * strides[o][d];
-                }
-            }
-        }
-
-        int offset(int operand) {
-            return offsets[operand];
-        }
-
-        void next() {
-            for (int d = shape.length - 1; d >= 0; d--) {
-                for (int o = 0; o < offsets.length; o++) {
-                    offsets[o] += strides[o][d];
-                }
-                if (++index[d] < shape[d]) {
-                    return;
-                }
-                for (int o = 0; o < offsets.length; o++) {
-                    offsets[o] -= strides[o][d] * shape[d];
-                }
-                index[d] = 0;
-            }
-        }
-    }
-
     @Override
     public void gemm(int batch, boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOffset, int aBatchStride,
@@ -235,14 +189,16 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void softmax(float[] x, int rows, int cols, float[] out) {
-        forRows(rows, cols, r -> {
-            int off = r * cols;
-            float max = rowMax(x, off, cols);
-            double s = rowExpSum(x, off, cols, max);
-            for (int j = 0; j < cols; j++) {
-                out[off + j] = (float) (Math.exp(x[off + j] - max) / s);
-            }
-        });
+        forRows(rows, cols, r -> softmaxRow(x, r * cols, cols, rowMax(x, r * cols, cols), out));
+    }
+
+    /** Writes the softmax of the row at {@code off} given its maximum; returns the row's {@code Σ e^(x - max)}. */
+    private static double softmaxRow(float[] x, int off, int cols, float max, float[] out) {
+        double s = rowExpSum(x, off, cols, max);
+        for (int j = 0; j < cols; j++) {
+            out[off + j] = (float) (Math.exp(x[off + j] - max) / s);
+        }
+        return s;
     }
 
     @Override
@@ -262,10 +218,7 @@ public final class ScalarKernels implements Kernels {
         forRows(rows, cols, r -> {
             int off = r * cols;
             float max = rowMax(logits, off, cols);
-            double s = rowExpSum(logits, off, cols, max);
-            for (int j = 0; j < cols; j++) {
-                probs[off + j] = (float) (Math.exp(logits[off + j] - max) / s);
-            }
+            double s = softmaxRow(logits, off, cols, max, probs);
             loss[r] = (float) (Math.log(s) - (logits[off + labels[r]] - max));
         });
     }

@@ -1,5 +1,7 @@
 package dev.autodiff.simd;
 
+import dev.autodiff.kernel.Odometer;
+
 /**
  * How operands broadcast to an output shape, with axes of size 1 dropped and neighbouring
  * axes merged wherever every operand is laid out contiguously across them. What remains
@@ -86,14 +88,8 @@ final class BroadcastPlan {
         return contiguous[operand];
     }
 
-    /** Where row {@code row} of the operand starts in its array. */
-    int offset(int operand, int row) {
-        int off = 0;
-        int[] s = strides[operand];
-        for (int d = outer.length - 1; d >= 0; d--) {
-            off += (row % outer[d]) * s[d];
-            row /= outer[d];
-        }
-        return off;
+    /** An odometer over the rows from row {@code row}, moving each operand's row offset (additions only). */
+    Odometer rows(int row) {
+        return new Odometer(outer, row, strides);
     }
 }

@@ -2,6 +2,7 @@ package dev.autodiff.simd;
 
 import dev.autodiff.kernel.Binary;
 import dev.autodiff.kernel.KernelPool;
+import dev.autodiff.kernel.Odometer;
 import dev.autodiff.kernel.Strides;
 import dev.autodiff.kernel.Unary;
 
@@ -43,8 +44,9 @@ final class ElementwiseKernels {
             return;
         }
         pool.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                BinaryLoops.run(op, a, plan.offset(0, r), aRuns, b, plan.offset(1, r), bRuns, out, r * inner, inner);
+            Odometer row = plan.rows(r0);
+            for (int r = r0; r < r1; r++, row.next()) {
+                BinaryLoops.run(op, a, row.offset(0), aRuns, b, row.offset(1), bRuns, out, r * inner, inner);
             }
         });
     }
@@ -57,8 +59,9 @@ final class ElementwiseKernels {
         int inner = plan.inner;
         boolean runs = plan.contiguous(0);
         pool.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int xi = plan.offset(0, r);
+            Odometer row = plan.rows(r0);
+            for (int r = r0; r < r1; r++, row.next()) {
+                int xi = row.offset(0);
                 if (runs) {
                     System.arraycopy(x, xi, out, r * inner, inner);
                 } else {

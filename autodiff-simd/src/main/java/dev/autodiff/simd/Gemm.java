@@ -8,9 +8,11 @@ import dev.autodiff.kernel.KernelPool;
 import dev.autodiff.kernel.ScalarMath;
 
 /**
- * Matrix products in the BLIS style. For each chunk of columns, B is packed into panels
- * (in parallel); then tiles of C (row blocks, and column ranges when rows are too few to
- * share) go to the threads. A tile walks the shared dimension in blocks of {@link #KC},
+ * Matrix products in the BLIS style. For each chunk of columns, B is packed into panels;
+ * then tiles of C go to the threads: when B has at least two panels per thread and A is not
+ * transposed, each thread packs a range of panels and multiplies all of A by them; otherwise
+ * the packing is shared, then row blocks (and column ranges when rows are too few to share)
+ * are, so that a transposed A, which each tile packs, is packed once. A tile walks the shared dimension in blocks of {@link #KC},
  * and the {@link MicroKernel} adds each block's product into C. Every element of C sums
  * its blocks in the same order whatever the tiling, so results do not depend on the
  * thread count. Tiny products skip packing and run the reference's loops.
@@ -153,6 +155,10 @@ final class Gemm {
         int threads = parallel ? pool.threads() : 1;
         int chunkPanels = Math.max(1, B_CHUNK_FLOATS / (k * NR));
         int totalPanels = (n + NR - 1) / NR;
+        if (parallel && !transA && totalPanels >= 2 * threads) {
+            columnRanges(transB, m, n, k, a, ao, b, bo, c, co, overwrite, epilogue, threads, chunkPanels, totalPanels);
+            return;
+        }
         float[] packedB = buffer(0, k * NR * Math.min(chunkPanels, totalPanels));
         // enough row blocks for every thread when there are rows for it
         int mc = Math.min(MC, roundUp((m + threads - 1) / threads, MR));
@@ -173,6 +179,36 @@ final class Gemm {
                         tile * panels / colTiles, (tile + 1) * panels / colTiles, overwrite, epilogue, j0);
             });
         }
+    }
+
+    /**
+     * The parallel product when B has panels enough for every thread and A is read as it is
+     * stored: each thread packs a range of B's panels and multiplies all of A by them. One
+     * hand-off per product, no barrier between packing and multiplying, and a thread's panels
+     * stay in its own caches; sharing the packing and then the row blocks (the other way)
+     * costs a second hand-off and packs panels into one core's cache that the other core then
+     * reads.
+     */
+    private void columnRanges(boolean transB, int m, int n, int k, float[] a, int ao,
+                              float[] b, int bo, float[] c, int co, boolean overwrite, Epilogue epilogue,
+                              int tasks, int chunkPanels, int totalPanels) {
+        pool.forEach(tasks, t -> {
+            int end = (t + 1) * totalPanels / tasks;
+            for (int first = t * totalPanels / tasks; first < end; first += chunkPanels) {
+                int panels = Math.min(chunkPanels, end - first);
+                int j0 = first * NR;
+                int nc = Math.min(n - j0, panels * NR);
+                float[] packedB = buffer(0, k * NR * panels);
+                for (int q = 0; q < panels; q++) {
+                    int cols = Math.min(NR, nc - q * NR);
+                    GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols, false), packedB, q * k * NR);
+                }
+                for (int i0 = 0; i0 < m; i0 += MC) {
+                    tile(false, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(MC, m - i0), 0, panels, overwrite,
+                            epilogue, j0);
+                }
+            }
+        });
     }
 
     /**

@@ -39,7 +39,7 @@ final class RowOps {
             for (int r = r0; r < r1; r++) {
                 int off = r * cols;
                 float max = ReductionKernels.max(x, off, cols);
-                float logSum = (float) Math.log(expSum(x, off, cols, max, null));
+                float logSum = (float) Math.log(expSum(x, off, cols, max, out)); // out holds the exponentials until overwritten
                 int j = 0;
                 for (int end = F.loopBound(cols); j < end; j += L) {
                     FloatVector.fromArray(F, x, off + j).sub(max).sub(logSum).intoArray(out, off + j);
@@ -95,26 +95,22 @@ final class RowOps {
 
     /**
      * {@code Σ e^(x - max)} over one row in double, in the order of {@link ReductionKernels#sum};
-     * the exponentials go to {@code exps} unless null.
+     * the exponentials go to {@code exps}.
      */
     static double expSum(float[] x, int off, int cols, float max, float[] exps) {
+        int whole = F.loopBound(cols);
+        VectorMath.exp(x, off, false, 1f, -max, exps, off, whole);
         DoubleVector s0 = DoubleVector.zero(ReductionKernels.D);
         DoubleVector s1 = DoubleVector.zero(ReductionKernels.D);
-        int j = 0;
-        for (int end = F.loopBound(cols); j < end; j += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, off + j).sub(max));
-            if (exps != null) {
-                e.intoArray(exps, off + j);
-            }
+        for (int j = 0; j < whole; j += L) {
+            FloatVector e = FloatVector.fromArray(F, exps, off + j);
             s0 = s0.add(e.convertShape(VectorOperators.F2D, ReductionKernels.D, 0));
             s1 = s1.add(e.convertShape(VectorOperators.F2D, ReductionKernels.D, 1));
         }
         double s = LaneSums.sum(s0.add(s1));
-        for (; j < cols; j++) {
+        for (int j = whole; j < cols; j++) {
             float e = (float) Math.exp(x[off + j] - max);
-            if (exps != null) {
-                exps[off + j] = e;
-            }
+            exps[off + j] = e;
             s += e;
         }
         return s;

@@ -11,18 +11,33 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * The vector loops of {@link dev.autodiff.kernel.Kernels#unary} and
  * {@link dev.autodiff.kernel.Kernels#unaryBackward} over one index range; the tail after
- * the last full vector uses {@link ScalarMath}. {@code POW} is vectorized for the exponent
- * 2 only; other exponents and its derivative use the scalar reference.
+ * the last full vector uses {@link ScalarMath}. Each loop's Javadoc states its largest
+ * error against that reference, in ulps of the reference's result, as {@code UnaryTest}
+ * checks it on odd lengths, special values and a dense grid.
  *
  * <p>Each function has its own small loop method, reached through a table rather than
- * inlined into one big switch: C2 stops inlining in a method past a node budget, and a
- * vector function left as a call boxes its vectors, which made exp several times slower
- * (docs/performance-kernels.md).
+ * inlined into one big switch. A function built on exp or log runs a block of
+ * {@value #BLOCK} elements at a time through the {@link VectorMath} stages into scratch
+ * arrays that stay in L1, then combines them in a loop of its own. Every vector loop calls
+ * the Vector API only, never a method of ours: C2 inlines ours only until a node budget is
+ * spent, and a vector function left as a call boxes its vectors, which made GELU 60 times
+ * slower than it is now (docs/performance-kernels.md).
  */
 final class UnaryLoops {
     private UnaryLoops() {}
 
     private static final int L = F.length();
+    /** Elements per pass through the stages: three scratch blocks of this many floats stay in L1. */
+    static final int BLOCK = 512;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][BLOCK]);
+
+    private static final int SIGN_BIT = 0x8000_0000;
+    /** erf is 1 in float beyond this magnitude, Φ 0 or 1 beyond {@link #GELU_MAX}. */
+    private static final float ERF_MAX = 10f;
+    private static final float GELU_MAX = 16f;
+    private static final float SQRT_HALF = 0.70710678118654752f;
+    private static final float TWO_OVER_SQRT_PI = 1.1283791670955126f;
+    private static final float INV_SQRT_2PI = 0.3989422804014327f;
 
     /** One function's loop over whole vectors in {@code [from, end)}. */
     @FunctionalInterface
@@ -47,7 +62,7 @@ final class UnaryLoops {
                 case EXP -> UnaryLoops::exp;
                 case LOG -> UnaryLoops::log;
                 case SQRT -> UnaryLoops::sqrt;
-                case POW -> UnaryLoops::square;
+                case POW -> VectorPow::forward;
                 case ERF -> UnaryLoops::erf;
                 case RELU -> UnaryLoops::relu;
                 case LEAKY_RELU -> UnaryLoops::leakyRelu;
@@ -69,7 +84,7 @@ final class UnaryLoops {
                 case EXP -> UnaryLoops::expBackward;
                 case LOG -> UnaryLoops::logBackward;
                 case SQRT -> UnaryLoops::sqrtBackward;
-                case POW -> null;
+                case POW -> (p, g, x, y, out, from, end) -> VectorPow.backward(p, g, x, out, from, end);
                 case ERF -> UnaryLoops::erfBackward;
                 case RELU, LEAKY_RELU -> UnaryLoops::reluBackward;
                 case SIGMOID -> UnaryLoops::sigmoidBackward;
@@ -88,281 +103,486 @@ final class UnaryLoops {
     }
 
     static void apply(Unary op, float param, float[] x, float[] out, int from, int to) {
-        int end = from;
-        if (op != Unary.POW || param == 2f) {
-            end = from + F.loopBound(to - from);
-            FORWARD[op.ordinal()].run(param, x, out, from, end);
-        }
+        int end = from + F.loopBound(to - from);
+        FORWARD[op.ordinal()].run(param, x, out, from, end);
         for (int i = end; i < to; i++) {
             out[i] = ScalarMath.apply(op, param, x[i]);
         }
     }
 
     static void derivative(Unary op, float param, float[] g, float[] x, float[] y, float[] out, int from, int to) {
-        int end = from;
-        if (op != Unary.POW) {
-            end = from + F.loopBound(to - from);
-            // the ReLU derivative is the leaky one with slope 0
-            BACKWARD[op.ordinal()].run(op == Unary.RELU ? 0f : param, g, x, y, out, from, end);
-        }
+        int end = from + F.loopBound(to - from);
+        // the ReLU derivative is the leaky one with slope 0
+        BACKWARD[op.ordinal()].run(op == Unary.RELU ? 0f : param, g, x, y, out, from, end);
         for (int i = end; i < to; i++) {
             out[i] = ScalarMath.derivative(op, param, g[i], x[i], y[i]);
         }
     }
 
-    private static FloatVector v(float[] a, int i) {
-        return FloatVector.fromArray(F, a, i);
+    /** This thread's three scratch blocks of {@link #BLOCK} floats. */
+    private static float[][] scratch() {
+        return SCRATCH.get();
     }
 
+    // ---------------------------------------------------------------- forward
+
+    /** Exact. */
     private static void neg(float param, float[] x, float[] out, int from, int end) {
         for (int i = from; i < end; i += L) {
-            v(x, i).neg().intoArray(out, i);
+            FloatVector.fromArray(F, x, i).neg().intoArray(out, i);
         }
     }
 
+    /** Exact. */
     private static void abs(float param, float[] x, float[] out, int from, int end) {
         for (int i = from; i < end; i += L) {
-            v(x, i).abs().intoArray(out, i);
+            FloatVector.fromArray(F, x, i).abs().intoArray(out, i);
         }
     }
 
+    /** Within 1 ulp of the reference. */
     private static void exp(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            VectorMath.exp(v(x, i)).intoArray(out, i);
-        }
+        VectorMath.exp(x, from, false, 1f, 0f, out, from, end - from);
     }
 
+    /** Within 1 ulp of the reference. */
     private static void log(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            VectorMath.log(v(x, i)).intoArray(out, i);
-        }
+        VectorMath.log(x, from, out, from, end - from);
     }
 
+    /** Exact (correctly rounded, as the reference). */
     private static void sqrt(float param, float[] x, float[] out, int from, int end) {
         for (int i = from; i < end; i += L) {
-            v(x, i).sqrt().intoArray(out, i);
+            FloatVector.fromArray(F, x, i).sqrt().intoArray(out, i);
         }
     }
 
-    /** {@code x^2} as {@code x·x}, exactly what {@code (float) Math.pow(x, 2)} gives. */
-    private static void square(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            xv.mul(xv).intoArray(out, i);
-        }
-    }
-
+    /**
+     * {@code 2/√π·(z - z³/3 + ... + z^15/(7!·15))} by its Taylor series below 0.5 in
+     * magnitude, {@code 1 - erfc(|x|)} above; within 2 ulp of the reference.
+     */
     private static void erf(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            VectorMath.erf(v(x, i)).intoArray(out, i);
+        float[][] s = scratch();
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            erfcParts(x, b, ERF_MAX, 1f, 1f, s[0], s[1], null, n);
+            VectorMath.exp(s[0], 0, false, 1f, 0f, s[0], 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, b + i);
+                FloatVector z = xv.abs().min(ERF_MAX);
+                FloatVector z2 = z.mul(z);
+                FloatVector series = FloatVector.broadcast(F, -1f / 75600f).fma(z2, FloatVector.broadcast(F, 1f / 9360f)).fma(z2, FloatVector.broadcast(F, -1f / 1320f))
+                        .fma(z2, FloatVector.broadcast(F, 1f / 216f)).fma(z2, FloatVector.broadcast(F, -1f / 42f)).fma(z2, FloatVector.broadcast(F, 1f / 10f))
+                        .fma(z2, FloatVector.broadcast(F, -1f / 3f)).fma(z2, FloatVector.broadcast(F, 1f)).mul(z).mul(TWO_OVER_SQRT_PI);
+                FloatVector big = FloatVector.broadcast(F, 1f).sub(FloatVector.fromArray(F, s[1], i).mul(FloatVector.fromArray(F, s[0], i)));
+                FloatVector r = big.blend(series, z.lt(0.5f));
+                // |erf| with the sign of x
+                r.reinterpretAsInts().or(xv.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats().intoArray(out, b + i);
+            }
         }
     }
 
-    /** {@code x > 0 ? x : 0}, NaN kept, -0 becomes +0 as in the reference. */
+    /** Exact. {@code x > 0 ? x : 0}, NaN kept, -0 becomes +0 as in the reference. */
     private static void relu(float param, float[] x, float[] out, int from, int end) {
         FloatVector zero = FloatVector.zero(F);
         for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
+            FloatVector xv = FloatVector.fromArray(F, x, i);
             xv.blend(zero, xv.compare(VectorOperators.LE, 0f)).intoArray(out, i);
         }
     }
 
+    /** Exact. */
     private static void leakyRelu(float slope, float[] x, float[] out, int from, int end) {
         for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
+            FloatVector xv = FloatVector.fromArray(F, x, i);
             xv.mul(slope).blend(xv, xv.compare(VectorOperators.GT, 0f)).intoArray(out, i);
         }
     }
 
+    /** {@code 1/(1 + e)}, or {@code e/(1 + e)} below 0, with {@code e = e^-|x|}: within 2 ulp of the reference. */
     private static void sigmoid(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            VectorMath.sigmoid(v(x, i)).intoArray(out, i);
+        float[] e = scratch()[0];
+        for (int b = from; b < end; b += BLOCK) {
+            logistic(x, b, e, out, b, Math.min(BLOCK, end - b));
         }
     }
 
+    /**
+     * {@code dst[d + i] = σ(x[xo + i])} for a block of {@code n}, as {@link #sigmoid} defines it,
+     * with {@code e} for scratch; {@code dst} may be {@code x}.
+     */
+    private static void logistic(float[] x, int xo, float[] e, float[] dst, int d, int n) {
+        VectorMath.exp(x, xo, true, -1f, 0f, e, 0, n);
+        for (int i = 0; i < n; i += L) {
+            FloatVector ev = FloatVector.fromArray(F, e, i);
+            FloatVector r = FloatVector.broadcast(F, 1f).div(ev.add(1f));
+            r.blend(ev.mul(r), FloatVector.fromArray(F, x, xo + i).lt(0f)).intoArray(dst, d + i);
+        }
+    }
+
+    /**
+     * An odd polynomial below 0.625 in magnitude, else {@code 1 - 2/(e^{2|x|} + 1)} with the
+     * sign of x; saturates to ±1. Within 1 ulp of the reference.
+     */
     private static void tanh(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            VectorMath.tanh(v(x, i)).intoArray(out, i);
+        float[] e = scratch()[0];
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            VectorMath.exp(x, b, true, 2f, 0f, e, 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, b + i);
+                FloatVector ax = xv.abs();
+                FloatVector s = ax.mul(ax);
+                FloatVector p = FloatVector.broadcast(F, -5.70498872745E-3f).fma(s, FloatVector.broadcast(F, 2.06390887954E-2f)).fma(s, FloatVector.broadcast(F, -5.37397155531E-2f))
+                        .fma(s, FloatVector.broadcast(F, 1.33314422036E-1f)).fma(s, FloatVector.broadcast(F, -3.33332819422E-1f));
+                FloatVector small = p.mul(s).fma(ax, ax);
+                FloatVector large = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(FloatVector.fromArray(F, e, i).add(1f)));
+                FloatVector r = large.blend(small, ax.lt(0.625f));
+                r.blend(r.neg(), xv.test(VectorOperators.IS_NEGATIVE)).intoArray(out, b + i);
+            }
         }
     }
 
+    /** {@code x·Φ(x)}, Φ from the erfc fit alone: within 6 ulp of the reference, or 1e-43 where Φ is subnormal (below x ≈ -13). */
     private static void gelu(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            xv.mul(VectorMath.normalCdf(xv)).intoArray(out, i);
+        float[][] s = scratch();
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            erfcParts(x, b, GELU_MAX, SQRT_HALF, 0.5f, s[0], s[1], null, n);
+            VectorMath.exp(s[0], 0, false, 1f, 0f, s[0], 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, b + i);
+                FloatVector halfErfc = FloatVector.fromArray(F, s[1], i).mul(FloatVector.fromArray(F, s[0], i)).mul(0.5f);
+                xv.mul(FloatVector.broadcast(F, 1f).sub(halfErfc).blend(halfErfc, xv.lt(0f))).intoArray(out, b + i);
+            }
         }
     }
 
+    /** {@code max(x, 0) + log1p(e)} with {@code e = e^-|x|}, log1p as {@code log(u)·e/(u - 1)}, {@code u = 1 + e}: within 3 ulp of the reference. */
     private static void softplus(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            VectorMath.softplus(v(x, i)).intoArray(out, i);
+        float[][] s = scratch();
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            VectorMath.exp(x, b, true, -1f, 0f, s[0], 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector.fromArray(F, s[0], i).add(1f).intoArray(s[1], i);
+            }
+            VectorMath.log(s[1], 0, s[1], 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, b + i);
+                FloatVector e = FloatVector.fromArray(F, s[0], i);
+                FloatVector u = e.add(1f);
+                FloatVector log1pE = FloatVector.fromArray(F, s[1], i).mul(e.div(u.sub(1f))).blend(e, u.eq(1f));
+                xv.blend(FloatVector.broadcast(F, 0f), xv.lt(0f)).add(log1pE).intoArray(out, b + i);
+            }
         }
     }
 
+    /** {@code x·σ(x)}, σ as {@link #sigmoid} computes it: within 3 ulp of the reference, or 1e-43 where σ(x) is subnormal (below x ≈ -87). */
     private static void silu(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            xv.mul(VectorMath.sigmoid(xv)).intoArray(out, i);
+        float[][] s = scratch();
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            logistic(x, b, s[0], s[1], 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector.fromArray(F, x, b + i).mul(FloatVector.fromArray(F, s[1], i)).intoArray(out, b + i);
+            }
         }
     }
 
-    private static void negBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            v(g, i).neg().intoArray(out, i);
-        }
-    }
-
-    /** {@code x > 0 ? g : x < 0 ? -g : 0·g}. */
-    private static void absBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector gv = v(g, i);
-            FloatVector xv = v(x, i);
-            gv.mul(0f).blend(gv, xv.compare(VectorOperators.GT, 0f)).blend(gv.neg(), xv.lt(0f)).intoArray(out, i);
-        }
-    }
-
-    private static void expBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            v(g, i).mul(v(y, i)).intoArray(out, i);
-        }
-    }
-
-    private static void logBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            v(g, i).div(v(x, i)).intoArray(out, i);
-        }
-    }
-
-    private static void sqrtBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            v(g, i).mul(0.5f).div(v(y, i)).intoArray(out, i);
-        }
-    }
-
-    /** {@code x > 0 ? g : g·slope}; slope 0 gives the ReLU derivative {@code 0·g}. */
-    private static void reluBackward(float slope, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector gv = v(g, i);
-            gv.mul(slope).blend(gv, v(x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
-        }
-    }
-
-    private static void sigmoidBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            v(g, i).mul(VectorMath.logisticSlope(v(x, i))).intoArray(out, i);
-        }
-    }
-
-    /** {@code g·(1 - tanh²x)} as {@code g·4σ(2x)σ(-2x)}. */
-    private static void tanhBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            v(g, i).mul(VectorMath.logisticSlope(xv.add(xv)).mul(4f)).intoArray(out, i);
-        }
-    }
-
-    private static void erfBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            v(g, i).mul(VectorMath.expNegSquare(v(x, i), 1f).mul(1.1283791670955126f)).intoArray(out, i);
-        }
-    }
-
-    private static void geluBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            FloatVector slope = xv.fma(VectorMath.normalPdf(xv), VectorMath.normalCdf(xv));
-            v(g, i).mul(slope).intoArray(out, i);
-        }
-    }
-
-    private static void softplusBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            v(g, i).mul(VectorMath.sigmoid(v(x, i))).intoArray(out, i);
-        }
-    }
-
-    private static void siluBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            // σ(x) and 1 - σ(x) both from e = e^-|x|, as 1/(1+e) and e/(1+e): 1 - σ would cancel
-            FloatVector e = VectorMath.exp(xv.abs().neg());
-            FloatVector r = VectorMath.splat(1f).div(e.add(1f));
-            FloatVector er = e.mul(r);
-            VectorMask<Float> negative = xv.lt(0f);
-            FloatVector s = r.blend(er, negative);
-            FloatVector slope = xv.mul(s).fma(er.blend(r, negative), s);
-            v(g, i).mul(slope).intoArray(out, i);
-        }
-    }
-
+    /** Within 2 ulp of the reference ({@link VectorTrig}). */
     private static void sin(float param, float[] x, float[] out, int from, int end) {
         VectorTrig.forward(Unary.SIN, x, out, from, end);
     }
 
+    /** Within 2 ulp of the reference ({@link VectorTrig}). */
     private static void cos(float param, float[] x, float[] out, int from, int end) {
         VectorTrig.forward(Unary.COS, x, out, from, end);
     }
 
+    /**
+     * {@code log(u)·x/(u - 1)} with {@code u = 1 + x} (Goldberg's correction, accurate for tiny
+     * x); -Inf at -1, NaN below. Within 3 ulp of the reference.
+     */
     private static void log1p(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            VectorMath.log1p(v(x, i)).intoArray(out, i);
+        float[] u = scratch()[0];
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            for (int i = 0; i < n; i += L) {
+                FloatVector.fromArray(F, x, b + i).add(1f).intoArray(u, i);
+            }
+            VectorMath.log(u, 0, u, 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, b + i);
+                FloatVector uv = xv.add(1f);
+                FloatVector.fromArray(F, u, i).mul(xv.div(uv.sub(1f))).blend(xv, uv.eq(1f)).blend(uv, xv.eq(Float.POSITIVE_INFINITY))
+                        .intoArray(out, b + i);
+            }
         }
     }
 
+    /** Within 3 ulp of the reference ({@link VectorMath#expm1}). */
     private static void expm1(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            VectorMath.expm1(v(x, i)).intoArray(out, i);
+        float[] m = scratch()[0];
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            VectorMath.expm1(x, b, m, 0, n);
+            System.arraycopy(m, 0, out, b, n);
         }
     }
 
-    /** {@code 1 / sqrt(x)} in two correctly rounded steps, exactly as the reference. */
+    /** Exact: {@code 1 / sqrt(x)} in two correctly rounded steps, as the reference. */
     private static void rsqrt(float param, float[] x, float[] out, int from, int end) {
         for (int i = from; i < end; i += L) {
-            VectorMath.splat(1f).div(v(x, i).sqrt()).intoArray(out, i);
+            FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, x, i).sqrt()).intoArray(out, i);
         }
     }
 
+    /** {@code x > 0 ? x : alpha·expm1(x)}: within 3 ulp of the reference. */
     private static void elu(float alpha, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector xv = v(x, i);
-            VectorMath.expm1(xv).mul(alpha).blend(xv, xv.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        float[] m = scratch()[0];
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            VectorMath.expm1(x, b, m, 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, b + i);
+                FloatVector.fromArray(F, m, i).mul(alpha).blend(xv, xv.compare(VectorOperators.GT, 0f)).intoArray(out, b + i);
+            }
         }
     }
 
+    /**
+     * The parts of {@code erfc(z) = t·e^{q(t) - z²}} (the Numerical Recipes fit the reference
+     * uses, {@code t = 1/(1 + z/2)}) for {@code z = min(|x|, max)·zScale}, with
+     * {@code z² = (hi + lo)·zzScale} split exactly, {@code hi = min(|x|, max)²}, as
+     * e^{-z²} is sensitive to its rounding: {@code exponent} gets {@code q - z²hi} rounded, and
+     * {@code factor} gets {@code t·(1 + err - z²lo)}, where {@code err} is that rounding's
+     * error, so that {@code erfc = factor·e^exponent}. With {@code negSquare},
+     * {@code -z²hi} goes there too, for the density {@code e^{-z²}}.
+     */
+    private static void erfcParts(float[] x, int xo, float max, float zScale, float zzScale,
+                                  float[] exponent, float[] factor, float[] negSquare, int n) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector halfZScale = FloatVector.broadcast(F, 0.5f * zScale); // exact: zScale is 1 or √½
+        FloatVector q9 = FloatVector.broadcast(F, 0.17087277f);
+        FloatVector q8 = FloatVector.broadcast(F, -0.82215223f);
+        FloatVector q7 = FloatVector.broadcast(F, 1.48851587f);
+        FloatVector q6 = FloatVector.broadcast(F, -1.13520398f);
+        FloatVector q5 = FloatVector.broadcast(F, 0.27886807f);
+        FloatVector q4 = FloatVector.broadcast(F, -0.18628806f);
+        FloatVector q3 = FloatVector.broadcast(F, 0.09678418f);
+        FloatVector q2 = FloatVector.broadcast(F, 0.37409196f);
+        FloatVector q1 = FloatVector.broadcast(F, 1.00002368f);
+        FloatVector q0 = FloatVector.broadcast(F, -1.26551223f);
+        for (int i = 0; i < n; i += L) {
+            FloatVector ax = FloatVector.fromArray(F, x, xo + i).abs().min(max);
+            FloatVector hi = ax.mul(ax);
+            FloatVector zzHi = hi.mul(zzScale);
+            FloatVector zzLo = ax.fma(ax, hi.neg()).mul(zzScale);
+            FloatVector t = one.div(ax.fma(halfZScale, one));
+            FloatVector q = q9.fma(t, q8).fma(t, q7).fma(t, q6).fma(t, q5).fma(t, q4).fma(t, q3).fma(t, q2).fma(t, q1).fma(t, q0);
+            // s + err = q - zzHi: err exact where zzHi >= |q|, and below an ulp of s, whose effect is as small, elsewhere
+            FloatVector s = q.sub(zzHi);
+            FloatVector err = q.sub(s.add(zzHi));
+            s.intoArray(exponent, i);
+            t.mul(err.sub(zzLo).add(one)).intoArray(factor, i);
+            if (negSquare != null) {
+                zzHi.neg().intoArray(negSquare, i);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    /** Exact. */
+    private static void negBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector.fromArray(F, g, i).neg().intoArray(out, i);
+        }
+    }
+
+    /** Exact. {@code x > 0 ? g : x < 0 ? -g : 0·g}. */
+    private static void absBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector gv = FloatVector.fromArray(F, g, i);
+            FloatVector xv = FloatVector.fromArray(F, x, i);
+            gv.mul(0f).blend(gv, xv.compare(VectorOperators.GT, 0f)).blend(gv.neg(), xv.lt(0f)).intoArray(out, i);
+        }
+    }
+
+    /** Exact: {@code g·y}. */
+    private static void expBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector.fromArray(F, g, i).mul(FloatVector.fromArray(F, y, i)).intoArray(out, i);
+        }
+    }
+
+    /** Exact: {@code g/x}. */
+    private static void logBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector.fromArray(F, g, i).div(FloatVector.fromArray(F, x, i)).intoArray(out, i);
+        }
+    }
+
+    /** Exact: {@code g·0.5/y}. */
+    private static void sqrtBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector.fromArray(F, g, i).mul(0.5f).div(FloatVector.fromArray(F, y, i)).intoArray(out, i);
+        }
+    }
+
+    /** Exact: {@code x > 0 ? g : g·slope}; slope 0 gives the ReLU derivative {@code 0·g}. */
+    private static void reluBackward(float slope, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        for (int i = from; i < end; i += L) {
+            FloatVector gv = FloatVector.fromArray(F, g, i);
+            gv.mul(slope).blend(gv, FloatVector.fromArray(F, x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+    }
+
+    /** {@code g·e/(1 + e)²} with {@code e = e^-|x|}, accurate where σ saturates: within 4 ulp of the reference. */
+    private static void sigmoidBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        logisticSlopeTimes(1f, 1f, g, x, out, from, end);
+    }
+
+    /** {@code g·(1 - tanh²x)} as {@code 4g·e/(1 + e)²} with {@code e = e^{-2|x|}}: within 4 ulp of the reference. */
+    private static void tanhBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        logisticSlopeTimes(2f, 4f, g, x, out, from, end);
+    }
+
+    /** {@code out = g·c·σ'(a·x)}, with {@code σ'(u) = e/(1 + e)²}, {@code e = e^{-|u|}}; a is a power of two. */
+    private static void logisticSlopeTimes(float a, float c, float[] g, float[] x, float[] out, int from, int end) {
+        float[] e = scratch()[0];
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            VectorMath.exp(x, b, true, -a, 0f, e, 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector ev = FloatVector.fromArray(F, e, i);
+                FloatVector d = ev.add(1f);
+                FloatVector.fromArray(F, g, b + i).mul(ev.div(d.mul(d)).mul(c)).intoArray(out, b + i);
+            }
+        }
+    }
+
+    /** {@code g·2/√π·e^{-x²}}, x² split exactly in two floats: within 4 ulp of the reference. */
+    private static void erfBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        float[] e = scratch()[0];
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            for (int i = 0; i < n; i += L) {
+                FloatVector ax = FloatVector.fromArray(F, x, b + i).abs().min(GELU_MAX);
+                ax.mul(ax).neg().intoArray(e, i);
+            }
+            VectorMath.exp(e, 0, false, 1f, 0f, e, 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector ax = FloatVector.fromArray(F, x, b + i).abs().min(GELU_MAX);
+                FloatVector lo = ax.fma(ax, ax.mul(ax).neg());
+                FloatVector.fromArray(F, g, b + i).mul(FloatVector.fromArray(F, e, i).mul(FloatVector.broadcast(F, 1f).sub(lo)).mul(TWO_OVER_SQRT_PI)).intoArray(out, b + i);
+            }
+        }
+    }
+
+    /** {@code g·(Φ(x) + x·φ(x))}, Φ from the erfc fit alone: within 8 ulp of the reference, or 1e-7·|g| where the two terms cancel (near x = -0.75). */
+    private static void geluBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        float[][] s = scratch();
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            erfcParts(x, b, GELU_MAX, SQRT_HALF, 0.5f, s[0], s[1], s[2], n);
+            VectorMath.exp(s[0], 0, false, 1f, 0f, s[0], 0, n);
+            VectorMath.exp(s[2], 0, false, 1f, 0f, s[2], 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, b + i);
+                FloatVector ax = xv.abs().min(GELU_MAX);
+                FloatVector zzLo = ax.fma(ax, ax.mul(ax).neg()).mul(0.5f);
+                FloatVector pdf = FloatVector.fromArray(F, s[2], i).mul(FloatVector.broadcast(F, 1f).sub(zzLo)).mul(INV_SQRT_2PI);
+                FloatVector halfErfc = FloatVector.fromArray(F, s[1], i).mul(FloatVector.fromArray(F, s[0], i)).mul(0.5f);
+                FloatVector cdf = FloatVector.broadcast(F, 1f).sub(halfErfc).blend(halfErfc, xv.lt(0f));
+                FloatVector.fromArray(F, g, b + i).mul(xv.fma(pdf, cdf)).intoArray(out, b + i);
+            }
+        }
+    }
+
+    /** {@code g·σ(x)}, σ as {@link #sigmoid} computes it: within 4 ulp of the reference. */
+    private static void softplusBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        float[][] s = scratch();
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            logistic(x, b, s[0], s[1], 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector.fromArray(F, g, b + i).mul(FloatVector.fromArray(F, s[1], i)).intoArray(out, b + i);
+            }
+        }
+    }
+
+    /**
+     * {@code g·(s + x·s·(1 - s))} with s = σ(x), σ(x) and 1 - σ(x) both from {@code e = e^-|x|}
+     * as {@code 1/(1+e)} and {@code e/(1+e)} (1 - σ would cancel): within 7 ulp of the
+     * reference, or 1e-7·|g| where the slope crosses zero (near x = -1.28).
+     */
+    private static void siluBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
+        float[] e = scratch()[0];
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            VectorMath.exp(x, b, true, -1f, 0f, e, 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, b + i);
+                FloatVector ev = FloatVector.fromArray(F, e, i);
+                FloatVector r = FloatVector.broadcast(F, 1f).div(ev.add(1f));
+                FloatVector er = ev.mul(r);
+                VectorMask<Float> negative = xv.lt(0f);
+                FloatVector sv = r.blend(er, negative);
+                FloatVector slope = xv.mul(sv).fma(er.blend(r, negative), sv);
+                FloatVector.fromArray(F, g, b + i).mul(slope).intoArray(out, b + i);
+            }
+        }
+    }
+
+    /** Within 4 ulp of the reference ({@link VectorTrig}). */
     private static void sinBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
         VectorTrig.backward(Unary.SIN, g, x, out, from, end);
     }
 
+    /** Within 4 ulp of the reference ({@link VectorTrig}). */
     private static void cosBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
         VectorTrig.backward(Unary.COS, g, x, out, from, end);
     }
 
+    /** {@code g/(x + 1)}: within 1 ulp of the reference. */
     private static void log1pBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
         for (int i = from; i < end; i += L) {
-            v(g, i).div(v(x, i).add(1f)).intoArray(out, i);
+            FloatVector.fromArray(F, g, i).div(FloatVector.fromArray(F, x, i).add(1f)).intoArray(out, i);
         }
     }
 
+    /** {@code g·e^x}: within 4 ulp of the reference. */
     private static void expm1Backward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            v(g, i).mul(VectorMath.exp(v(x, i))).intoArray(out, i);
+        float[] e = scratch()[0];
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            VectorMath.exp(x, b, false, 1f, 0f, e, 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector.fromArray(F, g, b + i).mul(FloatVector.fromArray(F, e, i)).intoArray(out, b + i);
+            }
         }
     }
 
-    /** {@code -0.5·g·y³}, in the reference's order. */
+    /** {@code -0.5·g·y³}, in the reference's order: within 5 ulp of the reference (formed in float from the rounded y, cubed). */
     private static void rsqrtBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
         for (int i = from; i < end; i += L) {
-            FloatVector yv = v(y, i);
-            v(g, i).mul(-0.5f).mul(yv).mul(yv).mul(yv).intoArray(out, i);
+            FloatVector yv = FloatVector.fromArray(F, y, i);
+            FloatVector.fromArray(F, g, i).mul(-0.5f).mul(yv).mul(yv).mul(yv).intoArray(out, i);
         }
     }
 
-    /** {@code x > 0 ? g : g·alpha·e^x}. */
+    /** {@code x > 0 ? g : g·alpha·e^x}: within 2 ulp of the reference. */
     private static void eluBackward(float alpha, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector gv = v(g, i);
-            FloatVector xv = v(x, i);
-            gv.mul(VectorMath.exp(xv).mul(alpha)).blend(gv, xv.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        float[] e = scratch()[0];
+        for (int b = from; b < end; b += BLOCK) {
+            int n = Math.min(BLOCK, end - b);
+            VectorMath.exp(x, b, false, 1f, 0f, e, 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector gv = FloatVector.fromArray(F, g, b + i);
+                gv.mul(FloatVector.fromArray(F, e, i).mul(alpha)).blend(gv, FloatVector.fromArray(F, x, b + i).compare(VectorOperators.GT, 0f)).intoArray(out, b + i);
+            }
         }
     }
 }

@@ -35,7 +35,10 @@ class BinaryTest {
                 new int[][] {{}, {}},
                 new int[][] {{0, 5}, {1, 5}},
                 new int[][] {{70000}, {70000}},
-                new int[][] {{300, 300}, {300, 1}});
+                new int[][] {{300, 300}, {300, 1}},
+                // rows over two outer axes, split between threads mid-way (a batch of outer products)
+                new int[][] {{64, 47, 1}, {64, 1, 33}},
+                new int[][] {{5, 1, 3, 1, 9}, {1, 7, 3, 11, 9}});
     }
 
     private static int[][][] append(int[][][] pairs, int[][]... more) {
@@ -89,7 +92,8 @@ class BinaryTest {
 
     @Test
     void broadcastMatchesReference() {
-        int[][][] cases = {{{1, 5}, {7, 5}}, {{7, 1}, {7, 5}}, {{1}, {4099}}, {{3, 1, 4}, {3, 5, 4}}, {{2, 3}, {2, 3}}, {{}, {}}};
+        int[][][] cases = {{{1, 5}, {7, 5}}, {{7, 1}, {7, 5}}, {{1}, {4099}}, {{3, 1, 4}, {3, 5, 4}}, {{2, 3}, {2, 3}}, {{}, {}},
+            {{64, 1, 33}, {64, 47, 33}}, {{5, 1, 3, 1}, {5, 7, 3, 11}}};
         for (int[][] c : cases) {
             float[] x = Floats.values(Strides.size(c[0]), 5);
             int n = Strides.size(c[1]);

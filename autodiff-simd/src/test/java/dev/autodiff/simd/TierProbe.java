@@ -104,6 +104,18 @@ public final class TierProbe {
             k.unaryBackward(op, param, g, input, y, dx, dx.length);
             out.put(op.name().toLowerCase(java.util.Locale.ROOT) + " backward", dx);
         }
+        float[] magnitudes = data(x.length, 5, 10);
+        for (int i = 0; i < magnitudes.length; i++) {
+            magnitudes[i] = Math.abs(magnitudes[i]);
+        }
+        for (float p : new float[] {3f, -2f, 1.5f}) {
+            float[] y = new float[x.length];
+            k.unary(Unary.POW, p, magnitudes, y, y.length);
+            out.put("pow " + p, y);
+            float[] dx = new float[x.length];
+            k.unaryBackward(Unary.POW, p, g, magnitudes, y, dx, dx.length);
+            out.put("pow " + p + " backward", dx);
+        }
         for (Binary op : Binary.values()) {
             float[] z = new float[x.length];
             k.binary(op, x, new int[] {7, 67}, g, new int[] {7, 67}, z, new int[] {7, 67});

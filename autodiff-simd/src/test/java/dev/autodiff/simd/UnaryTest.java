@@ -14,10 +14,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The unary functions and their fused derivatives against the scalar reference
  * ({@link dev.autodiff.kernel.ScalarMath}, whose own accuracy is measured in core). Exact
- * functions match bit for bit: NEG, ABS, SQRT, POW with exponent 2 (other exponents run
- * the reference), RELU, LEAKY_RELU, RSQRT, and the derivatives of NEG, ABS, EXP, LOG, SQRT,
- * RELU, LEAKY_RELU. The others agree within (ulps of the reference):
+ * functions match bit for bit: NEG, ABS, SQRT, POW with exponent 2, RELU, LEAKY_RELU,
+ * RSQRT, and the derivatives of NEG, ABS, EXP, LOG, SQRT, POW with exponent 2, RELU,
+ * LEAKY_RELU. The others agree within (ulps of the reference, the bounds each kernel's
+ * Javadoc in {@code UnaryLoops} states):
  * <ul>
+ *   <li>pow with any other exponent, and its derivative: 1;</li>
  *   <li>exp, log, tanh: 1; erf, sigmoid, sin, cos: 2 (sin and cos: see
  *       {@link #sinAndCosKeepTheirAccuracyNearZerosAndUpToTheLimit}); softplus, log1p, expm1, elu: 3;</li>
  *   <li>silu: 3, gelu: 6; or 1e-43 absolute where σ(x) or Φ(x) is a subnormal float
@@ -53,16 +55,39 @@ class UnaryTest {
         checkForward(op, param(op), grid());
     }
 
+    /**
+     * POW with integer exponents (repeated squaring in double), others (e^{p·log x} in double)
+     * and exponents the vectors hand to the reference (NaN, infinite), forward and backward,
+     * on odd lengths, the special values and a grid: within 1 ulp of the reference.
+     */
     @Test
     void powWithOtherExponentsMatchesReference() {
-        for (float p : new float[] {0.5f, 3f, -1f, 1.7f}) {
-            float[] x = Floats.values(1021, 7);
-            float[] expected = new float[x.length];
-            float[] actual = new float[x.length];
-            SCALAR.unary(Unary.POW, p, x, expected, x.length);
-            SIMD.unary(Unary.POW, p, x, actual, x.length);
-            assertBitEqual(expected, actual, x.length, "pow " + p);
+        float[] exponents = {0f, 1f, 3f, -1f, -2f, 7f, 127f, 128f, 0.5f, 1.7f, -2.5f, 1e-3f, 40.25f,
+            Float.NaN, Float.POSITIVE_INFINITY};
+        for (float p : exponents) {
+            for (int n : Floats.lengths()) {
+                checkPow(p, Floats.values(n, 7 + n));
+            }
+            checkPow(p, Floats.SPECIAL);
+            float[] positive = grid();
+            for (int i = 0; i < positive.length; i++) {
+                positive[i] = Math.abs(positive[i]);
+            }
+            checkPow(p, positive);
         }
+    }
+
+    private static void checkPow(float p, float[] x) {
+        int n = x.length;
+        float[] expected = new float[n];
+        float[] actual = new float[n];
+        SCALAR.unary(Unary.POW, p, x, expected, n);
+        SIMD.unary(Unary.POW, p, x, actual, n);
+        assertClose(expected, actual, n, 1, 0, "pow " + p + " n=" + n);
+        float[] g = Floats.values(n, 99);
+        SCALAR.unaryBackward(Unary.POW, p, g, x, expected, expected, n);
+        SIMD.unaryBackward(Unary.POW, p, g, x, actual, actual, n);
+        assertClose(expected, actual, n, 1, 0, "pow' " + p + " n=" + n);
     }
 
     @ParameterizedTest

@@ -10,40 +10,68 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
-/** Elementwise kernels over 1M floats; scores are nanoseconds per element. */
+/**
+ * Elementwise kernels over 1M floats; scores are nanoseconds per element. {@code unary} is
+ * an activation's forward pass, {@code unaryBackward} its derivative fused with the
+ * incoming gradient, as a training step's backward pass calls it. The functions are named
+ * as {@link Unary} names them, with the parameter after a colon ({@code POW:1.5}); inputs
+ * are standard normal, their magnitude for LOG and POW. PyTorch's side is
+ * {@code autodiff-examples/scripts/torch_activations.py}, with the same functions and inputs.
+ */
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ElementwiseBenchmark extends KernelBenchmark {
     private static final int N = 1 << 20;
     private static final int[] SHAPE = {N};
 
-    @Param({"EXP", "TANH", "SIGMOID", "RELU", "GELU"})
-    public Unary op;
+    @Param({"EXP", "TANH", "SIGMOID", "RELU", "GELU", "ERF", "LOG", "SOFTPLUS", "SILU", "LEAKY_RELU:0.01",
+        "POW:2", "POW:3", "POW:1.5"})
+    public String function;
 
     private Kernels k;
+    private Unary op;
+    private float param;
     private float[] x;
     private float[] y;
+    private float[] g;
     private float[] out;
 
     @Setup
     public void setUp() {
         k = named();
+        String[] parts = function.split(":");
+        op = Unary.valueOf(parts[0]);
+        param = parts.length > 1 ? Float.parseFloat(parts[1]) : 0f;
         x = random(N, 1);
-        y = random(N, 2);
+        if (op == Unary.LOG || op == Unary.POW) {
+            for (int i = 0; i < N; i++) {
+                x[i] = Math.abs(x[i]);
+            }
+        }
+        g = random(N, 2);
+        y = new float[N];
+        k.unary(op, param, x, y, N);
         out = new float[N];
     }
 
     @Benchmark
     @OperationsPerInvocation(N)
     public float[] unary() {
-        k.unary(op, 0f, x, out, N);
+        k.unary(op, param, x, out, N);
         return out;
     }
 
-    /** Same-shape addition; it does not depend on {@link #op}, which only repeats it. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public float[] unaryBackward() {
+        k.unaryBackward(op, param, g, x, y, out, N);
+        return out;
+    }
+
+    /** Same-shape addition; it does not depend on {@link #function}, which only repeats it. */
     @Benchmark
     @OperationsPerInvocation(N)
     public float[] add() {
-        k.binary(Binary.ADD, x, SHAPE, y, SHAPE, out, SHAPE);
+        k.binary(Binary.ADD, x, SHAPE, g, SHAPE, out, SHAPE);
         return out;
     }
 }

@@ -24,11 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public abstract class ForkedBenchmark {
 
     /**
-     * Sets the kernels' thread count for this fork, which must happen before they load (JMH
-     * runs every parameter combination in fresh forks), and checks that the SIMD kernels
-     * serve with exactly that many threads.
+     * Sets the kernel thread count of this fork (before the kernels load: JMH runs every
+     * parameter combination in a fresh fork) and checks that the SIMD kernels are active
+     * with exactly that many threads.
      */
-    static void useKernelThreads(int threads) {
+    protected static void useSimdKernels(int threads) {
         System.setProperty("autodiff.threads", Integer.toString(threads));
         var kernels = KernelInfo.active();
         if (!kernels.simd() || kernels.threads() != threads) {

@@ -39,7 +39,7 @@ public class InferenceBenchmark extends ForkedBenchmark {
 
     @Setup
     public void setUp() {
-        useKernelThreads(threads);
+        useSimdKernels(threads);
         SplittableRandom rng = new SplittableRandom(42);
         model = new Sequential(new Linear(784, 256, rng), new ReLU(), new Linear(256, 10, rng));
         model.eval();

@@ -31,7 +31,7 @@ public class TrainStepBenchmark extends ForkedBenchmark {
 
     @Setup
     public void setUp() {
-        useKernelThreads(threads);
+        useSimdKernels(threads);
         step = new MlpTrainStep(MlpTrainStep.parseSizes(arch), batch, 42);
     }
 

@@ -1,14 +1,8 @@
 package dev.autodiff.examples.cli;
 
-import dev.autodiff.nn.GELU;
-import dev.autodiff.nn.LeakyReLU;
+import dev.autodiff.nn.Activation;
 import dev.autodiff.nn.Linear;
-import dev.autodiff.nn.Module;
-import dev.autodiff.nn.ReLU;
 import dev.autodiff.nn.Sequential;
-import dev.autodiff.nn.SiLU;
-import dev.autodiff.nn.Sigmoid;
-import dev.autodiff.nn.Tanh;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,7 +15,7 @@ import java.util.stream.Collectors;
  * count. It builds the {@link Sequential} model and travels in a checkpoint's metadata so
  * that {@code eval} and {@code --resume} rebuild the same model.
  */
-record Architecture(int inputs, int[] hidden, Choice.Activation activation, int classes) {
+record Architecture(int inputs, int[] hidden, Activation activation, int classes) {
 
     Architecture {
         if (inputs <= 0 || classes < 2) {
@@ -82,21 +76,10 @@ record Architecture(int inputs, int[] hidden, Choice.Activation activation, int 
         Sequential model = new Sequential();
         int in = inputs;
         for (int h : hidden) {
-            model.add(new Linear(in, h, rng)).add(activationModule());
+            model.add(new Linear(in, h, rng)).add(activation.module());
             in = h;
         }
         return model.add(new Linear(in, classes, rng));
-    }
-
-    private Module activationModule() {
-        return switch (activation) {
-            case RELU -> new ReLU();
-            case TANH -> new Tanh();
-            case SIGMOID -> new Sigmoid();
-            case GELU -> new GELU();
-            case SILU -> new SiLU();
-            case LEAKY_RELU -> new LeakyReLU();
-        };
     }
 
     /** The metadata entries that describe this architecture. */
@@ -115,7 +98,7 @@ record Architecture(int inputs, int[] hidden, Choice.Activation activation, int 
             String hidden = require(m, "model.hidden", source);
             return new Architecture(Integer.parseInt(require(m, "model.inputs", source)),
                     hidden.isEmpty() ? new int[0] : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray(),
-                    Choice.parse(Choice.Activation.class, require(m, "model.activation", source)),
+                    Choice.parse(Activation.class, require(m, "model.activation", source)),
                     Integer.parseInt(require(m, "model.classes", source)));
         } catch (NumberFormatException | picocli.CommandLine.TypeConversionException e) {
             throw new IllegalArgumentException(source + ": bad model description in the metadata: " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.autodiff.examples.cli;
 
 import dev.autodiff.Tensor;
+import dev.autodiff.nn.Activation;
 import dev.autodiff.nn.Checkpoint;
 import dev.autodiff.nn.ConfusionMatrix;
 import dev.autodiff.nn.Sequential;
@@ -46,7 +47,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--activation", paramLabel = "<name>",
             description = "the activation between the layers, for a file that does not say (default: relu)")
-    Choice.Activation activation;
+    Activation activation;
 
     @Option(names = "--seed", paramLabel = "<n>",
             description = "seed of the digits or csv split, for a file that does not say (default: " + DEFAULT_SEED + ")")
@@ -65,7 +66,7 @@ final class EvalCommand implements Callable<Integer> {
         String file = checkpoint.toString();
         boolean described = meta.containsKey("model.inputs");
         LinearStack stack = described ? null : LinearStack.infer(header.shapes(),
-                activation != null ? activation : Choice.Activation.RELU, checkpoint);
+                activation != null ? activation : Activation.RELU, checkpoint);
         Architecture architecture = described ? Architecture.fromMetadata(meta, file) : stack.architecture();
         if (described && activation != null && activation != architecture.activation()) {
             throw new IllegalArgumentException("--activation " + activation.label() + " conflicts with " + file

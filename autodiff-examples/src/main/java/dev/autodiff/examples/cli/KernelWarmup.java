@@ -7,53 +7,88 @@ import dev.autodiff.nn.ReLU;
 import dev.autodiff.nn.Sequential;
 import dev.autodiff.nn.optim.SGD;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.SplittableRandom;
 
 /**
  * Trains a throw-away MLP on random data on a background thread while the trainer reads
  * its data set, so that the JIT compiler has compiled the kernels before the first epoch:
- * Vector API code runs far slower until C2 compiles it (docs/performance-kernels.md). It
- * shares nothing with the run but the kernels, which are thread-safe, so results do not
- * depend on it.
+ * Vector API code runs a hundred times slower until C2 compiles it. The model is small
+ * (at most {@value #MAX_BATCH} rows of {@value #INPUTS} inputs, {@value #MAX_HIDDEN} hidden
+ * units), so that its steps run many times while they are still interpreted, yet its
+ * products take the same kernel paths as the run's (docs/performance-kernels.md). A run
+ * long enough to care then waits, in {@link #awaitWarm}, until the kernels are compiled:
+ * until the steps take a steady time while the JIT compiler is idle. It shares nothing with
+ * the run but the kernels, which are thread-safe, so results do not depend on it.
  */
 final class KernelWarmup implements AutoCloseable {
     private static final int INPUTS = 784;
     private static final int CLASSES = 10;
-    /** Enough steps for C2 to compile every kernel a training step uses. */
-    private static final int MAX_STEPS = 400;
-
-    /** The share of the heap the warm-up may take; it is skipped for runs too large for that. */
-    private static final int HEAP_SHARE = 8;
+    private static final int MAX_BATCH = 32;
+    private static final int MAX_HIDDEN = 64;
+    /** Steps timed together: one measurement of the warm-up's speed. */
+    private static final int CHUNK = 8;
+    /** The kernels are warm after this many chunks in a row within {@link #STEADY} of the fastest, with no compilation. */
+    private static final int STEADY_CHUNKS = 4;
+    private static final double STEADY = 1.15;
 
     private final Thread thread;
+    private final Object lock = new Object();
     private volatile boolean stopped;
+    /** The warm-up ended: the kernels are warm, or it was stopped or failed. */
+    private boolean ended;
+    private volatile boolean warm;
     private volatile Throwable failure;
 
     private KernelWarmup(int batch, int hidden) {
         thread = Thread.ofPlatform().daemon().name("autodiff-warmup").unstarted(() -> {
             try {
-                train(batch, hidden);
+                warm = train(Math.min(batch, MAX_BATCH), Math.min(hidden, MAX_HIDDEN));
             } catch (Throwable e) {
                 failure = e;
+            } finally {
+                synchronized (lock) {
+                    ended = true;
+                    lock.notifyAll();
+                }
             }
         });
     }
 
-    /**
-     * Starts warming up the kernels with steps of the given batch size and hidden width, or
-     * does nothing when that would take more than a small share of the heap: such a run is
-     * long enough to warm up by itself, or too large, which the trainer reports.
-     */
+    /** Starts warming up the kernels with a model shaped like the run's: its batch size and first hidden width, capped. */
     static KernelWarmup start(int batch, int hidden) {
-        long floats = (long) INPUTS * hidden * 4 + (long) batch * (INPUTS + hidden) * 8;
-        KernelWarmup warmup = new KernelWarmup(batch, hidden);
-        if (Float.BYTES * floats <= Runtime.getRuntime().maxMemory() / HEAP_SHARE) {
-            warmup.thread.start();
-        }
+        KernelWarmup warmup = new KernelWarmup(Math.max(1, batch), Math.max(1, hidden));
+        warmup.thread.start();
         return warmup;
     }
 
-    private void train(int batch, int hidden) {
+    /**
+     * Waits until the kernels are warm, or the warm-up failed, or {@code limit} has passed,
+     * whichever comes first; returns whether they are warm.
+     */
+    boolean awaitWarm(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (lock) {
+            while (!ended) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return warm;
+    }
+
+    /** Trains until the steps are steady (true) or the warm-up is stopped (false). */
+    private boolean train(int batch, int hidden) {
         SplittableRandom rng = new SplittableRandom(0);
         Sequential model = new Sequential(new Linear(INPUTS, hidden, rng), new ReLU(), new Linear(hidden, CLASSES, rng));
         SGD sgd = new SGD(model.parameters(), 0.01).momentum(0.9);
@@ -62,11 +97,46 @@ final class KernelWarmup implements AutoCloseable {
         for (int i = 0; i < batch; i++) {
             labels[i] = i % CLASSES;
         }
-        for (int step = 0; step < MAX_STEPS && !stopped; step++) {
-            Tensor loss = Functional.crossEntropy(model.forward(x), labels);
-            sgd.zeroGrad();
-            loss.backward();
-            sgd.step();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        SteadyState steady = new SteadyState();
+        while (!stopped) {
+            long compiled = timed ? jit.getTotalCompilationTime() : 0;
+            long t0 = System.nanoTime();
+            for (int step = 0; step < CHUNK && !stopped; step++) {
+                Tensor loss = Functional.crossEntropy(model.forward(x), labels);
+                sgd.zeroGrad();
+                loss.backward();
+                sgd.step();
+            }
+            boolean jitIdle = !timed || jit.getTotalCompilationTime() == compiled;
+            if (steady.add(System.nanoTime() - t0, jitIdle)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the chunks of steps have become steady: the last {@value #STEADY_CHUNKS} within
+     * {@value #STEADY} of the fastest so far, none of them much faster than all before it,
+     * and the JIT compiler idle meanwhile.
+     */
+    static final class SteadyState {
+        private long fastest = Long.MAX_VALUE;
+        private int inRow;
+
+        /** Adds the time of one chunk, and whether no compilation ran during it; true once steady. */
+        boolean add(long nanos, boolean jitIdle) {
+            // a chunk clearly faster than all before means the code is still getting faster: count from it
+            boolean faster = nanos * STEADY < fastest;
+            fastest = Math.min(fastest, nanos);
+            if (!jitIdle || nanos > STEADY * fastest) {
+                inRow = 0;
+            } else {
+                inRow = faster ? 1 : inRow + 1;
+            }
+            return inRow >= STEADY_CHUNKS;
         }
     }
 
@@ -75,7 +145,7 @@ final class KernelWarmup implements AutoCloseable {
     public void close() {
         stopped = true;
         try {
-            thread.join(); // returns at once when the warm-up was skipped
+            thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,5 +1,7 @@
 package dev.autodiff.examples.cli;
 
+import dev.autodiff.nn.Activation;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,7 +25,7 @@ record LinearStack(Architecture architecture, Map<String, String> names) {
     private static final Pattern NAME = Pattern.compile("(\\d+)\\.(weight|bias)");
 
     /** Infers the layers from the names and shapes of {@code file}'s tensors. */
-    static LinearStack infer(Map<String, int[]> shapes, Choice.Activation activation, Path file) {
+    static LinearStack infer(Map<String, int[]> shapes, Activation activation, Path file) {
         TreeMap<Integer, int[]> weights = new TreeMap<>();
         Map<Integer, int[]> biases = new LinkedHashMap<>();
         shapes.forEach((name, shape) -> {

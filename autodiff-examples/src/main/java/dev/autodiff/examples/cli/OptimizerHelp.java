@@ -1,5 +1,6 @@
 package dev.autodiff.examples.cli;
 
+import dev.autodiff.nn.optim.OptimizerKind;
 import dev.autodiff.nn.optim.OptimizerSpec;
 
 import java.math.BigDecimal;
@@ -14,7 +15,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The help text of {@code train}'s optimizer options, written from the optimizers'
- * declarations so that it names every optimizer {@link Choice.OptimizerName} lists and its
+ * declarations so that it names every optimizer {@link OptimizerKind} lists and its
  * defaults. Picocli reads it as the command's resource bundle; the keys are the options'
  * description keys, and for {@code --lr}, {@code --momentum} and {@code --weight-decay} also
  * the names of the hyper-parameters they set.
@@ -27,8 +28,8 @@ final class OptimizerHelp extends ListResourceBundle {
 
     @Override
     protected Object[][] getContents() {
-        List<Choice.OptimizerName> all = List.of(Choice.OptimizerName.values());
-        List<Choice.OptimizerName> withDecay = declaring(WEIGHT_DECAY);
+        List<OptimizerKind> all = List.of(OptimizerKind.values());
+        List<OptimizerKind> withDecay = declaring(WEIGHT_DECAY);
         return new Object[][] {
             {OPTIMIZER, "the optimizer: " + labels(all, "or") + " (default: ${DEFAULT-VALUE})"},
             {LR, "learning rate (default: " + byValue(all, OptimizerSpec::defaultLr) + ")"},
@@ -37,15 +38,15 @@ final class OptimizerHelp extends ListResourceBundle {
         };
     }
 
-    private static List<Choice.OptimizerName> declaring(String hyperParameter) {
-        Predicate<Choice.OptimizerName> declares = name -> name.spec().declares(hyperParameter);
-        return Arrays.stream(Choice.OptimizerName.values()).filter(declares).toList();
+    private static List<OptimizerKind> declaring(String hyperParameter) {
+        Predicate<OptimizerKind> declares = name -> name.spec().declares(hyperParameter);
+        return Arrays.stream(OptimizerKind.values()).filter(declares).toList();
     }
 
     /** {@code 0.05 for sgd, 0.001 for adam and adamw}: the optimizers grouped by a value, in the order listed. */
-    private static String byValue(List<Choice.OptimizerName> names, ToDoubleFunction<OptimizerSpec> value) {
-        Map<Double, List<Choice.OptimizerName>> groups = new LinkedHashMap<>();
-        for (Choice.OptimizerName name : names) {
+    private static String byValue(List<OptimizerKind> names, ToDoubleFunction<OptimizerSpec> value) {
+        Map<Double, List<OptimizerKind>> groups = new LinkedHashMap<>();
+        for (OptimizerKind name : names) {
             groups.computeIfAbsent(value.applyAsDouble(name.spec()), v -> new ArrayList<>()).add(name);
         }
         List<String> parts = new ArrayList<>();
@@ -54,8 +55,8 @@ final class OptimizerHelp extends ListResourceBundle {
     }
 
     /** {@code sgd, adam and adamw}. */
-    private static String labels(List<Choice.OptimizerName> names, String conjunction) {
-        List<String> labels = names.stream().map(Choice.OptimizerName::label).toList();
+    private static String labels(List<OptimizerKind> names, String conjunction) {
+        List<String> labels = names.stream().map(OptimizerKind::label).toList();
         return labels.size() == 1 ? labels.getFirst()
                 : String.join(", ", labels.subList(0, labels.size() - 1)) + " " + conjunction + " " + labels.getLast();
     }

@@ -1,5 +1,8 @@
 package dev.autodiff.examples.cli;
 
+import dev.autodiff.nn.optim.OptimizerKind;
+import dev.autodiff.nn.optim.SchedulePreset;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,12 +21,12 @@ import java.util.TreeMap;
  * @param momentum the momentum, NaN for an optimizer that has none
  * @param weightDecay the weight decay, NaN for an optimizer that has none
  */
-record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture architecture, Choice.OptimizerName optimizer,
-                  double lr, double momentum, double weightDecay, Choice.Schedule schedule, int epochs, int batch,
+record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture architecture, OptimizerKind optimizer,
+                  double lr, double momentum, double weightDecay, SchedulePreset schedule, int epochs, int batch,
                   long seed) {
 
     /** Whether {@code optimizer} has the hyper-parameter (its PyTorch name, such as {@code momentum}). */
-    static boolean declares(Choice.OptimizerName optimizer, String hyperParameter) {
+    static boolean declares(OptimizerKind optimizer, String hyperParameter) {
         return optimizer.spec().declares(hyperParameter);
     }
 
@@ -68,13 +71,13 @@ record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture archit
             DataSource.CsvOptions csv = new DataSource.CsvOptions(
                     Integer.parseInt(m.getOrDefault("data.label_column", "-1")),
                     Boolean.parseBoolean(m.getOrDefault("data.csv_header", "false")));
-            Choice.OptimizerName optimizer = Choice.parse(Choice.OptimizerName.class,
+            OptimizerKind optimizer = Choice.parse(OptimizerKind.class,
                     Architecture.require(m, "optimizer.name", source));
             return new RunOptions(dataset, csv, Architecture.fromMetadata(m, source), optimizer,
                     Double.parseDouble(Architecture.require(m, "train.lr", source)),
                     hyperParameter(m, optimizer, OptimizerHelp.MOMENTUM, source),
                     hyperParameter(m, optimizer, OptimizerHelp.WEIGHT_DECAY, source),
-                    Choice.parse(Choice.Schedule.class, Architecture.require(m, "train.schedule", source)),
+                    Choice.parse(SchedulePreset.class, Architecture.require(m, "train.schedule", source)),
                     Integer.parseInt(Architecture.require(m, "train.epochs", source)),
                     Integer.parseInt(Architecture.require(m, "train.batch", source)),
                     Long.parseLong(Architecture.require(m, "seed", source)));
@@ -84,7 +87,7 @@ record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture archit
     }
 
     /** The metadata value {@code train.<name>} of a hyper-parameter the optimizer has, else NaN. */
-    private static double hyperParameter(Map<String, String> m, Choice.OptimizerName optimizer, String name,
+    private static double hyperParameter(Map<String, String> m, OptimizerKind optimizer, String name,
                                          String source) {
         return declares(optimizer, name) ? Double.parseDouble(Architecture.require(m, "train." + name, source))
                 : Double.NaN;
@@ -98,7 +101,7 @@ record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture archit
      */
     String runId() {
         TreeMap<String, String> defining = new TreeMap<>(metadata());
-        if (schedule == Choice.Schedule.NONE) {
+        if (schedule == SchedulePreset.NONE) {
             defining.remove("train.epochs");
         }
         StringBuilder text = new StringBuilder();

@@ -1,14 +1,17 @@
 package dev.autodiff.examples.cli;
 
 import dev.autodiff.KernelInfo;
+import dev.autodiff.nn.Activation;
 import dev.autodiff.nn.Checkpoint;
 import dev.autodiff.nn.HeapCheck;
+import dev.autodiff.nn.Labeled;
 import dev.autodiff.nn.Sequential;
 import dev.autodiff.nn.io.SafeTensors;
-import dev.autodiff.nn.optim.LrSchedule;
 import dev.autodiff.nn.optim.LrScheduler;
 import dev.autodiff.nn.optim.Optimizer;
+import dev.autodiff.nn.optim.OptimizerKind;
 import dev.autodiff.nn.optim.OptimizerSpec;
+import dev.autodiff.nn.optim.SchedulePreset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code autodiff train}: trains a multilayer perceptron on a data set and reports each epoch. */
@@ -40,11 +44,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--activation", defaultValue = "relu", paramLabel = "<name>",
             description = "relu, tanh, sigmoid, gelu, silu or leaky_relu (default: ${DEFAULT-VALUE})")
-    Choice.Activation activation;
+    Activation activation;
 
     // The help of the four optimizer options is written from the optimizers' declarations: OptimizerHelp.
     @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "<name>", descriptionKey = OptimizerHelp.OPTIMIZER)
-    Choice.OptimizerName optimizer;
+    OptimizerKind optimizer;
 
     @Option(names = "--lr", paramLabel = "<rate>", descriptionKey = OptimizerHelp.LR)
     Double lr;
@@ -58,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--schedule", defaultValue = "none", paramLabel = "<name>",
             description = "learning-rate schedule per epoch: none, step (x0.1 every third of the run), cosine, "
                     + "or warmup-cosine (linear warm-up over a tenth of the run) (default: ${DEFAULT-VALUE})")
-    Choice.Schedule schedule;
+    SchedulePreset schedule;
 
     @Option(names = "--batch", defaultValue = "64", paramLabel = "<n>", description = "batch size (default: ${DEFAULT-VALUE})")
     int batch;
@@ -113,6 +117,9 @@ final class TrainCommand implements Callable<Integer> {
         DataSource.Loaded loaded;
         try (var warmup = KernelWarmup.start(runBatch, warmupWidth)) {
             loaded = DataSource.load(dataset, csv, runSeed);
+            if ((long) loaded.train().size() * epochs >= WARM_START_SAMPLES) {
+                warmup.awaitWarm(WARM_START_LIMIT);
+            }
         }
         RunOptions run = resumed != null ? resumed : freshOptions(loaded);
         checkFits(run.architecture(), loaded);
@@ -160,6 +167,13 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The hidden width of the default model, but for the digits (64). */
     private static final int DEFAULT_WIDTH = 256;
+    /**
+     * A run of at least this many samples (over all epochs) starts its first epoch only once
+     * the kernels are compiled, or after {@link #WARM_START_LIMIT}: its first epoch would
+     * otherwise run several times slower than the rest. Shorter runs start at once.
+     */
+    private static final long WARM_START_SAMPLES = 100_000;
+    private static final java.time.Duration WARM_START_LIMIT = java.time.Duration.ofSeconds(5);
 
     private static int firstWidth(int[] sizes) {
         return sizes.length > 0 ? sizes[0] : 1;
@@ -191,7 +205,7 @@ final class TrainCommand implements Callable<Integer> {
      * it must have them, they must lie in their declared domains, and be finite; a momentum
      * of 1 or more makes the steps grow without bound.
      */
-    private void checkHyperParameters(Choice.OptimizerName name, String whose) {
+    private void checkHyperParameters(OptimizerKind name, String whose) {
         double[] values = {momentum, weightDecay != null ? weightDecay : 0};
         String[] options = {"--momentum", "--weight-decay"};
         for (int i = 0; i < options.length; i++) {
@@ -278,7 +292,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--epochs " + epochs + " is not above the " + done + " epochs that " + file
                     + " already holds; --epochs counts them too, so pass more to train further");
         }
-        if (epochs != saved.epochs() && saved.schedule() != Choice.Schedule.NONE) {
+        if (epochs != saved.epochs() && saved.schedule() != SchedulePreset.NONE) {
             throw new IllegalArgumentException("--epochs " + epochs + " conflicts with " + file + ": its "
                     + saved.schedule().label() + " schedule spans " + saved.epochs() + " epochs and cannot be stretched");
         }
@@ -294,7 +308,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static String label(Object value) {
-        return value instanceof Choice c ? c.label() : String.valueOf(value).replaceAll("[\\[\\] ]", "");
+        return value instanceof Labeled l ? l.label() : String.valueOf(value).replaceAll("[\\[\\] ]", "");
     }
 
     /** The data set must have the inputs and classes of the model (a resumed run's data may have changed). */
@@ -311,30 +325,16 @@ final class TrainCommand implements Callable<Integer> {
         return hidden.length == 1 && hidden[0] == 0 ? new int[0] : hidden;
     }
 
-    /** The run's optimizer with the hyper-parameters it declares set from the run's options. */
+    /** The run's optimizer, with the run's momentum and weight decay where it declares them (they are NaN where not). */
     private static Optimizer optimizer(Sequential model, RunOptions run) {
-        Optimizer opt = run.optimizer().spec().create(model.parameters(), run.lr());
-        if (RunOptions.declares(run.optimizer(), OptimizerHelp.MOMENTUM)) {
-            opt.set(OptimizerHelp.MOMENTUM, run.momentum());
-        }
-        if (RunOptions.declares(run.optimizer(), OptimizerHelp.WEIGHT_DECAY)) {
-            opt.set(OptimizerHelp.WEIGHT_DECAY, run.weightDecay());
-        }
-        return opt;
+        return run.optimizer().spec().create(model.parameters(), run.lr(),
+                Map.of(OptimizerHelp.MOMENTUM, run.momentum(), OptimizerHelp.WEIGHT_DECAY, run.weightDecay()));
     }
 
+    /** The scheduler of the run's schedule, stepped once per epoch; none for a constant rate. */
     private static LrScheduler scheduler(Optimizer opt, RunOptions run) {
-        int epochs = run.epochs();
-        LrSchedule s = switch (run.schedule()) {
-            case NONE -> null;
-            case STEP -> LrSchedule.step(Math.max(1, epochs / 3), 0.1);
-            case COSINE -> LrSchedule.cosine(epochs, 0);
-            case WARMUP_COSINE -> {
-                int warmup = Math.max(1, epochs / 10);
-                yield warmup < epochs ? LrSchedule.warmupCosine(warmup, epochs, 0.1, 0) : LrSchedule.linear(0.1, 1, warmup);
-            }
-        };
-        return s == null ? null : new LrScheduler(opt, s);
+        SchedulePreset preset = run.schedule();
+        return preset == SchedulePreset.NONE ? null : new LrScheduler(opt, preset.forEpochs(run.epochs()));
     }
 
     /** The JSON line: the options the run used (from the checkpoint when resumed) and its results. */

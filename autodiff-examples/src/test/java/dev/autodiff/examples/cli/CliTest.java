@@ -1,5 +1,8 @@
 package dev.autodiff.examples.cli;
 
+import dev.autodiff.nn.Activation;
+import dev.autodiff.nn.optim.OptimizerKind;
+import dev.autodiff.nn.optim.SchedulePreset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -177,8 +180,8 @@ class CliTest {
 
     @Test
     void choicesParseTheirCommandLineSpelling() {
-        assertEquals(Choice.Schedule.WARMUP_COSINE, Choice.parse(Choice.Schedule.class, "warmup-cosine"));
-        assertEquals(Choice.Activation.LEAKY_RELU, Choice.parse(Choice.Activation.class, "LEAKY_RELU"));
-        assertEquals("sgd, adam, adamw, rmsprop, adagrad", Choice.labels(Choice.OptimizerName.class));
+        assertEquals(SchedulePreset.WARMUP_COSINE, Choice.parse(SchedulePreset.class, "warmup-cosine"));
+        assertEquals(Activation.LEAKY_RELU, Choice.parse(Activation.class, "LEAKY_RELU"));
+        assertEquals("sgd, adam, adamw, rmsprop, adagrad", Choice.labels(OptimizerKind.class));
     }
 }

@@ -1,6 +1,7 @@
 package dev.autodiff.examples.cli;
 
 import dev.autodiff.nn.Checkpoint;
+import dev.autodiff.nn.optim.OptimizerKind;
 import dev.autodiff.nn.optim.OptimizerSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ class OptimizerOptionsTest {
                 + "adagrad)"), text);
         assertTrue(text.contains("momentum of sgd and rmsprop (default: 0.9)"), text);
         assertTrue(text.contains("weight decay (default: 0 for sgd, adam, rmsprop and adagrad, 0.01 for adamw)"), text);
-        for (Choice.OptimizerName name : Choice.OptimizerName.values()) {
+        for (OptimizerKind name : OptimizerKind.values()) {
             OptimizerSpec spec = name.spec();
             assertEquals(spec.name().toLowerCase(java.util.Locale.ROOT), name.label());
             assertTrue(text.contains(name.label()), name.label());

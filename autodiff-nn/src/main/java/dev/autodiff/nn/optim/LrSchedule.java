@@ -10,6 +10,11 @@ public interface LrSchedule {
     /** The learning rate after {@code epoch} scheduler steps, for an optimizer whose initial rate is {@code baseLr}. */
     double lr(double baseLr, long epoch);
 
+    /** The base rate at every step: no schedule. */
+    static LrSchedule constant() {
+        return (base, epoch) -> base;
+    }
+
     /** {@code StepLR}: multiplies by {@code gamma} every {@code stepSize} steps. */
     static LrSchedule step(int stepSize, double gamma) {
         if (stepSize <= 0) {

@@ -3,6 +3,7 @@ package dev.autodiff.nn.optim;
 import dev.autodiff.Tensor;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * An optimizer, declared once: its name (PyTorch's class name, also the type a state
@@ -40,6 +41,28 @@ public record OptimizerSpec(String name, double defaultLr, Factory factory, List
     /** A new optimizer of {@code params} with learning rate {@code lr}. */
     public Optimizer create(List<Tensor> params, double lr) {
         return factory.create(params, lr);
+    }
+
+    /**
+     * A new optimizer of {@code params} with learning rate {@code lr} and, of
+     * {@code hyperParameters}, the values of those this optimizer declares (each checked as
+     * {@link Optimizer#set} checks it); the others are skipped, so that one set of options
+     * (say momentum and weight decay) serves whichever optimizer is chosen. The learning
+     * rate is {@code lr}, not an entry of the map.
+     */
+    public Optimizer create(List<Tensor> params, double lr, Map<String, Double> hyperParameters) {
+        if (hyperParameters.containsKey("lr")) {
+            throw new IllegalArgumentException(name + ": give the learning rate as lr, not in the hyper-parameters "
+                    + hyperParameters);
+        }
+        Optimizer optimizer = create(params, lr);
+        for (HyperParameter h : this.hyperParameters) {
+            Double value = hyperParameters.get(h.name());
+            if (value != null) {
+                optimizer.set(h.name(), value);
+            }
+        }
+        return optimizer;
     }
 
     /** Whether the optimizer has a hyper-parameter of this name. */

@@ -1,0 +1,46 @@
+package dev.autodiff.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** When the warm-up calls the kernels warm, from given chunk times (no clock is read here). */
+class KernelWarmupTest {
+
+    @Test
+    void fourSteadyChunksWithTheCompilerIdleAreWarm() {
+        KernelWarmup.SteadyState s = new KernelWarmup.SteadyState();
+        // interpreted, then C1, then C2: each faster chunk restarts the count
+        assertFalse(s.add(900, true));
+        assertFalse(s.add(300, true));
+        assertFalse(s.add(100, true));
+        assertFalse(s.add(110, true));
+        assertFalse(s.add(105, true));
+        assertTrue(s.add(114, true), "four chunks within 15% of the fastest");
+    }
+
+    @Test
+    void aChunkDuringACompilationOrASlowOneStartsTheCountAgain() {
+        KernelWarmup.SteadyState s = new KernelWarmup.SteadyState();
+        s.add(100, true);
+        s.add(100, true);
+        s.add(100, true);
+        assertFalse(s.add(100, false), "the JIT compiler was busy");
+        s.add(100, true);
+        s.add(100, true);
+        assertFalse(s.add(116, true), "16% slower than the fastest");
+        s.add(100, true);
+        s.add(100, true);
+        s.add(100, true);
+        assertTrue(s.add(100, true));
+    }
+
+    @Test
+    void theWarmUpBecomesWarmAndEnds() {
+        try (KernelWarmup warmup = KernelWarmup.start(8, 16)) {
+            assertTrue(warmup.awaitWarm(Duration.ofMinutes(2)));
+        }
+    }
+}
