@@ -3,9 +3,15 @@ package dev.autodiff.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.autodiff.NoGrad;
 import dev.autodiff.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,5 +70,46 @@ class SequentialFusionTest {
         assertEquals("linearRelu", model.forward(x).op());
         float[] expected = model.get(0).forward(x).relu().toArray();
         assertArrayEquals(expected, model.forward(x).toArray());
+    }
+
+    @Test
+    void aSharedModelServesConcurrentCallersWithTheSingleThreadedResults() throws Exception {
+        var rng = new SplittableRandom(6);
+        // one sample takes the kernels' row-times-matrix path, a batch the tiled one
+        Sequential model = new Sequential(new Linear(100, 64, rng), new ReLU(), new Linear(64, 10, rng)).eval();
+        int callers = 8;
+        Tensor[] inputs = new Tensor[callers];
+        float[][] expected = new float[callers][];
+        for (int c = 0; c < callers; c++) {
+            inputs[c] = c % 2 == 0 ? Tensor.randn(rng, 1, 100) : Tensor.randn(rng, 70, 100);
+            try (var scope = NoGrad.enter()) {
+                expected[c] = model.forward(inputs[c]).toArray();
+            }
+        }
+        CyclicBarrier together = new CyclicBarrier(callers);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<List<float[]>>> results = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                Tensor x = inputs[c];
+                results.add(pool.submit(() -> {
+                    List<float[]> outs = new ArrayList<>();
+                    for (int rep = 0; rep < 20; rep++) {
+                        together.await();
+                        try (var scope = NoGrad.enter()) {
+                            outs.add(model.forward(x).toArray());
+                        }
+                    }
+                    return outs;
+                }));
+            }
+            for (int c = 0; c < callers; c++) {
+                for (float[] out : results.get(c).get()) {
+                    assertArrayEquals(expected[c], out, "caller " + c);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
