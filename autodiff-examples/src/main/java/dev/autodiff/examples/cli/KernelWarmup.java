@@ -11,6 +11,7 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /**
  * Trains a throw-away MLP on random data on a background thread while the trainer reads
@@ -42,10 +43,11 @@ final class KernelWarmup implements AutoCloseable {
     private volatile boolean warm;
     private volatile Throwable failure;
 
-    private KernelWarmup(int batch, int hidden) {
+    /** A warm-up whose thread runs {@code work}, which returns whether the kernels became warm. */
+    private KernelWarmup(Predicate<KernelWarmup> work) {
         thread = Thread.ofPlatform().daemon().name("autodiff-warmup").unstarted(() -> {
             try {
-                warm = train(Math.min(batch, MAX_BATCH), Math.min(hidden, MAX_HIDDEN));
+                warm = work.test(this);
             } catch (Throwable e) {
                 failure = e;
             } finally {
@@ -59,7 +61,14 @@ final class KernelWarmup implements AutoCloseable {
 
     /** Starts warming up the kernels with a model shaped like the run's: its batch size and first hidden width, capped. */
     static KernelWarmup start(int batch, int hidden) {
-        KernelWarmup warmup = new KernelWarmup(Math.max(1, batch), Math.max(1, hidden));
+        int rows = Math.clamp(batch, 1, MAX_BATCH);
+        int units = Math.clamp(hidden, 1, MAX_HIDDEN);
+        return startRunning(warmup -> warmup.train(rows, units));
+    }
+
+    /** Starts a warm-up whose thread runs {@code work} in place of training (tests use it for the hand-offs). */
+    static KernelWarmup startRunning(Predicate<KernelWarmup> work) {
+        KernelWarmup warmup = new KernelWarmup(work);
         warmup.thread.start();
         return warmup;
     }

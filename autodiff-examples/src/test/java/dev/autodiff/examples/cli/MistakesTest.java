@@ -9,11 +9,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static dev.autodiff.examples.cli.CliTest.assertOneLineError;
 import static dev.autodiff.examples.cli.CliTest.number;
 import static dev.autodiff.examples.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,9 +84,12 @@ class MistakesTest {
 
     @Test
     void aFailureOnTheWarmupThreadReachesTheCaller() {
-        // A batch of -1 fails inside the warm-up's first step, on its own thread.
-        KernelWarmup warmup = KernelWarmup.start(-1, 8);
-        assertThrows(IllegalArgumentException.class, warmup::close);
+        KernelWarmup warmup = KernelWarmup.startRunning(w -> {
+            throw new IllegalArgumentException("a step failed on the warm-up's own thread");
+        });
+        assertFalse(warmup.awaitWarm(Duration.ofMinutes(1)), "a failed warm-up is not warm, and ends the wait");
+        var e = assertThrows(IllegalArgumentException.class, warmup::close);
+        assertEquals("a step failed on the warm-up's own thread", e.getMessage());
     }
 
     @Test
