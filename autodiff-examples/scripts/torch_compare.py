@@ -3,19 +3,26 @@
 
 Runs, at 1 and 2 threads, one full training step (forward, cross-entropy, backward,
 SGD with momentum 0.9) of the MLPs 784-256-10 and 784-512-256-10 at batch 64 and 256,
-and Fashion-MNIST epochs of 784-256-10 at batch 128 with the trainer's recipe (pixels
+inference with the MLP 784-256-10 shared by 1, 2 and 8 caller threads at batch 1 and 64
+(model.eval() under torch.inference_mode(), as autodiff's InferenceBenchmark), and
+Fashion-MNIST epochs of 784-256-10 at batch 128 with the trainer's recipe (pixels
 standardized with the training set's mean and standard deviation, SGD lr 0.05, momentum
 0.9, cosine annealing per epoch over the run) with the test accuracy after each epoch.
-Prints samples per second: for the step, the median of several runs; for the epochs,
-each epoch and the median of epochs 2 to N (epoch 1 includes warm-up on both sides).
+Prints samples per second: for the step, the median of several runs; for inference, the
+latency of one call (one caller, median of several runs) and the calls per second of all
+callers together (median of several runs of about a second); for the epochs, each epoch
+and the median of epochs 2 to N (epoch 1 includes warm-up on both sides).
 
 Install: apt-get install -y python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist
          (without libopenblas0-pthread, Debian's torch runs matmul on the reference BLAS, 20x slower)
 Run:     /usr/bin/python3 autodiff-examples/scripts/torch_compare.py [--threads 1,2]
-             [--only step|epoch] [--epochs N] [--repeats N]
+             [--only step|inference|epoch] [--epochs N] [--repeats N]
 
 Thread counts are fixed before torch starts (Debian's torch calls OpenBLAS, which reads
-OPENBLAS_NUM_THREADS at load time), so each thread count runs in a child process.
+OPENBLAS_NUM_THREADS at load time), so each thread count runs in a child process, with
+OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and torch.set_num_threads all set to it (and
+OMP_WAIT_POLICY=PASSIVE above one). Inference callers are Python threads: PyTorch releases
+the GIL inside its ops, the Python around them takes turns.
 """
 import argparse
 import gzip
@@ -23,6 +30,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 FASHION = "/usr/share/datasets/fashion-mnist"
@@ -31,7 +39,7 @@ FASHION = "/usr/share/datasets/fashion-mnist"
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", default="1,2", help="comma-separated thread counts (default 1,2)")
-    p.add_argument("--only", choices=["step", "epoch"], help="run only the step or the epoch benchmark")
+    p.add_argument("--only", choices=["step", "inference", "epoch"], help="run only one of the benchmarks")
     p.add_argument("--epochs", type=int, default=5, help="Fashion-MNIST epochs, the cosine schedule's length (default 5)")
     p.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (default 5)")
     p.add_argument("--data", default=FASHION, help="Fashion-MNIST folder")
@@ -93,6 +101,61 @@ def bench_step(torch, sizes, batch, threads, repeats):
           f"{batch / ms * 1e3:,.0f} samples/s ({ms:.3f} ms/step, median of {repeats})", flush=True)
 
 
+def bench_inference(torch, threads, repeats):
+    torch.manual_seed(0)
+    model = mlp([784, 256, 10]).eval()
+    for batch in (1, 64):
+        x = torch.randn(batch, 784)
+
+        def call():
+            with torch.inference_mode():
+                return model(x)
+
+        for _ in range(2000):
+            call()
+        # latency: one caller, runs of about 0.3 s
+        t0 = time.perf_counter()
+        for _ in range(200):
+            call()
+        calls = max(200, int(0.3 / ((time.perf_counter() - t0) / 200)))
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                call()
+            times.append((time.perf_counter() - t0) / calls)
+        us = statistics.median(times) * 1e6
+        print(f"torch inference 784-256-10 batch {batch} threads {threads}: {us:.2f} us/call (1 caller, median of {repeats})",
+              flush=True)
+        for callers in (1, 2, 8):
+            rates = []
+            for _ in range(repeats):
+                counts = [0] * callers
+                start = threading.Barrier(callers + 1)
+                stop = threading.Event()
+
+                def run(i):
+                    start.wait()
+                    while not stop.is_set():
+                        call()
+                        counts[i] += 1
+
+                workers = [threading.Thread(target=run, args=(i,)) for i in range(callers)]
+                for w in workers:
+                    w.start()
+                start.wait()
+                t0 = time.perf_counter()
+                time.sleep(1.0)
+                stop.set()
+                seconds = time.perf_counter() - t0
+                for w in workers:
+                    w.join()
+                rates.append(sum(counts) / seconds)
+            print(f"torch inference 784-256-10 batch {batch} threads {threads} callers {callers}: "
+                  f"{statistics.median(rates):,.0f} calls/s ({statistics.median(rates) * batch:,.0f} samples/s, "
+                  f"median of {repeats})", flush=True)
+
+
 def read_idx(path):
     import numpy as np
     with gzip.open(path, "rb") as f:
@@ -144,11 +207,13 @@ def bench_epoch(torch, data, threads, epochs):
 def child(args):
     import torch
     torch.set_num_threads(args.child)
-    if args.only != "epoch":
+    if args.only in (None, "step"):
         for sizes in ([784, 256, 10], [784, 512, 256, 10]):
             for batch in (64, 256):
                 bench_step(torch, sizes, batch, args.child, args.repeats)
-    if args.only != "step":
+    if args.only in (None, "inference"):
+        bench_inference(torch, args.child, args.repeats)
+    if args.only in (None, "epoch"):
         bench_epoch(torch, args.data, args.child, args.epochs)
 
 

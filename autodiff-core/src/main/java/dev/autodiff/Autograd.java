@@ -34,7 +34,12 @@ final class Autograd {
         }
     };
 
-    /** {@link Tensor#backward}: accumulates into every leaf that requires a gradient. */
+    /**
+     * {@link Tensor#backward}: accumulates into every leaf that requires a gradient. A pass
+     * that creates no graph recycles: the cotangents it makes come from the {@link Arena} and
+     * go back to it at the end, and so do the arrays of the graph's inner tensors when the
+     * graph is freed (the root's excepted).
+     */
     static void backward(Tensor root, Tensor cotangent, boolean keepGraph, boolean createGraph) {
         if (Batching.any(root, cotangent)) {
             throw new IllegalStateException("backward: inside vmap a loss has a value per example, and leaves' grad() "
@@ -47,23 +52,49 @@ final class Autograd {
         }
         checkCotangent("backward", root, cotangent);
         List<Tensor> order = topologicalOrder(new Tensor[] {root}, Set.of());
-        var cotangents = propagate(order, new Tensor[] {root}, new Tensor[] {cotangent}, null, Set.of(), createGraph,
-                !createGraph);
-        // A cotangent can reach two leaves as one array ((a + b).sum() gives both the same),
-        // or be the caller's own: as in PyTorch, no gradient aliases another or the caller's tensor.
-        Set<float[]> handedOut = new ObjectOpenCustomHashSet<>(IDENTITY);
-        handedOut.add(cotangent.data);
-        for (var entry : cotangents.object2ObjectEntrySet()) {
-            if (entry.getKey().isLeaf()) {
-                Tensor g = entry.getValue();
-                entry.getKey().gradientStore().add(handedOut.add(g.data) ? g : Movement.copy(g), createGraph);
-            }
-        }
-        if (!keepGraph) {
-            for (Tensor t : order) {
-                if (t.node != null) {
-                    t.node.release();
+        boolean recycle = !createGraph;
+        List<Tensor> made = recycle ? new ArrayList<>() : null;
+        try (Trace.Scope pass = Trace.backwardPass(createGraph, !createGraph, recycle)) {
+            var cotangents = propagate(pass, order, new Tensor[] {root}, new Tensor[] {cotangent}, null, Set.of(), made);
+            // A cotangent can reach two leaves as one array ((a + b).sum() gives both the same),
+            // or be the caller's own: as in PyTorch, no gradient aliases another or the caller's tensor.
+            // One from the arena is copied, as its array goes back.
+            Set<float[]> handedOut = new ObjectOpenCustomHashSet<>(IDENTITY);
+            handedOut.add(cotangent.data());
+            for (var entry : cotangents.object2ObjectEntrySet()) {
+                if (entry.getKey().isLeaf()) {
+                    Tensor g = entry.getValue();
+                    GradientStore store = entry.getKey().gradientStore();
+                    if (recycle && g.lease != null) {
+                        store.addCopy(g);
+                    } else {
+                        store.add(handedOut.add(g.data()) ? g : Movement.copy(g), createGraph);
+                    }
                 }
+            }
+            Arena arena = Trace.current().arena();
+            if (!keepGraph) {
+                for (Tensor t : order) {
+                    if (t.node != null) {
+                        Tensor saved = t.node.saved();
+                        if (saved != null) {
+                            arena.release(saved);
+                        }
+                        t.node.release();
+                        if (t.lease != root.lease) {
+                            arena.release(t);
+                        }
+                    }
+                }
+            }
+            if (recycle) {
+                int number = Trace.current().recyclingPass();
+                for (Tensor g : made) {
+                    if (g.lease != null && g.lease.pass == number) {
+                        arena.release(g);
+                    }
+                }
+                arena.forgetUnused();
             }
         }
     }
@@ -106,12 +137,14 @@ final class Autograd {
                 }
             }
         }
-        var result = propagate(order, outputs, cotangents, dependsOnTarget, targets, createGraph, false);
-        Tensor[] grads = new Tensor[inputs.length];
-        for (int i = 0; i < inputs.length; i++) {
-            grads[i] = result.get(inputs[i]);
+        try (Trace.Scope pass = Trace.backwardPass(createGraph, false, false)) {
+            var result = propagate(pass, order, outputs, cotangents, dependsOnTarget, targets, null);
+            Tensor[] grads = new Tensor[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                grads[i] = result.get(inputs[i]);
+            }
+            return grads;
         }
-        return grads;
     }
 
     private static void checkCotangent(String op, Tensor output, Tensor cotangent) {
@@ -157,43 +190,50 @@ final class Autograd {
     }
 
     /**
-     * Runs the rules of {@code order} from the last to the first and returns the cotangents
-     * left for the tensors the walk stops at. With {@code writeLeafGradients} rules may add
-     * leaf cotangents straight into the gradients instead ({@link #writeLeafGradient}).
+     * Runs the rules of {@code order} from the last to the first, in the backward pass
+     * {@code pass}, and returns the cotangents left for the tensors the walk stops at. Rules
+     * may add leaf cotangents straight into the gradients instead, when the pass lets them
+     * ({@link #writeLeafGradient}). Every cotangent a rule gives, and every sum of two, is
+     * added to {@code made} when it is not null.
      */
-    private static Object2ObjectOpenCustomHashMap<Tensor, Tensor> propagate(List<Tensor> order, Tensor[] roots,
-            Tensor[] rootCotangents, Set<Tensor> relevant, Set<Tensor> targets, boolean createGraph,
-            boolean writeLeafGradients) {
+    private static Object2ObjectOpenCustomHashMap<Tensor, Tensor> propagate(Trace.Scope pass, List<Tensor> order,
+            Tensor[] roots, Tensor[] rootCotangents, Set<Tensor> relevant, Set<Tensor> targets, List<Tensor> made) {
         var cotangents = new Object2ObjectOpenCustomHashMap<Tensor, Tensor>(IDENTITY);
-        try (Trace.Scope pass = Trace.backwardPass(createGraph, writeLeafGradients)) {
-            for (int i = 0; i < roots.length; i++) {
-                cotangents.merge(roots[i], rootCotangents[i], Tensor::add);
+        for (int i = 0; i < roots.length; i++) {
+            cotangents.merge(roots[i], rootCotangents[i], Tensor::add);
+        }
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Tensor t = order.get(i);
+            Tensor g = cotangents.get(t);
+            boolean irrelevant = relevant != null && !relevant.contains(t);
+            if (g == null || t.node == null || irrelevant || targets.contains(t)) {
+                continue;
             }
-            for (int i = order.size() - 1; i >= 0; i--) {
-                Tensor t = order.get(i);
-                Tensor g = cotangents.get(t);
-                boolean irrelevant = relevant != null && !relevant.contains(t);
-                if (g == null || t.node == null || irrelevant || targets.contains(t)) {
+            pass.runningRuleOf(t.node.op);
+            t.node.checkUnchanged(t);
+            Tensor[] inputs = t.node.inputs();
+            Tensor[] grads = t.node.rule().vjp(g);
+            for (int j = 0; j < inputs.length; j++) {
+                Tensor in = inputs[j];
+                if (grads[j] == null || !in.requiresGrad || (relevant != null && !relevant.contains(in))) {
                     continue;
                 }
-                pass.runningRuleOf(t.node.op);
-                t.node.checkUnchanged(t);
-                Tensor[] inputs = t.node.inputs();
-                Tensor[] grads = t.node.rule().vjp(g);
-                for (int j = 0; j < inputs.length; j++) {
-                    Tensor in = inputs[j];
-                    if (grads[j] == null || !in.requiresGrad || (relevant != null && !relevant.contains(in))) {
-                        continue;
-                    }
-                    if (!Arrays.equals(grads[j].shape, in.shape)) {
-                        throw new IllegalStateException(t.node.op + ": VJP rule gave a cotangent of shape "
-                                + Shapes.str(grads[j].shape) + " for input " + j + " of shape " + Shapes.str(in.shape));
-                    }
-                    Trace.checkFiniteCotangent(t.node.op, j, grads[j]);
-                    cotangents.merge(in, grads[j], Tensor::add);
+                if (!Arrays.equals(grads[j].shape, in.shape)) {
+                    throw new IllegalStateException(t.node.op + ": VJP rule gave a cotangent of shape "
+                            + Shapes.str(grads[j].shape) + " for input " + j + " of shape " + Shapes.str(in.shape));
                 }
-                cotangents.remove(t);
+                Trace.checkFiniteCotangent(t.node.op, j, grads[j]);
+                Tensor before = cotangents.get(in);
+                Tensor sum = before == null ? grads[j] : before.add(grads[j]);
+                cotangents.put(in, sum);
+                if (made != null) {
+                    made.add(grads[j]);
+                    if (sum != grads[j]) {
+                        made.add(sum);
+                    }
+                }
             }
+            cotangents.remove(t);
         }
         return cotangents;
     }

@@ -187,7 +187,7 @@ final class Batching {
     /** A tensor batched at {@code level} whose values are {@code physical}. */
     static Tensor wrap(int level, int size, Tensor physical, boolean mapped) {
         int[] shape = mapped ? Arrays.copyOfRange(physical.shape, 1, physical.shape.length) : physical.shape;
-        Tensor t = new Tensor(mapped ? null : physical.data, shape);
+        Tensor t = mapped ? new Tensor((float[]) null, shape) : physical.view(shape);
         t.batched = new Batched(level, size, physical, mapped);
         return t;
     }

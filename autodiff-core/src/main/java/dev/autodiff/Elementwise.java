@@ -22,8 +22,24 @@ final class Elementwise {
     private static final float INV_SQRT_2 = 0.70710678118654752f;
     private static final float INV_SQRT_2PI = 0.3989422804014327f;
 
-    static String name(Enum<?> op) {
-        return op.name().toLowerCase(Locale.ROOT);
+    private static final String[] UNARY_NAMES = names(Unary.values());
+    private static final String[] BINARY_NAMES = names(Binary.values());
+
+    private static String[] names(Enum<?>[] ops) {
+        String[] names = new String[ops.length];
+        for (Enum<?> op : ops) {
+            names[op.ordinal()] = op.name().toLowerCase(Locale.ROOT);
+        }
+        return names;
+    }
+
+    /** The op's name in graphs and messages, made once: ops run every step. */
+    static String name(Unary op) {
+        return UNARY_NAMES[op.ordinal()];
+    }
+
+    static String name(Binary op) {
+        return BINARY_NAMES[op.ordinal()];
     }
 
     // ----------------------------------------------------------------- unary
@@ -33,9 +49,8 @@ final class Elementwise {
         if (Batching.any(x)) {
             y = Batching.apply(name(op), x, f -> unary(op, param, f.x(0)));
         } else {
-            float[] out = new float[x.data.length];
-            Tensor.kernels().unary(op, param, x.data, out, out.length);
-            y = new Tensor(out, x.shape);
+            y = Trace.output(x.shape, x);
+            Tensor.kernels().unary(op, param, x.data(), y.data(), y.size());
         }
         return Trace.record(name(op), y, new Rule() {
             @Override
@@ -62,9 +77,9 @@ final class Elementwise {
                 return Batching.apply(name(op), new Tensor[] {g, x, y},
                         f -> timesDerivative(op, param, f.expanded(0), f.expanded(1), f.expanded(2)));
             }
-            float[] out = new float[g.data.length];
-            Tensor.kernels().unaryBackward(op, param, g.data, x.data, y.data, out, out.length);
-            return new Tensor(out, g.shape);
+            Tensor out = Trace.output(g.shape, g, x, y);
+            Tensor.kernels().unaryBackward(op, param, g.data(), x.data(), y.data(), out.data(), out.size());
+            return out;
         }
         return switch (op) {
             case NEG -> g.neg();
@@ -105,11 +120,11 @@ final class Elementwise {
     private static Tensor compute(Binary op, Tensor a, Tensor b) {
         String name = name(op);
         int[] outShape = Shapes.broadcast(name, a.shape, b.shape);
-        float[] out = new float[Trace.sizeOf(outShape)];
+        Tensor out = Trace.output(outShape, a, b);
         int rank = outShape.length;
-        Tensor.kernels().binary(op, a.data, Shapes.padLeft(a.shape, rank), b.data, Shapes.padLeft(b.shape, rank),
-                out, outShape);
-        return new Tensor(out, outShape);
+        Tensor.kernels().binary(op, a.data(), Shapes.padLeft(a.shape, rank), b.data(), Shapes.padLeft(b.shape, rank),
+                out.data(), outShape);
+        return out;
     }
 
     /** {@code min(max(x, lo), hi)}, whose derivative is the mask of {@code lo <= x <= hi}. */
@@ -240,8 +255,11 @@ final class Elementwise {
         int ci = 0;
         int ai = 0;
         int bi = 0;
+        float[] cv = condition.data();
+        float[] av = a.data();
+        float[] bv = b.data();
         for (int i = 0; i < out.length; i++) {
-            out[i] = condition.data[ci] != 0f ? a.data[ai] : b.data[bi];
+            out[i] = cv[ci] != 0f ? av[ai] : bv[bi];
             for (int d = rank - 1; d >= 0; d--) {
                 ci += cs[d];
                 ai += as[d];

@@ -30,8 +30,8 @@ public final class Functional {
                     ? finiteMax(f.x(0).unsqueeze(-1), new int[] {f.x(0).rank()}).reshape(f.x(0).shape)
                     : finiteMax(f.x(0), f.axes(0, axes)));
         }
-        Tensor m = x.detach().max(axes, true);
-        float[] d = m.data;
+        Tensor m = x.view(x.shape).max(axes, true);
+        float[] d = m.data();
         for (int i = 0; i < d.length; i++) {
             if (!Float.isFinite(d[i])) {
                 d[i] = 0f;
@@ -59,8 +59,8 @@ public final class Functional {
         }
         if (a == x.rank() - 1 && !Trace.differentiating(x)) {
             int cols = x.shape[a];
-            float[] out = new float[x.data.length];
-            Tensor.kernels().softmax(x.data, cols == 0 ? 0 : x.data.length / cols, cols, out);
+            float[] out = new float[x.data().length];
+            Tensor.kernels().softmax(x.data(), cols == 0 ? 0 : x.data().length / cols, cols, out);
             return new Tensor(out, x.shape);
         }
         Tensor e = x.sub(finiteMax(x, new int[] {a})).exp();
@@ -75,8 +75,8 @@ public final class Functional {
         }
         if (a == x.rank() - 1 && !Trace.differentiating(x)) {
             int cols = x.shape[a];
-            float[] out = new float[x.data.length];
-            Tensor.kernels().logSoftmax(x.data, cols == 0 ? 0 : x.data.length / cols, cols, out);
+            float[] out = new float[x.data().length];
+            Tensor.kernels().logSoftmax(x.data(), cols == 0 ? 0 : x.data().length / cols, cols, out);
             return new Tensor(out, x.shape);
         }
         return x.sub(logSumExp(x, new int[] {a}, true));
@@ -91,15 +91,52 @@ public final class Functional {
         return prediction.sub(target).square().mean();
     }
 
-    /** {@code x·Wᵀ + b} for a weight stored {@code [out, in]} as in PyTorch; {@code bias} may be null. */
+    /**
+     * {@code x·Wᵀ + b} for a weight stored {@code [out, in]} as in PyTorch, over the last axis
+     * of x; {@code bias} may be null. A bias of shape {@code [out]} is added by the product's
+     * kernel as each block of the output is finished; one of another shape that broadcasts
+     * to the output is added after.
+     */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return linear("linear", x, weight, bias, false);
+    }
+
+    /**
+     * {@code relu(x·Wᵀ + b)} as one op, with the values and gradients of
+     * {@code linear(x, weight, bias).relu()}: the kernel applies the bias and the ReLU to
+     * each block of the product while it is in cache, and no pre-activation array is made or
+     * kept. {@code Sequential} uses it for a {@code Linear} followed by a {@code ReLU}.
+     */
+    public static Tensor linearRelu(Tensor x, Tensor weight, Tensor bias) {
+        return linear("linearRelu", x, weight, bias, true);
+    }
+
+    private static Tensor linear(String op, Tensor x, Tensor weight, Tensor bias, boolean relu) {
         if (weight.rank() != 2 || x.rank() == 0 || x.shape[x.rank() - 1] != weight.shape[1]) {
-            throw new IllegalArgumentException("linear: input of shape " + Shapes.str(x.shape)
+            throw new IllegalArgumentException(op + ": input of shape " + Shapes.str(x.shape)
                     + " does not fit a weight of shape " + Shapes.str(weight.shape) + " ([out, in])");
         }
-        Tensor y = x.rank() == 1 ? x.reshape(1, -1).matmul(weight, false, true).reshape(-1)
-                : x.matmul(weight, false, true);
-        return bias == null ? y : y.add(bias);
+        if (Batching.any(x, weight) || (bias != null && Batching.any(bias))) {
+            // under vmap the composition batches op by op
+            Tensor z = x.rank() == 1 ? x.reshape(1, -1).matmul(weight, false, true).reshape(-1)
+                    : x.matmul(weight, false, true);
+            z = bias == null ? z : z.add(bias);
+            return relu ? z.relu() : z;
+        }
+        int out = weight.shape[0];
+        boolean rowBias = bias == null || (bias.rank() == 1 && bias.shape[0] == out);
+        Tensor rows = x.rank() == 2 ? x : x.reshape(-1, weight.shape[1]);
+        Tensor y = FusedLinear.apply(rows, weight, rowBias ? bias : null, relu && rowBias);
+        if (x.rank() != 2) {
+            int[] shape = x.shape.clone();
+            shape[shape.length - 1] = out;
+            y = y.reshape(shape);
+        }
+        if (!rowBias) {
+            y = y.add(bias);
+            y = relu ? y.relu() : y;
+        }
+        return y;
     }
 
     /**
@@ -202,16 +239,16 @@ public final class Functional {
             }
         }
         Tensor mask = targeted == null ? null : new Tensor(targeted, new int[] {rows});
-        float[] probs;
+        Tensor probs;
         Tensor out;
         if (Batching.any(logits)) {
             probs = null;
             out = Batching.apply("crossEntropy", logits, f -> !f.mapped(0) ? crossEntropyRows(f.x(0), classes)
                     : crossEntropyRows(f.x(0).reshape(-1, cols), repeated(classes, f.size())).reshape(f.size(), rows));
         } else {
-            probs = new float[logits.data.length];
+            probs = Trace.output(logits.shape, logits);
             float[] losses = new float[rows];
-            Tensor.kernels().softmaxCrossEntropy(logits.data, rows, cols, kernelLabels, probs, losses);
+            Tensor.kernels().softmaxCrossEntropy(logits.data(), rows, cols, kernelLabels, probs.data(), losses);
             for (int r = 0; r < rows; r++) {
                 if (classes[r] < 0) {
                     losses[r] = 0f;
@@ -228,6 +265,10 @@ public final class Functional {
                 return probsMinusOneHot(Tensor.ones(rows)).mul(t[0]).sum(1);
             }
 
+            public Tensor saved() {
+                return probs;
+            }
+
             /**
              * {@code (P - Y)} with row r scaled by {@code scale[r]} (0 for a row without a
              * target), fused when nothing differentiates it further and nothing is batched
@@ -236,9 +277,10 @@ public final class Functional {
             private Tensor probsMinusOneHot(Tensor scale) {
                 Tensor s = mask == null ? scale : scale.mul(mask);
                 if (probs != null && !Batching.any(s) && !Trace.differentiating(s, logits)) {
-                    float[] d = new float[probs.length];
-                    Tensor.kernels().softmaxCrossEntropyBackward(probs, rows, cols, kernelLabels, s.data, d);
-                    return new Tensor(d, logits.shape);
+                    Tensor d = Trace.output(logits.shape, s, probs);
+                    Tensor.kernels().softmaxCrossEntropyBackward(probs.data(), rows, cols, kernelLabels, s.data(),
+                            d.data());
+                    return d;
                 }
                 Tensor oneHot = Tensor.oneHot(kernelLabels, cols);
                 return logits.softmax(1).sub(mask == null ? oneHot : oneHot.mul(mask.reshape(rows, 1))).mul(s.reshape(rows, 1));

@@ -86,13 +86,13 @@ public final class GradCheck {
         Comparison comparison = new Comparison(tol);
         for (int i = 0; i < x.length; i++) {
             double scale = inputScale(x[i]);
-            float[] values = x[i].data;
+            float[] values = x[i].data();
             for (int j = 0; j < values.length; j++) {
                 float original = values[j];
                 double h = tol.step() * Math.max(Math.abs(original), 0.1 * scale);
                 Derivative numeric = Derivative.richardson(difference(f, x, c, values, j, h),
                         difference(f, x, c, values, j, h / 2));
-                comparison.add(analytic[i].data[j], numeric, "input " + i + " element " + j);
+                comparison.add(analytic[i].data()[j], numeric, "input " + i + " element " + j);
             }
         }
         return comparison.result();
@@ -147,9 +147,9 @@ public final class GradCheck {
         Tensor halfPlus = f.apply(shifted(x, t, h / 2));
         Tensor halfMinus = f.apply(shifted(x, t, -h / 2));
         for (int k = 0; k < jt.size(); k++) {
-            comparison.add(jt.data[k], Derivative.richardson(
-                    Difference.of(plus.data[k], minus.data[k], h),
-                    Difference.of(halfPlus.data[k], halfMinus.data[k], h / 2)), "J t element " + k);
+            comparison.add(jt.data()[k], Derivative.richardson(
+                    Difference.of(plus.data()[k], minus.data()[k], h),
+                    Difference.of(halfPlus.data()[k], halfMinus.data()[k], h / 2)), "J t element " + k);
         }
         return comparison.result();
     }
@@ -238,7 +238,7 @@ public final class GradCheck {
     /** The scale of an input: the root mean square of its elements, or 1 for an input of zeros. */
     private static double inputScale(Tensor x) {
         double squares = absDot(x, x);
-        return squares > 0 ? Math.sqrt(squares / x.data.length) : 1;
+        return squares > 0 ? Math.sqrt(squares / x.data().length) : 1;
     }
 
     /**
@@ -247,9 +247,9 @@ public final class GradCheck {
      */
     private static double changedMagnitude(Tensor c, Tensor plus, Tensor minus) {
         double s = 0;
-        for (int k = 0; k < c.data.length; k++) {
-            if (plus.data[k] != minus.data[k]) {
-                s += Math.abs((double) c.data[k]) * (Math.abs((double) plus.data[k]) + Math.abs((double) minus.data[k]));
+        for (int k = 0; k < c.data().length; k++) {
+            if (plus.data()[k] != minus.data()[k]) {
+                s += Math.abs((double) c.data()[k]) * (Math.abs((double) plus.data()[k]) + Math.abs((double) minus.data()[k]));
             }
         }
         return s;
@@ -258,7 +258,7 @@ public final class GradCheck {
     private static Tensor[] detached(Tensor[] xs) {
         Tensor[] out = new Tensor[xs.length];
         for (int i = 0; i < xs.length; i++) {
-            out[i] = Tensor.of(xs[i].data, xs[i].shape);
+            out[i] = Tensor.of(xs[i].data(), xs[i].shape);
         }
         return out;
     }
@@ -266,9 +266,9 @@ public final class GradCheck {
     private static Tensor[] shifted(Tensor[] x, Tensor[] t, double h) {
         Tensor[] out = new Tensor[x.length];
         for (int i = 0; i < x.length; i++) {
-            float[] v = x[i].data.clone();
+            float[] v = x[i].data().clone();
             for (int j = 0; j < v.length; j++) {
-                v[j] += (float) (h * t[i].data[j]);
+                v[j] += (float) (h * t[i].data()[j]);
             }
             out[i] = new Tensor(v, x[i].shape);
         }
@@ -281,16 +281,16 @@ public final class GradCheck {
 
     private static double dot(Tensor a, Tensor b) {
         double s = 0;
-        for (int i = 0; i < a.data.length; i++) {
-            s += (double) a.data[i] * b.data[i];
+        for (int i = 0; i < a.data().length; i++) {
+            s += (double) a.data()[i] * b.data()[i];
         }
         return s;
     }
 
     private static double absDot(Tensor a, Tensor b) {
         double s = 0;
-        for (int i = 0; i < a.data.length; i++) {
-            s += Math.abs((double) a.data[i] * b.data[i]);
+        for (int i = 0; i < a.data().length; i++) {
+            s += Math.abs((double) a.data()[i] * b.data()[i]);
         }
         return s;
     }

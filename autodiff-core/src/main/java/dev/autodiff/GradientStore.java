@@ -29,6 +29,9 @@ final class GradientStore {
     }
 
     void set(Tensor g) {
+        if (g != null && g.lease != null) {
+            g.lease.keep(g); // a gradient is read after its graph is freed
+        }
         grad = g;
         owned = false;
     }
@@ -48,9 +51,25 @@ final class GradientStore {
         } else if (createGraph || grad.requiresGrad) {
             set(grad.add(g));
         } else {
-            addInPlace((target, accumulate) -> Tensor.kernels().axpby(1f, g.data, 1f, target, target.length));
+            addInPlace((target, accumulate) -> Tensor.kernels().axpby(1f, g.data(), 1f, target, target.length));
             // grad is non-null here, so addInPlace always accumulates
         }
+    }
+
+    /** Adds a cotangent by copying it into the owned array, for one whose array is recycled after the pass. */
+    void addCopy(Tensor g) {
+        if (grad != null && grad.requiresGrad) {
+            set(grad.add(g));
+            return;
+        }
+        float[] values = g.data();
+        addInPlace((target, accumulate) -> {
+            if (accumulate) {
+                Tensor.kernels().axpby(1f, values, 1f, target, target.length);
+            } else {
+                System.arraycopy(values, 0, target, 0, target.length);
+            }
+        });
     }
 
     /** Lets {@code writer} add a cotangent straight into the owned array. */
@@ -59,16 +78,16 @@ final class GradientStore {
             // A reused array is a write to the cleared gradient, which the caller may still hold.
             grad = spare != null ? spare.view(shape) : new Tensor(new float[Trace.sizeOf(shape)], shape);
             spare = null;
-            writer.write(grad.data, false);
+            writer.write(grad.data(), false);
             grad.written();
             owned = true;
             return;
         }
         if (!owned) {
-            grad = new Tensor(grad.data.clone(), shape);
+            grad = new Tensor(grad.data().clone(), shape);
             owned = true;
         }
-        writer.write(grad.data, true);
+        writer.write(grad.data(), true);
         grad.written();
     }
 }

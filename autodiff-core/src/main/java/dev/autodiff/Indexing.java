@@ -34,9 +34,10 @@ final class Indexing {
             shape[a] = idx.length;
             int inner = o[2];
             float[] values = new float[Trace.sizeOf(shape)];
+            float[] xValues = x.data();
             for (int b = 0; b < o[0]; b++) {
                 for (int i = 0; i < idx.length; i++) {
-                    System.arraycopy(x.data, (b * n + idx[i]) * inner, values, (b * idx.length + i) * inner, inner);
+                    System.arraycopy(xValues, (b * n + idx[i]) * inner, values, (b * idx.length + i) * inner, inner);
                 }
             }
             out = new Tensor(values, shape);
@@ -78,12 +79,13 @@ final class Indexing {
             int[] o = Movement.around(x.shape, a);
             int inner = o[2];
             float[] values = new float[Trace.sizeOf(shape)];
+            float[] xValues = x.data();
             for (int b = 0; b < o[0]; b++) {
                 for (int i = 0; i < idx.length; i++) {
                     int src = (b * idx.length + i) * inner;
                     int dst = (b * n + idx[i]) * inner;
                     for (int j = 0; j < inner; j++) {
-                        values[dst + j] += x.data[src + j];
+                        values[dst + j] += xValues[src + j];
                     }
                 }
             }
@@ -159,8 +161,9 @@ final class Indexing {
                     : scatterAddToZeros(f.x(0), p.perExample(f.size(), Trace.sizeOf(shape)), Batching.withFront(f.size(), shape)));
         } else {
             float[] values = new float[Trace.sizeOf(shape)];
+            float[] xValues = x.data();
             for (int i = 0; i < p.offsets.length; i++) {
-                values[p.offsets[i]] += x.data[i];
+                values[p.offsets[i]] += xValues[i];
             }
             out = new Tensor(values, shape);
         }
@@ -183,8 +186,9 @@ final class Indexing {
                     : gatherAt(f.x(0), p.perExample(f.size(), x.size())));
         } else {
             float[] values = new float[p.offsets.length];
+            float[] xValues = x.data();
             for (int i = 0; i < values.length; i++) {
-                values[i] = x.data[p.offsets[i]];
+                values[i] = xValues[p.offsets[i]];
             }
             out = new Tensor(values, p.shape);
         }
@@ -285,12 +289,13 @@ final class Indexing {
 
     /** The values of an index tensor as ints; each must be a whole number in int range. */
     static int[] toInts(String op, Tensor t) {
-        if (t.data == null) {
+        if (t.data() == null) {
             throw Batching.noSingleValue(op, t);
         }
-        int[] out = new int[t.data.length];
+        int[] out = new int[t.data().length];
+        float[] tValues = t.data();
         for (int i = 0; i < out.length; i++) {
-            float v = t.data[i];
+            float v = tValues[i];
             if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(op + ": value " + v + " at flat position " + i + " of a tensor of shape "
                         + Shapes.str(t.shape) + " is not a whole number in int range");

@@ -91,9 +91,8 @@ final class MatMul {
             int[] shape = a.shape.clone();
             shape[r - 2] = a.shape[r - (ta ? 1 : 2)];
             shape[r - 1] = b.shape[r - (tb ? 2 : 1)];
-            float[] values = new float[Trace.sizeOf(shape)];
-            multiply(a, b, ta, tb, values, false);
-            out = new Tensor(values, shape);
+            out = Trace.output(shape, a, b);
+            multiply(a, b, ta, tb, out.data(), false);
         }
         return Trace.record("matmul", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
@@ -115,7 +114,7 @@ final class MatMul {
      * product costs as much as the forward one) or when it went straight into the
      * input's gradient.
      */
-    private static Tensor cotangent(Tensor input, Tensor p, Tensor q, boolean tp, boolean tq) {
+    static Tensor cotangent(Tensor input, Tensor p, Tensor q, boolean tp, boolean tq) {
         if (!input.requiresGrad
                 || Autograd.writeLeafGradient(input, (target, accumulate) -> multiply(p, q, tp, tq, target, accumulate), p, q)) {
             return null;
@@ -137,10 +136,10 @@ final class MatMul {
             // An outer product (per-example weight gradients are one per example): the
             // broadcast multiply writes C in order, where GEMM tiles stride across its rows.
             // Transposing a k = 1 operand does not move its values; both round once.
-            Tensor.kernels().binary(Binary.MUL, a.data, new int[] {batch, m, 1}, b.data, new int[] {batch, 1, n},
+            Tensor.kernels().binary(Binary.MUL, a.data(), new int[] {batch, m, 1}, b.data(), new int[] {batch, 1, n},
                     out, new int[] {batch, m, n});
             return;
         }
-        Tensor.kernels().gemm(batch, ta, tb, m, n, k, a.data, 0, m * k, b.data, 0, k * n, out, 0, m * n, accumulate);
+        Tensor.kernels().gemm(batch, ta, tb, m, n, k, a.data(), 0, m * k, b.data(), 0, k * n, out, 0, m * n, accumulate);
     }
 }

@@ -24,7 +24,7 @@ final class Movement {
     /** As {@link #identity}, with an array of its own. */
     static Tensor copy(Tensor x) {
         return passThrough("copy", x, Batching.any(x) ? Batching.apply("copy", x, f -> copy(f.x(0)))
-                : new Tensor(x.data.clone(), x.shape));
+                : new Tensor(x.data().clone(), x.shape));
     }
 
     private static Tensor passThrough(String op, Tensor x, Tensor out) {
@@ -105,9 +105,8 @@ final class Movement {
         if (Batching.any(x)) {
             out = Batching.apply("permute", x, f -> f.mapped(0) ? permute(f.x(0), behindBatchAxis(p)) : permute(f.x(0), p));
         } else {
-            float[] values = new float[x.data.length];
-            Tensor.kernels().permute(x.data, x.shape, p, values);
-            out = new Tensor(values, shape);
+            out = Trace.output(shape, x);
+            Tensor.kernels().permute(x.data(), x.shape, p, out.data());
         }
         return Trace.record("permute", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
@@ -143,9 +142,8 @@ final class Movement {
         if (Batching.any(x)) {
             out = Batching.apply("broadcastTo", x, f -> broadcastTo(f.aligned(0, shape.length), f.shape(0, shape)));
         } else {
-            float[] values = new float[Strides.size(shape)];
-            Tensor.kernels().broadcast(x.data, Shapes.padLeft(x.shape, shape.length), values, shape);
-            out = new Tensor(values, shape);
+            out = Trace.output(shape, x);
+            Tensor.kernels().broadcast(x.data(), Shapes.padLeft(x.shape, shape.length), out.data(), shape);
         }
         return Trace.record("broadcastTo", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
@@ -214,11 +212,12 @@ final class Movement {
             // a scalar has no axis to flip (and no axes means all of the stacked tensor's)
             out = Batching.apply("flip", x, f -> ax.length == 0 ? copy(f.x(0)) : flip(f.x(0), f.axes(0, ax)));
         } else {
-            float[] values = x.data;
+            float[] original = x.data();
+            float[] values = original;
             for (int a : ax) {
                 values = flipAxis(values, around(x.shape, a));
             }
-            out = new Tensor(values == x.data ? values.clone() : values, x.shape);
+            out = new Tensor(values == original ? values.clone() : values, x.shape);
         }
         return Trace.record("flip", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
@@ -280,7 +279,7 @@ final class Movement {
             shape[a] = end - start;
             int[] o = around(x.shape, a);
             float[] values = new float[Strides.size(shape)];
-            copyBlocks(x.data, start * o[2], o[1] * o[2], values, 0, shape[a] * o[2], o[0], shape[a] * o[2]);
+            copyBlocks(x.data(), start * o[2], o[1] * o[2], values, 0, shape[a] * o[2], o[0], shape[a] * o[2]);
             out = new Tensor(values, shape);
         }
         return Trace.record("slice", out, new Rule() {
@@ -304,7 +303,7 @@ final class Movement {
             shape[axis] = length;
             int[] o = around(x.shape, axis);
             float[] values = new float[Strides.size(shape)];
-            copyBlocks(x.data, 0, o[1] * o[2], values, start * o[2], length * o[2], o[0], o[1] * o[2]);
+            copyBlocks(x.data(), 0, o[1] * o[2], values, start * o[2], length * o[2], o[0], o[1] * o[2]);
             out = new Tensor(values, shape);
         }
         int end = start + x.shape[axis];
@@ -355,7 +354,7 @@ final class Movement {
             float[] values = new float[Strides.size(shape)];
             for (int i = 0; i < parts.length; i++) {
                 int len = parts[i].shape[a] * o[2];
-                copyBlocks(parts[i].data, 0, len, values, starts[i] * o[2], shape[a] * o[2], o[0], len);
+                copyBlocks(parts[i].data(), 0, len, values, starts[i] * o[2], shape[a] * o[2], o[0], len);
             }
             out = new Tensor(values, shape);
         }

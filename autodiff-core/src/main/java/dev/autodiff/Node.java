@@ -69,6 +69,11 @@ final class Node {
         return rule == null;
     }
 
+    /** The tensor the rule saved beside the inputs and output ({@link Rule#saved()}), or null once released. */
+    Tensor saved() {
+        return rule == null ? null : rule.saved();
+    }
+
     /** Drops the inputs and the saved values so that the memory can be reclaimed. */
     void release() {
         inputs = null;

@@ -15,7 +15,7 @@ final class Reductions {
         int[] ax = Shapes.axes("sum", axes, x.rank());
         int[] kept = Shapes.reduced(x.shape, ax, true);
         Tensor out = Batching.any(x) ? batched("sum", x, ax, (p, pax) -> sum(p, pax, keepDims))
-                : new Tensor(reduce(Reductions::sumKernel, x, ax), Shapes.reduced(x.shape, ax, keepDims));
+                : reduce(Reductions::sumKernel, x, ax, Shapes.reduced(x.shape, ax, keepDims));
         return Trace.record("sum", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.reshape(kept).broadcastTo(x.shape)};
@@ -50,7 +50,7 @@ final class Reductions {
         }
         int[] kept = Shapes.reduced(x.shape, ax, true);
         Tensor out = Batching.any(x) ? batched("max", x, ax, (p, pax) -> max(p, pax, keepDims))
-                : new Tensor(reduce(Reductions::maxKernel, x, ax), Shapes.reduced(x.shape, ax, keepDims));
+                : reduce(Reductions::maxKernel, x, ax, Shapes.reduced(x.shape, ax, keepDims));
         return Trace.record("max", out, new Rule() {
             /** Each maximal element's share of the gradient (ties split it evenly); made on first use. */
             private Tensor share;
@@ -65,7 +65,8 @@ final class Reductions {
 
             private Tensor share() {
                 if (share == null) {
-                    Tensor hits = x.eq(out.detach().reshape(kept));
+                    // a view reads the values without keeping them from the arena; a batched result has no array of its own
+                    Tensor hits = x.eq(Batching.any(out) ? out.detach().reshape(kept) : out.view(kept));
                     share = hits.div(hits.sum(ax, true));
                 }
                 return share;
@@ -85,7 +86,7 @@ final class Reductions {
         int[] ax = Shapes.axes("prod", axes, x.rank());
         int[] kept = Shapes.reduced(x.shape, ax, true);
         Tensor out = Batching.any(x) ? batched("prod", x, ax, (p, pax) -> prod(p, pax, keepDims))
-                : new Tensor(reduce(Reductions::productKernel, x, ax), Shapes.reduced(x.shape, ax, keepDims));
+                : reduce(Reductions::productKernel, x, ax, Shapes.reduced(x.shape, ax, keepDims));
         return Trace.record("prod", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
                 return new Tensor[] {g.reshape(kept).mul(productOfOthers(x, ax))};
@@ -152,12 +153,17 @@ final class Reductions {
     }
 
     /**
-     * Reduces the sorted axes, merging runs of adjacent axes into one kernel call over
-     * an {@code [outer, axis, inner]} view.
+     * Reduces the sorted axes into a new tensor of {@code shape}, merging runs of adjacent
+     * axes into one kernel call over an {@code [outer, axis, inner]} view.
      */
-    private static float[] reduce(Kernel kernel, Tensor x, int[] axes) {
-        float[] current = x.data;
-        int[] shape = x.shape.clone();
+    private static Tensor reduce(Kernel kernel, Tensor x, int[] axes, int[] shape) {
+        Tensor out = Trace.output(shape, x);
+        float[] current = x.data();
+        if (axes.length == 0) {
+            System.arraycopy(current, 0, out.data(), 0, current.length);
+            return out;
+        }
+        int[] left = x.shape.clone();
         int i = axes.length - 1;
         while (i >= 0) {
             int last = axes[i];
@@ -168,22 +174,22 @@ final class Reductions {
             i--;
             int outer = 1;
             for (int d = 0; d < first; d++) {
-                outer *= shape[d];
+                outer *= left[d];
             }
             int axis = 1;
             for (int d = first; d <= last; d++) {
-                axis *= shape[d];
-                shape[d] = 1;
+                axis *= left[d];
+                left[d] = 1;
             }
             int inner = 1;
-            for (int d = last + 1; d < shape.length; d++) {
-                inner *= shape[d];
+            for (int d = last + 1; d < left.length; d++) {
+                inner *= left[d];
             }
-            float[] next = new float[outer * inner];
+            float[] next = i < 0 ? out.data() : new float[outer * inner];
             kernel.reduce(current, outer, axis, inner, next);
             current = next;
         }
-        return current == x.data ? x.data.clone() : current;
+        return out;
     }
 
     /** The largest axis length whose indices a float32 holds exactly. */
@@ -214,9 +220,9 @@ final class Reductions {
             for (int in = 0; in < inner; in++) {
                 int base = b * n * inner + in;
                 int best = 0;
-                float bestValue = x.data[base];
+                float bestValue = x.data()[base];
                 for (int j = 1; j < n && bestValue == bestValue; j++) {
-                    float v = x.data[base + j * inner];
+                    float v = x.data()[base + j * inner];
                     if (v != v || (largest ? v > bestValue : v < bestValue)) {
                         best = j;
                         bestValue = v;
@@ -241,12 +247,13 @@ final class Reductions {
             int[] o = Movement.around(x.shape, a);
             int n = o[1];
             int inner = o[2];
-            float[] values = new float[x.data.length];
+            float[] xValues = x.data();
+            float[] values = new float[xValues.length];
             for (int b = 0; b < o[0]; b++) {
                 for (int in = 0; in < inner; in++) {
                     double s = 0;
                     for (int j = 0, i = b * n * inner + in; j < n; j++, i += inner) {
-                        s += x.data[i];
+                        s += xValues[i];
                         values[i] = (float) s;
                     }
                 }

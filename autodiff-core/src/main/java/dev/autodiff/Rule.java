@@ -21,4 +21,13 @@ interface Rule {
      * and never all null); {@code null} means the output's tangent is zero.
      */
     Tensor jvp(Tensor[] tangents);
+
+    /**
+     * A tensor the rule saved that is neither an input nor the output (the probabilities of
+     * the fused cross-entropy), or null. Its array goes back to the {@link Arena} with the
+     * graph's.
+     */
+    default Tensor saved() {
+        return null;
+    }
 }

@@ -49,9 +49,8 @@ final class Statistics {
         if (Batching.any(u)) {
             out = Batching.apply("rootOf", u, f -> rootOf(f.x(0), q));
         } else {
-            float[] values = new float[u.data.length];
-            Tensor.kernels().unary(Unary.POW, q, u.data, values, values.length);
-            out = new Tensor(values, u.shape);
+            out = Trace.output(u.shape, u);
+            Tensor.kernels().unary(Unary.POW, q, u.data(), out.data(), out.size());
         }
         return Trace.record("rootOf", out, new Rule() {
             public Tensor[] vjp(Tensor g) {

@@ -27,8 +27,10 @@ import java.util.random.RandomGenerator;
  * so that no write goes unnoticed.
  */
 public final class Tensor {
-    final float[] data;
+    private final float[] data;
     final int[] shape;
+    /** The tenure of {@code data} when it came from the {@link Arena}; null for an array of its own. */
+    final Lease lease;
 
     boolean requiresGrad;
     Node node;
@@ -50,16 +52,43 @@ public final class Tensor {
 
     /** Wraps {@code data} without copying; the caller gives up the array. */
     Tensor(float[] data, int[] shape) {
-        this.data = data;
-        this.shape = shape;
+        this(data, shape, null);
     }
 
-    /** A tensor of the given shape on this tensor's array, sharing its version counter (a reshape, a detached copy). */
+    /** A tensor on an array of the {@link Arena}. */
+    Tensor(Lease lease, int[] shape) {
+        this(lease.array, shape, lease);
+    }
+
+    private Tensor(float[] data, int[] shape, Lease lease) {
+        this.data = data;
+        this.shape = shape;
+        this.lease = lease;
+    }
+
+    /**
+     * The values, for reading or writing by an op of this package. Every access goes through
+     * here: a tensor whose graph was freed is then kept, or fails if its array was recycled.
+     */
+    float[] data() {
+        if (lease != null) {
+            lease.access(this);
+        }
+        return data;
+    }
+
+    /**
+     * A tensor of the given shape on this tensor's array, sharing its version counter and
+     * its lease (a reshape, a detached copy).
+     */
     Tensor view(int[] newShape) {
+        if (lease != null) {
+            lease.checkNotRecycled(this);
+        }
         if (version == null) {
             version = new Version();
         }
-        Tensor v = new Tensor(data, newShape);
+        Tensor v = new Tensor(data, newShape, lease);
         v.version = version;
         return v;
     }
@@ -286,7 +315,7 @@ public final class Tensor {
             throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + data.length
                     + " elements, not 1");
         }
-        return data[0];
+        return data()[0];
     }
 
     /** The element at the given indices (one per dimension). */
@@ -323,6 +352,7 @@ public final class Tensor {
      * in-place writes. For bulk reads, {@code values().get(index, dst, offset, length)}.
      */
     public FloatBuffer values() {
+        keep();
         return FloatBuffer.wrap(single("values")).asReadOnlyBuffer();
     }
 
@@ -340,12 +370,15 @@ public final class Tensor {
         return kernels().sumOfSquares(single("sumOfSquares"), data.length);
     }
 
-    /** The values, or an exception naming {@code op} when this tensor holds a different value for each vmap example. */
+    /**
+     * The values through {@link #data()}, or an exception naming {@code op} when this tensor
+     * holds a different value for each vmap example.
+     */
     private float[] single(String op) {
         if (data == null) {
             throw Batching.noSingleValue(op, this);
         }
-        return data;
+        return data();
     }
 
     // ================================================================= in-place updates
@@ -372,7 +405,7 @@ public final class Tensor {
             Batching.inPlace("copyFrom", this, new Tensor[] {src}, (t, x) -> t.copyFrom(x[0]));
             return this;
         }
-        System.arraycopy(src.data, 0, data, 0, data.length);
+        System.arraycopy(src.data(), 0, data(), 0, data.length);
         written();
         return this;
     }
@@ -406,7 +439,7 @@ public final class Tensor {
             Batching.inPlace("mulInPlace", this, new Tensor[0], (t, x) -> t.mulInPlace(c));
             return this;
         }
-        kernels().scale(c, data, data.length);
+        kernels().scale(c, data(), data.length);
         written();
         return this;
     }
@@ -423,7 +456,7 @@ public final class Tensor {
             Batching.inPlace("mulAddInPlace", this, new Tensor[] {x}, (t, o) -> t.mulAddInPlace(beta, o[0], alpha));
             return this;
         }
-        kernels().axpby(alpha, x.data, beta, data, data.length);
+        kernels().axpby(alpha, x.data(), beta, data(), data.length);
         written();
         return this;
     }
@@ -436,7 +469,7 @@ public final class Tensor {
                     (t, o) -> t.mulAddSquareInPlace(beta, o[0], alpha));
             return this;
         }
-        kernels().squareAxpby(alpha, x.data, beta, data, data.length);
+        kernels().squareAxpby(alpha, x.data(), beta, data(), data.length);
         written();
         return this;
     }
@@ -450,7 +483,7 @@ public final class Tensor {
                     (t, o) -> t.addRatioInPlace(alpha, o[0], o[1], eps));
             return this;
         }
-        kernels().addRatio(alpha, num.data, den.data, eps, data, data.length);
+        kernels().addRatio(alpha, num.data(), den.data(), eps, data(), data.length);
         written();
         return this;
     }
@@ -462,7 +495,7 @@ public final class Tensor {
             Batching.inPlace("maximumInPlace", this, new Tensor[] {x}, (t, o) -> t.maximumInPlace(o[0]));
             return this;
         }
-        kernels().maxInPlace(x.data, data, data.length);
+        kernels().maxInPlace(x.data(), data(), data.length);
         written();
         return this;
     }
@@ -476,7 +509,7 @@ public final class Tensor {
             Batching.inPlace("clampInPlace", this, new Tensor[0], (t, o) -> t.clampInPlace(lo, hi));
             return this;
         }
-        kernels().clamp(data, lo, hi, data.length);
+        kernels().clamp(data(), lo, hi, data.length);
         written();
         return this;
     }
@@ -549,12 +582,24 @@ public final class Tensor {
         gradientStore().set(g);
     }
 
-    /** The same values cut from the graph and from all tangents. */
+    /**
+     * The same values cut from the graph and from all tangents, on the same array. Its
+     * values are never recycled (see {@link #backward()}): keep {@code t.detach()}, not
+     * {@code t}, to read an intermediate result after later training steps.
+     */
     public Tensor detach() {
         if (batched != null) {
             return Batching.wrap(batched.level(), batched.size(), batched.physical().detach(), batched.mapped());
         }
+        keep();
         return view(shape);
+    }
+
+    /** Keeps this tensor's array out of the {@link Arena} for good: it escapes where reads are not checked. */
+    private void keep() {
+        if (lease != null) {
+            lease.keep(this);
+        }
     }
 
     /** Computes the gradient of this scalar with respect to every leaf that requires one, then frees the graph. */

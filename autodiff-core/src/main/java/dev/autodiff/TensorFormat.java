@@ -18,7 +18,11 @@ final class TensorFormat {
             return "batched(" + what + ", vmap level " + b.level() + ": " + format(b.physical()) + ")";
         }
         StringBuilder sb = new StringBuilder("tensor(");
-        appendValues(sb, t, 0, 0);
+        if (t.lease != null && t.lease.recycled()) {
+            sb.append("<recycled after backward()>"); // a debugger's view must not throw
+        } else {
+            appendValues(sb, t, 0, 0);
+        }
         sb.append(", shape=").append(Shapes.str(t.shape));
         if (t.node != null) {
             sb.append(", op=").append(t.node.op);
@@ -30,7 +34,7 @@ final class TensorFormat {
 
     private static void appendValues(StringBuilder sb, Tensor t, int axis, int offset) {
         if (axis == t.shape.length) {
-            sb.append(number(t.data[offset]));
+            sb.append(number(t.data()[offset]));
             return;
         }
         int n = t.shape[axis];

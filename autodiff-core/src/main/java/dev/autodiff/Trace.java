@@ -28,12 +28,16 @@ final class Trace {
     private int nextLevel = 1;
     /** Whether the running backward pass adds leaf cotangents straight into their gradients. */
     private boolean writingLeafGradients;
+    /** The number of the running backward pass that recycles its cotangents' arrays, or 0. */
+    private int recyclingPass;
+    /** This thread's recycled arrays; made on first use. */
+    private Arena arena;
     /** The primitive whose backward rule is running, for error messages. */
     private String backwardOf;
 
     /** What a {@link Scope} saves and restores. */
     record State(int noGradDepth, int tangentCeiling, int activeLevels, int vmapLevels, boolean writingLeafGradients,
-                 String backwardOf) {}
+                 int recyclingPass, String backwardOf) {}
 
     /**
      * A change to this thread's state, undone by {@link #close()}: every field returns to
@@ -69,6 +73,7 @@ final class Trace {
                 vmapLevels.size(saved.vmapLevels());
                 vmapSizes.size(saved.vmapLevels());
                 writingLeafGradients = saved.writingLeafGradients();
+                recyclingPass = saved.recyclingPass();
                 backwardOf = saved.backwardOf();
             }
         }
@@ -81,7 +86,7 @@ final class Trace {
     /** This thread's state now; scopes save it, and tests compare it. */
     State state() {
         return new State(noGradDepth, tangentCeiling, activeLevels.size(), vmapLevels.size(), writingLeafGradients,
-                backwardOf);
+                recyclingPass, backwardOf);
     }
 
     /** Nothing is recorded for reverse mode until the scope closes (scopes nest); tangents still flow. */
@@ -112,13 +117,16 @@ final class Trace {
     /**
      * A backward pass: its rules are recorded only when {@code createGraph}, and with
      * {@code writeLeafGradients} they may add leaf cotangents straight into the leaves'
-     * gradients ({@link Autograd#writeLeafGradient}).
+     * gradients ({@link Autograd#writeLeafGradient}). With {@code recycle} the cotangents
+     * the pass makes come from the {@link Arena}, marked with the pass's number
+     * ({@link #recyclingPass()}), so that the pass can hand them back when it ends.
      */
-    static Scope backwardPass(boolean createGraph, boolean writeLeafGradients) {
+    static Scope backwardPass(boolean createGraph, boolean writeLeafGradients, boolean recycle) {
         Trace trace = current();
         Scope scope = trace.new Scope(0);
         trace.noGradDepth = createGraph ? 0 : trace.noGradDepth + 1;
         trace.writingLeafGradients = writeLeafGradients;
+        trace.recyclingPass = recycle ? trace.arena().beginPass() : 0;
         return scope;
     }
 
@@ -183,6 +191,50 @@ final class Trace {
         return noGradDepth == 0;
     }
 
+    /** The number of the running backward pass that recycles its cotangents, or 0. */
+    int recyclingPass() {
+        return recyclingPass;
+    }
+
+    /** This thread's recycled arrays. */
+    Arena arena() {
+        if (arena == null) {
+            arena = new Arena();
+        }
+        return arena;
+    }
+
+    /**
+     * A tensor of {@code shape} for the result of an op that reads {@code inputs}, its values
+     * unset: the op must write every element. An op passes every tensor it reads, and they
+     * are read here first, so that an input whose graph was freed is kept before an array is
+     * recycled. The array comes from the {@link Arena} when the op will be recorded (and so
+     * freed with its graph) or makes a cotangent in a recycling backward pass; otherwise it
+     * is a new one.
+     */
+    static Tensor output(int[] shape, Tensor... inputs) {
+        boolean requiresGrad = false;
+        for (Tensor in : inputs) {
+            in.data();
+            requiresGrad |= in.requiresGrad;
+        }
+        Trace trace = current();
+        int pass = trace.recording() && requiresGrad ? 0 : trace.recyclingPass != 0 ? trace.recyclingPass : -1;
+        return pass < 0 ? new Tensor(new float[sizeOf(shape)], shape) : trace.arena().allocate(shape, pass);
+    }
+
+    /**
+     * Hands {@code temporary} back to the arena at once, for a rule whose intermediate result
+     * is not a cotangent (and so not handed back when the pass ends): only when the running
+     * recycling pass made it, so that nothing else can hold it.
+     */
+    static void discard(Tensor temporary) {
+        Trace trace = current();
+        if (temporary.lease != null && trace.recyclingPass != 0 && temporary.lease.pass == trace.recyclingPass) {
+            trace.arena().release(temporary);
+        }
+    }
+
     /** Whether the running backward pass lets rules write leaf cotangents straight into the gradients. */
     boolean writingLeafGradients() {
         return writingLeafGradients;
@@ -205,6 +257,9 @@ final class Trace {
                 if (in.requiresGrad && (vmapLevel == 0 || Batching.levelOf(in) == vmapLevel)) {
                     out.requiresGrad = true;
                     out.node = new Node(op, inputs, rule, out);
+                    if (out.lease != null && out.lease.op == null) {
+                        out.lease.op = op;
+                    }
                     break;
                 }
             }
@@ -281,14 +336,14 @@ final class Trace {
     }
 
     private static void checkFinite(Trace trace, String op, Tensor out, Tensor[] inputs) {
-        int i = firstNonFinite(out.data);
+        int i = firstNonFinite(out.data());
         if (i >= 0) {
             StringBuilder shapes = new StringBuilder();
             for (Tensor in : inputs) {
                 shapes.append(shapes.isEmpty() ? "" : ", ").append(Shapes.str(in.shape));
             }
             String where = trace.backwardOf == null ? "" : " (in the backward pass of '" + trace.backwardOf + "')";
-            throw new ArithmeticException("'" + op + "'" + where + " produced " + out.data[i] + " at flat index " + i
+            throw new ArithmeticException("'" + op + "'" + where + " produced " + out.data()[i] + " at flat index " + i
                     + " of an output of shape " + Shapes.str(out.shape) + " from inputs of shape " + shapes);
         }
     }
@@ -300,9 +355,9 @@ final class Trace {
      */
     static void checkFiniteCotangent(String op, int input, Tensor cotangent) {
         // A batched cotangent's values were checked when its physical tensor was computed.
-        int i = checkNumerics && cotangent.batched == null ? firstNonFinite(cotangent.data) : -1;
+        int i = checkNumerics && cotangent.batched == null ? firstNonFinite(cotangent.data()) : -1;
         if (i >= 0) {
-            throw new ArithmeticException("the backward pass of '" + op + "' produced " + cotangent.data[i]
+            throw new ArithmeticException("the backward pass of '" + op + "' produced " + cotangent.data()[i]
                     + " at flat index " + i + " of the cotangent of its input " + input + " of shape "
                     + Shapes.str(cotangent.shape));
         }

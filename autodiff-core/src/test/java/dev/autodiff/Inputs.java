@@ -32,7 +32,7 @@ final class Inputs {
     /** Values of either sign with magnitude in {@code [0.2, 2)}: at least 0.2 from zero. */
     Tensor awayFromZero(int... shape) {
         Tensor t = uniform(0.2f, 2f, shape);
-        float[] d = t.data;
+        float[] d = t.data();
         for (int i = 0; i < d.length; i++) {
             if (rng.nextBoolean()) {
                 d[i] = -d[i];
@@ -44,7 +44,7 @@ final class Inputs {
     /** Distinct values {@code -1 + 0.25·k} in a random order: any two differ by at least 0.25. */
     Tensor distinct(int... shape) {
         Tensor t = Tensor.zeros(shape);
-        float[] d = t.data;
+        float[] d = t.data();
         int[] order = new int[d.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

@@ -31,11 +31,11 @@ class LeafGradientTest {
         assertArrayEquals(expected(1f), w.grad().toArray(), 1e-5f);
         backwardThroughLinear(w);
         assertArrayEquals(expected(2f), w.grad().toArray(), 1e-5f);
-        float[] array = w.grad().data;
+        float[] array = w.grad().data();
         w.zeroGrad();
         backwardThroughLinear(w);
         assertArrayEquals(expected(1f), w.grad().toArray(), 1e-5f);
-        assertSame(array, w.grad().data, "the cleared gradient's array is reused");
+        assertSame(array, w.grad().data(), "the cleared gradient's array is reused");
     }
 
     @Test
@@ -90,19 +90,19 @@ class LeafGradientTest {
         Tensor b = Tensor.vector(3f, 4f).requiresGrad();
         a.add(b).sum().backward(); // the rule of add hands one cotangent to both operands
         assertArrayEquals(new float[] {1f, 1f}, a.grad().toArray());
-        assertNotSame(a.grad().data, b.grad().data);
+        assertNotSame(a.grad().data(), b.grad().data());
         a.grad().mulInPlace(5f);
         assertArrayEquals(new float[] {1f, 1f}, b.grad().toArray(), "scaling one gradient leaves the other alone");
 
         Tensor c = Tensor.vector(1f, 1f);
         Tensor d = Tensor.vector(5f, 6f).requiresGrad();
         d.backward(c);
-        assertNotSame(c.data, d.grad().data, "the caller's cotangent is not the gradient");
+        assertNotSame(c.data(), d.grad().data(), "the caller's cotangent is not the gradient");
 
         a.zeroGrad();
         b.zeroGrad();
         a.add(b).sum().backward(Tensor.scalar(1f), false, true); // with a graph of the backward pass
-        assertNotSame(a.grad().data, b.grad().data);
+        assertNotSame(a.grad().data(), b.grad().data());
         assertArrayEquals(a.grad().toArray(), b.grad().toArray());
     }
 }

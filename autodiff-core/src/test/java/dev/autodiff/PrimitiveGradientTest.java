@@ -223,6 +223,22 @@ class PrimitiveGradientTest {
                 in.normal(4), in.normal(2, 4), in.normal(2)));
         cases.add(new Case("linear of a batch of sequences", a -> Functional.linear(a[0], a[1], a[2]),
                 in.normal(2, 3, 4), in.normal(2, 4), in.normal(2)));
+        cases.add(new Case("linear with a broadcast bias", a -> Functional.linear(a[0], a[1], a[2]),
+                in.normal(2, 3, 4), in.normal(2, 4), in.normal(3, 1)));
+        // Pre-activations kept at least 0.5 from ReLU's kink: small products, large biases of both signs.
+        Tensor bias = Tensor.of(2, -2, 1.5);
+        cases.add(new Case("linearRelu", a -> Functional.linearRelu(a[0], a[1], a[2]),
+                in.normal(0.2f, 3, 4), in.normal(0.2f, 3, 4), bias));
+        cases.add(new Case("linearRelu of a batch of sequences", a -> Functional.linearRelu(a[0], a[1], a[2]),
+                in.normal(0.2f, 2, 5, 4), in.normal(0.2f, 3, 4), bias));
+        cases.add(new Case("linearRelu of a vector", a -> Functional.linearRelu(a[0], a[1], a[2]),
+                in.normal(0.2f, 4), in.normal(0.2f, 3, 4), bias));
+        cases.add(new Case("linearRelu without bias", a -> Functional.linearRelu(a[0], a[1], null),
+                Tensor.of(new double[] {1, 2, 0.5, -1}, new double[] {0.5, -1, 1, 2}, new double[] {2, 1, -1, 0.5}),
+                Tensor.of(new double[] {1, 0, 0, 0}, new double[] {0, -1, 0, 0}, new double[] {0, 0, 0.5, -1})));
+        cases.add(new Case("linearRelu with a broadcast bias", a -> Functional.linearRelu(a[0], a[1], a[2]),
+                in.normal(0.2f, 3, 4), in.normal(0.2f, 2, 4), Tensor.of(new double[] {2}, new double[] {-2},
+                        new double[] {1.5})));
     }
 
     private static void selectionCases(Inputs in, List<Case> cases) {

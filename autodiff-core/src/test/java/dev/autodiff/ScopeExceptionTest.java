@@ -44,7 +44,7 @@ class ScopeExceptionTest {
             assertEquals(before, Trace.current().state());
             assertEquals(!insideNoGrad, NoGrad.isRecording());
         }
-        assertEquals(new Trace.State(0, Integer.MAX_VALUE, 0, 0, false, null), Trace.current().state(),
+        assertEquals(new Trace.State(0, Integer.MAX_VALUE, 0, 0, false, 0, null), Trace.current().state(),
                 "outside every scope the thread's state is the initial one");
         Tensor w = Tensor.scalar(3f).requiresGrad();
         assertEquals("mul", w.mul(2f).op(), "operations are recorded again");

@@ -61,9 +61,9 @@ class UnaryDerivativeFormsTest {
             Tensor tensorForm = Elementwise.timesDerivative(op, param, traced, x, y);
             assertFalse(tensorForm.isLeaf(), "the tensor form is built from recorded operations");
             for (int i = 0; i < N; i++) {
-                float expected = tensorForm.data[i];
-                assertEquals(expected, fused.data[i], 2e-5f * Math.abs(expected) + 1e-6f,
-                        op + " param " + param + " at x = " + x.data[i] + ", g = " + g.data[i]);
+                float expected = tensorForm.data()[i];
+                assertEquals(expected, fused.data()[i], 2e-5f * Math.abs(expected) + 1e-6f,
+                        op + " param " + param + " at x = " + x.data()[i] + ", g = " + g.data()[i]);
             }
         }
     }

@@ -1,10 +1,8 @@
 package dev.autodiff.kernel;
 
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -15,6 +13,11 @@ import java.util.function.IntConsumer;
  * short while before they park: kernels come in quick succession, and waking a parked
  * thread costs tens of microseconds in a VM. The workers live as long as the JVM, so the
  * kernels share one pool, {@link #shared()}.
+ *
+ * <p>A call makes no garbage: each calling thread has one job that it fills anew for every
+ * call, and hands to idle workers through their mailboxes. A training step makes dozens of
+ * calls, and with two threads their bookkeeping would otherwise be most of what the step
+ * allocates.
  *
  * <p>Kernels split work over their outputs, never over a sum, in pieces that do not depend
  * on the thread count: results are the same bits for any number of threads.
@@ -45,7 +48,8 @@ public final class KernelPool {
     private static final long SPIN_NANOS = 100_000;
 
     private final int threads;
-    private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final Worker[] workers;
+    private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
 
     /** A pool of {@code threads} threads, the caller's included: {@code threads - 1} workers. */
     public KernelPool(int threads) {
@@ -53,26 +57,13 @@ public final class KernelPool {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
-        for (int w = 1; w < threads; w++) {
-            Thread t = new Thread(this::work, "autodiff-kernels-" + w);
+        this.workers = new Worker[threads - 1];
+        for (int w = 0; w < workers.length; w++) {
+            workers[w] = new Worker();
+            Thread t = new Thread(workers[w], "autodiff-kernels-" + (w + 1));
             t.setDaemon(true);
+            workers[w].thread = t;
             t.start();
-        }
-    }
-
-    private void work() {
-        while (true) {
-            Runnable job = queue.poll();
-            long deadline = System.nanoTime() + SPIN_NANOS;
-            while (job == null && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-                job = queue.poll();
-            }
-            try {
-                (job != null ? job : queue.take()).run();
-            } catch (InterruptedException e) {
-                // a worker is never interrupted on purpose; keep serving
-            }
         }
     }
 
@@ -92,7 +83,7 @@ public final class KernelPool {
             }
             return;
         }
-        forEach((n + grain - 1) / grain, i -> task.run(i * grain, Math.min(n, (i + 1) * grain)));
+        run((n + grain - 1) / grain, null, task, n, grain);
     }
 
     /** Runs {@code task.accept(i)} for every {@code i < tasks}, on the caller and the workers. */
@@ -103,66 +94,180 @@ public final class KernelPool {
             }
             return;
         }
-        Job job = new Job(tasks, task);
-        int helpers = Math.min(threads, tasks) - 1;
-        for (int h = 0; h < helpers; h++) {
-            queue.add(job);
-        }
-        job.run();
-        job.await();
+        run(tasks, task, null, 0, 0);
     }
 
-    /** Tasks claimed one at a time from a shared counter by whichever thread is free. */
-    private static final class Job implements Runnable {
-        private final int tasks;
-        private final IntConsumer task;
-        private final AtomicInteger next = new AtomicInteger();
-        private final CountDownLatch done;
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private void run(int tasks, IntConsumer each, RangeTask range, int n, int grain) {
+        Job job = jobs.get();
+        if (job.busy) {
+            // a task of this thread's call calls the pool again: its pieces run here, in order
+            for (int i = 0; i < tasks; i++) {
+                job.runTask(i, each, range, n, grain);
+            }
+            return;
+        }
+        job.start(tasks, each, range, n, grain);
+        int helpers = Math.min(threads, tasks) - 1;
+        for (int w = 0; w < workers.length && helpers > 0; w++) {
+            if (workers[w].offer(job)) {
+                helpers--;
+            }
+        }
+        job.help();
+        job.finish();
+    }
 
-        Job(int tasks, IntConsumer task) {
-            this.tasks = tasks;
-            this.task = task;
-            this.done = new CountDownLatch(tasks);
+    /** A pool thread: it takes jobs from its mailbox and helps with them. */
+    private static final class Worker implements Runnable {
+        private static final VarHandle MAILBOX = handle(Worker.class, "mailbox", Job.class);
+
+        private volatile Job mailbox;
+        private volatile boolean parked;
+        private Thread thread;
+
+        /** Hands {@code job} to this worker if its mailbox is empty; false otherwise. */
+        boolean offer(Job job) {
+            if (!MAILBOX.compareAndSet(this, null, job)) {
+                return false;
+            }
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+            return true;
         }
 
         @Override
         public void run() {
-            for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
-                try {
-                    task.accept(i);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    done.countDown();
-                }
+            while (true) {
+                take().help();
             }
         }
 
-        void await() {
+        private Job take() {
             long deadline = System.nanoTime() + SPIN_NANOS;
-            while (done.getCount() > 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            boolean interrupted = false;
             while (true) {
-                try {
-                    done.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
+                Job job = mailbox;
+                if (job != null) {
+                    mailbox = null; // only callers fill it, and only when empty
+                    return job;
+                }
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    if (mailbox == null) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    deadline = System.nanoTime() + SPIN_NANOS;
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * One caller's call, reused for the next: the work, a counter from which threads claim
+     * its tasks, and the count of tasks not yet done. The claim counter carries the call's
+     * generation in its upper half, so that a worker that comes late, to a job already
+     * finished or refilled, claims nothing of a call it has not read.
+     */
+    private static final class Job {
+        private static final VarHandle CLAIM = handle(Job.class, "claim", long.class);
+        private static final VarHandle REMAINING = handle(Job.class, "remaining", int.class);
+        private static final VarHandle FAILURE = handle(Job.class, "failure", Throwable.class);
+
+        private final Thread caller = Thread.currentThread();
+        /** Whether a call of the owning thread is under way. */
+        private boolean busy;
+        private int tasks;
+        private IntConsumer each;
+        private RangeTask range;
+        private int n;
+        private int grain;
+        /** The generation in the upper 32 bits, the next task to claim in the lower. */
+        private volatile long claim;
+        private volatile int remaining;
+        private volatile Throwable failure;
+        private volatile boolean callerParked;
+
+        /** Fills the job for a new call; the write of {@link #claim} publishes the rest. */
+        void start(int tasks, IntConsumer each, RangeTask range, int n, int grain) {
+            busy = true;
+            this.tasks = tasks;
+            this.each = each;
+            this.range = range;
+            this.n = n;
+            this.grain = grain;
+            failure = null;
+            remaining = tasks;
+            claim = ((claim >>> 32) + 1) << 32;
+        }
+
+        /** Claims and runs tasks of the current call until none is left. */
+        void help() {
+            long c = claim;
+            // read after the claim: a later call cannot refill them while a task of this one is unclaimed
+            int count = tasks;
+            IntConsumer e = each;
+            RangeTask r = range;
+            int size = n;
+            int g = grain;
+            long generation = c >>> 32;
+            while ((c >>> 32) == generation && (int) c < count) {
+                if (CLAIM.compareAndSet(this, c, c + 1)) {
+                    try {
+                        runTask((int) c, e, r, size, g);
+                    } catch (Throwable t) {
+                        FAILURE.compareAndSet(this, null, t);
+                    }
+                    if ((int) REMAINING.getAndAdd(this, -1) == 1 && callerParked) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+                c = claim;
             }
-            Throwable t = failure.get();
+        }
+
+        void runTask(int i, IntConsumer e, RangeTask r, int size, int g) {
+            if (r != null) {
+                r.run(i * g, Math.min(size, (i + 1) * g));
+            } else {
+                e.accept(i);
+            }
+        }
+
+        /** Waits until every task is done, then rethrows the first failure. */
+        void finish() {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while (remaining > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            if (remaining > 0) {
+                callerParked = true;
+                while (remaining > 0) {
+                    LockSupport.park(this);
+                }
+                callerParked = false;
+            }
+            each = null; // hold no caller's arrays between calls
+            range = null;
+            busy = false;
+            Throwable t = failure;
+            failure = null;
             if (t instanceof RuntimeException re) {
                 throw re;
             }
             if (t instanceof Error err) {
                 throw err;
             }
+        }
+    }
+
+    private static VarHandle handle(Class<?> owner, String field, Class<?> type) {
+        try {
+            return MethodHandles.lookup().findVarHandle(owner, field, type);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 }

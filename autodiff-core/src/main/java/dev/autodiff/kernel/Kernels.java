@@ -68,6 +68,16 @@ public interface Kernels {
         gemm(1, transA, transB, m, n, k, a, 0, 0, b, 0, 0, c, 0, 0, accumulate);
     }
 
+    /**
+     * A linear layer's forward pass {@code out = act(x·wᵀ + bias)}: x is m×k, w is n×k (a
+     * weight stored {@code [out, in]}), {@code bias} has n values or is null, and act is the
+     * identity or, with {@code relu}, {@link Unary#RELU}. The result has the bits of
+     * {@link #gemm} followed by {@link Binary#ADD} of the bias and {@link #unary} RELU; a
+     * fast implementation finishes each block of out while it is in cache instead of in
+     * two more passes.
+     */
+    void linear(int m, int n, int k, float[] x, float[] w, float[] bias, boolean relu, float[] out);
+
     // ---------------------------------------------------------------- reductions
 
     /**

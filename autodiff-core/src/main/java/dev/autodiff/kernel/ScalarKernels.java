@@ -126,6 +126,20 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void linear(int m, int n, int k, float[] x, float[] w, float[] bias, boolean relu, float[] out) {
+        gemm(false, true, m, n, k, x, w, out, false);
+        if (bias == null && !relu) {
+            return;
+        }
+        forRange(m, n, (from, to) -> {
+            for (int i = from * n; i < to * n; i++) {
+                float v = bias == null ? out[i] : out[i] + bias[i % n];
+                out[i] = relu ? ScalarMath.apply(Unary.RELU, 0f, v) : v;
+            }
+        });
+    }
+
+    @Override
     public void reduce(Reduce op, float[] x, int outer, int axis, int inner, float[] out) {
         forRange(outer * inner, axis, (from, to) -> {
             for (int i = from; i < to; i++) {

@@ -51,6 +51,11 @@ public final class Linear extends Module {
         return Functional.linear(x, weight, bias);
     }
 
+    /** {@code relu(forward(x))} as one fused op, for a {@link Sequential} that has a {@link ReLU} after this layer. */
+    Tensor forwardRelu(Tensor x) {
+        return Functional.linearRelu(x, weight, bias);
+    }
+
     @Override
     protected String extraRepr() {
         return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + PyRepr.bool(bias != null);

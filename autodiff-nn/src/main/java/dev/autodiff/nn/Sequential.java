@@ -9,7 +9,8 @@ import java.util.List;
  * Modules applied one after another, named {@code 0}, {@code 1}, ... as in
  * {@code torch.nn.Sequential}. The first may take several inputs
  * ({@link MultiInputModule}): {@code forward(x, y)} hands it both, and each later module
- * gets the output of the one before.
+ * gets the output of the one before. A {@link Linear} followed by a {@link ReLU} runs as one
+ * fused op ({@code Functional.linearRelu}), with the same values and gradients.
  */
 public final class Sequential extends Module {
     private final List<Module> layers = new ArrayList<>();
@@ -51,9 +52,16 @@ public final class Sequential extends Module {
             }
             return inputs[0];
         }
-        Tensor y = layers.getFirst().forward(inputs);
-        for (Module m : layers.subList(1, layers.size())) {
-            y = m.forward(y);
+        Tensor y = null;
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            if (m instanceof Linear linear && i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU
+                    && (i > 0 || inputs.length == 1)) {
+                y = linear.forwardRelu(i == 0 ? inputs[0] : y);
+                i++;
+            } else {
+                y = i == 0 ? m.forward(inputs) : m.forward(y);
+            }
         }
         return y;
     }

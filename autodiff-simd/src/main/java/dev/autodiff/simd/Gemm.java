@@ -24,15 +24,18 @@ final class Gemm {
     static final int MC = 128;
     /** The packed B of one column chunk stays below this many floats. */
     private static final int B_CHUNK_FLOATS = 1 << 20;
-    /** Products with fewer multiply-adds run the plain loops. */
+    /** Products with fewer multiply-adds run the plain loops, but for a row times a matrix, which the vectors serve better. */
     private static final long TINY = 4096;
     /** Products with fewer multiply-adds stay on the calling thread. */
     private static final long PARALLEL_MIN = 1L << 20;
 
     // The thresholds below were set by benchmark; docs/performance-kernels.md has the figures.
 
-    /** A·Bᵀ runs unpacked when A has at most this many rows (with more, packing wins)... */
-    static final int ROW_DOT_MAX_M = 256;
+    /**
+     * A·Bᵀ runs unpacked when A has at most this many rows (with more, packing B pays), or when
+     * op(B) has at most one vector of columns (a panel for them would run mostly empty lanes)...
+     */
+    static final int ROW_DOT_MAX_M = 64;
     /** ...the shared dimension is long enough to amortise the lane sums... */
     static final int ROW_DOT_MIN_K = 64;
     /** ...and A, reread for every group of rows of B, fits this many floats, half of L2. */
@@ -43,7 +46,7 @@ final class Gemm {
      */
     static final int ROW_DOT_MAX_N = 12;
 
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private final KernelPool pool;
 
@@ -55,41 +58,57 @@ final class Gemm {
               float[] a, int aOffset, int aBatchStride,
               float[] b, int bOffset, int bBatchStride,
               float[] c, int cOffset, int cBatchStride, boolean accumulate) {
+        for (int bt = 0; bt < batch; bt++) {
+            product(transA, transB, m, n, k, a, aOffset + bt * aBatchStride, b, bOffset + bt * bBatchStride,
+                    c, cOffset + bt * cBatchStride, !accumulate, null);
+        }
+    }
+
+    /**
+     * A linear layer's forward product {@code C = x·wᵀ}, x m×k and w n×k, finished by
+     * {@code epilogue} block by block.
+     */
+    void linear(int m, int n, int k, float[] x, float[] w, float[] c, Epilogue epilogue) {
+        product(false, true, m, n, k, x, 0, w, 0, c, 0, true, epilogue);
+    }
+
+    /** One product on the path its shape calls for; {@code epilogue} (or null) finishes each block of C. */
+    private void product(boolean transA, boolean transB, int m, int n, int k, float[] a, int ao, float[] b, int bo,
+                         float[] c, int co, boolean overwrite, Epilogue epilogue) {
         if (m == 0 || n == 0) {
             return;
         }
-        for (int bt = 0; bt < batch; bt++) {
-            int ao = aOffset + bt * aBatchStride;
-            int bo = bOffset + bt * bBatchStride;
-            int co = cOffset + bt * cBatchStride;
-            if ((long) m * n * k <= TINY) {
-                if (!accumulate) {
-                    java.util.Arrays.fill(c, co, co + m * n, 0f);
-                }
-                ScalarMath.addProduct(transA, transB, m, n, k, a, ao, b, bo, c, co);
-            } else if (!transA && transB && rowDot(m, k)) {
-                rowDot(m, n, k, a, ao, b, bo, c, co, !accumulate);
-            } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, k)) {
-                // few columns: transposing B costs little and fills more lanes than a narrow panel
-                float[] columns = buffer(0, n * k);
-                for (int j = 0; j < n; j++) {
-                    for (int p = 0; p < k; p++) {
-                        columns[j * k + p] = b[bo + p * n + j];
-                    }
-                }
-                rowDot(m, n, k, a, ao, columns, 0, c, co, !accumulate);
-            } else {
-                blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, !accumulate);
+        if ((long) m * n * k <= TINY && !(m == 1 && !transA && transB && k >= ROW_DOT_MIN_K)) {
+            if (overwrite) {
+                java.util.Arrays.fill(c, co, co + m * n, 0f);
             }
+            ScalarMath.addProduct(transA, transB, m, n, k, a, ao, b, bo, c, co);
+            if (epilogue != null) {
+                epilogue.apply(c, co, n, m, 0, n);
+            }
+        } else if (!transA && transB && rowDot(m, n, k)) {
+            rowDot(m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
+        } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, n, k)) {
+            // few columns: transposing B costs little and fills more lanes than a narrow panel
+            float[] columns = buffer(0, n * k);
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < k; p++) {
+                    columns[j * k + p] = b[bo + p * n + j];
+                }
+            }
+            rowDot(m, n, k, a, ao, columns, 0, c, co, overwrite, epilogue);
+        } else {
+            blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
         }
     }
 
     /**
      * Whether A·Bᵀ runs unpacked on {@link RowDotKernel}: when A has few rows, so that packing
-     * Bᵀ would serve too few of them, and A stays in L2 while the rows of B stream by.
+     * Bᵀ would serve too few of them, or op(B) few columns, and A stays in L2 while the rows
+     * of B stream by.
      */
-    private static boolean rowDot(int m, int k) {
-        return m <= ROW_DOT_MAX_M && k >= ROW_DOT_MIN_K && (long) m * k <= ROW_DOT_MAX_A;
+    private static boolean rowDot(int m, int n, int k) {
+        return (m <= ROW_DOT_MAX_M || n <= MicroKernel.NR / 2) && k >= ROW_DOT_MIN_K && (long) m * k <= ROW_DOT_MAX_A;
     }
 
     /**
@@ -98,31 +117,46 @@ final class Gemm {
      * do not depend on the split.
      */
     private void rowDot(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
-                        boolean overwrite) {
-        int t = RowDotKernel.TILE;
+                        boolean overwrite, Epilogue epilogue) {
+        // one row of A (a linear layer on one sample) runs as a vector times the rows of B
+        int t = m == 1 ? RowDotKernel.ROW_TILE : RowDotKernel.TILE;
         int groups = (n + t - 1) / t;
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
         int tasks = parallel ? Math.min(groups, pool.threads()) : 1;
+        // the epilogue runs on a vector's width of finished columns at a time, while they are in L1
+        int groupsPerVector = Math.max(1, MicroKernel.NR / 2 / t);
         run(parallel, tasks, task -> {
-            for (int g = task * groups / tasks, end = (task + 1) * groups / tasks; g < end; g++) {
-                int j = g * t;
-                int cols = Math.min(t, n - j);
-                for (int i = 0; i < m; i += t) {
-                    RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
-                            Math.min(t, m - i), cols, overwrite);
+            int end = (task + 1) * groups / tasks;
+            for (int g0 = task * groups / tasks; g0 < end; g0 += groupsPerVector) {
+                int g1 = Math.min(end, g0 + groupsPerVector);
+                for (int g = g0; g < g1; g++) {
+                    int j = g * t;
+                    int cols = Math.min(t, n - j);
+                    if (m == 1) {
+                        RowDotKernel.multiplyRow(k, a, ao, b, bo + j * k, k, c, co + j, cols, overwrite);
+                    } else {
+                        for (int i = 0; i < m; i += t) {
+                            RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
+                                    Math.min(t, m - i), cols, overwrite);
+                        }
+                    }
+                }
+                if (epilogue != null) {
+                    int from = g0 * t;
+                    epilogue.apply(c, co + from, n, m, from, Math.min(n, g1 * t) - from);
                 }
             }
         });
     }
 
     private void blocked(boolean transA, boolean transB, int m, int n, int k,
-                         float[] a, int ao, float[] b, int bo, float[] c, int co, boolean overwrite) {
+                         float[] a, int ao, float[] b, int bo, float[] c, int co, boolean overwrite, Epilogue epilogue) {
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
         int threads = parallel ? pool.threads() : 1;
         int chunkPanels = Math.max(1, B_CHUNK_FLOATS / (k * NR));
         int totalPanels = (n + NR - 1) / NR;
         if (parallel && !transA && totalPanels >= 2 * threads) {
-            columnRanges(transB, m, n, k, a, ao, b, bo, c, co, overwrite, threads, chunkPanels, totalPanels);
+            columnRanges(transB, m, n, k, a, ao, b, bo, c, co, overwrite, epilogue, threads, chunkPanels, totalPanels);
             return;
         }
         float[] packedB = buffer(0, k * NR * Math.min(chunkPanels, totalPanels));
@@ -142,21 +176,21 @@ final class Gemm {
                 int i0 = (t / colTiles) * mc;
                 int tile = t % colTiles;
                 tile(transA, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(mc, m - i0),
-                        tile * panels / colTiles, (tile + 1) * panels / colTiles, overwrite);
+                        tile * panels / colTiles, (tile + 1) * panels / colTiles, overwrite, epilogue, j0);
             });
         }
     }
 
     /**
      * The parallel product when B has panels enough for every thread and A is read as it is
-     * stored: each thread packs a
-     * range of B's panels and multiplies all of A by them. One hand-off per product, no
-     * barrier between packing and multiplying, and a thread's panels stay in its own caches;
-     * sharing the packing and then the row blocks (the other way) costs a second hand-off and
-     * packs panels into one core's cache that the other core then reads.
+     * stored: each thread packs a range of B's panels and multiplies all of A by them. One
+     * hand-off per product, no barrier between packing and multiplying, and a thread's panels
+     * stay in its own caches; sharing the packing and then the row blocks (the other way)
+     * costs a second hand-off and packs panels into one core's cache that the other core then
+     * reads.
      */
     private void columnRanges(boolean transB, int m, int n, int k, float[] a, int ao,
-                              float[] b, int bo, float[] c, int co, boolean overwrite,
+                              float[] b, int bo, float[] c, int co, boolean overwrite, Epilogue epilogue,
                               int tasks, int chunkPanels, int totalPanels) {
         pool.forEach(tasks, t -> {
             int end = (t + 1) * totalPanels / tasks;
@@ -170,24 +204,28 @@ final class Gemm {
                     GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols, false), packedB, q * k * NR);
                 }
                 for (int i0 = 0; i0 < m; i0 += MC) {
-                    tile(false, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(MC, m - i0), 0, panels, overwrite);
+                    tile(false, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(MC, m - i0), 0, panels, overwrite,
+                            epilogue, j0);
                 }
             }
         });
     }
 
     /**
-     * Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk. With
-     * {@code overwrite} the first block of the shared dimension stores its product, so C
-     * needs no clearing beforehand.
+     * Rows {@code [i0, i0+rows)} of C times panels {@code [q0, q1)} of the packed chunk, whose
+     * first column is column {@code j0} of C. With {@code overwrite} the first block of the
+     * shared dimension stores its product, so C needs no clearing beforehand; after the last,
+     * {@code epilogue} (or null) finishes each micro-tile.
      */
     private static void tile(boolean transA, int m, int n, int k, float[] a, int ao, float[] packedB,
-                             float[] c, int co, int nc, int i0, int rows, int q0, int q1, boolean overwrite) {
+                             float[] c, int co, int nc, int i0, int rows, int q0, int q1, boolean overwrite,
+                             Epilogue epilogue, int j0) {
         float[] packedA = transA ? buffer(1, roundUp(rows, MR) * Math.min(KC, k)) : null;
-        float[] edge = new float[NR];
+        float[] edge = buffer(2, NR);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean store = overwrite && p0 == 0;
+            Epilogue finish = p0 + kc == k ? epilogue : null;
             if (transA) {
                 GemmPacking.packTransposedA(a, ao, m, i0, rows, p0, kc, packedA);
             }
@@ -201,16 +239,25 @@ final class Gemm {
                     for (int r = 0; r < rows; r += MR) {
                         MicroKernel.multiplyPackedA(kc, packedA, r * kc, packedB, bBase,
                                 c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge, store);
+                        if (finish != null) {
+                            finish.apply(c, cBase + r * n, n, Math.min(MR, rows - r), j0 + q * NR, cols);
+                        }
                     }
                 } else if (width == NR) {
                     for (int r = 0; r < rows; r += MR) {
                         MicroKernel.multiply(kc, a, base + r * k, k, packedB, bBase,
                                 c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge, store);
+                        if (finish != null) {
+                            finish.apply(c, cBase + r * n, n, Math.min(MR, rows - r), j0 + q * NR, cols);
+                        }
                     }
                 } else {
                     for (int r = 0; r < rows; r += NARROW_MR) {
                         MicroKernel.multiplyNarrow(kc, a, base + r * k, k, packedB, bBase,
                                 c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), cols, edge, store);
+                        if (finish != null) {
+                            finish.apply(c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), j0 + q * NR, cols);
+                        }
                     }
                 }
             }

@@ -42,12 +42,29 @@ final class GemmPacking {
             }
             return;
         }
-        // B is stored n×k: column j of op(B) is row j of B, read contiguously
-        for (int p0 = 0; p0 < k; p0 += TRANSPOSE_BLOCK) {
-            int p1 = Math.min(k, p0 + TRANSPOSE_BLOCK);
-            for (int jj = 0; jj < cols; jj++) {
+        // B is stored n×k: column j of op(B) is row j of B, read contiguously. Groups of 16 columns
+        // transpose in registers, 16 rows of op(B) at a time; what is left goes element by element.
+        int size = BlockTranspose.SIZE;
+        int blockCols = BlockTranspose.APPLIES ? cols - cols % size : 0;
+        int blockRows = k - k % size;
+        for (int jj = 0; jj < blockCols; jj += size) {
+            int s = bo + (j0 + jj) * k;
+            for (int p = 0; p < blockRows; p += size) {
+                BlockTranspose.transpose(b, s + p, k, dst, d + p * width + jj, width);
+            }
+        }
+        copyTransposed(b, bo, k, j0, 0, blockCols, blockRows, k, width, dst, d);
+        copyTransposed(b, bo, k, j0, blockCols, cols, 0, k, width, dst, d);
+    }
+
+    /** Columns {@code [c0, c1)} of the panel and rows {@code [p0, p1)} of op(B), B stored n×k, element by element. */
+    private static void copyTransposed(float[] b, int bo, int k, int j0, int c0, int c1, int p0, int p1, int width,
+                                       float[] dst, int d) {
+        for (int q0 = p0; q0 < p1; q0 += TRANSPOSE_BLOCK) {
+            int q1 = Math.min(p1, q0 + TRANSPOSE_BLOCK);
+            for (int jj = c0; jj < c1; jj++) {
                 int s = bo + (j0 + jj) * k;
-                for (int p = p0; p < p1; p++) {
+                for (int p = q0; p < q1; p++) {
                     dst[d + p * width + jj] = b[s + p];
                 }
             }

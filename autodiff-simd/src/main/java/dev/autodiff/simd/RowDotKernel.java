@@ -160,6 +160,80 @@ final class RowDotKernel {
         }
     }
 
+    /** The columns of C {@link #multiplyRow} computes at once. */
+    static final int ROW_TILE = 8;
+
+    /**
+     * {@link #multiply} for A of one row, {@value #ROW_TILE} columns at a time: a
+     * matrix-vector product (a linear layer on one sample). A 4×4 tile would spend three of
+     * its four rows on copies of the one row; here each step loads the row once and eight
+     * rows of B, and runs eight useful FMAs. Each element sums exactly as in
+     * {@link #multiply}: by FMA along its lanes, the lanes in {@link LaneSums}' order, then the
+     * tail by FMA, then C.
+     */
+    static void multiplyRow(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0, int cols,
+                            boolean overwrite) {
+        int b1 = cols > 1 ? b0 + ldb : b0;
+        int b2 = cols > 2 ? b0 + 2 * ldb : b0;
+        int b3 = cols > 3 ? b0 + 3 * ldb : b0;
+        int b4 = cols > 4 ? b0 + 4 * ldb : b0;
+        int b5 = cols > 5 ? b0 + 5 * ldb : b0;
+        int b6 = cols > 6 ? b0 + 6 * ldb : b0;
+        int b7 = cols > 7 ? b0 + 7 * ldb : b0;
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        FloatVector s2 = FloatVector.zero(F);
+        FloatVector s3 = FloatVector.zero(F);
+        FloatVector s4 = FloatVector.zero(F);
+        FloatVector s5 = FloatVector.zero(F);
+        FloatVector s6 = FloatVector.zero(F);
+        FloatVector s7 = FloatVector.zero(F);
+        int whole = k - k % L;
+        for (int p = 0; p < whole; p += L) {
+            FloatVector y = FloatVector.fromArray(F, a, a0 + p);
+            s0 = y.fma(FloatVector.fromArray(F, b, b0 + p), s0);
+            s1 = y.fma(FloatVector.fromArray(F, b, b1 + p), s1);
+            s2 = y.fma(FloatVector.fromArray(F, b, b2 + p), s2);
+            s3 = y.fma(FloatVector.fromArray(F, b, b3 + p), s3);
+            s4 = y.fma(FloatVector.fromArray(F, b, b4 + p), s4);
+            s5 = y.fma(FloatVector.fromArray(F, b, b5 + p), s5);
+            s6 = y.fma(FloatVector.fromArray(F, b, b6 + p), s6);
+            s7 = y.fma(FloatVector.fromArray(F, b, b7 + p), s7);
+        }
+        if (L < 4 || L > 16) {
+            store(c, c0, Math.min(cols, 4), overwrite, a, a0, b, b0, ldb, whole, k, sum(s0), sum(s1), sum(s2), sum(s3));
+            if (cols > 4) {
+                store(c, c0 + 4, cols - 4, overwrite, a, a0, b, b4, ldb, whole, k, sum(s4), sum(s5), sum(s6), sum(s7));
+            }
+            return;
+        }
+        // four accumulators fold together as in multiply: eight calls of LaneSums.sum exceed what C2 inlines
+        FloatVector h0 = s0.blend(s2, UPPER_HALF).add(s2.blend(s0, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector h1 = s1.blend(s3, UPPER_HALF).add(s3.blend(s1, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector r = h0.blend(h1, ODD_QUARTERS).add(h1.blend(h0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
+        if (L >= 16) {
+            r = r.add(r.rearrange(SWAP_2));
+        }
+        if (L >= 8) {
+            r = r.add(r.rearrange(SWAP_1));
+        }
+        store(c, c0, Math.min(cols, 4), overwrite, a, a0, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q),
+                r.lane(3 * Q));
+        if (cols > 4) {
+            h0 = s4.blend(s6, UPPER_HALF).add(s6.blend(s4, UPPER_HALF).rearrange(SWAP_HALVES));
+            h1 = s5.blend(s7, UPPER_HALF).add(s7.blend(s5, UPPER_HALF).rearrange(SWAP_HALVES));
+            r = h0.blend(h1, ODD_QUARTERS).add(h1.blend(h0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
+            if (L >= 16) {
+                r = r.add(r.rearrange(SWAP_2));
+            }
+            if (L >= 8) {
+                r = r.add(r.rearrange(SWAP_1));
+            }
+            store(c, c0 + 4, cols - 4, overwrite, a, a0, b, b4, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q),
+                    r.lane(3 * Q));
+        }
+    }
+
     /**
      * Adds one row of the tile to C: the accumulators' lane sums, each completed by its
      * scalar tail. The sums arrive as floats: vectors passed to a call C2 does not inline

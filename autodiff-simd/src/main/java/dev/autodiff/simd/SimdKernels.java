@@ -92,6 +92,11 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public void linear(int m, int n, int k, float[] x, float[] w, float[] bias, boolean relu, float[] out) {
+        gemm.linear(m, n, k, x, w, out, bias == null && !relu ? null : new Epilogue(bias, relu));
+    }
+
+    @Override
     public void reduce(Reduce op, float[] x, int outer, int axis, int inner, float[] out) {
         reductions.reduce(op, x, outer, axis, inner, out);
     }

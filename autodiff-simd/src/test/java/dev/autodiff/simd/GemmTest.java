@@ -72,6 +72,39 @@ class GemmTest {
         }
     }
 
+    /**
+     * A one-row A·Bᵀ (a layer on one sample) runs its own kernel, eight columns at a time: each
+     * element has the bits of the same row in a taller product, which runs 4×4 tiles, for
+     * partial column groups, shared dimensions with and without a tail, accumulating or not
+     * (a NaN may differ in sign, which no kernel promises).
+     */
+    @Test
+    void oneRowHasTheBitsOfATallerProduct() {
+        int minK = Gemm.ROW_DOT_MIN_K;
+        for (int n : new int[] {1, 3, 7, 8, 9, 10, 17, 256}) {
+            for (int k : new int[] {minK, minK + 1, 100, 784}) {
+                float[] row = Floats.values(k, n + k);
+                float[] b = Floats.values(n * k, 7L * n + k);
+                int rows = Math.max(2, 4096 / (n * k) + 1); // past the tiny products, which run scalar loops
+                float[] tallA = new float[rows * k];
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(row, 0, tallA, r * k, k);
+                }
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    float[] one = Floats.values(n, 3);
+                    float[] tall = new float[rows * n];
+                    System.arraycopy(one, 0, tall, 0, n);
+                    SIMD.gemm(false, true, 1, n, k, row, b, one, accumulate);
+                    SIMD.gemm(false, true, rows, n, k, tallA, b, tall, accumulate);
+                    for (int j = 0; j < n; j++) {
+                        assertEquals(Float.floatToIntBits(tall[j]), Float.floatToIntBits(one[j]),
+                                "1x" + n + "x" + k + " accumulate=" + accumulate + ", column " + j);
+                    }
+                }
+            }
+        }
+    }
+
     /** A·B with few columns, which runs as A·Bᵀ on a transposed B, around the same limits. */
     @Test
     void fewColumnsAroundTheTransposedLimits() {

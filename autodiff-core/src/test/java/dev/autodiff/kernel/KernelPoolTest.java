@@ -1,0 +1,120 @@
+package dev.autodiff.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The pool runs every task of a call exactly once, however many threads call at once and
+ * however often one thread calls in a row (its job is reused); a failure reaches the caller
+ * and the next call still works; a task may call the pool again.
+ */
+class KernelPoolTest {
+
+    @Test
+    void everyTaskRunsOnceInCallAfterCall() {
+        KernelPool pool = new KernelPool(3);
+        for (int call = 0; call < 2000; call++) {
+            int tasks = 1 + call % 37;
+            AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+            pool.forEach(tasks, runs::incrementAndGet);
+            for (int i = 0; i < tasks; i++) {
+                assertEquals(1, runs.get(i), "call " + call + ", task " + i);
+            }
+        }
+    }
+
+    @Test
+    void rangesCoverTheIndicesOnceInPiecesOfTheGrain() {
+        KernelPool pool = new KernelPool(2);
+        int n = 1003;
+        AtomicIntegerArray hits = new AtomicIntegerArray(n);
+        List<int[]> pieces = java.util.Collections.synchronizedList(new ArrayList<>());
+        pool.forRange(n, 100, (from, to) -> {
+            pieces.add(new int[] {from, to});
+            for (int i = from; i < to; i++) {
+                hits.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, hits.get(i), "index " + i);
+        }
+        assertEquals(11, pieces.size());
+        for (int[] p : pieces) {
+            assertEquals(0, p[0] % 100);
+            assertEquals(Math.min(n, p[0] + 100), p[1]);
+        }
+    }
+
+    @Test
+    void concurrentCallersEachGetAllTheirTasksDone() throws Exception {
+        KernelPool pool = new KernelPool(2);
+        int callers = 8;
+        CyclicBarrier start = new CyclicBarrier(callers);
+        ExecutorService executor = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<long[]>> results = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                int seed = c;
+                results.add(executor.submit(() -> {
+                    start.await();
+                    long[] sums = new long[300];
+                    for (int call = 0; call < sums.length; call++) {
+                        long[] parts = new long[16];
+                        int base = seed * 1000 + call;
+                        pool.forEach(parts.length, i -> parts[i] = (long) base * (i + 1));
+                        for (long p : parts) {
+                            sums[call] += p;
+                        }
+                    }
+                    return sums;
+                }));
+            }
+            for (int c = 0; c < callers; c++) {
+                long[] sums = results.get(c).get();
+                for (int call = 0; call < sums.length; call++) {
+                    assertEquals((long) (c * 1000 + call) * 136, sums[call], "caller " + c + ", call " + call);
+                }
+            }
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    @Test
+    void aFailureReachesTheCallerAndThePoolGoesOn() {
+        KernelPool pool = new KernelPool(2);
+        IllegalArgumentException planted = new IllegalArgumentException("planted");
+        var e = assertThrows(IllegalArgumentException.class, () -> pool.forEach(8, i -> {
+            if (i == 5) {
+                throw planted;
+            }
+        }));
+        assertSame(planted, e);
+        AtomicIntegerArray runs = new AtomicIntegerArray(8);
+        pool.forEach(8, runs::incrementAndGet);
+        for (int i = 0; i < 8; i++) {
+            assertEquals(1, runs.get(i));
+        }
+    }
+
+    @Test
+    void aTaskMayCallThePoolAgain() {
+        KernelPool pool = new KernelPool(2);
+        AtomicIntegerArray runs = new AtomicIntegerArray(6 * 5);
+        pool.forEach(6, outer -> pool.forEach(5, inner -> runs.incrementAndGet(outer * 5 + inner)));
+        for (int i = 0; i < runs.length(); i++) {
+            assertEquals(1, runs.get(i), "task " + i);
+        }
+    }
+}
