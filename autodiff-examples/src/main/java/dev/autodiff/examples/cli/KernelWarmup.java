@@ -27,8 +27,12 @@ import java.util.function.Predicate;
 final class KernelWarmup implements AutoCloseable {
     private static final int INPUTS = 784;
     private static final int CLASSES = 10;
-    private static final int MAX_BATCH = 32;
-    private static final int MAX_HIDDEN = 64;
+    // As large as the README's Fashion-MNIST run (batch 128, 256 hidden units), so that the
+    // products take its GEMM paths: packed above 64 rows (Gemm.ROW_DOT_MAX_M), split by
+    // columns between two threads from 4 panels of 32. With 32 rows and 64 units (before)
+    // C2 compiled the packed paths during epoch 1, which ran 1.3-1.5x slower than the rest.
+    private static final int MAX_BATCH = 128;
+    private static final int MAX_HIDDEN = 256;
     /** Steps timed together: one measurement of the warm-up's speed. */
     private static final int CHUNK = 8;
     /** The kernels are warm after this many chunks in a row within {@link #STEADY} of the fastest, with no compilation. */
