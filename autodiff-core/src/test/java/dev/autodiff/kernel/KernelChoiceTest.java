@@ -11,6 +11,7 @@ import java.util.ResourceBundle;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
 
+import static dev.autodiff.KernelInfo.VECTOR_MODULE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +56,7 @@ class KernelChoiceTest {
         }
     }
 
-    private static final List<String> LAUNCH_PATHS = List.of("--add-modules jdk.incubator.vector", "java command line",
+    private static final List<String> LAUNCH_PATHS = List.of("--add-modules " + VECTOR_MODULE, "java command line",
             "<argLine>", "MAVEN_OPTS", "JDK_JAVA_OPTIONS", "IDE run configuration", "module path",
             "Use it as a library");
 
@@ -83,7 +84,7 @@ class KernelChoiceTest {
     void eachReasonAProviderDeclinesForHasItsLine() {
         Lines unreadable = new Lines();
         KernelRegistry.choose(List.of(declining(KernelProvider.Decline.VECTOR_MODULE_NOT_READABLE)), "", false, unreadable);
-        assertTrue(unreadable.messages.getFirst().contains("does not read the module jdk.incubator.vector"));
+        assertTrue(unreadable.messages.getFirst().contains("does not read the module " + VECTOR_MODULE));
         LAUNCH_PATHS.forEach(fix -> assertTrue(unreadable.messages.getFirst().contains(fix), fix));
 
         Lines c2 = new Lines();

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.autodiff.KernelInfo.VECTOR_MODULE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -69,8 +70,8 @@ class ConsumersIT {
         String plain = project.succeed(project.sh("java -cp \"target/classes:$(cat cp.txt)\" com.example.Train", Map.of()))
                 .output();
         assertTrue(plain.contains("kernels: scalar"), plain);
-        assertTrue(plain.contains("the JVM does not read the module jdk.incubator.vector")
-                && plain.contains("--add-modules jdk.incubator.vector"), plain);
+        assertTrue(plain.contains("the JVM does not read the module " + VECTOR_MODULE)
+                && plain.contains("--add-modules " + VECTOR_MODULE), plain);
         assertTrained(plain);
     }
 
@@ -84,7 +85,7 @@ class ConsumersIT {
         String output = project.succeed(project.sh(launches.getFirst().text(), Map.of())).output();
         assertFalse(launches.getFirst().text().contains("--add-modules"), "the module path needs no flag");
         assertTrainedOnTheSimdKernels(output);
-        assertTrue(output.contains("WARNING: Using incubator modules: jdk.incubator.vector"), output);
+        assertTrue(output.contains("WARNING: Using incubator modules: " + VECTOR_MODULE), output);
 
         // Only the API is exported: the kernel SPI stays out of the user's reach.
         assertNotReadable(classPath(project), "dev.autodiff.kernel.Kernels",

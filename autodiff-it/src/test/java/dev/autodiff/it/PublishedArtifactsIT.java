@@ -20,6 +20,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static dev.autodiff.KernelInfo.VECTOR_MODULE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,7 +82,7 @@ class PublishedArtifactsIT {
         assertEquals(List.of("dev.autodiff.simd.SimdKernelProvider"), simd.provides().stream()
                 .filter(p -> p.service().equals("dev.autodiff.kernel.KernelProvider"))
                 .findFirst().orElseThrow().providers());
-        assertTrue(requires(simd).containsKey("jdk.incubator.vector"));
+        assertTrue(requires(simd).containsKey(VECTOR_MODULE));
     }
 
     @Test
