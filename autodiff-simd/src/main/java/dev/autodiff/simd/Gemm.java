@@ -28,6 +28,11 @@ final class Gemm {
     private static final long TINY = 4096;
     /** Products with fewer multiply-adds stay on the calling thread. */
     private static final long PARALLEL_MIN = 1L << 20;
+    /**
+     * A row times a matrix splits its columns between threads from this many multiply-adds:
+     * it is bound by reading the matrix, and each core then reads half of it from its own caches.
+     */
+    private static final long ROW_PARALLEL_MIN = 1L << 16;
 
     // The thresholds below were set by benchmark; docs/performance-kernels.md has the figures.
 
@@ -121,7 +126,8 @@ final class Gemm {
         // one row of A (a linear layer on one sample) runs as a vector times the rows of B
         int t = m == 1 ? RowDotKernel.ROW_TILE : RowDotKernel.TILE;
         int groups = (n + t - 1) / t;
-        boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
+        boolean parallel = pool.threads() > 1 && ((long) m * n * k >= PARALLEL_MIN
+                || (m == 1 && (long) n * k >= ROW_PARALLEL_MIN));
         int tasks = parallel ? Math.min(groups, pool.threads()) : 1;
         // the epilogue runs on a vector's width of finished columns at a time, while they are in L1
         int groupsPerVector = Math.max(1, MicroKernel.NR / 2 / t);

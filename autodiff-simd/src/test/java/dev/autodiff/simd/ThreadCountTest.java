@@ -44,7 +44,8 @@ class ThreadCountTest {
     void gemmIsIndependentOfThreadCount() {
         // Shapes big enough for several tasks of either family, small enough for the scalar loops;
         // 64x257x100 gives two threads ranges of B's panels, 4x1060x2100 ranges longer than one packed chunk.
-        int[][] shapes = {{130, 10, 256}, {64, 257, 100}, {7, 300, 50}, {200, 10, 784}, {3, 700, 120}, {4, 1060, 2100}};
+        int[][] shapes = {{130, 10, 256}, {64, 257, 100}, {7, 300, 50}, {200, 10, 784}, {3, 700, 120}, {4, 1060, 2100},
+            {1, 300, 256}, {1, 257, 300}}; // one row: columns split from 2^16 multiply-adds
         for (int[] s : shapes) {
             for (int layout = 0; layout < 4; layout++) {
                 boolean transA = (layout & 1) != 0;
