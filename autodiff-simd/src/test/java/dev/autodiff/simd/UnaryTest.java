@@ -77,6 +77,15 @@ class UnaryTest {
         }
     }
 
+    /** x³ runs in float by FMA: around overflow of x³ and of x², in the subnormals, and signed zeros. */
+    @Test
+    void cubeInFloatKeepsTheEdges() {
+        float[] x = {6.98e12f, 6.99e12f, -6.99e12f, 1.8e19f, 1.9e19f, -3e30f, 2e-42f, 5.3e-15f, -5.3e-15f,
+            1e-30f, -0f, 0f, 1.0000001f, -0.99999994f, 123.456f, Float.MAX_VALUE, -Float.MIN_VALUE};
+        float[] padded = java.util.Arrays.copyOf(x, 2 * 16 * ((x.length + 31) / 32));
+        checkPow(3f, padded);
+    }
+
     private static void checkPow(float p, float[] x) {
         int n = x.length;
         float[] expected = new float[n];
