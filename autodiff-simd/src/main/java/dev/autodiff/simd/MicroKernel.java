@@ -187,11 +187,18 @@ final class MicroKernel {
     /**
      * Adds two vectors to a row of C, of which only the first {@code cols} columns exist, or
      * with {@code store} writes them over it.
+     *
+     * <p>The sums are the accumulator plus C, not C plus the accumulator: the same bits, but
+     * the receiver's class is then known from the loop's vector operations. Where this method
+     * was compiled without a profile (tier 2, when C2 is busy) and its add had not run, C2 did
+     * not know the class of a vector loaded from C, left the add a virtual call, and boxed
+     * the vectors of every tile for the rest of the run, 8× slower
+     * (docs/performance-training.md).
      */
     private static void addTo(float[] c, int at, int cols, float[] edge, boolean store, FloatVector lo, FloatVector hi) {
         if (cols == NR) {
-            (store ? lo : FloatVector.fromArray(F, c, at).add(lo)).intoArray(c, at);
-            (store ? hi : FloatVector.fromArray(F, c, at + L).add(hi)).intoArray(c, at + L);
+            (store ? lo : lo.add(FloatVector.fromArray(F, c, at))).intoArray(c, at);
+            (store ? hi : hi.add(FloatVector.fromArray(F, c, at + L))).intoArray(c, at + L);
         } else {
             lo.intoArray(edge, 0);
             hi.intoArray(edge, L);
@@ -202,7 +209,7 @@ final class MicroKernel {
     /** As the two-vector {@code addTo}, for one vector. */
     private static void addTo(float[] c, int at, int cols, float[] edge, boolean store, FloatVector v) {
         if (cols == L) {
-            (store ? v : FloatVector.fromArray(F, c, at).add(v)).intoArray(c, at);
+            (store ? v : v.add(FloatVector.fromArray(F, c, at))).intoArray(c, at);
         } else {
             v.intoArray(edge, 0);
             addEdge(c, at, cols, edge, store);
