@@ -12,7 +12,7 @@ public interface KernelProvider {
 
     /** Why a provider declines. */
     enum Decline {
-        /** The JVM does not read the module {@code jdk.incubator.vector}. */
+        /** The JVM does not read the Vector API module ({@link dev.autodiff.KernelInfo#VECTOR_MODULE}). */
         VECTOR_MODULE_NOT_READABLE,
         /** The C2 compiler is off, and the Vector API is slower than scalar code without it. */
         C2_OFF,
