@@ -38,8 +38,8 @@ final class Arena {
     private long bytes;
     /** Recycling backward passes so far; the current one's number marks the cotangents it makes. */
     private int passes;
-    /** Test hook: recycled arrays are filled with NaN, so that an op that leaves an element unwritten shows. */
-    static boolean poison;
+    /** Test hook: this arena fills recycled arrays with NaN, so that an op that leaves an element unwritten shows. */
+    boolean poison;
     /** The arrays this arena has made rather than recycled, for tests. */
     long arraysMade;
 

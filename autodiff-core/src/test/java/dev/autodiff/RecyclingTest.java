@@ -32,7 +32,7 @@ class RecyclingTest {
 
     @AfterEach
     void stopPoisoning() {
-        Arena.poison = false;
+        Trace.current().arena().poison = false;
     }
 
     /** A two-layer ReLU classifier trained by plain SGD, the step of a user's loop. */
@@ -148,7 +148,7 @@ class RecyclingTest {
         }
         // the same steps on one thread, recycled arrays filled with NaN before reuse: an op that
         // left an element unwritten would show
-        Arena.poison = true;
+        Trace.current().arena().poison = true;
         Mlp recycled = new Mlp(2);
         float[] recycledLosses = new float[6];
         for (int i = 0; i < recycledLosses.length; i++) {
