@@ -1,10 +1,10 @@
 package dev.autodiff.examples.cli;
 
-import dev.autodiff.Functional;
-import dev.autodiff.Tensor;
 import dev.autodiff.nn.Linear;
 import dev.autodiff.nn.ReLU;
 import dev.autodiff.nn.Sequential;
+import dev.autodiff.nn.data.ByteFeatureDataset;
+import dev.autodiff.nn.data.Preprocessing;
 import dev.autodiff.nn.optim.SGD;
 
 import java.lang.management.CompilationMXBean;
@@ -33,8 +33,8 @@ final class KernelWarmup implements AutoCloseable {
     // C2 compiled the packed paths during epoch 1, which ran 1.3-1.5x slower than the rest.
     private static final int MAX_BATCH = 128;
     private static final int MAX_HIDDEN = 256;
-    /** Steps timed together: one measurement of the warm-up's speed. */
-    private static final int CHUNK = 8;
+    /** Full training batches per warm-up epoch, one measurement of the warm-up's speed. */
+    private static final int STEPS = 8;
     /** The kernels are warm after this many chunks in a row within {@link #STEADY} of the fastest, with no compilation. */
     private static final int STEADY_CHUNKS = 4;
     private static final double STEADY = 1.15;
@@ -100,27 +100,32 @@ final class KernelWarmup implements AutoCloseable {
         return warm;
     }
 
-    /** Trains until the steps are steady (true) or the warm-up is stopped (false). */
+    /**
+     * Trains until the epochs are steady (true) or the warm-up is stopped (false). Each
+     * chunk is the first epoch of a new model under the run's own {@link Trainer}, on a new
+     * thread, on random bytes shaped like an image data set: full batches, a partial one, and
+     * a test pass with a full and a partial evaluation batch. So every path the run takes has
+     * run here first, its start included: C2 compiles a branch it has never seen taken as a
+     * trap, and the run's first step (a thread's first arena arrays and GEMM buffers, the
+     * first gradients and optimizer buffers) or its first test pass (whose 1024 rows take
+     * other GEMM paths) then threw away the compiled products, backward pass and optimizer,
+     * and the first epochs ran 1.2-1.5x slower.
+     */
     private boolean train(int batch, int hidden) {
         SplittableRandom rng = new SplittableRandom(0);
-        Sequential model = new Sequential(new Linear(INPUTS, hidden, rng), new ReLU(), new Linear(hidden, CLASSES, rng));
-        SGD sgd = new SGD(model.parameters(), 0.01).momentum(0.9);
-        Tensor x = Tensor.randn(rng, batch, INPUTS);
-        int[] labels = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            labels[i] = i % CLASSES;
-        }
+        ByteFeatureDataset train = randomImages(rng, STEPS * batch + Math.max(1, batch * 3 / 4));
+        ByteFeatureDataset test = randomImages(rng, Trainer.EVAL_BATCH + Trainer.EVAL_BATCH * 3 / 4);
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         SteadyState steady = new SteadyState();
         while (!stopped) {
             long compiled = timed ? jit.getTotalCompilationTime() : 0;
             long t0 = System.nanoTime();
-            for (int step = 0; step < CHUNK && !stopped; step++) {
-                Tensor loss = Functional.crossEntropy(model.forward(x), labels);
-                sgd.zeroGrad();
-                loss.backward();
-                sgd.step();
+            Sequential model = new Sequential(new Linear(INPUTS, hidden, rng), new ReLU(), new Linear(hidden, CLASSES, rng));
+            Trainer trainer = new Trainer(model, new SGD(model.parameters(), 0.01).momentum(0.9), null, train, test,
+                    CLASSES, batch, 0);
+            if (!runOnNewThread(() -> trainer.epoch(1, loss -> { }))) {
+                return false;
             }
             boolean jitIdle = !timed || jit.getTotalCompilationTime() == compiled;
             if (steady.add(System.nanoTime() - t0, jitIdle)) {
@@ -128,6 +133,48 @@ final class KernelWarmup implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Runs {@code work} on a new thread, so with none of the thread-local state earlier chunks
+     * left, and rethrows its failure; false when interrupted while waiting for it.
+     */
+    private static boolean runOnNewThread(Runnable work) {
+        RuntimeException[] failed = new RuntimeException[1];
+        Error[] error = new Error[1];
+        Thread thread = Thread.ofPlatform().daemon().name("autodiff-warmup-epoch").start(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            } catch (Error e) {
+                error[0] = e;
+            }
+        });
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (error[0] != null) {
+            throw error[0];
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return true;
+    }
+
+    /** {@code n} random images of {@value #INPUTS} bytes, standardized as the run's pixels are. */
+    private static ByteFeatureDataset randomImages(SplittableRandom rng, int n) {
+        byte[] pixels = new byte[n * INPUTS];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) rng.nextInt(256);
+        }
+        int[] labels = rng.ints(n, 0, CLASSES).toArray();
+        ByteFeatureDataset raw = new ByteFeatureDataset(pixels, new int[] {INPUTS}, labels, Preprocessing.identity());
+        return raw.withPreprocessing(raw.standardizedGlobally(1 / 255f));
     }
 
     /**

@@ -14,14 +14,12 @@ final class RunMemory {
     private static final long FLOATS_PER_PARAMETER = 10;
     /** Floats per activation of one example in a training step (outputs, gradients, temporaries). */
     private static final long FLOATS_PER_ACTIVATION = 8;
-    /** Rows evaluated at once by the test pass. */
-    private static final long EVAL_ROWS = 1024;
 
     /** The bytes a run of {@code run}'s model, optimizer and batch size needs. */
     static long bytes(RunOptions run) {
         Architecture a = run.architecture();
         long perExample = a.inputs() + a.activationWidth();
-        long rows = Math.max(run.batch(), EVAL_ROWS);
+        long rows = Math.max(run.batch(), Trainer.EVAL_BATCH);
         return Float.BYTES * (FLOATS_PER_PARAMETER * a.parameterCount() + FLOATS_PER_ACTIVATION * rows * perExample);
     }
 }

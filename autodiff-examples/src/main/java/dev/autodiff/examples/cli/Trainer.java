@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * each epoch.
  */
 final class Trainer {
-    private static final int EVAL_BATCH = 1024;
+    /** Rows per forward pass of the test evaluation. */
+    static final int EVAL_BATCH = 1024;
 
     private final Module model;
     private final Optimizer optimizer;
