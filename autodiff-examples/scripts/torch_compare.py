@@ -7,7 +7,10 @@ inference with the MLP 784-256-10 shared by 1, 2 and 8 caller threads at batch 1
 (model.eval() under torch.inference_mode(), as autodiff's InferenceBenchmark), and
 Fashion-MNIST epochs of 784-256-10 at batch 128 with the trainer's recipe (pixels
 standardized with the training set's mean and standard deviation, SGD lr 0.05, momentum
-0.9, cosine annealing per epoch over the run) with the test accuracy after each epoch.
+0.9, cosine annealing per epoch over the run) with the test accuracy after each epoch,
+and the cost of one op apart from its arithmetic (autodiff's OpOverheadBenchmark: 20 rounds
+of multiply, add and tanh on tensors of 4 floats, then a sum; 61 ops, with and without
+autograd).
 Prints samples per second: for the step, the median of several runs; for inference, the
 latency of one call (one caller, median of several runs) and the calls per second of all
 callers together (median of several runs of about a second); for the epochs, each epoch
@@ -16,7 +19,7 @@ and the median of epochs 2 to N (epoch 1 includes warm-up on both sides).
 Install: apt-get install -y python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist
          (without libopenblas0-pthread, Debian's torch runs matmul on the reference BLAS, 20x slower)
 Run:     /usr/bin/python3 autodiff-examples/scripts/torch_compare.py [--threads 1,2]
-             [--only step|inference|epoch] [--epochs N] [--repeats N]
+             [--only step|inference|epoch|overhead] [--epochs N] [--repeats N]
 
 Thread counts are fixed before torch starts (Debian's torch calls OpenBLAS, which reads
 OPENBLAS_NUM_THREADS at load time), so each thread count runs in a child process, with
@@ -39,7 +42,7 @@ FASHION = "/usr/share/datasets/fashion-mnist"
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", default="1,2", help="comma-separated thread counts (default 1,2)")
-    p.add_argument("--only", choices=["step", "inference", "epoch"], help="run only one of the benchmarks")
+    p.add_argument("--only", choices=["step", "inference", "epoch", "overhead"], help="run only one of the benchmarks")
     p.add_argument("--epochs", type=int, default=5, help="Fashion-MNIST epochs, the cosine schedule's length (default 5)")
     p.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (default 5)")
     p.add_argument("--data", default=FASHION, help="Fashion-MNIST folder")
@@ -156,6 +159,41 @@ def bench_inference(torch, threads, repeats):
                   f"median of {repeats})", flush=True)
 
 
+def bench_overhead(torch, threads, repeats):
+    torch.manual_seed(42)
+    x, w, b = (torch.randn(4, requires_grad=True) for _ in range(3))
+    rounds = 20
+    ops = 3 * rounds + 1
+
+    def chain():
+        y = x
+        for _ in range(rounds):
+            y = torch.tanh(y * w + b)
+        return y.sum()
+
+    def forward_backward():
+        loss = chain()
+        loss.backward()
+        return loss.item()
+
+    def forward_no_grad():
+        with torch.no_grad():
+            return chain().item()
+
+    for name, fn in (("forward+backward", forward_backward), ("forward under no_grad", forward_no_grad)):
+        for _ in range(2000):
+            fn()
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for _ in range(2000):
+                fn()
+            times.append((time.perf_counter() - t0) / 2000)
+        us = statistics.median(times) * 1e6
+        print(f"torch op overhead, {name}, threads {threads}: {us:.1f} us per chain of {ops} ops, "
+              f"{us / ops:.3f} us per op (median of {repeats})", flush=True)
+
+
 def read_idx(path):
     import numpy as np
     with gzip.open(path, "rb") as f:
@@ -213,6 +251,8 @@ def child(args):
                 bench_step(torch, sizes, batch, args.child, args.repeats)
     if args.only in (None, "inference"):
         bench_inference(torch, args.child, args.repeats)
+    if args.only in (None, "overhead"):
+        bench_overhead(torch, args.child, args.repeats)
     if args.only in (None, "epoch"):
         bench_epoch(torch, args.data, args.child, args.epochs)
 
