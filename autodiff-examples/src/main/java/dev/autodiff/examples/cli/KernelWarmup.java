@@ -124,7 +124,8 @@ final class KernelWarmup implements AutoCloseable {
             Sequential model = new Sequential(new Linear(INPUTS, hidden, rng), new ReLU(), new Linear(hidden, CLASSES, rng));
             Trainer trainer = new Trainer(model, new SGD(model.parameters(), 0.01).momentum(0.9), null, train, test,
                     CLASSES, batch, 0);
-            if (!runOnNewThread(() -> trainer.epoch(1, loss -> { }))) {
+            // the run waits for close(), so a stop ends the epoch at the next batch, not after it
+            if (!runOnNewThread(() -> trainer.epoch(1, loss -> stopIfAsked()))) {
                 return false;
             }
             boolean jitIdle = !timed || jit.getTotalCompilationTime() == compiled;
@@ -133,6 +134,20 @@ final class KernelWarmup implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** Ends the warm-up's current epoch when {@link #close} has been called. */
+    private void stopIfAsked() {
+        if (stopped) {
+            throw new Stopped();
+        }
+    }
+
+    /** Thrown out of a warm-up epoch to end it early; not a failure. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("the kernel warm-up was stopped", null, false, false);
+        }
     }
 
     /**
@@ -145,6 +160,8 @@ final class KernelWarmup implements AutoCloseable {
         Thread thread = Thread.ofPlatform().daemon().name("autodiff-warmup-epoch").start(() -> {
             try {
                 work.run();
+            } catch (Stopped e) {
+                // close() asked for it: no failure
             } catch (RuntimeException e) {
                 failed[0] = e;
             } catch (Error e) {
