@@ -34,10 +34,10 @@ final class VectorMath {
     /** Where 2^k is a normal float (k in [-126, 127]): a vector within takes the short path. */
     private static final float EXP_NORMAL_MIN = -87.3f;
     private static final float EXP_NORMAL_MAX = 88.3f;
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693145751953125f;
-    private static final float LN2_LO = 1.428606765330187e-06f;
-    private static final float ROUND_MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer in the low bits
+    static final float LOG2E = 1.44269504088896341f;
+    static final float LN2_HI = 0.693145751953125f;
+    static final float LN2_LO = 1.428606765330187e-06f;
+    static final float ROUND_MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer in the low bits
     /** {@code (127 << 23) - (bits(ROUND_MAGIC) << 23)}: turns the shifted bits of {@code ROUND_MAGIC + k} into those of 2^k. */
     private static final int EXP_REBIAS = (127 << 23) - (Float.floatToRawIntBits(ROUND_MAGIC) << 23);
 
