@@ -256,11 +256,25 @@ public final class ScalarMath {
         return TWO_OVER_SQRT_PI * sum;
     }
 
+    /**
+     * The Numerical Recipes fit {@code erfc(z) = t·e^{-z² + q(t)}}, {@code t = 1/(1 + z/2)}:
+     * {@code ERFC_FIT[i]} is q's coefficient of {@code t^i}.
+     */
+    private static final double[] ERFC_FIT = {-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
+        0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277};
+
+    /** A copy of the coefficients of q in the erfc fit, that of {@code t^i} at i (for the SIMD kernels' own evaluation). */
+    public static double[] erfcFitCoefficients() {
+        return ERFC_FIT.clone();
+    }
+
     /** erfc(z) for z >= 0 by the Numerical Recipes fit. */
     private static double erfcFit(double z) {
         double t = 1.0 / (1.0 + 0.5 * z);
-        return t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
+        double rest = 0; // q(t) - q(0) by Horner
+        for (int i = ERFC_FIT.length - 1; i > 0; i--) {
+            rest = t * (ERFC_FIT[i] + rest);
+        }
+        return t * Math.exp(-z * z + ERFC_FIT[0] + rest);
     }
 }

@@ -40,8 +40,7 @@ final class UnaryLoops {
     /** Up to this magnitude {@link #gelu} takes its fast path: e^{q - x²/2} is a normal float, at least 1e-35. */
     private static final float GELU_FAST_MAX = 12.5f;
     /** The coefficients of {@code q(t)} in the erfc fit ({@link ScalarMath}'s), {@code ERFC_FIT[i]} of {@code t^i}. */
-    private static final double[] ERFC_FIT = {-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
-        0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277};
+    private static final double[] ERFC_FIT = ScalarMath.erfcFitCoefficients();
     private static final float[] ERFC_Q = toFloats(ERFC_FIT);
     /**
      * The same {@code q} in {@code u = 1 - t}, {@code ERFC_Q_OF_U[i]} of {@code u^i}: near
