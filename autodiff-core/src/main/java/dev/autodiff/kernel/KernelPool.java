@@ -175,6 +175,8 @@ public final class KernelPool {
         private static final VarHandle CLAIM = handle(Job.class, "claim", long.class);
         private static final VarHandle REMAINING = handle(Job.class, "remaining", int.class);
         private static final VarHandle FAILURE = handle(Job.class, "failure", Throwable.class);
+        /** The claim index while a call's work is written: no task can be claimed then. */
+        private static final int REFILLING = Integer.MAX_VALUE;
 
         private final Thread caller = Thread.currentThread();
         /** Whether a call of the owning thread is under way. */
@@ -190,9 +192,18 @@ public final class KernelPool {
         private volatile Throwable failure;
         private volatile boolean callerParked;
 
-        /** Fills the job for a new call; the write of {@link #claim} publishes the rest. */
+        /**
+         * Fills the job for a new call, as a sequence lock: the claim moves to the new
+         * generation with nothing to claim before the work is written, and the write of the
+         * claim's first task publishes the work. A late worker may read work of the new call
+         * with the claim of the old one (the old call's last task index is then below the new
+         * call's count), but its claim then fails.
+         */
         void start(int tasks, IntConsumer each, RangeTask range, int n, int grain) {
             busy = true;
+            long generation = (claim >>> 32) + 1;
+            claim = generation << 32 | REFILLING;
+            VarHandle.storeStoreFence();
             this.tasks = tasks;
             this.each = each;
             this.range = range;
@@ -200,18 +211,19 @@ public final class KernelPool {
             this.grain = grain;
             failure = null;
             remaining = tasks;
-            claim = ((claim >>> 32) + 1) << 32;
+            claim = generation << 32;
         }
 
         /** Claims and runs tasks of the current call until none is left. */
         void help() {
             long c = claim;
-            // read after the claim: a later call cannot refill them while a task of this one is unclaimed
+            // read after the claim, and valid while the claim holds c's generation (see start)
             int count = tasks;
             IntConsumer e = each;
             RangeTask r = range;
             int size = n;
             int g = grain;
+            VarHandle.acquireFence(); // the reads above come before every later read of the claim
             long generation = c >>> 32;
             while ((c >>> 32) == generation && (int) c < count) {
                 if (CLAIM.compareAndSet(this, c, c + 1)) {
