@@ -5,6 +5,7 @@ import static dev.autodiff.simd.VectorMath.F;
 import dev.autodiff.kernel.ScalarMath;
 import dev.autodiff.kernel.Unary;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -18,12 +19,12 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Each function has its own small loop method, reached through a table rather than
  * inlined into one big switch. A function built on exp or log runs a block of
  * {@value #BLOCK} elements at a time through the {@link VectorMath} stages into scratch
- * arrays that stay in L1, then combines them in a loop of its own; GELU's forward writes
- * its exponential out in its one loop instead, which saves the passes through memory. Every
- * vector loop calls the Vector API only, never a method of ours but on a rare path that
- * takes arrays: C2 inlines ours only until a node budget is spent, and a vector function
- * left as a call boxes its vectors, which made GELU 60 times slower than it is now
- * (docs/performance-kernels.md).
+ * arrays that stay in L1, then combines them in a loop of its own; GELU's forward and the
+ * tanh and sigmoid derivatives write their exponential out in their one loop instead, which
+ * saves the passes through memory. Every vector loop calls the Vector API only, never a
+ * method of ours but on a rare path that takes arrays: C2 inlines ours only until a node
+ * budget is spent, and a vector function left as a call boxes its vectors, which made GELU
+ * 60 times slower than it is now (docs/performance-kernels.md).
  */
 final class UnaryLoops {
     private UnaryLoops() {}
@@ -39,6 +40,10 @@ final class UnaryLoops {
     private static final float GELU_MAX = 16f;
     /** Up to this magnitude {@link #gelu} takes its fast path: e^{q - x²/2} is a normal float, at least 1e-35. */
     private static final float GELU_FAST_MAX = 12.5f;
+    /** Up to this magnitude of its argument {@link #logisticSlopeTimes} takes its fast path: e^{-|u|} is a normal float, at least 1.6e-38. */
+    private static final float SLOPE_FAST_MAX = 87f;
+    /** Beyond this magnitude of its argument the logistic slope e^{-|u|} is below 2^-251, and counts as 0. */
+    private static final float SLOPE_FAR = 174f;
     /** The coefficients of {@code q(t)} in the erfc fit ({@link ScalarMath}'s), {@code ERFC_FIT[i]} of {@code t^i}. */
     private static final double[] ERFC_FIT = ScalarMath.erfcFitCoefficients();
     private static final float[] ERFC_Q = toFloats(ERFC_FIT);
@@ -546,28 +551,92 @@ final class UnaryLoops {
         }
     }
 
-    /** {@code g·e/(1 + e)²} with {@code e = e^-|x|}, accurate where σ saturates: within 4 ulp of the reference. */
+    /**
+     * {@code g·e/(1 + e)²} with {@code e = e^-|x|}, accurate where σ saturates: within 4 ulp of the
+     * reference (at most 3 over all floats x, each with a g drawn from [-2, 2)).
+     */
     private static void sigmoidBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
         logisticSlopeTimes(1f, 1f, g, x, out, from, end);
     }
 
-    /** {@code g·(1 - tanh²x)} as {@code 4g·e/(1 + e)²} with {@code e = e^{-2|x|}}: within 4 ulp of the reference. */
+    /**
+     * {@code g·(1 - tanh²x)} as {@code 4g·e/(1 + e)²} with {@code e = e^{-2|x|}}: within 4 ulp of the
+     * reference (at most 3 over all floats x, each with a g drawn from [-2, 2)).
+     */
     private static void tanhBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
         logisticSlopeTimes(2f, 4f, g, x, out, from, end);
     }
 
-    /** {@code out = g·c·σ'(a·x)}, with {@code σ'(u) = e/(1 + e)²}, {@code e = e^{-|u|}}; a is a power of two. */
+    /**
+     * {@code out = g·c·σ'(a·x)}, with {@code σ'(u) = e/(1 + e)²}, {@code e = e^{-|u|}}, in one pass with
+     * its exponential inline, as {@link #gelu}'s; a and c are powers of two. A vector with a lane where
+     * e is not a normal float (|a·x| beyond {@value #SLOPE_FAST_MAX}), or NaN, takes {@link #logisticSlopeAnyRange}.
+     */
     private static void logisticSlopeTimes(float a, float c, float[] g, float[] x, float[] out, int from, int end) {
-        float[] e = scratch()[0];
-        for (int b = from; b < end; b += BLOCK) {
-            int n = Math.min(BLOCK, end - b);
-            VectorMath.exp(x, b, true, -a, 0f, e, 0, n);
-            for (int i = 0; i < n; i += L) {
-                FloatVector ev = FloatVector.fromArray(F, e, i);
-                FloatVector d = ev.add(1f);
-                FloatVector.fromArray(F, g, b + i).mul(ev.div(d.mul(d)).mul(c)).intoArray(out, b + i);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector two = FloatVector.broadcast(F, 2f);
+        FloatVector minusALog2e = FloatVector.broadcast(F, -a * VectorMath.LOG2E);
+        FloatVector magic = FloatVector.broadcast(F, VectorMath.ROUND_MAGIC);
+        FloatVector ln2HiOverA = FloatVector.broadcast(F, VectorMath.LN2_HI / a);
+        FloatVector ln2LoOverA = FloatVector.broadcast(F, VectorMath.LN2_LO / a);
+        // e^r = 1 + r + r²·Σ EXP_REST[j]·r^j in s = -r/a: the coefficient of s^j times (-a)^j
+        FloatVector q6 = FloatVector.broadcast(F, EXP_REST[4] * a * a * a * a * a * a);
+        FloatVector q5 = FloatVector.broadcast(F, -EXP_REST[3] * a * a * a * a * a);
+        FloatVector q4 = FloatVector.broadcast(F, EXP_REST[2] * a * a * a * a);
+        FloatVector q3 = FloatVector.broadcast(F, -EXP_REST[1] * a * a * a);
+        FloatVector q2 = FloatVector.broadcast(F, EXP_REST[0] * a * a);
+        FloatVector q1 = FloatVector.broadcast(F, -a);
+        float fastMax = SLOPE_FAST_MAX / a;
+        int cExponent = Math.getExponent(c) << 23;
+        for (int i = from; i < end; i += L) {
+            FloatVector ax = FloatVector.fromArray(F, x, i).abs();
+            if (!ax.compare(VectorOperators.LE, fastMax).allTrue()) {
+                logisticSlopeAnyRange(a, c, g, x, out, i);
+                continue;
             }
+            // e = e^u = 2^k·e^r, u = -a|x|, r = u - k·ln2 = -a·s with s = |x| + k·ln2/a by Cody-Waite (as in gelu);
+            // a being a power of two, every step rounds as it would in u and r, one multiplication fewer
+            FloatVector kMagic = ax.fma(minusALog2e, magic);
+            FloatVector k = kMagic.sub(magic);
+            FloatVector s = k.fma(ln2LoOverA, k.fma(ln2HiOverA, ax));
+            FloatVector expR = q6.fma(s, q5).fma(s, q4).fma(s, q3).fma(s, q2).fma(s, q1).fma(s, one);
+            FloatVector e = expR.reinterpretAsInts().add(kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
+            // (1 + e)² as 1 + e·(2 + e): one rounding fewer than squaring the rounded 1 + e
+            FloatVector d2 = e.add(two).fma(e, one);
+            // c·e by adding log2(c) to e's exponent, an integer addition, which the multiplier's pipes need not take
+            FloatVector ce = e.reinterpretAsInts().add(cExponent).reinterpretAsFloats();
+            FloatVector.fromArray(F, g, i).mul(ce.div(d2)).intoArray(out, i);
         }
+    }
+
+    /**
+     * {@link #logisticSlopeTimes} of the vector at {@code i}, which has a lane beyond the fast range
+     * or NaN: 2^k as two normal factors applied last, so that a subnormal result is rounded once
+     * (e itself may be subnormal there, and times c·g would lose bits). Beyond |u| = {@value #SLOPE_FAR}
+     * e counts as 0, as for x = ±Inf: g·c·e rounds to 0 there for |g| < 5e29.
+     */
+    private static void logisticSlopeAnyRange(float a, float c, float[] g, float[] x, float[] out, int i) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector u = FloatVector.fromArray(F, x, i).abs().mul(-a);
+        VectorMask<Float> far = u.lt(-SLOPE_FAR);
+        u = u.max(-SLOPE_FAR); // NaN stays NaN
+        FloatVector kMagic = u.fma(VectorMath.LOG2E, VectorMath.ROUND_MAGIC);
+        FloatVector k = kMagic.sub(VectorMath.ROUND_MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -VectorMath.LN2_LO), k.fma(FloatVector.broadcast(F, -VectorMath.LN2_HI), u));
+        FloatVector expR = FloatVector.broadcast(F, EXP_REST[4]);
+        for (int j = EXP_REST.length - 2; j >= 0; j--) {
+            expR = expR.fma(r, FloatVector.broadcast(F, EXP_REST[j]));
+        }
+        expR = expR.fma(r, one).fma(r, one).blend(0f, far);
+        IntVector ki = kMagic.reinterpretAsInts().sub(Float.floatToRawIntBits(VectorMath.ROUND_MAGIC));
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = ki.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = expR.mul(s1).mul(s2);
+        FloatVector d2 = e.add(2f).fma(e, one);
+        // s1 before g: g·c·e^r alone might overflow
+        FloatVector.fromArray(F, g, i).mul(expR.mul(c).div(d2).mul(s1)).mul(s2).intoArray(out, i);
     }
 
     /** {@code g·2/√π·e^{-x²}}, x² split exactly in two floats: within 4 ulp of the reference. */

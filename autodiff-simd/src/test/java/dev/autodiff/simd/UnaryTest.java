@@ -141,6 +141,35 @@ class UnaryTest {
         }
     }
 
+    /**
+     * The tanh and sigmoid derivatives where e^{-|a·x|} is subnormal or below (|x| from 40 to
+     * 200), with gradients far from 1: the result is a normal float there for a large g, and
+     * must not take the lost bits of a subnormal e, nor overflow in g·c before the scaling. For
+     * |g| beyond 5e29 the kernel takes e as 0 past |a·x| = 174, so that g stops at |x| = 87.
+     */
+    @Test
+    void logisticSlopesKeepTheirAccuracyWhereTheExponentialUnderflows() {
+        int n = 16_001;
+        float[] y = new float[n];
+        for (float scale : new float[] {1e-30f, 1f, 1e20f, 1e28f, -3e37f}) {
+            float xMax = Math.abs(scale) < 5e29f ? 200f : 87f;
+            float[] x = new float[n];
+            float[] g = new float[n];
+            Random rnd = new Random(n);
+            for (int i = 0; i < n; i++) {
+                x[i] = (i % 2 == 0 ? 1 : -1) * (40f + (xMax - 40f) * i / (n - 1));
+                g[i] = scale * (float) (rnd.nextDouble() + 0.5);
+            }
+            for (Unary op : new Unary[] {Unary.TANH, Unary.SIGMOID}) {
+                float[] expected = new float[n];
+                float[] actual = new float[n];
+                SCALAR.unaryBackward(op, 0f, g, x, y, expected, n);
+                SIMD.unaryBackward(op, 0f, g, x, y, actual, n);
+                assertClose(expected, actual, n, 4, 0, op + "' g~" + scale);
+            }
+        }
+    }
+
     /** A dense sweep of [-20, 20] and the exponential's whole range. */
     private static float[] grid() {
         int n = 40_001;
