@@ -63,6 +63,24 @@ def spawn(args):
         subprocess.run(cmd, env=env, check=True)
 
 
+def median_seconds(fn, warmup, probe, repeats):
+    """Seconds per call of fn: the median of `repeats` timed runs of about 0.3 s each, after
+    `warmup` calls and `probe` calls that size the runs."""
+    for _ in range(warmup):
+        fn()
+    t0 = time.perf_counter()
+    for _ in range(probe):
+        fn()
+    calls = max(probe, int(0.3 / ((time.perf_counter() - t0) / probe)))
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        times.append((time.perf_counter() - t0) / calls)
+    return statistics.median(times)
+
+
 def mlp(sizes):
     import torch.nn as nn
     layers = []
@@ -86,20 +104,7 @@ def bench_step(torch, sizes, batch, threads, repeats):
         F.cross_entropy(model(x), y).backward()
         opt.step()
 
-    for _ in range(100):
-        step()
-    # About 0.3 s per timed run.
-    t0 = time.perf_counter()
-    for _ in range(20):
-        step()
-    steps = max(20, int(0.3 / ((time.perf_counter() - t0) / 20)))
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            step()
-        times.append((time.perf_counter() - t0) / steps)
-    ms = statistics.median(times) * 1e3
+    ms = median_seconds(step, 100, 20, repeats) * 1e3
     print(f"torch step {'-'.join(map(str, sizes))} batch {batch} threads {threads}: "
           f"{batch / ms * 1e3:,.0f} samples/s ({ms:.3f} ms/step, median of {repeats})", flush=True)
 
@@ -114,20 +119,8 @@ def bench_inference(torch, threads, repeats):
             with torch.inference_mode():
                 return model(x)
 
-        for _ in range(2000):
-            call()
-        # latency: one caller, runs of about 0.3 s
-        t0 = time.perf_counter()
-        for _ in range(200):
-            call()
-        calls = max(200, int(0.3 / ((time.perf_counter() - t0) / 200)))
-        times = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            for _ in range(calls):
-                call()
-            times.append((time.perf_counter() - t0) / calls)
-        us = statistics.median(times) * 1e6
+        # latency: one caller
+        us = median_seconds(call, 2000, 200, repeats) * 1e6
         print(f"torch inference 784-256-10 batch {batch} threads {threads}: {us:.2f} us/call (1 caller, median of {repeats})",
               flush=True)
         for callers in (1, 2, 8):
@@ -181,15 +174,7 @@ def bench_overhead(torch, threads, repeats):
             return chain().item()
 
     for name, fn in (("forward+backward", forward_backward), ("forward under no_grad", forward_no_grad)):
-        for _ in range(2000):
-            fn()
-        times = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            for _ in range(2000):
-                fn()
-            times.append((time.perf_counter() - t0) / 2000)
-        us = statistics.median(times) * 1e6
+        us = median_seconds(fn, 2000, 200, repeats) * 1e6
         print(f"torch op overhead, {name}, threads {threads}: {us:.1f} us per chain of {ops} ops, "
               f"{us / ops:.3f} us per op (median of {repeats})", flush=True)
 
