@@ -16,13 +16,14 @@ import java.util.function.Predicate;
 /**
  * Trains a throw-away MLP on random data on a background thread while the trainer reads
  * its data set, so that the JIT compiler has compiled the kernels before the first epoch:
- * Vector API code runs a hundred times slower until C2 compiles it. The model is small
- * (at most {@value #MAX_BATCH} rows of {@value #INPUTS} inputs, {@value #MAX_HIDDEN} hidden
- * units), so that its steps run many times while they are still interpreted, yet its
- * products take the same kernel paths as the run's (docs/performance-kernels.md). A run
- * long enough to care then waits, in {@link #awaitWarm}, until the kernels are compiled:
- * until the steps take a steady time while the JIT compiler is idle. It shares nothing with
- * the run but the kernels, which are thread-safe, so results do not depend on it.
+ * Vector API code runs a hundred times slower until C2 compiles it. It runs the trainer's
+ * own epochs on a small data set of random images, with a model of at most
+ * {@value #MAX_BATCH} rows of {@value #INPUTS} inputs and {@value #MAX_HIDDEN} hidden units,
+ * so that its steps run many times while they are still interpreted, yet take the same
+ * paths as the run's (docs/performance-kernels.md). A run long enough to care then waits,
+ * in {@link #awaitWarm}, until the kernels are compiled: until the epochs take a steady time
+ * while the JIT compiler is idle. It shares nothing with the run but the kernels, which are
+ * thread-safe, so results do not depend on it.
  */
 final class KernelWarmup implements AutoCloseable {
     private static final int INPUTS = 784;
@@ -35,7 +36,7 @@ final class KernelWarmup implements AutoCloseable {
     private static final int MAX_HIDDEN = 256;
     /** Full training batches per warm-up epoch, one measurement of the warm-up's speed. */
     private static final int STEPS = 8;
-    /** The kernels are warm after this many chunks in a row within {@link #STEADY} of the fastest, with no compilation. */
+    /** The kernels are warm after this many epochs in a row within {@link #STEADY} of the fastest, with no compilation. */
     private static final int STEADY_CHUNKS = 4;
     private static final double STEADY = 1.15;
 
