@@ -156,17 +156,14 @@ final class KernelWarmup implements AutoCloseable {
      * left, and rethrows its failure; false when interrupted while waiting for it.
      */
     private static boolean runOnNewThread(Runnable work) {
-        RuntimeException[] failed = new RuntimeException[1];
-        Error[] error = new Error[1];
+        Throwable[] failure = new Throwable[1];
         Thread thread = Thread.ofPlatform().daemon().name("autodiff-warmup-epoch").start(() -> {
             try {
                 work.run();
             } catch (Stopped e) {
                 // close() asked for it: no failure
-            } catch (RuntimeException e) {
-                failed[0] = e;
-            } catch (Error e) {
-                error[0] = e;
+            } catch (RuntimeException | Error e) {
+                failure[0] = e;
             }
         });
         try {
@@ -175,11 +172,10 @@ final class KernelWarmup implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
-        if (error[0] != null) {
-            throw error[0];
-        }
-        if (failed[0] != null) {
-            throw failed[0];
+        switch (failure[0]) {
+            case null -> { }
+            case Error e -> throw e;
+            default -> throw (RuntimeException) failure[0];
         }
         return true;
     }
