@@ -18,8 +18,12 @@ import dev.autodiff.kernel.ScalarMath;
  * thread count. Tiny products skip packing and run the reference's loops.
  */
 final class Gemm {
-    /** The shared-dimension block: a B panel slice of KC·NR floats stays in L1. */
-    static final int KC = 256;
+    /**
+     * The shared-dimension block. A micro-panel of B is KC·NR floats, which the micro-kernel
+     * streams from L2 as fast as from L1; a longer block means fewer passes over C, whose loads
+     * and stores cost more than that stream.
+     */
+    static final int KC = 1024;
     /** The row block: MC rows of A by KC stay in L2 while the panels of a tile stream by. */
     static final int MC = 128;
     /** The packed B of one column chunk stays below this many floats. */
