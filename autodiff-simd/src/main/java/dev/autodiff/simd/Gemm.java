@@ -55,7 +55,13 @@ final class Gemm {
      */
     static final int ROW_DOT_MAX_N = 12;
 
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
+    /**
+     * A·Bᵀ whose op(B) has at least this many times as many columns as A has rows runs as
+     * (B·Aᵀ)ᵀ, if A's rows fill whole panels ({@link #swapsRoles}).
+     */
+    static final int SWAP_MIN_RATIO = 2;
+
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][0]);
 
     private final KernelPool pool;
 
@@ -95,6 +101,8 @@ final class Gemm {
             if (epilogue != null) {
                 epilogue.apply(c, co, n, m, 0, n);
             }
+        } else if (!transA && transB && overwrite && swapsRoles(m, n)) {
+            transposedProduct(m, n, k, a, ao, b, bo, c, co, epilogue);
         } else if (!transA && transB && rowDot(m, n, k)) {
             rowDot(m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
         } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, n, k)) {
@@ -108,6 +116,58 @@ final class Gemm {
             rowDot(m, n, k, a, ao, columns, 0, c, co, overwrite, epilogue);
         } else {
             blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
+        }
+    }
+
+    /**
+     * Whether A·Bᵀ computes its transpose B·Aᵀ instead: when A has several times fewer rows than
+     * B, packing A as the transpose's right operand costs a fraction of packing B, and the
+     * micro-kernel reads B's rows as they are stored. Only when A's rows fill whole panels of
+     * the transpose: the empty lanes of a partial panel (a tenth of the work at 200 rows) cost
+     * more than the packing saves.
+     */
+    private static boolean swapsRoles(int m, int n) {
+        return m % NR == 0 && (long) m * SWAP_MIN_RATIO <= n;
+    }
+
+    /**
+     * {@code C = A·Bᵀ} as {@code (B·Aᵀ)ᵀ}: the product of the transpose into scratch, then
+     * transposed into C and finished by {@code epilogue}. Each element sums the same products
+     * in the same order as the direct product (the micro-kernel's fused multiply-adds over
+     * the shared dimension, block by block), so the bits are the same.
+     */
+    private void transposedProduct(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
+                                   Epilogue epilogue) {
+        float[] transposed = buffer(3, n * m);
+        blocked(false, true, n, m, k, b, bo, a, ao, transposed, 0, true, null);
+        boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
+        int size = BlockTranspose.SIZE;
+        int rowBlocks = (m + size - 1) / size;
+        int tasks = parallel ? Math.min(rowBlocks, pool.threads()) : 1;
+        run(parallel, tasks, task -> {
+            int i0 = task * rowBlocks / tasks * size;
+            int i1 = Math.min(m, (task + 1) * rowBlocks / tasks * size);
+            transpose(transposed, m, n, i0, i1, c, co);
+            if (epilogue != null) {
+                epilogue.apply(c, co + i0 * n, n, i1 - i0, 0, n);
+            }
+        });
+    }
+
+    /** Rows {@code [i0, i1)} of C (m×n at {@code c[co..]}) from the n×m {@code t}: {@code c[i][j] = t[j][i]}. */
+    private static void transpose(float[] t, int m, int n, int i0, int i1, float[] c, int co) {
+        int size = BlockTranspose.SIZE;
+        int blockEnd = BlockTranspose.APPLIES ? i0 + (i1 - i0) / size * size : i0;
+        int blockCols = BlockTranspose.APPLIES ? n - n % size : 0;
+        for (int i = i0; i < blockEnd; i += size) {
+            for (int j = 0; j < blockCols; j += size) {
+                BlockTranspose.transpose(t, j * m + i, m, c, co + i * n + j, n);
+            }
+        }
+        for (int i = i0; i < i1; i++) {
+            for (int j = i < blockEnd ? blockCols : 0; j < n; j++) {
+                c[co + i * n + j] = t[j * m + i];
+            }
         }
     }
 

@@ -105,6 +105,36 @@ class GemmTest {
         }
     }
 
+    /**
+     * A·Bᵀ with rows filling whole panels and several times as many columns runs as (B·Aᵀ)ᵀ:
+     * within the reference's bound, and with the bits of B·Aᵀ, which runs packed as it is,
+     * transposed. Partial 16×16 blocks of the transposition, a shared dimension past one block
+     * of {@link Gemm#KC}, and two threads are among the cases.
+     */
+    @Test
+    void fewRowsTimesManyRunAsTheTransposeWithItsBits() {
+        int nr = MicroKernel.NR;
+        int[][] shapes = {{nr, 2 * nr + 13, 37}, {nr, 300, Gemm.KC + 76}, {2 * nr, 4 * nr, 784}, {3 * nr, 7 * nr + 5, 100}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            check(1, false, true, m, n, k, false, 1, 1, true);
+            float[] a = Floats.uniform(m * k, m + 3L * k);
+            float[] b = Floats.uniform(n * k, n + 5L * k);
+            float[] c = new float[m * n];
+            float[] transposed = new float[n * m];
+            SIMD.gemm(false, true, m, n, k, a, b, c, false);
+            SIMD.gemm(false, true, n, m, k, b, a, transposed, false);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(Float.floatToIntBits(transposed[j * m + i]), Float.floatToIntBits(c[i * n + j]),
+                            m + "x" + n + "x" + k + ": C[" + i + "][" + j + "]");
+                }
+            }
+        }
+    }
+
     /** A·B with few columns, which runs as A·Bᵀ on a transposed B, around the same limits. */
     @Test
     void fewColumnsAroundTheTransposedLimits() {
