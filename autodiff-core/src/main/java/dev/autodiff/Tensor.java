@@ -461,6 +461,25 @@ public final class Tensor {
         return this;
     }
 
+    /**
+     * A momentum step in one pass: {@code buffer = momentum·buffer + gradScale·grad}, then
+     * {@code this = this + rate·buffer}; returns this. The bits are those of
+     * {@code buffer.mulAddInPlace(momentum, grad, gradScale)} then {@code addInPlace(buffer, rate)},
+     * which read the buffer twice.
+     */
+    public Tensor momentumStepInPlace(Tensor buffer, float momentum, Tensor grad, float gradScale, float rate) {
+        checkSameShape("momentumStepInPlace", buffer);
+        checkSameShape("momentumStepInPlace", grad);
+        if (Batching.any(this, buffer, grad)) {
+            buffer.mulAddInPlace(momentum, grad, gradScale);
+            return addInPlace(buffer, rate);
+        }
+        kernels().momentumStep(momentum, gradScale, grad.data(), buffer.data(), rate, data(), data.length);
+        buffer.written();
+        written();
+        return this;
+    }
+
     /** {@code this = beta·this + alpha·x²} in one pass (a running second moment); returns this. */
     public Tensor mulAddSquareInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddSquareInPlace", x);

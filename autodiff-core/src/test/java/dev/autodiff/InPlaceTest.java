@@ -35,6 +35,12 @@ class InPlaceTest {
         assertArrayEquals(new float[] {6.5f, 8f, -1f, 5.5f}, y.toArray());
 
         y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
+        Tensor buffer = Tensor.vector(2f, 0f, -4f, 1f);
+        assertSame(y, y.momentumStepInPlace(buffer, 0.5f, X, 2f, -0.25f)); // b = 0.5·b + 2·x; y - b/4
+        assertArrayEquals(new float[] {5f, 6f, -4f, 1.5f}, buffer.toArray());
+        assertArrayEquals(new float[] {-0.25f, -3.5f, 5f, 7.625f}, y.toArray());
+
+        y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
         assertSame(y, y.mulAddSquareInPlace(2f, X, 0.25f)); // 2·y + x²/4
         assertArrayEquals(new float[] {3f, -1.75f, 8.25f, 16.0625f}, y.toArray());
 

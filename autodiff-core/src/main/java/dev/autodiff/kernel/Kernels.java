@@ -110,6 +110,12 @@ public interface Kernels {
     /** {@code y[i] = alpha * x[i] + beta * y[i]}. */
     void axpby(float alpha, float[] x, float beta, float[] y, int n);
 
+    /**
+     * A momentum step in one pass: {@code buffer[i] = gradScale * grad[i] + momentum * buffer[i]},
+     * then {@code param[i] = rate * buffer[i] + param[i]}, each as {@link #axpby} computes it.
+     */
+    void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param, int n);
+
     /** {@code y[i] = alpha * x[i] * x[i] + beta * y[i]} (running second moments). */
     void squareAxpby(float alpha, float[] x, float beta, float[] y, int n);
 

@@ -260,6 +260,15 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param,
+                             int n) {
+        forEach(n, i -> {
+            buffer[i] = ScalarMath.axpby(gradScale, grad[i], momentum, buffer[i]);
+            param[i] = ScalarMath.axpby(rate, buffer[i], 1f, param[i]);
+        });
+    }
+
+    @Override
     public void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
         forEach(n, i -> y[i] = ScalarMath.addRatio(alpha, num[i], den[i], eps, y[i]));
     }

@@ -137,6 +137,12 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param,
+                             int n) {
+        updates.momentumStep(momentum, gradScale, grad, buffer, rate, param, n);
+    }
+
+    @Override
     public void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
         updates.addRatio(alpha, num, den, eps, y, n);
     }

@@ -46,6 +46,23 @@ final class UpdateOps {
         });
     }
 
+    /** The two {@link #axpby} of a momentum step in one pass, which reads the buffer once instead of twice. */
+    void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param, int n) {
+        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
+            int i = from;
+            for (int end = from + F.loopBound(to - from); i < end; i += L) {
+                FloatVector b = FloatVector.fromArray(F, grad, i).mul(gradScale)
+                        .add(FloatVector.fromArray(F, buffer, i).mul(momentum));
+                b.intoArray(buffer, i);
+                b.mul(rate).add(FloatVector.fromArray(F, param, i)).intoArray(param, i);
+            }
+            for (; i < to; i++) {
+                buffer[i] = ScalarMath.axpby(gradScale, grad[i], momentum, buffer[i]);
+                param[i] = ScalarMath.axpby(rate, buffer[i], 1f, param[i]);
+            }
+        });
+    }
+
     void squareAxpby(float alpha, float[] x, float beta, float[] y, int n) {
         pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
             int i = from;

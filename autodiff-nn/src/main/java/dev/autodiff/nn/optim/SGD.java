@@ -78,6 +78,11 @@ public final class SGD extends Optimizer {
         if (momentum != 0) {
             boolean first = !hasState("momentum_buffer", index);
             Tensor buffer = state("momentum_buffer", index, 0f);
+            if (!first && !isOn(NESTEROV)) {
+                // the usual step, in one pass over the parameter, its buffer and its gradient
+                param.momentumStepInPlace(buffer, (float) momentum, d, (float) (1 - value(DAMPENING)), (float) -lr());
+                return;
+            }
             if (first) {
                 buffer.copyFrom(d);
             } else {
