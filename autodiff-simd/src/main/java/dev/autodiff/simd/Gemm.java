@@ -239,7 +239,7 @@ final class Gemm {
             int panels = (nc + NR - 1) / NR;
             run(parallel, panels, q -> {
                 int cols = Math.min(NR, nc - q * NR);
-                GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols, transA), packedB, q * k * NR);
+                GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols), packedB, q * k * NR);
             });
             int colTiles = Math.min(panels, Math.max(1, (threads + rowBlocks - 1) / rowBlocks));
             run(parallel, rowBlocks * colTiles, t -> {
@@ -271,7 +271,7 @@ final class Gemm {
                 float[] packedB = buffer(0, k * NR * panels);
                 for (int q = 0; q < panels; q++) {
                     int cols = Math.min(NR, nc - q * NR);
-                    GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols, false), packedB, q * k * NR);
+                    GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols), packedB, q * k * NR);
                 }
                 for (int i0 = 0; i0 < m; i0 += MC) {
                     tile(false, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(MC, m - i0), 0, panels, overwrite,
@@ -302,15 +302,23 @@ final class Gemm {
             int base = ao + i0 * k + p0;
             for (int q = q0; q < q1; q++) {
                 int cols = Math.min(NR, nc - q * NR);
-                int width = MicroKernel.panelWidth(cols, transA);
+                int width = MicroKernel.panelWidth(cols);
                 int bBase = q * k * NR + p0 * width;
                 int cBase = co + i0 * n + q * NR;
-                if (transA) {
+                if (transA && width == NR) {
                     for (int r = 0; r < rows; r += MR) {
                         MicroKernel.multiplyPackedA(kc, packedA, r * kc, packedB, bBase,
                                 c, cBase + r * n, n, Math.min(MR, rows - r), cols, edge, store);
                         if (finish != null) {
                             finish.apply(c, cBase + r * n, n, Math.min(MR, rows - r), j0 + q * NR, cols);
+                        }
+                    }
+                } else if (transA) {
+                    for (int r = 0; r < rows; r += 2 * MR) {
+                        MicroKernel.multiplyPackedANarrow(kc, packedA, r * kc, packedB, bBase,
+                                c, cBase + r * n, n, Math.min(2 * MR, rows - r), cols, edge, store);
+                        if (finish != null) {
+                            finish.apply(c, cBase + r * n, n, Math.min(2 * MR, rows - r), j0 + q * NR, cols);
                         }
                     }
                 } else if (width == NR) {

@@ -8,7 +8,8 @@ import jdk.incubator.vector.FloatVector;
  * The register-blocked core of {@link Gemm}: a {@value #MR}-row by two-vector tile of C
  * kept in eight accumulators while the shared dimension runs, then added to C once, and
  * an {@value #NARROW_MR}-row by one-vector tile for panels one vector wide (outputs with
- * few columns, such as a classifier's 10, would waste most of a two-vector panel). A
+ * few columns, such as a classifier's 10, and the last 16 of a 784-wide weight gradient,
+ * would waste half or more of a two-vector panel). A
  * row comes from a row-major block of A (the operand itself, or a packed copy when A is
  * transposed); B comes from a packed panel, {@link #NR} floats per step of the shared
  * dimension. On AVX2 this is 8 FMAs for 2 loads and 4 broadcasts per step, and leaves
@@ -23,12 +24,9 @@ final class MicroKernel {
     static final int NR = 2 * L;
     static final int NARROW_MR = 8;
 
-    /**
-     * The width a B panel with {@code cols} columns is packed with: one vector when they fit
-     * in one, unless A is transposed (the narrow kernel reads A row-major only).
-     */
-    static int panelWidth(int cols, boolean transA) {
-        return cols <= L && !transA ? L : NR;
+    /** The width a B panel with {@code cols} columns is packed with: one vector when they fit in one. */
+    static int panelWidth(int cols) {
+        return cols <= L ? L : NR;
     }
 
     /**
@@ -125,6 +123,62 @@ final class MicroKernel {
         }
         if (rows > 3) {
             addTo(c, c0 + 3 * ldc, cols, edge, store, c30, c31);
+        }
+    }
+
+    /**
+     * As {@link #multiplyPackedA} for a panel one vector wide ({@code cols <= L}): two
+     * micro-panels of A, eight rows, at a time, so that eight accumulators keep both FMA pipes
+     * busy as in the wide kernel. The second micro-panel follows the first, at
+     * {@code a0 + MR·kc}; with {@code MR} rows or fewer the first is read twice and the copy is
+     * not stored. Each element sums as in the wide kernel, so the bits do not depend on the
+     * panel's width.
+     */
+    static void multiplyPackedANarrow(int kc, float[] ap, int a0, float[] bp, int b0,
+                                      float[] c, int c0, int ldc, int rows, int cols, float[] edge, boolean store) {
+        int a1 = rows > MR ? a0 + MR * kc : a0;
+        FloatVector c0v = FloatVector.zero(F);
+        FloatVector c1v = FloatVector.zero(F);
+        FloatVector c2v = FloatVector.zero(F);
+        FloatVector c3v = FloatVector.zero(F);
+        FloatVector c4v = FloatVector.zero(F);
+        FloatVector c5v = FloatVector.zero(F);
+        FloatVector c6v = FloatVector.zero(F);
+        FloatVector c7v = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(F, bp, b0 + p * L);
+            int ai = a0 + p * MR;
+            int aj = a1 + p * MR;
+            c0v = FloatVector.broadcast(F, ap[ai]).fma(bv, c0v);
+            c1v = FloatVector.broadcast(F, ap[ai + 1]).fma(bv, c1v);
+            c2v = FloatVector.broadcast(F, ap[ai + 2]).fma(bv, c2v);
+            c3v = FloatVector.broadcast(F, ap[ai + 3]).fma(bv, c3v);
+            c4v = FloatVector.broadcast(F, ap[aj]).fma(bv, c4v);
+            c5v = FloatVector.broadcast(F, ap[aj + 1]).fma(bv, c5v);
+            c6v = FloatVector.broadcast(F, ap[aj + 2]).fma(bv, c6v);
+            c7v = FloatVector.broadcast(F, ap[aj + 3]).fma(bv, c7v);
+        }
+        addTo(c, c0, cols, edge, store, c0v);
+        if (rows > 1) {
+            addTo(c, c0 + ldc, cols, edge, store, c1v);
+        }
+        if (rows > 2) {
+            addTo(c, c0 + 2 * ldc, cols, edge, store, c2v);
+        }
+        if (rows > 3) {
+            addTo(c, c0 + 3 * ldc, cols, edge, store, c3v);
+        }
+        if (rows > 4) {
+            addTo(c, c0 + 4 * ldc, cols, edge, store, c4v);
+        }
+        if (rows > 5) {
+            addTo(c, c0 + 5 * ldc, cols, edge, store, c5v);
+        }
+        if (rows > 6) {
+            addTo(c, c0 + 6 * ldc, cols, edge, store, c6v);
+        }
+        if (rows > 7) {
+            addTo(c, c0 + 7 * ldc, cols, edge, store, c7v);
         }
     }
 

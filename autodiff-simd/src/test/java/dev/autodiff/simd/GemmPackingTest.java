@@ -24,17 +24,15 @@ class GemmPackingTest {
                 }
                 for (int j0 = 0; j0 < n; j0 += MicroKernel.NR) {
                     int cols = Math.min(MicroKernel.NR, n - j0);
-                    for (boolean transA : new boolean[] {false, true}) {
-                        int width = MicroKernel.panelWidth(cols, transA);
-                        float[] dst = new float[2 + k * width];
-                        java.util.Arrays.fill(dst, Float.NaN);
-                        GemmPacking.packB(true, b, 3 + 5 * k, rows, k, j0, cols, width, dst, 2);
-                        for (int p = 0; p < k; p++) {
-                            for (int jj = 0; jj < width; jj++) {
-                                float expected = jj < cols ? b[3 + (5 + j0 + jj) * k + p] : 0f;
-                                assertEquals(expected, dst[2 + p * width + jj],
-                                        "k=" + k + " n=" + n + " j0=" + j0 + " width=" + width + " at (" + p + ", " + jj + ")");
-                            }
+                    int width = MicroKernel.panelWidth(cols);
+                    float[] dst = new float[2 + k * width];
+                    java.util.Arrays.fill(dst, Float.NaN);
+                    GemmPacking.packB(true, b, 3 + 5 * k, rows, k, j0, cols, width, dst, 2);
+                    for (int p = 0; p < k; p++) {
+                        for (int jj = 0; jj < width; jj++) {
+                            float expected = jj < cols ? b[3 + (5 + j0 + jj) * k + p] : 0f;
+                            assertEquals(expected, dst[2 + p * width + jj],
+                                    "k=" + k + " n=" + n + " j0=" + j0 + " width=" + width + " at (" + p + ", " + jj + ")");
                         }
                     }
                 }

@@ -135,6 +135,38 @@ class GemmTest {
         }
     }
 
+    /**
+     * Aᵀ·B whose last panel is one vector wide runs the narrow kernel, eight rows at a time:
+     * each element has the bits of the same column in a two-vector panel, for row counts
+     * around the kernel's eight and a shared dimension past one block of {@link Gemm#KC}.
+     */
+    @Test
+    void aNarrowPanelOfTransposedAHasTheBitsOfAWideOne() {
+        int lanes = MicroKernel.NR / 2;
+        for (int m : new int[] {3, 4, 5, 8, 13, 64}) {
+            for (int k : new int[] {100, Gemm.KC + 3}) {
+                int wide = 3 * lanes;
+                float[] a = Floats.uniform(k * m, 11L * m + k);
+                float[] b = Floats.uniform(k * wide, 13L * m + k);
+                float[] narrowB = new float[k * lanes];
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b, p * wide, narrowB, p * lanes, lanes);
+                }
+                float[] c = new float[m * wide];
+                float[] narrow = new float[m * lanes];
+                SIMD.gemm(true, false, m, wide, k, a, b, c, false);
+                SIMD.gemm(true, false, m, lanes, k, a, narrowB, narrow, false);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < lanes; j++) {
+                        assertEquals(Float.floatToIntBits(c[i * wide + j]), Float.floatToIntBits(narrow[i * lanes + j]),
+                                "Aᵀ·B " + m + "x" + lanes + "x" + k + ": C[" + i + "][" + j + "]");
+                    }
+                }
+                check(1, true, false, m, wide - 5, k, true, 1, 1, true);
+            }
+        }
+    }
+
     /** A·B with few columns, which runs as A·Bᵀ on a transposed B, around the same limits. */
     @Test
     void fewColumnsAroundTheTransposedLimits() {
