@@ -101,7 +101,7 @@ final class Gemm {
             if (epilogue != null) {
                 epilogue.apply(c, co, n, m, 0, n);
             }
-        } else if (!transA && transB && overwrite && swapsRoles(m, n)) {
+        } else if (!transA && transB && overwrite && swapsRoles(m, n, k)) {
             transposedProduct(m, n, k, a, ao, b, bo, c, co, epilogue);
         } else if (!transA && transB && rowDot(m, n, k)) {
             rowDot(m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
@@ -124,48 +124,60 @@ final class Gemm {
      * B, packing A as the transpose's right operand costs a fraction of packing B, and the
      * micro-kernel reads B's rows as they are stored. Only when A's rows fill whole panels of
      * the transpose: the empty lanes of a partial panel (a tenth of the work at 200 rows) cost
-     * more than the packing saves.
+     * more than the packing saves. The transposition into C runs in 16×16 register blocks, and
+     * packed A stays within one chunk of B's size.
      */
-    private static boolean swapsRoles(int m, int n) {
-        return m % NR == 0 && (long) m * SWAP_MIN_RATIO <= n;
+    private static boolean swapsRoles(int m, int n, int k) {
+        return BlockTranspose.APPLIES && m % NR == 0 && (long) m * SWAP_MIN_RATIO <= n && (long) m * k <= B_CHUNK_FLOATS;
     }
 
     /**
-     * {@code C = A·Bᵀ} as {@code (B·Aᵀ)ᵀ}: the product of the transpose into scratch, then
-     * transposed into C and finished by {@code epilogue}. Each element sums the same products
-     * in the same order as the direct product (the micro-kernel's fused multiply-adds over
-     * the shared dimension, block by block), so the bits are the same.
+     * {@code C = A·Bᵀ} as {@code (B·Aᵀ)ᵀ}, in one hand-off to the threads: each packs A whole
+     * (the transpose's right operand, and the small one), multiplies its range of B's rows by
+     * it into scratch, transposes that range into C's columns and finishes them with
+     * {@code epilogue}. Each element sums the same products in the same order as the direct
+     * product (the micro-kernel's fused multiply-adds over the shared dimension, block by
+     * block), so the bits are the same.
      */
     private void transposedProduct(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
                                    Epilogue epilogue) {
         float[] transposed = buffer(3, n * m);
-        blocked(false, true, n, m, k, b, bo, a, ao, transposed, 0, true, null);
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
         int size = BlockTranspose.SIZE;
-        int rowBlocks = (m + size - 1) / size;
-        int tasks = parallel ? Math.min(rowBlocks, pool.threads()) : 1;
+        int blocks = (n + size - 1) / size;
+        int tasks = parallel ? Math.min(blocks, pool.threads()) : 1;
+        int panels = m / NR;
         run(parallel, tasks, task -> {
-            int i0 = task * rowBlocks / tasks * size;
-            int i1 = Math.min(m, (task + 1) * rowBlocks / tasks * size);
-            transpose(transposed, m, n, i0, i1, c, co);
+            float[] packedA = buffer(0, k * m);
+            for (int q = 0; q < panels; q++) {
+                GemmPacking.packB(true, a, ao, m, k, q * NR, NR, NR, packedA, q * k * NR);
+            }
+            int j0 = task * blocks / tasks * size;
+            int j1 = Math.min(n, (task + 1) * blocks / tasks * size);
+            for (int i0 = j0; i0 < j1; i0 += MC) {
+                tile(false, n, m, k, b, bo, packedA, transposed, 0, m, i0, Math.min(MC, j1 - i0), 0, panels, true, null, 0);
+            }
+            transposeColumns(transposed, m, n, j0, j1, c, co);
             if (epilogue != null) {
-                epilogue.apply(c, co + i0 * n, n, i1 - i0, 0, n);
+                epilogue.apply(c, co + j0, n, m, j0, j1 - j0);
             }
         });
     }
 
-    /** Rows {@code [i0, i1)} of C (m×n at {@code c[co..]}) from the n×m {@code t}: {@code c[i][j] = t[j][i]}. */
-    private static void transpose(float[] t, int m, int n, int i0, int i1, float[] c, int co) {
+    /**
+     * Columns {@code [j0, j1)} of C (m×n at {@code c[co..]}, m a multiple of 16) from rows
+     * {@code [j0, j1)} of the n×m {@code t}: {@code c[i][j] = t[j][i]}.
+     */
+    private static void transposeColumns(float[] t, int m, int n, int j0, int j1, float[] c, int co) {
         int size = BlockTranspose.SIZE;
-        int blockEnd = BlockTranspose.APPLIES ? i0 + (i1 - i0) / size * size : i0;
-        int blockCols = BlockTranspose.APPLIES ? n - n % size : 0;
-        for (int i = i0; i < blockEnd; i += size) {
-            for (int j = 0; j < blockCols; j += size) {
+        int blockEnd = j0 + (j1 - j0) / size * size;
+        for (int i = 0; i < m; i += size) {
+            for (int j = j0; j < blockEnd; j += size) {
                 BlockTranspose.transpose(t, j * m + i, m, c, co + i * n + j, n);
             }
         }
-        for (int i = i0; i < i1; i++) {
-            for (int j = i < blockEnd ? blockCols : 0; j < n; j++) {
+        for (int i = 0; i < m; i++) {
+            for (int j = blockEnd; j < j1; j++) {
                 c[co + i * n + j] = t[j * m + i];
             }
         }
