@@ -14,11 +14,10 @@ import dev.autodiff.kernel.ScalarMath;
  * the packing is shared, then row blocks (and column ranges when rows are too few to share)
  * are, so that a transposed A, which each tile packs, is packed once. A tile walks the
  * shared dimension in blocks of {@link #KC}, and the {@link MicroKernel} adds each block's
- * product into C. Every element of C sums
- * its blocks in the same order whatever the tiling, so results do not depend on the
- * thread count. A·Bᵀ with a few panels of rows against many rows of B (a layer on a small
- * batch) runs as (B·Aᵀ)ᵀ, packing the small operand, with the same bits. Tiny products skip
- * packing and run the reference's loops.
+ * product into C. Every element of C sums its blocks in the same order whatever the tiling,
+ * so results do not depend on the thread count. A·Bᵀ with a few panels of rows against many
+ * rows of B (a layer on a small batch) runs as (B·Aᵀ)ᵀ, packing the small operand, with the
+ * same bits. Tiny products skip packing and run the reference's loops.
  */
 final class Gemm {
     /**
