@@ -255,7 +255,8 @@ final class Gemm {
                 int cols = Math.min(NR, nc - q * NR);
                 GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols), packedB, q * k * NR);
             });
-            int colTiles = Math.min(panels, Math.max(1, (threads + rowBlocks - 1) / rowBlocks));
+            // two tiles per thread, so that a thread that starts late leaves its second to the other
+            int colTiles = Math.min(panels, Math.max(1, (2 * threads + rowBlocks - 1) / rowBlocks));
             run(parallel, rowBlocks * colTiles, t -> {
                 int i0 = (t / colTiles) * mc;
                 int tile = t % colTiles;
