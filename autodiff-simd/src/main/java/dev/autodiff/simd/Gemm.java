@@ -110,11 +110,7 @@ final class Gemm {
         } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, n, k)) {
             // few columns: transposing B costs little and fills more lanes than a narrow panel
             float[] columns = buffer(0, n * k);
-            for (int j = 0; j < n; j++) {
-                for (int p = 0; p < k; p++) {
-                    columns[j * k + p] = b[bo + p * n + j];
-                }
-            }
+            GemmPacking.transposeNarrow(b, bo, k, n, columns);
             rowDot(m, n, k, a, ao, columns, 0, c, co, overwrite, epilogue);
         } else {
             blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
@@ -217,7 +213,17 @@ final class Gemm {
                     int j = g * t;
                     int cols = Math.min(t, n - j);
                     if (m == 1) {
-                        RowDotKernel.multiplyRow(k, a, ao, b, bo + j * k, k, c, co + j, cols, overwrite);
+                        RowDotKernel.multiplyRow(k, a, ao, b, bo + j * k, k, c, co + j, 1, cols, overwrite);
+                    } else if (cols <= t / 2) {
+                        // the last one or two columns of op(B) (a 10-class output layer): a tile would run
+                        // half or more of its multiply-adds on copies, so each column is one row of B times
+                        // eight rows of A at a time, down the column of C
+                        for (int jj = j; jj < j + cols; jj++) {
+                            for (int i = 0; i < m; i += RowDotKernel.ROW_TILE) {
+                                RowDotKernel.multiplyRow(k, b, bo + jj * k, a, ao + i * k, k, c, co + i * n + jj, n,
+                                        Math.min(RowDotKernel.ROW_TILE, m - i), overwrite);
+                            }
+                        }
                     } else {
                         for (int i = 0; i < m; i += t) {
                             RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,

@@ -95,15 +95,15 @@ final class RowDotKernel {
         int c3 = c2 + ldc;
         if (L < 4 || L > 16) {
             // vectors of 2 lanes, or wider than the folds below: each accumulator on its own, in the same order
-            store(c, c0, cols, overwrite, a, a0, b, b0, ldb, whole, k, sum(s00), sum(s01), sum(s02), sum(s03));
+            store(c, c0, 1, cols, overwrite, a, a0, b, b0, ldb, whole, k, sum(s00), sum(s01), sum(s02), sum(s03));
             if (rows > 1) {
-                store(c, c1, cols, overwrite, a, a1, b, b0, ldb, whole, k, sum(s10), sum(s11), sum(s12), sum(s13));
+                store(c, c1, 1, cols, overwrite, a, a1, b, b0, ldb, whole, k, sum(s10), sum(s11), sum(s12), sum(s13));
             }
             if (rows > 2) {
-                store(c, c2, cols, overwrite, a, a2, b, b0, ldb, whole, k, sum(s20), sum(s21), sum(s22), sum(s23));
+                store(c, c2, 1, cols, overwrite, a, a2, b, b0, ldb, whole, k, sum(s20), sum(s21), sum(s22), sum(s23));
             }
             if (rows > 3) {
-                store(c, c3, cols, overwrite, a, a3, b, b0, ldb, whole, k, sum(s30), sum(s31), sum(s32), sum(s33));
+                store(c, c3, 1, cols, overwrite, a, a3, b, b0, ldb, whole, k, sum(s30), sum(s31), sum(s32), sum(s33));
             }
             return;
         }
@@ -121,7 +121,7 @@ final class RowDotKernel {
         if (L >= 8) {
             r = r.add(r.rearrange(SWAP_1));
         }
-        store(c, c0, cols, overwrite, a, a0, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
+        store(c, c0, 1, cols, overwrite, a, a0, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
         if (rows > 1) {
             h0 = s10.blend(s12, UPPER_HALF).add(s12.blend(s10, UPPER_HALF).rearrange(SWAP_HALVES));
             h1 = s11.blend(s13, UPPER_HALF).add(s13.blend(s11, UPPER_HALF).rearrange(SWAP_HALVES));
@@ -132,7 +132,7 @@ final class RowDotKernel {
             if (L >= 8) {
                 r = r.add(r.rearrange(SWAP_1));
             }
-            store(c, c1, cols, overwrite, a, a1, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
+            store(c, c1, 1, cols, overwrite, a, a1, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
         }
         if (rows > 2) {
             h0 = s20.blend(s22, UPPER_HALF).add(s22.blend(s20, UPPER_HALF).rearrange(SWAP_HALVES));
@@ -144,7 +144,7 @@ final class RowDotKernel {
             if (L >= 8) {
                 r = r.add(r.rearrange(SWAP_1));
             }
-            store(c, c2, cols, overwrite, a, a2, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
+            store(c, c2, 1, cols, overwrite, a, a2, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
         }
         if (rows > 3) {
             h0 = s30.blend(s32, UPPER_HALF).add(s32.blend(s30, UPPER_HALF).rearrange(SWAP_HALVES));
@@ -156,7 +156,7 @@ final class RowDotKernel {
             if (L >= 8) {
                 r = r.add(r.rearrange(SWAP_1));
             }
-            store(c, c3, cols, overwrite, a, a3, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
+            store(c, c3, 1, cols, overwrite, a, a3, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q), r.lane(3 * Q));
         }
     }
 
@@ -169,10 +169,12 @@ final class RowDotKernel {
      * its four rows on copies of the one row; here each step loads the row once and eight
      * rows of B, and runs eight useful FMAs. Each element sums exactly as in
      * {@link #multiply}: by FMA along its lanes, the lanes in {@link LaneSums}' order, then the
-     * tail by FMA, then C.
+     * tail by FMA, then C. Column {@code c} of the result goes to {@code c0 + c·cStride}; with
+     * the roles of A and B swapped, a column of C is one row of B times rows of A, in the same
+     * bits, since each product is the same whichever operand comes first.
      */
-    static void multiplyRow(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0, int cols,
-                            boolean overwrite) {
+    static void multiplyRow(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0, int cStride,
+                            int cols, boolean overwrite) {
         int b1 = cols > 1 ? b0 + ldb : b0;
         int b2 = cols > 2 ? b0 + 2 * ldb : b0;
         int b3 = cols > 3 ? b0 + 3 * ldb : b0;
@@ -201,9 +203,10 @@ final class RowDotKernel {
             s7 = y.fma(FloatVector.fromArray(F, b, b7 + p), s7);
         }
         if (L < 4 || L > 16) {
-            store(c, c0, Math.min(cols, 4), overwrite, a, a0, b, b0, ldb, whole, k, sum(s0), sum(s1), sum(s2), sum(s3));
+            store(c, c0, cStride, Math.min(cols, 4), overwrite, a, a0, b, b0, ldb, whole, k, sum(s0), sum(s1), sum(s2), sum(s3));
             if (cols > 4) {
-                store(c, c0 + 4, cols - 4, overwrite, a, a0, b, b4, ldb, whole, k, sum(s4), sum(s5), sum(s6), sum(s7));
+                store(c, c0 + 4 * cStride, cStride, cols - 4, overwrite, a, a0, b, b4, ldb, whole, k, sum(s4), sum(s5), sum(s6),
+                        sum(s7));
             }
             return;
         }
@@ -217,8 +220,8 @@ final class RowDotKernel {
         if (L >= 8) {
             r = r.add(r.rearrange(SWAP_1));
         }
-        store(c, c0, Math.min(cols, 4), overwrite, a, a0, b, b0, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q),
-                r.lane(3 * Q));
+        store(c, c0, cStride, Math.min(cols, 4), overwrite, a, a0, b, b0, ldb, whole, k, r.lane(0), r.lane(Q),
+                r.lane(2 * Q), r.lane(3 * Q));
         if (cols > 4) {
             h0 = s4.blend(s6, UPPER_HALF).add(s6.blend(s4, UPPER_HALF).rearrange(SWAP_HALVES));
             h1 = s5.blend(s7, UPPER_HALF).add(s7.blend(s5, UPPER_HALF).rearrange(SWAP_HALVES));
@@ -229,8 +232,8 @@ final class RowDotKernel {
             if (L >= 8) {
                 r = r.add(r.rearrange(SWAP_1));
             }
-            store(c, c0 + 4, cols - 4, overwrite, a, a0, b, b4, ldb, whole, k, r.lane(0), r.lane(Q), r.lane(2 * Q),
-                    r.lane(3 * Q));
+            store(c, c0 + 4 * cStride, cStride, cols - 4, overwrite, a, a0, b, b4, ldb, whole, k, r.lane(0), r.lane(Q),
+                    r.lane(2 * Q), r.lane(3 * Q));
         }
     }
 
@@ -239,17 +242,20 @@ final class RowDotKernel {
      * scalar tail. The sums arrive as floats: vectors passed to a call C2 does not inline
      * would be boxed.
      */
-    private static void store(float[] c, int at, int cols, boolean overwrite, float[] a, int ai, float[] b, int b0, int ldb,
-                              int whole, int k, float v0, float v1, float v2, float v3) {
+    private static void store(float[] c, int at, int step, int cols, boolean overwrite, float[] a, int ai, float[] b,
+                              int b0, int ldb, int whole, int k, float v0, float v1, float v2, float v3) {
         c[at] = finish(v0, a, ai, b, b0, whole, k) + (overwrite ? 0f : c[at]);
         if (cols > 1) {
-            c[at + 1] = finish(v1, a, ai, b, b0 + ldb, whole, k) + (overwrite ? 0f : c[at + 1]);
+            int at1 = at + step;
+            c[at1] = finish(v1, a, ai, b, b0 + ldb, whole, k) + (overwrite ? 0f : c[at1]);
         }
         if (cols > 2) {
-            c[at + 2] = finish(v2, a, ai, b, b0 + 2 * ldb, whole, k) + (overwrite ? 0f : c[at + 2]);
+            int at2 = at + 2 * step;
+            c[at2] = finish(v2, a, ai, b, b0 + 2 * ldb, whole, k) + (overwrite ? 0f : c[at2]);
         }
         if (cols > 3) {
-            c[at + 3] = finish(v3, a, ai, b, b0 + 3 * ldb, whole, k) + (overwrite ? 0f : c[at + 3]);
+            int at3 = at + 3 * step;
+            c[at3] = finish(v3, a, ai, b, b0 + 3 * ldb, whole, k) + (overwrite ? 0f : c[at3]);
         }
     }
     private static float finish(float sum, float[] a, int ai, float[] b, int bj, int from, int k) {
