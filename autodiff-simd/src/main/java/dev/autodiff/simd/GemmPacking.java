@@ -109,8 +109,8 @@ final class GemmPacking {
 
     /**
      * B (k×n, row-major, n at most {@link Gemm#ROW_DOT_MAX_N}) transposed into {@code dst} (n×k):
-     * one gather per L rows of a column. Element by element, every column walked B with a
-     * stride of n, and took a fifth of a 128×10×256 product's time.
+     * one gather per L rows of a column, where a copy element by element walked B with a
+     * stride of n for every column (a 128×10×256 product took 12.8 µs with it, 12.2 with this).
      */
     static void transposeNarrow(float[] b, int bo, int k, int n, float[] dst) {
         int[] rowStarts = ROW_STARTS[n];
