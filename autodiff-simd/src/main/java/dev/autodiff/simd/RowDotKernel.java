@@ -28,6 +28,13 @@ final class RowDotKernel {
     private static final VectorShuffle<Float> SWAP_QUARTERS = LaneSums.swap(F, Q);
     private static final VectorShuffle<Float> SWAP_2 = LaneSums.swap(F, 2);
     private static final VectorShuffle<Float> SWAP_1 = LaneSums.swap(F, 1);
+    private static final VectorMask<Float> ODD_EIGHTHS = LaneSums.upper(F, 2);
+    private static final VectorMask<Float> ODD_LANES = LaneSums.upper(F, 1);
+    /** Lanes {@code [4i, 4i + 4)}: row i of a 4×4 tile folded into one 16-lane vector (fields, so C2 sees constants). */
+    private static final VectorMask<Float> TILE_ROW_0 = tileRow(0);
+    private static final VectorMask<Float> TILE_ROW_1 = tileRow(1);
+    private static final VectorMask<Float> TILE_ROW_2 = tileRow(2);
+    private static final VectorMask<Float> TILE_ROW_3 = tileRow(3);
 
     /**
      * {@code C[i][j] += Σ_p A[i][p]·B[j][p]} for the {@code rows}×{@code cols} tile (both at
@@ -41,6 +48,10 @@ final class RowDotKernel {
      */
     static void multiply(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb,
                          float[] c, int c0, int ldc, int rows, int cols, boolean overwrite) {
+        if (L == 16) {
+            multiplySixteenLanes(k, a, a0, lda, b, b0, ldb, c, c0, ldc, rows, cols, overwrite);
+            return;
+        }
         int a1 = rows > 1 ? a0 + lda : a0;
         int a2 = rows > 2 ? a0 + 2 * lda : a0;
         int a3 = rows > 3 ? a0 + 3 * lda : a0;
@@ -160,6 +171,106 @@ final class RowDotKernel {
         }
     }
 
+    /**
+     * {@link #multiply} for vectors of 16 lanes: all sixteen accumulators of the tile fold
+     * together, pairs of pairs down to one vector, {@code s_ij} ending in lane {@code 4i + j}.
+     * Each still adds up in {@link LaneSums}' order (halves, quarters, eighths, lanes), so
+     * the bits are {@link #multiply}'s; a whole tile with no tail then leaves as four masked
+     * stores, one per row, where the folds of each row on its own took a quarter more
+     * instructions and sixteen lane extractions. A separate method: with both reductions in
+     * one, C1 ran out of virtual registers and left the method to the interpreter's speed.
+     */
+    private static void multiplySixteenLanes(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+                                             float[] c, int c0, int ldc, int rows, int cols, boolean overwrite) {
+        int a1 = rows > 1 ? a0 + lda : a0;
+        int a2 = rows > 2 ? a0 + 2 * lda : a0;
+        int a3 = rows > 3 ? a0 + 3 * lda : a0;
+        int b1 = cols > 1 ? b0 + ldb : b0;
+        int b2 = cols > 2 ? b0 + 2 * ldb : b0;
+        int b3 = cols > 3 ? b0 + 3 * ldb : b0;
+        FloatVector s00 = FloatVector.zero(F);
+        FloatVector s01 = FloatVector.zero(F);
+        FloatVector s02 = FloatVector.zero(F);
+        FloatVector s03 = FloatVector.zero(F);
+        FloatVector s10 = FloatVector.zero(F);
+        FloatVector s11 = FloatVector.zero(F);
+        FloatVector s12 = FloatVector.zero(F);
+        FloatVector s13 = FloatVector.zero(F);
+        FloatVector s20 = FloatVector.zero(F);
+        FloatVector s21 = FloatVector.zero(F);
+        FloatVector s22 = FloatVector.zero(F);
+        FloatVector s23 = FloatVector.zero(F);
+        FloatVector s30 = FloatVector.zero(F);
+        FloatVector s31 = FloatVector.zero(F);
+        FloatVector s32 = FloatVector.zero(F);
+        FloatVector s33 = FloatVector.zero(F);
+        int whole = k - k % L;
+        for (int p = 0; p < whole; p += L) {
+            FloatVector x0 = FloatVector.fromArray(F, b, b0 + p);
+            FloatVector x1 = FloatVector.fromArray(F, b, b1 + p);
+            FloatVector x2 = FloatVector.fromArray(F, b, b2 + p);
+            FloatVector x3 = FloatVector.fromArray(F, b, b3 + p);
+            FloatVector y = FloatVector.fromArray(F, a, a0 + p);
+            s00 = y.fma(x0, s00);
+            s01 = y.fma(x1, s01);
+            s02 = y.fma(x2, s02);
+            s03 = y.fma(x3, s03);
+            y = FloatVector.fromArray(F, a, a1 + p);
+            s10 = y.fma(x0, s10);
+            s11 = y.fma(x1, s11);
+            s12 = y.fma(x2, s12);
+            s13 = y.fma(x3, s13);
+            y = FloatVector.fromArray(F, a, a2 + p);
+            s20 = y.fma(x0, s20);
+            s21 = y.fma(x1, s21);
+            s22 = y.fma(x2, s22);
+            s23 = y.fma(x3, s23);
+            y = FloatVector.fromArray(F, a, a3 + p);
+            s30 = y.fma(x0, s30);
+            s31 = y.fma(x1, s31);
+            s32 = y.fma(x2, s32);
+            s33 = y.fma(x3, s33);
+        }
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector z0 = s00.blend(s20, UPPER_HALF).add(s20.blend(s00, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector z1 = s01.blend(s21, UPPER_HALF).add(s21.blend(s01, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector z2 = s02.blend(s22, UPPER_HALF).add(s22.blend(s02, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector z3 = s03.blend(s23, UPPER_HALF).add(s23.blend(s03, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector z4 = s10.blend(s30, UPPER_HALF).add(s30.blend(s10, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector z5 = s11.blend(s31, UPPER_HALF).add(s31.blend(s11, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector z6 = s12.blend(s32, UPPER_HALF).add(s32.blend(s12, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector z7 = s13.blend(s33, UPPER_HALF).add(s33.blend(s13, UPPER_HALF).rearrange(SWAP_HALVES));
+        FloatVector w0 = z0.blend(z4, ODD_QUARTERS).add(z4.blend(z0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
+        FloatVector w1 = z1.blend(z5, ODD_QUARTERS).add(z5.blend(z1, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
+        FloatVector w2 = z2.blend(z6, ODD_QUARTERS).add(z6.blend(z2, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
+        FloatVector w3 = z3.blend(z7, ODD_QUARTERS).add(z7.blend(z3, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
+        FloatVector u0 = w0.blend(w2, ODD_EIGHTHS).add(w2.blend(w0, ODD_EIGHTHS).rearrange(SWAP_2));
+        FloatVector u1 = w1.blend(w3, ODD_EIGHTHS).add(w3.blend(w1, ODD_EIGHTHS).rearrange(SWAP_2));
+        FloatVector tile = u0.blend(u1, ODD_LANES).add(u1.blend(u0, ODD_LANES).rearrange(SWAP_1));
+        if (rows == TILE && cols == TILE && whole == k) {
+            // as in store: the sum, then C, or +0 (which turns a -0 sum into +0, as the scalar path does)
+            FloatVector zero = FloatVector.zero(F);
+            tile.add(overwrite ? zero : FloatVector.fromArray(F, c, c0, TILE_ROW_0)).intoArray(c, c0, TILE_ROW_0);
+            tile.add(overwrite ? zero : FloatVector.fromArray(F, c, c1 - 4, TILE_ROW_1)).intoArray(c, c1 - 4, TILE_ROW_1);
+            tile.add(overwrite ? zero : FloatVector.fromArray(F, c, c2 - 8, TILE_ROW_2)).intoArray(c, c2 - 8, TILE_ROW_2);
+            tile.add(overwrite ? zero : FloatVector.fromArray(F, c, c3 - 12, TILE_ROW_3)).intoArray(c, c3 - 12, TILE_ROW_3);
+            return;
+        }
+        store(c, c0, 1, cols, overwrite, a, a0, b, b0, ldb, whole, k, tile.lane(0), tile.lane(1), tile.lane(2), tile.lane(3));
+        if (rows > 1) {
+            store(c, c1, 1, cols, overwrite, a, a1, b, b0, ldb, whole, k, tile.lane(4), tile.lane(5), tile.lane(6), tile.lane(7));
+        }
+        if (rows > 2) {
+            store(c, c2, 1, cols, overwrite, a, a2, b, b0, ldb, whole, k, tile.lane(8), tile.lane(9), tile.lane(10), tile.lane(11));
+        }
+        if (rows > 3) {
+            store(c, c3, 1, cols, overwrite, a, a3, b, b0, ldb, whole, k, tile.lane(12), tile.lane(13), tile.lane(14),
+                    tile.lane(15));
+        }
+    }
+
     /** The columns of C {@link #multiplyRow} computes at once. */
     static final int ROW_TILE = 8;
 
@@ -263,5 +374,13 @@ final class RowDotKernel {
             sum = Math.fma(a[ai + p], b[bj + p], sum);
         }
         return sum;
+    }
+
+    private static VectorMask<Float> tileRow(int i) {
+        boolean[] bits = new boolean[L];
+        for (int l = 0; l < L; l++) {
+            bits[l] = l / TILE == i;
+        }
+        return VectorMask.fromArray(F, bits, 0);
     }
 }
