@@ -29,7 +29,8 @@ final class RowOps {
     void softmax(float[] x, int rows, int cols, float[] out) {
         forRows(rows, cols, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                normalizedExp(x, r * cols, cols, out);
+                int off = r * cols;
+                normalizedExp(x, off, cols, ReductionKernels.max(x, off, cols), out);
             }
         });
     }
@@ -55,8 +56,9 @@ final class RowOps {
         forRows(rows, cols, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int off = r * cols;
-                double[] maxAndSum = normalizedExp(logits, off, cols, probs);
-                loss[r] = (float) (Math.log(maxAndSum[1]) - (logits[off + labels[r]] - (float) maxAndSum[0]));
+                float max = ReductionKernels.max(logits, off, cols);
+                double sum = normalizedExp(logits, off, cols, max, probs);
+                loss[r] = (float) (Math.log(sum) - (logits[off + labels[r]] - max));
             }
         });
     }
@@ -78,9 +80,8 @@ final class RowOps {
         });
     }
 
-    /** Writes the softmax of one row to {@code out}; returns the row's max and its sum of exponentials. */
-    private static double[] normalizedExp(float[] x, int off, int cols, float[] out) {
-        float max = ReductionKernels.max(x, off, cols);
+    /** Writes the softmax of one row, whose largest element is {@code max}, to {@code out}; returns its sum of exponentials. */
+    private static double normalizedExp(float[] x, int off, int cols, float max, float[] out) {
         double s = expSum(x, off, cols, max, out);
         float inv = (float) (1.0 / s);
         int j = 0;
@@ -90,7 +91,7 @@ final class RowOps {
         for (; j < cols; j++) {
             out[off + j] *= inv;
         }
-        return new double[] {max, s};
+        return s;
     }
 
     /**
