@@ -226,18 +226,20 @@ public final class Functional {
     private static Tensor crossEntropyRows(Tensor logits, int[] classes) {
         int rows = logits.shape[0];
         int cols = logits.shape[1];
-        int[] kernelLabels = classes.clone();
+        int[] withTargets = classes; // copied only when a row has no target
         float[] targeted = null; // 1 for a row with a target, 0 without; null when all have one
         for (int r = 0; r < rows; r++) {
             if (classes[r] < 0) {
                 if (targeted == null) {
                     targeted = new float[rows];
                     java.util.Arrays.fill(targeted, 1f);
+                    withTargets = classes.clone();
                 }
                 targeted[r] = 0f;
-                kernelLabels[r] = 0; // any class: its loss and gradient are dropped
+                withTargets[r] = 0; // any class: its loss and gradient are dropped
             }
         }
+        int[] kernelLabels = withTargets;
         Tensor mask = targeted == null ? null : new Tensor(targeted, new int[] {rows});
         Tensor probs;
         Tensor out;
@@ -247,14 +249,14 @@ public final class Functional {
                     : crossEntropyRows(f.x(0).reshape(-1, cols), repeated(classes, f.size())).reshape(f.size(), rows));
         } else {
             probs = Trace.output(logits.shape, logits);
-            float[] losses = new float[rows];
+            out = Trace.output(new int[] {rows}, logits);
+            float[] losses = out.data();
             Tensor.kernels().softmaxCrossEntropy(logits.data(), rows, cols, kernelLabels, probs.data(), losses);
             for (int r = 0; r < rows; r++) {
                 if (classes[r] < 0) {
                     losses[r] = 0f;
                 }
             }
-            out = new Tensor(losses, new int[] {rows});
         }
         return Trace.record("crossEntropy", out, new Rule() {
             public Tensor[] vjp(Tensor g) {
