@@ -44,7 +44,7 @@ final class RowDotKernel {
      * an accumulator sums {@code A[i][p]·B[j][p]} for {@code p ≡ l (mod L)} in order, by FMA;
      * the lanes add up in {@link LaneSums}' order; the elements past the last whole vector
      * follow one by one, by FMA; then C is added. No step depends on the JIT tier or the
-     * thread count.
+     * thread count. Vectors of 16 lanes go to {@link #multiplySixteenLanes}.
      */
     static void multiply(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb,
                          float[] c, int c0, int ldc, int rows, int cols, boolean overwrite) {
@@ -104,8 +104,8 @@ final class RowDotKernel {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
-        if (L < 4 || L > 16) {
-            // vectors of 2 lanes, or wider than the folds below: each accumulator on its own, in the same order
+        if (L < 4 || L > 8) {
+            // vectors of 2 lanes, or wider than 16: each accumulator on its own, in the same order
             store(c, c0, 1, cols, overwrite, a, a0, b, b0, ldb, whole, k, sum(s00), sum(s01), sum(s02), sum(s03));
             if (rows > 1) {
                 store(c, c1, 1, cols, overwrite, a, a1, b, b0, ldb, whole, k, sum(s10), sum(s11), sum(s12), sum(s13));
@@ -118,17 +118,14 @@ final class RowDotKernel {
             }
             return;
         }
-        // A row's four accumulators fold together: the halves of two pairs, then the quarters of the two
-        // results, so that column c's partial sums fill lanes [c·Q, (c+1)·Q); then each quarter folds on its
-        // own, to lane c·Q. Every accumulator's lanes so add up in LaneSums' order, in fewer instructions than
-        // four separate folds. Written out: a helper taking vectors would box them whenever C2 declines to
-        // inline it, which it does here once the method's node budget is spent.
+        // With 4 or 8 lanes, a row's four accumulators fold together: the halves of two pairs, then the
+        // quarters of the two results, so that column c's partial sums fill lanes [c·Q, (c+1)·Q); then each
+        // quarter folds on its own, to lane c·Q. Every accumulator's lanes so add up in LaneSums' order, in
+        // fewer instructions than four separate folds. Written out: a helper taking vectors would box them
+        // whenever C2 declines to inline it, which it does here once the method's node budget is spent.
         FloatVector h0 = s00.blend(s02, UPPER_HALF).add(s02.blend(s00, UPPER_HALF).rearrange(SWAP_HALVES));
         FloatVector h1 = s01.blend(s03, UPPER_HALF).add(s03.blend(s01, UPPER_HALF).rearrange(SWAP_HALVES));
         FloatVector r = h0.blend(h1, ODD_QUARTERS).add(h1.blend(h0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
-        if (L >= 16) {
-            r = r.add(r.rearrange(SWAP_2));
-        }
         if (L >= 8) {
             r = r.add(r.rearrange(SWAP_1));
         }
@@ -137,9 +134,6 @@ final class RowDotKernel {
             h0 = s10.blend(s12, UPPER_HALF).add(s12.blend(s10, UPPER_HALF).rearrange(SWAP_HALVES));
             h1 = s11.blend(s13, UPPER_HALF).add(s13.blend(s11, UPPER_HALF).rearrange(SWAP_HALVES));
             r = h0.blend(h1, ODD_QUARTERS).add(h1.blend(h0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
-            if (L >= 16) {
-                r = r.add(r.rearrange(SWAP_2));
-            }
             if (L >= 8) {
                 r = r.add(r.rearrange(SWAP_1));
             }
@@ -149,9 +143,6 @@ final class RowDotKernel {
             h0 = s20.blend(s22, UPPER_HALF).add(s22.blend(s20, UPPER_HALF).rearrange(SWAP_HALVES));
             h1 = s21.blend(s23, UPPER_HALF).add(s23.blend(s21, UPPER_HALF).rearrange(SWAP_HALVES));
             r = h0.blend(h1, ODD_QUARTERS).add(h1.blend(h0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
-            if (L >= 16) {
-                r = r.add(r.rearrange(SWAP_2));
-            }
             if (L >= 8) {
                 r = r.add(r.rearrange(SWAP_1));
             }
@@ -161,9 +152,6 @@ final class RowDotKernel {
             h0 = s30.blend(s32, UPPER_HALF).add(s32.blend(s30, UPPER_HALF).rearrange(SWAP_HALVES));
             h1 = s31.blend(s33, UPPER_HALF).add(s33.blend(s31, UPPER_HALF).rearrange(SWAP_HALVES));
             r = h0.blend(h1, ODD_QUARTERS).add(h1.blend(h0, ODD_QUARTERS).rearrange(SWAP_QUARTERS));
-            if (L >= 16) {
-                r = r.add(r.rearrange(SWAP_2));
-            }
             if (L >= 8) {
                 r = r.add(r.rearrange(SWAP_1));
             }
