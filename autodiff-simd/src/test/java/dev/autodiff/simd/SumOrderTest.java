@@ -95,7 +95,7 @@ class SumOrderTest {
         // m·n·k above Gemm's tiny limit, m and k inside the unpacked range, n ≤ 12 for A·B; columns past
         // the last whole tile one or two (a column of C at a time) or three (a tile run partly on copies)
         int[][] abt = {{1, 1, 4099}, {3, 5, 331}, {5, 7, 131}, {13, 17, 97}, {4, 4, 257}, {7, 9, 64 + L - 1}, {2, 37, 64 + 2 * L + 1},
-            {21, 6, 200}, {128, 10, 256}};
+            {21, 6, 200}, {64, 10, 256}};
         int[][] ab = {{13, 10, 256}, {33, 3, 127}, {5, 11, 101}, {9, 1, 1021}};
         for (int[][] shapes : new int[][][] {abt, ab}) {
             boolean transB = shapes == abt;
