@@ -212,12 +212,30 @@ final class Trace {
      * freed with its graph) or makes a cotangent in a recycling backward pass; otherwise it
      * is a new one.
      */
-    static Tensor output(int[] shape, Tensor... inputs) {
-        boolean requiresGrad = false;
-        for (Tensor in : inputs) {
-            in.data();
-            requiresGrad |= in.requiresGrad;
-        }
+    static Tensor output(int[] shape, Tensor x) {
+        return output(shape, read(x));
+    }
+
+    /** {@link #output(int[], Tensor)} for an op of two inputs. */
+    static Tensor output(int[] shape, Tensor a, Tensor b) {
+        return output(shape, read(a) | read(b));
+    }
+
+    /**
+     * {@link #output(int[], Tensor)} for an op of three inputs. The inputs come one by one, not
+     * as varargs: the array would be garbage on every op wherever the JIT does not inline this.
+     */
+    static Tensor output(int[] shape, Tensor a, Tensor b, Tensor c) {
+        return output(shape, read(a) | read(b) | read(c));
+    }
+
+    /** Reads {@code input}'s values (keeping a freed input's) and tells whether it requires a gradient. */
+    private static boolean read(Tensor input) {
+        input.data();
+        return input.requiresGrad;
+    }
+
+    private static Tensor output(int[] shape, boolean requiresGrad) {
         Trace trace = current();
         int pass = trace.recording() && requiresGrad ? 0 : trace.recyclingPass != 0 ? trace.recyclingPass : -1;
         return pass < 0 ? new Tensor(new float[sizeOf(shape)], shape) : trace.arena().allocate(shape, pass);

@@ -17,7 +17,9 @@ import java.util.function.IntConsumer;
  * <p>A call makes no garbage: each calling thread has one job that it fills anew for every
  * call, and hands to idle workers through their mailboxes. A training step makes dozens of
  * calls, and with two threads their bookkeeping would otherwise be most of what the step
- * allocates.
+ * allocates. Nor need the task: a lambda that captures the call's arguments is a new object
+ * per call once it escapes to the workers, so the forms that take a {@code context} pass the
+ * arguments in an object the caller reuses, to a task that captures nothing.
  *
  * <p>Kernels split work over their outputs, never over a sum, in pieces that do not depend
  * on the thread count: results are the same bits for any number of threads.
@@ -33,6 +35,23 @@ public final class KernelPool {
         /** Does the work for indices {@code from} (inclusive) to {@code to} (exclusive). */
         void run(int from, int to);
     }
+
+    /** A piece of work number {@code index}, on the arguments in {@code context}. */
+    @FunctionalInterface
+    public interface ContextTask<C> {
+        /** Does piece {@code index} of the work. */
+        void run(C context, int index);
+    }
+
+    /** A piece of work over the index range {@code [from, to)}, on the arguments in {@code context}. */
+    @FunctionalInterface
+    public interface ContextRangeTask<C> {
+        /** Does the work for indices {@code from} (inclusive) to {@code to} (exclusive). */
+        void run(C context, int from, int to);
+    }
+
+    private static final ContextTask<IntConsumer> EACH = IntConsumer::accept;
+    private static final ContextRangeTask<RangeTask> RANGE = RangeTask::run;
 
     private static final class Shared {
         static final KernelPool POOL = new KernelPool(
@@ -77,36 +96,47 @@ public final class KernelPool {
      * shorter). The cut does not depend on the thread count, so neither does the result.
      */
     public void forRange(int n, int grain, RangeTask task) {
+        forRange(n, grain, task, RANGE);
+    }
+
+    /** {@link #forRange(int, int, RangeTask)} with the task's arguments in {@code context}. */
+    public <C> void forRange(int n, int grain, C context, ContextRangeTask<? super C> task) {
         if (n <= grain || threads == 1) {
             if (n > 0) {
-                task.run(0, n);
+                task.run(context, 0, n);
             }
             return;
         }
-        run((n + grain - 1) / grain, null, task, n, grain);
+        run((n + grain - 1) / grain, context, null, task, n, grain);
     }
 
     /** Runs {@code task.accept(i)} for every {@code i < tasks}, on the caller and the workers. */
     public void forEach(int tasks, IntConsumer task) {
+        forEach(tasks, task, EACH);
+    }
+
+    /** {@link #forEach(int, IntConsumer)} with the task's arguments in {@code context}. */
+    public <C> void forEach(int tasks, C context, ContextTask<? super C> task) {
         if (tasks <= 1 || threads == 1) {
             for (int i = 0; i < tasks; i++) {
-                task.accept(i);
+                task.run(context, i);
             }
             return;
         }
-        run(tasks, task, null, 0, 0);
+        run(tasks, context, task, null, 0, 0);
     }
 
-    private void run(int tasks, IntConsumer each, RangeTask range, int n, int grain) {
+    @SuppressWarnings("unchecked")
+    private void run(int tasks, Object context, ContextTask<?> each, ContextRangeTask<?> range, int n, int grain) {
         Job job = jobs.get();
         if (job.busy) {
             // a task of this thread's call calls the pool again: its pieces run here, in order
             for (int i = 0; i < tasks; i++) {
-                job.runTask(i, each, range, n, grain);
+                Job.runTask(i, context, (ContextTask<Object>) each, (ContextRangeTask<Object>) range, n, grain);
             }
             return;
         }
-        job.start(tasks, each, range, n, grain);
+        job.start(tasks, context, each, range, n, grain);
         int helpers = Math.min(threads, tasks) - 1;
         for (int w = 0; w < workers.length && helpers > 0; w++) {
             if (workers[w].offer(job)) {
@@ -182,8 +212,9 @@ public final class KernelPool {
         /** Whether a call of the owning thread is under way. */
         private boolean busy;
         private int tasks;
-        private IntConsumer each;
-        private RangeTask range;
+        private Object context;
+        private ContextTask<Object> each;
+        private ContextRangeTask<Object> range;
         private int n;
         private int grain;
         /** The generation in the upper 32 bits, the next task to claim in the lower. */
@@ -199,14 +230,16 @@ public final class KernelPool {
          * with the claim of the old one (the old call's last task index is then below the new
          * call's count), but its claim then fails.
          */
-        void start(int tasks, IntConsumer each, RangeTask range, int n, int grain) {
+        @SuppressWarnings("unchecked")
+        void start(int tasks, Object context, ContextTask<?> each, ContextRangeTask<?> range, int n, int grain) {
             busy = true;
             long generation = (claim >>> 32) + 1;
             claim = generation << 32 | REFILLING;
             VarHandle.storeStoreFence();
             this.tasks = tasks;
-            this.each = each;
-            this.range = range;
+            this.context = context;
+            this.each = (ContextTask<Object>) each;
+            this.range = (ContextRangeTask<Object>) range;
             this.n = n;
             this.grain = grain;
             failure = null;
@@ -219,8 +252,9 @@ public final class KernelPool {
             long c = claim;
             // read after the claim, and valid while the claim holds c's generation (see start)
             int count = tasks;
-            IntConsumer e = each;
-            RangeTask r = range;
+            Object x = context;
+            ContextTask<Object> e = each;
+            ContextRangeTask<Object> r = range;
             int size = n;
             int g = grain;
             VarHandle.acquireFence(); // the reads above come before every later read of the claim
@@ -228,7 +262,7 @@ public final class KernelPool {
             while ((c >>> 32) == generation && (int) c < count) {
                 if (CLAIM.compareAndSet(this, c, c + 1)) {
                     try {
-                        runTask((int) c, e, r, size, g);
+                        runTask((int) c, x, e, r, size, g);
                     } catch (Throwable t) {
                         FAILURE.compareAndSet(this, null, t);
                     }
@@ -240,11 +274,11 @@ public final class KernelPool {
             }
         }
 
-        void runTask(int i, IntConsumer e, RangeTask r, int size, int g) {
+        static void runTask(int i, Object x, ContextTask<Object> e, ContextRangeTask<Object> r, int size, int g) {
             if (r != null) {
-                r.run(i * g, Math.min(size, (i + 1) * g));
+                r.run(x, i * g, Math.min(size, (i + 1) * g));
             } else {
-                e.accept(i);
+                e.run(x, i);
             }
         }
 
@@ -261,7 +295,8 @@ public final class KernelPool {
                 }
                 callerParked = false;
             }
-            each = null; // hold no caller's arrays between calls
+            context = null; // hold no caller's arrays between calls
+            each = null;
             range = null;
             busy = false;
             Throwable t = failure;

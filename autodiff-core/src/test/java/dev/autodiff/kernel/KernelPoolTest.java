@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * The pool runs every task of a call exactly once, however many threads call at once and
  * however often one thread calls in a row (its job is reused); a failure reaches the caller
- * and the next call still works; a task may call the pool again.
+ * and the next call still works; a task may call the pool again; tasks read the context
+ * their call passed, though the caller refills it for the next.
  */
 class KernelPoolTest {
 
@@ -53,6 +54,36 @@ class KernelPoolTest {
         for (int[] p : pieces) {
             assertEquals(0, p[0] % 100);
             assertEquals(Math.min(n, p[0] + 100), p[1]);
+        }
+    }
+
+    /** A context the caller refills for each call, as the kernels do with theirs. */
+    private static final class Target {
+        int[] out;
+        int value;
+    }
+
+    @Test
+    void tasksReadTheContextOfTheirOwnCall() {
+        KernelPool pool = new KernelPool(3);
+        Target[] targets = {new Target(), new Target(), new Target()};
+        for (int call = 0; call < 2000; call++) {
+            int n = 1 + call % 53;
+            Target target = targets[call % 3]; // a stale context would write into another call's array
+            target.out = new int[n];
+            target.value = call;
+            if (call % 2 == 0) {
+                pool.forEach(n, target, (t, i) -> t.out[i] += t.value + i);
+            } else {
+                pool.forRange(n, 4, target, (t, from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        t.out[i] += t.value + i;
+                    }
+                });
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(call + i, target.out[i], "call " + call + ", index " + i);
+            }
         }
     }
 

@@ -16,18 +16,68 @@ final class ElementwiseKernels {
     /** Elements per task: big enough to pay for a hand-off, small enough to balance. */
     static final int GRAIN = 1 << 14;
 
+    private static final ThreadLocal<Call> CALLS = ThreadLocal.withInitial(Call::new);
+
     private final KernelPool pool;
 
     ElementwiseKernels(KernelPool pool) {
         this.pool = pool;
     }
 
+    /**
+     * The arguments of the kernel the calling thread is running, for its tasks to read: one per
+     * thread, reused, so that a kernel hands its work to the pool without making garbage.
+     */
+    private static final class Call {
+        Unary unary;
+        Binary binary;
+        float param;
+        /** The operands: x alone, or x and y (a binary op's a and b, a derivative's input and output). */
+        float[] x;
+        float[] y;
+        /** The cotangent into a derivative. */
+        float[] g;
+        float[] out;
+        /** How a broadcast walks its operands, and whether each of them runs contiguously along the inner axis. */
+        BroadcastPlan plan;
+        boolean xRuns;
+        boolean yRuns;
+        /** The length of an output row. */
+        int inner;
+        /** A permutation's output shape, its input strides in output order, and the stride along an output row. */
+        int[] shape;
+        int[] strides;
+        int step;
+
+        Call arrays(float[] x, float[] y, float[] g, float[] out) {
+            this.x = x;
+            this.y = y;
+            this.g = g;
+            this.out = out;
+            return this;
+        }
+
+        /** Holds none of the caller's arrays between calls. */
+        void release() {
+            arrays(null, null, null, null);
+            plan = null;
+        }
+    }
+
     void unary(Unary op, float param, float[] x, float[] out, int n) {
-        pool.forRange(n, GRAIN, (from, to) -> UnaryLoops.apply(op, param, x, out, from, to));
+        Call call = CALLS.get().arrays(x, null, null, out);
+        call.unary = op;
+        call.param = param;
+        pool.forRange(n, GRAIN, call, (c, from, to) -> UnaryLoops.apply(c.unary, c.param, c.x, c.out, from, to));
+        call.release();
     }
 
     void unaryBackward(Unary op, float param, float[] g, float[] x, float[] y, float[] out, int n) {
-        pool.forRange(n, GRAIN, (from, to) -> UnaryLoops.derivative(op, param, g, x, y, out, from, to));
+        Call call = CALLS.get().arrays(x, y, g, out);
+        call.unary = op;
+        call.param = param;
+        pool.forRange(n, GRAIN, call, (c, from, to) -> UnaryLoops.derivative(c.unary, c.param, c.g, c.x, c.y, c.out, from, to));
+        call.release();
     }
 
     void binary(Binary op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape) {
@@ -35,20 +85,27 @@ final class ElementwiseKernels {
         if (Strides.size(outShape) == 0) {
             return;
         }
-        boolean aRuns = plan.contiguous(0);
-        boolean bRuns = plan.contiguous(1);
-        int inner = plan.inner;
+        Call call = CALLS.get().arrays(a, b, null, out);
+        call.binary = op;
+        call.plan = plan;
+        call.xRuns = plan.contiguous(0);
+        call.yRuns = plan.contiguous(1);
+        call.inner = plan.inner;
         if (plan.rows == 1) {
-            pool.forRange(inner, GRAIN, (from, to) -> BinaryLoops.run(op,
-                    a, aRuns ? from : 0, aRuns, b, bRuns ? from : 0, bRuns, out, from, to - from));
-            return;
+            pool.forRange(plan.inner, GRAIN, call, (c, from, to) -> BinaryLoops.run(c.binary,
+                    c.x, c.xRuns ? from : 0, c.xRuns, c.y, c.yRuns ? from : 0, c.yRuns, c.out, from, to - from));
+        } else {
+            pool.forRange(plan.rows, Math.max(1, GRAIN / plan.inner), call, ElementwiseKernels::binaryRows);
         }
-        pool.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
-            Odometer row = plan.rows(r0);
-            for (int r = r0; r < r1; r++, row.next()) {
-                BinaryLoops.run(op, a, row.offset(0), aRuns, b, row.offset(1), bRuns, out, r * inner, inner);
-            }
-        });
+        call.release();
+    }
+
+    private static void binaryRows(Call c, int r0, int r1) {
+        int inner = c.inner;
+        Odometer row = c.plan.rows(r0);
+        for (int r = r0; r < r1; r++, row.next()) {
+            BinaryLoops.run(c.binary, c.x, row.offset(0), c.xRuns, c.y, row.offset(1), c.yRuns, c.out, r * inner, inner);
+        }
     }
 
     void broadcast(float[] x, int[] xShape, float[] out, int[] outShape) {
@@ -56,19 +113,25 @@ final class ElementwiseKernels {
             return;
         }
         BroadcastPlan plan = BroadcastPlan.of(outShape, xShape);
-        int inner = plan.inner;
-        boolean runs = plan.contiguous(0);
-        pool.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
-            Odometer row = plan.rows(r0);
-            for (int r = r0; r < r1; r++, row.next()) {
-                int xi = row.offset(0);
-                if (runs) {
-                    System.arraycopy(x, xi, out, r * inner, inner);
-                } else {
-                    java.util.Arrays.fill(out, r * inner, (r + 1) * inner, x[xi]);
-                }
+        Call call = CALLS.get().arrays(x, null, null, out);
+        call.plan = plan;
+        call.inner = plan.inner;
+        call.xRuns = plan.contiguous(0);
+        pool.forRange(plan.rows, Math.max(1, GRAIN / plan.inner), call, ElementwiseKernels::broadcastRows);
+        call.release();
+    }
+
+    private static void broadcastRows(Call c, int r0, int r1) {
+        int inner = c.inner;
+        Odometer row = c.plan.rows(r0);
+        for (int r = r0; r < r1; r++, row.next()) {
+            int xi = row.offset(0);
+            if (c.xRuns) {
+                System.arraycopy(c.x, xi, c.out, r * inner, inner);
+            } else {
+                java.util.Arrays.fill(c.out, r * inner, (r + 1) * inner, c.x[xi]);
             }
-        });
+        }
     }
 
     /** A gather: the output is walked in order, the input by the permuted strides, one output row per step. */
@@ -89,26 +152,37 @@ final class ElementwiseKernels {
             outShape[d] = shape[perm[d]];
             strides[d] = inStrides[perm[d]];
         }
-        int inner = outShape[rank - 1];
-        int step = strides[rank - 1];
-        int rows = n / inner;
-        pool.forRange(rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int xi = 0;
-                int rest = r;
-                for (int d = rank - 2; d >= 0; d--) {
-                    xi += (rest % outShape[d]) * strides[d];
-                    rest /= outShape[d];
-                }
-                int o = r * inner;
-                if (step == 1) {
-                    System.arraycopy(x, xi, out, o, inner);
-                } else {
-                    for (int j = 0; j < inner; j++) {
-                        out[o + j] = x[xi + j * step];
-                    }
+        Call call = CALLS.get().arrays(x, null, null, out);
+        call.shape = outShape;
+        call.strides = strides;
+        call.inner = outShape[rank - 1];
+        call.step = strides[rank - 1];
+        pool.forRange(n / call.inner, Math.max(1, GRAIN / call.inner), call, ElementwiseKernels::permuteRows);
+        call.release();
+    }
+
+    private static void permuteRows(Call c, int r0, int r1) {
+        int[] outShape = c.shape;
+        int[] strides = c.strides;
+        int inner = c.inner;
+        int step = c.step;
+        float[] x = c.x;
+        float[] out = c.out;
+        for (int r = r0; r < r1; r++) {
+            int xi = 0;
+            int rest = r;
+            for (int d = outShape.length - 2; d >= 0; d--) {
+                xi += (rest % outShape[d]) * strides[d];
+                rest /= outShape[d];
+            }
+            int o = r * inner;
+            if (step == 1) {
+                System.arraycopy(x, xi, out, o, inner);
+            } else {
+                for (int j = 0; j < inner; j++) {
+                    out[o + j] = x[xi + j * step];
                 }
             }
-        });
+        }
     }
 }

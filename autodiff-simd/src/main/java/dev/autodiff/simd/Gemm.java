@@ -64,6 +64,7 @@ final class Gemm {
     static final int SWAP_MIN_RATIO = 2;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final ThreadLocal<Product> PRODUCTS = ThreadLocal.withInitial(Product::new);
 
     private final KernelPool pool;
 
@@ -103,17 +104,83 @@ final class Gemm {
             if (epilogue != null) {
                 epilogue.apply(c, co, n, m, 0, n);
             }
-        } else if (!transA && transB && overwrite && swapsRoles(m, n, k)) {
-            transposedProduct(m, n, k, a, ao, b, bo, c, co, epilogue);
+            return;
+        }
+        Product p = PRODUCTS.get().of(transA, transB, m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
+        if (!transA && transB && overwrite && swapsRoles(m, n, k)) {
+            transposedProduct(p);
         } else if (!transA && transB && rowDot(m, n, k)) {
-            rowDot(m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
+            rowDot(p);
         } else if (!transA && !transB && n <= ROW_DOT_MAX_N && rowDot(m, n, k)) {
             // few columns: transposing B costs little and fills more lanes than a narrow panel
             float[] columns = buffer(0, n * k);
             GemmPacking.transposeNarrow(b, bo, k, n, columns);
-            rowDot(m, n, k, a, ao, columns, 0, c, co, overwrite, epilogue);
+            p.b = columns;
+            p.bo = 0;
+            rowDot(p);
         } else {
-            blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, overwrite, epilogue);
+            blocked(p);
+        }
+        p.release();
+    }
+
+    /**
+     * The operands and plan of the product the calling thread is running, which its tasks
+     * read: one per thread, filled anew for every product, so that handing the tasks to the
+     * pool makes no garbage.
+     */
+    private static final class Product {
+        boolean transA;
+        boolean transB;
+        boolean overwrite;
+        int m;
+        int n;
+        int k;
+        float[] a;
+        int ao;
+        float[] b;
+        int bo;
+        float[] c;
+        int co;
+        Epilogue epilogue;
+        /** How many tasks share the work, and into how many units (column groups, blocks or panels) it is cut. */
+        int tasks;
+        int units;
+        /** The current column chunk: its first column, its width, its panels and their packing. */
+        int j0;
+        int nc;
+        int panels;
+        float[] packed;
+        /** The row block and the column tiles a chunk is cut into. */
+        int mc;
+        int colTiles;
+        int chunkPanels;
+
+        Product of(boolean transA, boolean transB, int m, int n, int k, float[] a, int ao, float[] b, int bo,
+                   float[] c, int co, boolean overwrite, Epilogue epilogue) {
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = a;
+            this.ao = ao;
+            this.b = b;
+            this.bo = bo;
+            this.c = c;
+            this.co = co;
+            this.overwrite = overwrite;
+            this.epilogue = epilogue;
+            return this;
+        }
+
+        /** Holds none of the caller's arrays between products. */
+        void release() {
+            a = null;
+            b = null;
+            c = null;
+            packed = null;
+            epilogue = null;
         }
     }
 
@@ -137,29 +204,34 @@ final class Gemm {
      * product (the micro-kernel's fused multiply-adds over the shared dimension, block by
      * block), so the bits are the same.
      */
-    private void transposedProduct(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
-                                   Epilogue epilogue) {
-        float[] transposed = buffer(3, n * m);
-        boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
+    private void transposedProduct(Product p) {
+        p.packed = buffer(3, p.n * p.m);
+        boolean parallel = pool.threads() > 1 && (long) p.m * p.n * p.k >= PARALLEL_MIN;
+        p.units = (p.n + BlockTranspose.SIZE - 1) / BlockTranspose.SIZE;
+        p.tasks = parallel ? Math.min(p.units, pool.threads()) : 1;
+        p.panels = p.m / NR;
+        run(parallel, p, Gemm::transposedProductTask);
+    }
+
+    /** Task {@code task} of {@link #transposedProduct}: its range of blocks of C's columns. */
+    private static void transposedProductTask(Product p, int task) {
+        int m = p.m;
+        int n = p.n;
+        int k = p.k;
         int size = BlockTranspose.SIZE;
-        int blocks = (n + size - 1) / size;
-        int tasks = parallel ? Math.min(blocks, pool.threads()) : 1;
-        int panels = m / NR;
-        run(parallel, tasks, task -> {
-            float[] packedA = buffer(0, k * m);
-            for (int q = 0; q < panels; q++) {
-                GemmPacking.packB(true, a, ao, m, k, q * NR, NR, NR, packedA, q * k * NR);
-            }
-            int j0 = task * blocks / tasks * size;
-            int j1 = Math.min(n, (task + 1) * blocks / tasks * size);
-            for (int i0 = j0; i0 < j1; i0 += MC) {
-                tile(false, n, m, k, b, bo, packedA, transposed, 0, m, i0, Math.min(MC, j1 - i0), 0, panels, true, null, 0);
-            }
-            transposeColumns(transposed, m, n, j0, j1, c, co);
-            if (epilogue != null) {
-                epilogue.apply(c, co + j0, n, m, j0, j1 - j0);
-            }
-        });
+        float[] packedA = buffer(0, k * m);
+        for (int q = 0; q < p.panels; q++) {
+            GemmPacking.packB(true, p.a, p.ao, m, k, q * NR, NR, NR, packedA, q * k * NR);
+        }
+        int j0 = task * p.units / p.tasks * size;
+        int j1 = Math.min(n, (task + 1) * p.units / p.tasks * size);
+        for (int i0 = j0; i0 < j1; i0 += MC) {
+            tile(false, n, m, k, p.b, p.bo, packedA, p.packed, 0, m, i0, Math.min(MC, j1 - i0), 0, p.panels, true, null, 0);
+        }
+        transposeColumns(p.packed, m, n, j0, j1, p.c, p.co);
+        if (p.epilogue != null) {
+            p.epilogue.apply(p.c, p.co + j0, n, m, j0, j1 - j0);
+        }
     }
 
     /**
@@ -195,111 +267,141 @@ final class Gemm {
      * while all of A passes by; the groups are split between threads, and each tile's sums
      * do not depend on the split.
      */
-    private void rowDot(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
-                        boolean overwrite, Epilogue epilogue) {
-        // one row of A (a linear layer on one sample) runs as a vector times the rows of B
-        int t = m == 1 ? RowDotKernel.ROW_TILE : RowDotKernel.TILE;
-        int groups = (n + t - 1) / t;
-        boolean parallel = pool.threads() > 1 && ((long) m * n * k >= PARALLEL_MIN
-                || (m == 1 && (long) n * k >= ROW_PARALLEL_MIN));
-        int tasks = parallel ? Math.min(groups, pool.threads()) : 1;
-        // the epilogue runs on a vector's width of finished columns at a time, while they are in L1
-        int groupsPerVector = Math.max(1, MicroKernel.NR / 2 / t);
-        run(parallel, tasks, task -> {
-            int end = (task + 1) * groups / tasks;
-            for (int g0 = task * groups / tasks; g0 < end; g0 += groupsPerVector) {
-                int g1 = Math.min(end, g0 + groupsPerVector);
-                for (int g = g0; g < g1; g++) {
-                    int j = g * t;
-                    int cols = Math.min(t, n - j);
-                    if (m == 1) {
-                        RowDotKernel.multiplyRow(k, a, ao, b, bo + j * k, k, c, co + j, 1, cols, overwrite);
-                    } else if (cols <= t / 2) {
-                        // the last one or two columns of op(B) (a 10-class output layer): a tile would run
-                        // half or more of its multiply-adds on copies, so each column is one row of B times
-                        // eight rows of A at a time, down the column of C
-                        for (int jj = j; jj < j + cols; jj++) {
-                            for (int i = 0; i < m; i += RowDotKernel.ROW_TILE) {
-                                RowDotKernel.multiplyRow(k, b, bo + jj * k, a, ao + i * k, k, c, co + i * n + jj, n,
-                                        Math.min(RowDotKernel.ROW_TILE, m - i), overwrite);
-                            }
-                        }
-                    } else {
-                        for (int i = 0; i < m; i += t) {
-                            RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
-                                    Math.min(t, m - i), cols, overwrite);
-                        }
-                    }
-                }
-                if (epilogue != null) {
-                    int from = g0 * t;
-                    epilogue.apply(c, co + from, n, m, from, Math.min(n, g1 * t) - from);
-                }
-            }
-        });
+    private void rowDot(Product p) {
+        int m = p.m;
+        long nk = (long) p.n * p.k;
+        p.units = (p.n + rowDotTile(m) - 1) / rowDotTile(m);
+        boolean parallel = pool.threads() > 1 && (m * nk >= PARALLEL_MIN || (m == 1 && nk >= ROW_PARALLEL_MIN));
+        p.tasks = parallel ? Math.min(p.units, pool.threads()) : 1;
+        run(parallel, p, Gemm::rowDotTask);
     }
 
-    private void blocked(boolean transA, boolean transB, int m, int n, int k,
-                         float[] a, int ao, float[] b, int bo, float[] c, int co, boolean overwrite, Epilogue epilogue) {
+    /** The columns of a {@link #rowDot} group: one row of A (a layer on one sample) runs as a vector times rows of B. */
+    private static int rowDotTile(int m) {
+        return m == 1 ? RowDotKernel.ROW_TILE : RowDotKernel.TILE;
+    }
+
+    /** Task {@code task} of {@link #rowDot}: its range of column groups. */
+    private static void rowDotTask(Product p, int task) {
+        int m = p.m;
+        int n = p.n;
+        int k = p.k;
+        float[] a = p.a;
+        int ao = p.ao;
+        float[] b = p.b;
+        int bo = p.bo;
+        float[] c = p.c;
+        int co = p.co;
+        boolean overwrite = p.overwrite;
+        Epilogue epilogue = p.epilogue;
+        int t = rowDotTile(m);
+        int groups = p.units;
+        // the epilogue runs on a vector's width of finished columns at a time, while they are in L1
+        int groupsPerVector = Math.max(1, MicroKernel.NR / 2 / t);
+        int end = (task + 1) * groups / p.tasks;
+        for (int g0 = task * groups / p.tasks; g0 < end; g0 += groupsPerVector) {
+            int g1 = Math.min(end, g0 + groupsPerVector);
+            for (int g = g0; g < g1; g++) {
+                int j = g * t;
+                int cols = Math.min(t, n - j);
+                if (m == 1) {
+                    RowDotKernel.multiplyRow(k, a, ao, b, bo + j * k, k, c, co + j, 1, cols, overwrite);
+                } else if (cols <= t / 2) {
+                    // the last one or two columns of op(B) (a 10-class output layer): a tile would run
+                    // half or more of its multiply-adds on copies, so each column is one row of B times
+                    // eight rows of A at a time, down the column of C
+                    for (int jj = j; jj < j + cols; jj++) {
+                        for (int i = 0; i < m; i += RowDotKernel.ROW_TILE) {
+                            RowDotKernel.multiplyRow(k, b, bo + jj * k, a, ao + i * k, k, c, co + i * n + jj, n,
+                                    Math.min(RowDotKernel.ROW_TILE, m - i), overwrite);
+                        }
+                    }
+                } else {
+                    for (int i = 0; i < m; i += t) {
+                        RowDotKernel.multiply(k, a, ao + i * k, k, b, bo + j * k, k, c, co + i * n + j, n,
+                                Math.min(t, m - i), cols, overwrite);
+                    }
+                }
+            }
+            if (epilogue != null) {
+                int from = g0 * t;
+                epilogue.apply(c, co + from, n, m, from, Math.min(n, g1 * t) - from);
+            }
+        }
+    }
+
+    private void blocked(Product p) {
+        int m = p.m;
+        int n = p.n;
+        int k = p.k;
         boolean parallel = pool.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
         int threads = parallel ? pool.threads() : 1;
-        int chunkPanels = Math.max(1, B_CHUNK_FLOATS / (k * NR));
-        int totalPanels = (n + NR - 1) / NR;
-        if (parallel && !transA && totalPanels >= 2 * threads) {
-            columnRanges(transB, m, n, k, a, ao, b, bo, c, co, overwrite, epilogue, threads, chunkPanels, totalPanels);
+        p.chunkPanels = Math.max(1, B_CHUNK_FLOATS / (k * NR));
+        p.units = (n + NR - 1) / NR;
+        if (parallel && !p.transA && p.units >= 2 * threads) {
+            p.tasks = threads;
+            pool.forEach(threads, p, Gemm::columnRangesTask);
             return;
         }
-        float[] packedB = buffer(0, k * NR * Math.min(chunkPanels, totalPanels));
+        p.packed = buffer(0, k * NR * Math.min(p.chunkPanels, p.units));
         // enough row blocks for every thread when there are rows for it
-        int mc = Math.min(MC, roundUp((m + threads - 1) / threads, MR));
-        int rowBlocks = (m + mc - 1) / mc;
-        for (int firstPanel = 0; firstPanel < totalPanels; firstPanel += chunkPanels) {
-            int j0 = firstPanel * NR;
-            int nc = Math.min(n - j0, chunkPanels * NR);
-            int panels = (nc + NR - 1) / NR;
-            run(parallel, panels, q -> {
-                int cols = Math.min(NR, nc - q * NR);
-                GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols), packedB, q * k * NR);
-            });
+        p.mc = Math.min(MC, roundUp((m + threads - 1) / threads, MR));
+        int rowBlocks = (m + p.mc - 1) / p.mc;
+        for (int firstPanel = 0; firstPanel < p.units; firstPanel += p.chunkPanels) {
+            p.j0 = firstPanel * NR;
+            p.nc = Math.min(n - p.j0, p.chunkPanels * NR);
+            p.panels = (p.nc + NR - 1) / NR;
+            p.tasks = p.panels;
+            run(parallel, p, Gemm::packTask);
             // two tiles per thread, so that a thread that starts late leaves its second to the other
-            int colTiles = Math.min(panels, Math.max(1, (2 * threads + rowBlocks - 1) / rowBlocks));
-            run(parallel, rowBlocks * colTiles, t -> {
-                int i0 = (t / colTiles) * mc;
-                int tile = t % colTiles;
-                tile(transA, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(mc, m - i0),
-                        tile * panels / colTiles, (tile + 1) * panels / colTiles, overwrite, epilogue, j0);
-            });
+            p.colTiles = Math.min(p.panels, Math.max(1, (2 * threads + rowBlocks - 1) / rowBlocks));
+            p.tasks = rowBlocks * p.colTiles;
+            run(parallel, p, Gemm::tileTask);
         }
+    }
+
+    /** Task {@code q} of {@link #blocked}'s packing: panel q of the current chunk of B. */
+    private static void packTask(Product p, int q) {
+        int cols = Math.min(NR, p.nc - q * NR);
+        GemmPacking.packB(p.transB, p.b, p.bo, p.n, p.k, p.j0 + q * NR, cols, MicroKernel.panelWidth(cols),
+                p.packed, q * p.k * NR);
+    }
+
+    /** Task {@code t} of {@link #blocked}'s products: one row block times one range of the chunk's panels. */
+    private static void tileTask(Product p, int t) {
+        int i0 = (t / p.colTiles) * p.mc;
+        int tile = t % p.colTiles;
+        tile(p.transA, p.m, p.n, p.k, p.a, p.ao, p.packed, p.c, p.co + p.j0, p.nc, i0, Math.min(p.mc, p.m - i0),
+                tile * p.panels / p.colTiles, (tile + 1) * p.panels / p.colTiles, p.overwrite, p.epilogue, p.j0);
     }
 
     /**
-     * The parallel product when B has panels enough for every thread and A is read as it is
-     * stored: each thread packs a range of B's panels and multiplies all of A by them. One
+     * Task {@code t} of the parallel product when B has panels enough for every thread and A is
+     * read as it is stored: each thread packs a range of B's panels and multiplies all of A by them. One
      * hand-off per product, no barrier between packing and multiplying, and a thread's panels
      * stay in its own caches; sharing the packing and then the row blocks (the other way)
      * costs a second hand-off and packs panels into one core's cache that the other core then
      * reads.
      */
-    private void columnRanges(boolean transB, int m, int n, int k, float[] a, int ao,
-                              float[] b, int bo, float[] c, int co, boolean overwrite, Epilogue epilogue,
-                              int tasks, int chunkPanels, int totalPanels) {
-        pool.forEach(tasks, t -> {
-            int end = (t + 1) * totalPanels / tasks;
-            for (int first = t * totalPanels / tasks; first < end; first += chunkPanels) {
-                int panels = Math.min(chunkPanels, end - first);
-                int j0 = first * NR;
-                int nc = Math.min(n - j0, panels * NR);
-                float[] packedB = buffer(0, k * NR * panels);
-                for (int q = 0; q < panels; q++) {
-                    int cols = Math.min(NR, nc - q * NR);
-                    GemmPacking.packB(transB, b, bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols), packedB, q * k * NR);
-                }
-                for (int i0 = 0; i0 < m; i0 += MC) {
-                    tile(false, m, n, k, a, ao, packedB, c, co + j0, nc, i0, Math.min(MC, m - i0), 0, panels, overwrite,
-                            epilogue, j0);
-                }
+    private static void columnRangesTask(Product p, int t) {
+        int m = p.m;
+        int n = p.n;
+        int k = p.k;
+        int end = (t + 1) * p.units / p.tasks;
+        for (int first = t * p.units / p.tasks; first < end; first += p.chunkPanels) {
+            int panels = Math.min(p.chunkPanels, end - first);
+            int j0 = first * NR;
+            int nc = Math.min(n - j0, panels * NR);
+            float[] packedB = buffer(0, k * NR * panels);
+            for (int q = 0; q < panels; q++) {
+                int cols = Math.min(NR, nc - q * NR);
+                GemmPacking.packB(p.transB, p.b, p.bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols), packedB, q * k * NR);
             }
-        });
+            for (int i0 = 0; i0 < m; i0 += MC) {
+                tile(false, m, n, k, p.a, p.ao, packedB, p.c, p.co + j0, nc, i0, Math.min(MC, m - i0), 0, panels,
+                        p.overwrite, p.epilogue, j0);
+            }
+        }
     }
 
     /**
@@ -363,12 +465,13 @@ final class Gemm {
         }
     }
 
-    private void run(boolean parallel, int tasks, java.util.function.IntConsumer task) {
+    /** Runs {@code task} for each of {@code p.tasks} on the pool's threads, or in order on this one. */
+    private void run(boolean parallel, Product p, KernelPool.ContextTask<Product> task) {
         if (parallel) {
-            pool.forEach(tasks, task);
+            pool.forEach(p.tasks, p, task);
         } else {
-            for (int t = 0; t < tasks; t++) {
-                task.accept(t);
+            for (int t = 0; t < p.tasks; t++) {
+                task.run(p, t);
             }
         }
     }

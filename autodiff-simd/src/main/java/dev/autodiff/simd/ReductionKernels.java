@@ -23,42 +23,72 @@ final class ReductionKernels {
     /** Columns per task when reducing across an inner axis; a multiple of two vectors. */
     private static final int COLUMN_BLOCK = 256;
 
+    private static final ThreadLocal<Reduction> REDUCTIONS = ThreadLocal.withInitial(Reduction::new);
+
     private final KernelPool pool;
 
     ReductionKernels(KernelPool pool) {
         this.pool = pool;
     }
 
+    /**
+     * The arguments of the reduction the calling thread is running, for its tasks to read: one
+     * per thread, reused, so that a reduction hands its work to the pool without making garbage.
+     */
+    private static final class Reduction {
+        Reduce op;
+        float[] x;
+        int axis;
+        int inner;
+        /** Column blocks per outer index, when reducing across an inner axis. */
+        int blocks;
+        float[] out;
+    }
+
     void reduce(Reduce op, float[] x, int outer, int axis, int inner, float[] out) {
         if (outer == 0 || inner == 0) {
             return;
         }
+        Reduction r = REDUCTIONS.get();
+        r.op = op;
+        r.x = x;
+        r.axis = axis;
+        r.inner = inner;
+        r.out = out;
         if (inner == 1) {
-            pool.forRange(outer, Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, axis)), (r0, r1) -> {
-                for (int r = r0; r < r1; r++) {
-                    out[r] = op == Reduce.SUM ? (float) sum(x, r * axis, axis) : max(x, r * axis, axis);
-                }
-            });
-            return;
-        }
-        int blocks = (inner + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
-        long work = (long) outer * axis * inner;
-        java.util.function.IntConsumer task = t -> {
-            int o = t / blocks;
-            int from = (t % blocks) * COLUMN_BLOCK;
-            int to = Math.min(inner, from + COLUMN_BLOCK);
-            if (op == Reduce.SUM) {
-                sumColumns(x, o * axis * inner, axis, inner, out, o * inner, from, to);
-            } else {
-                maxColumns(x, o * axis * inner, axis, inner, out, o * inner, from, to);
-            }
-        };
-        if (work < 2L * ElementwiseKernels.GRAIN) {
-            for (int t = 0; t < outer * blocks; t++) {
-                task.accept(t);
-            }
+            pool.forRange(outer, Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, axis)), r, ReductionKernels::rows);
         } else {
-            pool.forEach(outer * blocks, task);
+            r.blocks = (inner + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+            long work = (long) outer * axis * inner;
+            if (work < 2L * ElementwiseKernels.GRAIN) {
+                for (int t = 0; t < outer * r.blocks; t++) {
+                    columns(r, t);
+                }
+            } else {
+                pool.forEach(outer * r.blocks, r, ReductionKernels::columns);
+            }
+        }
+        r.x = null; // hold none of the caller's arrays between calls
+        r.out = null;
+    }
+
+    /** Rows {@code [r0, r1)} of a reduction over the last axis, each to one element. */
+    private static void rows(Reduction r, int r0, int r1) {
+        for (int row = r0; row < r1; row++) {
+            r.out[row] = r.op == Reduce.SUM ? (float) sum(r.x, row * r.axis, r.axis) : max(r.x, row * r.axis, r.axis);
+        }
+    }
+
+    /** Task {@code t} of a reduction across an inner axis: one block of columns of one outer index. */
+    private static void columns(Reduction r, int t) {
+        int o = t / r.blocks;
+        int from = (t % r.blocks) * COLUMN_BLOCK;
+        int to = Math.min(r.inner, from + COLUMN_BLOCK);
+        int stride = r.axis * r.inner;
+        if (r.op == Reduce.SUM) {
+            sumColumns(r.x, o * stride, r.axis, r.inner, r.out, o * r.inner, from, to);
+        } else {
+            maxColumns(r.x, o * stride, r.axis, r.inner, r.out, o * r.inner, from, to);
         }
     }
 

@@ -16,68 +16,107 @@ import jdk.incubator.vector.VectorOperators;
 final class RowOps {
     private static final int L = F.length();
 
+    private static final ThreadLocal<Rows> ROWS = ThreadLocal.withInitial(Rows::new);
+
     private final KernelPool pool;
 
     RowOps(KernelPool pool) {
         this.pool = pool;
     }
 
-    private void forRows(int rows, int cols, KernelPool.RangeTask rowTask) {
-        pool.forRange(rows, Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, cols)), rowTask);
+    /**
+     * The arguments of the row operation the calling thread is running, for its tasks to read:
+     * one per thread, reused, so that an operation hands its rows to the pool without making
+     * garbage.
+     */
+    private static final class Rows {
+        float[] in;
+        int cols;
+        int[] labels;
+        /** One value per row: the losses out of the forward, the loss's cotangent into the backward. */
+        float[] perRow;
+        float[] out;
+    }
+
+    private void forRows(float[] in, int rows, int cols, int[] labels, float[] perRow, float[] out,
+                         KernelPool.ContextRangeTask<Rows> rowTask) {
+        Rows args = ROWS.get();
+        args.in = in;
+        args.cols = cols;
+        args.labels = labels;
+        args.perRow = perRow;
+        args.out = out;
+        pool.forRange(rows, Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, cols)), args, rowTask);
+        args.in = null; // hold none of the caller's arrays between calls
+        args.labels = null;
+        args.perRow = null;
+        args.out = null;
     }
 
     void softmax(float[] x, int rows, int cols, float[] out) {
-        forRows(rows, cols, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int off = r * cols;
-                normalizedExp(x, off, cols, ReductionKernels.max(x, off, cols), out);
-            }
-        });
+        forRows(x, rows, cols, null, null, out, (a, r0, r1) -> softmax(a.in, a.cols, a.out, r0, r1));
+    }
+
+    private static void softmax(float[] x, int cols, float[] out, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int off = r * cols;
+            normalizedExp(x, off, cols, ReductionKernels.max(x, off, cols), out);
+        }
     }
 
     void logSoftmax(float[] x, int rows, int cols, float[] out) {
-        forRows(rows, cols, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int off = r * cols;
-                float max = ReductionKernels.max(x, off, cols);
-                float logSum = (float) Math.log(expSum(x, off, cols, max, out)); // out holds the exponentials until overwritten
-                int j = 0;
-                for (int end = F.loopBound(cols); j < end; j += L) {
-                    FloatVector.fromArray(F, x, off + j).sub(max).sub(logSum).intoArray(out, off + j);
-                }
-                for (; j < cols; j++) {
-                    out[off + j] = x[off + j] - max - logSum;
-                }
+        forRows(x, rows, cols, null, null, out, (a, r0, r1) -> logSoftmax(a.in, a.cols, a.out, r0, r1));
+    }
+
+    private static void logSoftmax(float[] x, int cols, float[] out, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int off = r * cols;
+            float max = ReductionKernels.max(x, off, cols);
+            float logSum = (float) Math.log(expSum(x, off, cols, max, out)); // out holds the exponentials until overwritten
+            int j = 0;
+            for (int end = F.loopBound(cols); j < end; j += L) {
+                FloatVector.fromArray(F, x, off + j).sub(max).sub(logSum).intoArray(out, off + j);
             }
-        });
+            for (; j < cols; j++) {
+                out[off + j] = x[off + j] - max - logSum;
+            }
+        }
     }
 
     void softmaxCrossEntropy(float[] logits, int rows, int cols, int[] labels, float[] probs, float[] loss) {
-        forRows(rows, cols, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int off = r * cols;
-                float max = ReductionKernels.max(logits, off, cols);
-                double sum = normalizedExp(logits, off, cols, max, probs);
-                loss[r] = (float) (Math.log(sum) - (logits[off + labels[r]] - max));
-            }
-        });
+        forRows(logits, rows, cols, labels, loss, probs,
+                (a, r0, r1) -> softmaxCrossEntropy(a.in, a.cols, a.labels, a.out, a.perRow, r0, r1));
+    }
+
+    private static void softmaxCrossEntropy(float[] logits, int cols, int[] labels, float[] probs, float[] loss,
+                                            int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int off = r * cols;
+            float max = ReductionKernels.max(logits, off, cols);
+            double sum = normalizedExp(logits, off, cols, max, probs);
+            loss[r] = (float) (Math.log(sum) - (logits[off + labels[r]] - max));
+        }
     }
 
     void softmaxCrossEntropyBackward(float[] probs, int rows, int cols, int[] labels, float[] g, float[] dLogits) {
-        forRows(rows, cols, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int off = r * cols;
-                float gr = g[r];
-                int j = 0;
-                for (int end = F.loopBound(cols); j < end; j += L) {
-                    FloatVector.fromArray(F, probs, off + j).mul(gr).intoArray(dLogits, off + j);
-                }
-                for (; j < cols; j++) {
-                    dLogits[off + j] = probs[off + j] * gr;
-                }
-                dLogits[off + labels[r]] -= gr;
+        forRows(probs, rows, cols, labels, g, dLogits,
+                (a, r0, r1) -> softmaxCrossEntropyBackward(a.in, a.cols, a.labels, a.perRow, a.out, r0, r1));
+    }
+
+    private static void softmaxCrossEntropyBackward(float[] probs, int cols, int[] labels, float[] g, float[] dLogits,
+                                                    int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int off = r * cols;
+            float gr = g[r];
+            int j = 0;
+            for (int end = F.loopBound(cols); j < end; j += L) {
+                FloatVector.fromArray(F, probs, off + j).mul(gr).intoArray(dLogits, off + j);
             }
-        });
+            for (; j < cols; j++) {
+                dLogits[off + j] = probs[off + j] * gr;
+            }
+            dLogits[off + labels[r]] -= gr;
+        }
     }
 
     /** Writes the softmax of one row, whose largest element is {@code max}, to {@code out}; returns its sum of exponentials. */

@@ -16,101 +16,157 @@ import jdk.incubator.vector.VectorOperators;
 final class UpdateOps {
     private static final int L = F.length();
 
+    private static final ThreadLocal<Update> UPDATES = ThreadLocal.withInitial(Update::new);
+
     private final KernelPool pool;
 
     UpdateOps(KernelPool pool) {
         this.pool = pool;
     }
 
+    /**
+     * The arguments of the update the calling thread is running, for its tasks to read: one
+     * per thread, reused, so that an update hands its work to the pool without making garbage.
+     * Each update says which of its arguments goes in which field.
+     */
+    private static final class Update {
+        float alpha;
+        float beta;
+        float gamma;
+        float[] x;
+        float[] y;
+        float[] z;
+
+        Update of(float alpha, float[] x, float beta, float[] y, float gamma, float[] z) {
+            this.alpha = alpha;
+            this.x = x;
+            this.beta = beta;
+            this.y = y;
+            this.gamma = gamma;
+            this.z = z;
+            return this;
+        }
+
+        /** Holds none of the caller's arrays between updates. */
+        void release() {
+            x = null;
+            y = null;
+            z = null;
+        }
+    }
+
+    private void run(int n, Update u, KernelPool.ContextRangeTask<Update> range) {
+        pool.forRange(n, ElementwiseKernels.GRAIN, u, range);
+        u.release();
+    }
+
     void scale(float c, float[] x, int n) {
-        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
-            int i = from;
-            for (int end = from + F.loopBound(to - from); i < end; i += L) {
-                FloatVector.fromArray(F, x, i).mul(c).intoArray(x, i);
-            }
-            for (; i < to; i++) {
-                x[i] = c * x[i];
-            }
-        });
+        run(n, UPDATES.get().of(c, x, 0, null, 0, null), (u, from, to) -> scale(u.alpha, u.x, from, to));
+    }
+
+    private static void scale(float c, float[] x, int from, int to) {
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += L) {
+            FloatVector.fromArray(F, x, i).mul(c).intoArray(x, i);
+        }
+        for (; i < to; i++) {
+            x[i] = c * x[i];
+        }
     }
 
     void axpby(float alpha, float[] x, float beta, float[] y, int n) {
-        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
-            int i = from;
-            for (int end = from + F.loopBound(to - from); i < end; i += L) {
-                FloatVector.fromArray(F, x, i).mul(alpha).add(FloatVector.fromArray(F, y, i).mul(beta)).intoArray(y, i);
-            }
-            for (; i < to; i++) {
-                y[i] = ScalarMath.axpby(alpha, x[i], beta, y[i]);
-            }
-        });
+        run(n, UPDATES.get().of(alpha, x, beta, y, 0, null), (u, from, to) -> axpby(u.alpha, u.x, u.beta, u.y, from, to));
+    }
+
+    private static void axpby(float alpha, float[] x, float beta, float[] y, int from, int to) {
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += L) {
+            FloatVector.fromArray(F, x, i).mul(alpha).add(FloatVector.fromArray(F, y, i).mul(beta)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = ScalarMath.axpby(alpha, x[i], beta, y[i]);
+        }
     }
 
     /** The two {@link #axpby} of a momentum step in one pass, which reads the buffer once instead of twice. */
     void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param, int n) {
-        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
-            int i = from;
-            for (int end = from + F.loopBound(to - from); i < end; i += L) {
-                FloatVector b = FloatVector.fromArray(F, grad, i).mul(gradScale)
-                        .add(FloatVector.fromArray(F, buffer, i).mul(momentum));
-                b.intoArray(buffer, i);
-                b.mul(rate).add(FloatVector.fromArray(F, param, i)).intoArray(param, i);
-            }
-            for (; i < to; i++) {
-                buffer[i] = ScalarMath.axpby(gradScale, grad[i], momentum, buffer[i]);
-                param[i] = ScalarMath.axpby(rate, buffer[i], 1f, param[i]);
-            }
-        });
+        run(n, UPDATES.get().of(gradScale, grad, momentum, buffer, rate, param),
+                (u, from, to) -> momentumStep(u.beta, u.alpha, u.x, u.y, u.gamma, u.z, from, to));
+    }
+
+    private static void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate,
+                                     float[] param, int from, int to) {
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += L) {
+            FloatVector b = FloatVector.fromArray(F, grad, i).mul(gradScale)
+                    .add(FloatVector.fromArray(F, buffer, i).mul(momentum));
+            b.intoArray(buffer, i);
+            b.mul(rate).add(FloatVector.fromArray(F, param, i)).intoArray(param, i);
+        }
+        for (; i < to; i++) {
+            buffer[i] = ScalarMath.axpby(gradScale, grad[i], momentum, buffer[i]);
+            param[i] = ScalarMath.axpby(rate, buffer[i], 1f, param[i]);
+        }
     }
 
     void squareAxpby(float alpha, float[] x, float beta, float[] y, int n) {
-        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
-            int i = from;
-            for (int end = from + F.loopBound(to - from); i < end; i += L) {
-                FloatVector xv = FloatVector.fromArray(F, x, i);
-                xv.mul(alpha).mul(xv).add(FloatVector.fromArray(F, y, i).mul(beta)).intoArray(y, i);
-            }
-            for (; i < to; i++) {
-                y[i] = ScalarMath.squareAxpby(alpha, x[i], beta, y[i]);
-            }
-        });
+        run(n, UPDATES.get().of(alpha, x, beta, y, 0, null),
+                (u, from, to) -> squareAxpby(u.alpha, u.x, u.beta, u.y, from, to));
+    }
+
+    private static void squareAxpby(float alpha, float[] x, float beta, float[] y, int from, int to) {
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, i);
+            xv.mul(alpha).mul(xv).add(FloatVector.fromArray(F, y, i).mul(beta)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = ScalarMath.squareAxpby(alpha, x[i], beta, y[i]);
+        }
     }
 
     void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
-        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
-            int i = from;
-            for (int end = from + F.loopBound(to - from); i < end; i += L) {
-                FloatVector step = FloatVector.fromArray(F, num, i).mul(alpha).div(FloatVector.fromArray(F, den, i).sqrt().add(eps));
-                FloatVector.fromArray(F, y, i).add(step).intoArray(y, i);
-            }
-            for (; i < to; i++) {
-                y[i] = ScalarMath.addRatio(alpha, num[i], den[i], eps, y[i]);
-            }
-        });
+        run(n, UPDATES.get().of(alpha, num, eps, den, 0, y),
+                (u, from, to) -> addRatio(u.alpha, u.x, u.y, u.beta, u.z, from, to));
+    }
+
+    private static void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int from, int to) {
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += L) {
+            FloatVector step = FloatVector.fromArray(F, num, i).mul(alpha).div(FloatVector.fromArray(F, den, i).sqrt().add(eps));
+            FloatVector.fromArray(F, y, i).add(step).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = ScalarMath.addRatio(alpha, num[i], den[i], eps, y[i]);
+        }
     }
 
     void maxInPlace(float[] x, float[] y, int n) {
-        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
-            int i = from;
-            for (int end = from + F.loopBound(to - from); i < end; i += L) {
-                FloatVector.fromArray(F, y, i).max(FloatVector.fromArray(F, x, i)).intoArray(y, i);
-            }
-            for (; i < to; i++) {
-                y[i] = Math.max(y[i], x[i]);
-            }
-        });
+        run(n, UPDATES.get().of(0, x, 0, y, 0, null), (u, from, to) -> maxInPlace(u.x, u.y, from, to));
+    }
+
+    private static void maxInPlace(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += L) {
+            FloatVector.fromArray(F, y, i).max(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = Math.max(y[i], x[i]);
+        }
     }
 
     void clamp(float[] x, float lo, float hi, int n) {
-        pool.forRange(n, ElementwiseKernels.GRAIN, (from, to) -> {
-            int i = from;
-            for (int end = from + F.loopBound(to - from); i < end; i += L) {
-                FloatVector.fromArray(F, x, i).max(lo).min(hi).intoArray(x, i);
-            }
-            for (; i < to; i++) {
-                x[i] = ScalarMath.clamp(x[i], lo, hi);
-            }
-        });
+        run(n, UPDATES.get().of(lo, x, hi, null, 0, null), (u, from, to) -> clamp(u.x, u.alpha, u.beta, from, to));
+    }
+
+    private static void clamp(float[] x, float lo, float hi, int from, int to) {
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += L) {
+            FloatVector.fromArray(F, x, i).max(lo).min(hi).intoArray(x, i);
+        }
+        for (; i < to; i++) {
+            x[i] = ScalarMath.clamp(x[i], lo, hi);
+        }
     }
 
     double sumOfSquares(float[] x, int n) {

@@ -127,10 +127,14 @@ public abstract class Optimizer {
     public final void step() {
         int index = 0;
         try {
-            for (ParamGroup group : groups) {
+            // by index: an iterator is an object per loop where the JIT does not inline it away
+            for (int gi = 0; gi < groups.size(); gi++) {
+                ParamGroup group = groups.get(gi);
                 current = group;
                 validate();
-                for (Tensor p : group.parameters()) {
+                List<Tensor> parameters = group.parameters();
+                for (int pi = 0; pi < parameters.size(); pi++) {
+                    Tensor p = parameters.get(pi);
                     Tensor g = p.grad();
                     if (g != null) {
                         update(index, p, g, ++steps[index]);
@@ -206,7 +210,11 @@ public abstract class Optimizer {
     }
 
     private Tensor tensor(Map<String, Tensor[]> tensors, String name, int index, float initial) {
-        Tensor[] byParameter = tensors.computeIfAbsent(name, n -> new Tensor[params.size()]);
+        Tensor[] byParameter = tensors.get(name);
+        if (byParameter == null) { // not computeIfAbsent: its lambda would capture this, an object per call
+            byParameter = new Tensor[params.size()];
+            tensors.put(name, byParameter);
+        }
         if (byParameter[index] == null) {
             byParameter[index] = Tensor.full(initial, params.get(index).shape());
         }
