@@ -92,6 +92,16 @@ public final class KernelPool {
     }
 
     /**
+     * Whether {@link #forRange} cuts {@code n} indices in pieces of {@code grain} and shares them
+     * between threads. When it does not, a caller may run its loop itself, and skip filling a
+     * context: a store into a long-lived object costs the garbage collector's write barrier,
+     * which the many tiny ops of a graph would pay on every call.
+     */
+    public boolean splits(int n, int grain) {
+        return n > grain && threads > 1;
+    }
+
+    /**
      * Runs {@code task} over {@code [0, n)} cut into pieces of {@code grain} (the last may be
      * shorter). The cut does not depend on the thread count, so neither does the result.
      */
@@ -101,7 +111,7 @@ public final class KernelPool {
 
     /** {@link #forRange(int, int, RangeTask)} with the task's arguments in {@code context}. */
     public <C> void forRange(int n, int grain, C context, ContextRangeTask<? super C> task) {
-        if (n <= grain || threads == 1) {
+        if (!splits(n, grain)) {
             if (n > 0) {
                 task.run(context, 0, n);
             }

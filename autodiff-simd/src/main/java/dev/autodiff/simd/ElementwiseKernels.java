@@ -26,7 +26,9 @@ final class ElementwiseKernels {
 
     /**
      * The arguments of the kernel the calling thread is running, for its tasks to read: one per
-     * thread, reused, so that a kernel hands its work to the pool without making garbage.
+     * thread, reused, so that a kernel hands its work to the pool without making garbage. Only
+     * a call the pool splits fills it ({@link KernelPool#splits}); the others run their loop
+     * directly.
      */
     private static final class Call {
         Unary unary;
@@ -42,12 +44,9 @@ final class ElementwiseKernels {
         BroadcastPlan plan;
         boolean xRuns;
         boolean yRuns;
-        /** The length of an output row. */
-        int inner;
-        /** A permutation's output shape, its input strides in output order, and the stride along an output row. */
+        /** A permutation's output shape, and its input strides in output order. */
         int[] shape;
         int[] strides;
-        int step;
 
         Call arrays(float[] x, float[] y, float[] g, float[] out) {
             this.x = x;
@@ -65,6 +64,10 @@ final class ElementwiseKernels {
     }
 
     void unary(Unary op, float param, float[] x, float[] out, int n) {
+        if (!pool.splits(n, GRAIN)) {
+            UnaryLoops.apply(op, param, x, out, 0, n);
+            return;
+        }
         Call call = CALLS.get().arrays(x, null, null, out);
         call.unary = op;
         call.param = param;
@@ -73,6 +76,10 @@ final class ElementwiseKernels {
     }
 
     void unaryBackward(Unary op, float param, float[] g, float[] x, float[] y, float[] out, int n) {
+        if (!pool.splits(n, GRAIN)) {
+            UnaryLoops.derivative(op, param, g, x, y, out, 0, n);
+            return;
+        }
         Call call = CALLS.get().arrays(x, y, g, out);
         call.unary = op;
         call.param = param;
@@ -82,29 +89,42 @@ final class ElementwiseKernels {
 
     void binary(Binary op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape) {
         BroadcastPlan plan = BroadcastPlan.of(outShape, aShape, bShape);
-        if (Strides.size(outShape) == 0) {
+        int n = Strides.size(outShape);
+        if (n == 0) {
+            return;
+        }
+        boolean aRuns = plan.contiguous(0);
+        boolean bRuns = plan.contiguous(1);
+        if (!pool.splits(n, GRAIN)) {
+            if (plan.rows == 1) {
+                BinaryLoops.run(op, a, 0, aRuns, b, 0, bRuns, out, 0, n);
+            } else {
+                binaryRows(op, a, aRuns, b, bRuns, out, plan, 0, plan.rows);
+            }
             return;
         }
         Call call = CALLS.get().arrays(a, b, null, out);
         call.binary = op;
         call.plan = plan;
-        call.xRuns = plan.contiguous(0);
-        call.yRuns = plan.contiguous(1);
-        call.inner = plan.inner;
+        call.xRuns = aRuns;
+        call.yRuns = bRuns;
         if (plan.rows == 1) {
             pool.forRange(plan.inner, GRAIN, call, (c, from, to) -> BinaryLoops.run(c.binary,
                     c.x, c.xRuns ? from : 0, c.xRuns, c.y, c.yRuns ? from : 0, c.yRuns, c.out, from, to - from));
         } else {
-            pool.forRange(plan.rows, Math.max(1, GRAIN / plan.inner), call, ElementwiseKernels::binaryRows);
+            pool.forRange(plan.rows, Math.max(1, GRAIN / plan.inner), call,
+                    (c, r0, r1) -> binaryRows(c.binary, c.x, c.xRuns, c.y, c.yRuns, c.out, c.plan, r0, r1));
         }
         call.release();
     }
 
-    private static void binaryRows(Call c, int r0, int r1) {
-        int inner = c.inner;
-        Odometer row = c.plan.rows(r0);
+    /** Output rows {@code [r0, r1)} of a broadcast binary op, {@code plan.inner} elements each. */
+    private static void binaryRows(Binary op, float[] a, boolean aRuns, float[] b, boolean bRuns, float[] out,
+                                   BroadcastPlan plan, int r0, int r1) {
+        int inner = plan.inner;
+        Odometer row = plan.rows(r0);
         for (int r = r0; r < r1; r++, row.next()) {
-            BinaryLoops.run(c.binary, c.x, row.offset(0), c.xRuns, c.y, row.offset(1), c.yRuns, c.out, r * inner, inner);
+            BinaryLoops.run(op, a, row.offset(0), aRuns, b, row.offset(1), bRuns, out, r * inner, inner);
         }
     }
 
@@ -113,23 +133,28 @@ final class ElementwiseKernels {
             return;
         }
         BroadcastPlan plan = BroadcastPlan.of(outShape, xShape);
+        int grain = Math.max(1, GRAIN / plan.inner);
+        if (!pool.splits(plan.rows, grain)) {
+            broadcastRows(x, plan.contiguous(0), out, plan, 0, plan.rows);
+            return;
+        }
         Call call = CALLS.get().arrays(x, null, null, out);
         call.plan = plan;
-        call.inner = plan.inner;
         call.xRuns = plan.contiguous(0);
-        pool.forRange(plan.rows, Math.max(1, GRAIN / plan.inner), call, ElementwiseKernels::broadcastRows);
+        pool.forRange(plan.rows, grain, call, (c, r0, r1) -> broadcastRows(c.x, c.xRuns, c.out, c.plan, r0, r1));
         call.release();
     }
 
-    private static void broadcastRows(Call c, int r0, int r1) {
-        int inner = c.inner;
-        Odometer row = c.plan.rows(r0);
+    /** Output rows {@code [r0, r1)} of a broadcast, {@code plan.inner} elements each. */
+    private static void broadcastRows(float[] x, boolean runs, float[] out, BroadcastPlan plan, int r0, int r1) {
+        int inner = plan.inner;
+        Odometer row = plan.rows(r0);
         for (int r = r0; r < r1; r++, row.next()) {
             int xi = row.offset(0);
-            if (c.xRuns) {
-                System.arraycopy(c.x, xi, c.out, r * inner, inner);
+            if (runs) {
+                System.arraycopy(x, xi, out, r * inner, inner);
             } else {
-                java.util.Arrays.fill(c.out, r * inner, (r + 1) * inner, c.x[xi]);
+                java.util.Arrays.fill(out, r * inner, (r + 1) * inner, x[xi]);
             }
         }
     }
@@ -152,26 +177,29 @@ final class ElementwiseKernels {
             outShape[d] = shape[perm[d]];
             strides[d] = inStrides[perm[d]];
         }
+        int inner = outShape[rank - 1];
+        int rows = n / inner;
+        int grain = Math.max(1, GRAIN / inner);
+        if (!pool.splits(rows, grain)) {
+            permuteRows(x, outShape, strides, out, 0, rows);
+            return;
+        }
         Call call = CALLS.get().arrays(x, null, null, out);
         call.shape = outShape;
         call.strides = strides;
-        call.inner = outShape[rank - 1];
-        call.step = strides[rank - 1];
-        pool.forRange(n / call.inner, Math.max(1, GRAIN / call.inner), call, ElementwiseKernels::permuteRows);
+        pool.forRange(rows, grain, call, (c, r0, r1) -> permuteRows(c.x, c.shape, c.strides, c.out, r0, r1));
         call.release();
     }
 
-    private static void permuteRows(Call c, int r0, int r1) {
-        int[] outShape = c.shape;
-        int[] strides = c.strides;
-        int inner = c.inner;
-        int step = c.step;
-        float[] x = c.x;
-        float[] out = c.out;
+    /** Output rows {@code [r0, r1)} of a permutation: {@code strides} are the input's, in output order. */
+    private static void permuteRows(float[] x, int[] outShape, int[] strides, float[] out, int r0, int r1) {
+        int rank = outShape.length;
+        int inner = outShape[rank - 1];
+        int step = strides[rank - 1];
         for (int r = r0; r < r1; r++) {
             int xi = 0;
             int rest = r;
-            for (int d = outShape.length - 2; d >= 0; d--) {
+            for (int d = rank - 2; d >= 0; d--) {
                 xi += (rest % outShape[d]) * strides[d];
                 rest /= outShape[d];
             }

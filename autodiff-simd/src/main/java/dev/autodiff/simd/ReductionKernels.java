@@ -34,14 +34,13 @@ final class ReductionKernels {
     /**
      * The arguments of the reduction the calling thread is running, for its tasks to read: one
      * per thread, reused, so that a reduction hands its work to the pool without making garbage.
+     * Only a reduction the pool shares between threads fills it.
      */
     private static final class Reduction {
         Reduce op;
         float[] x;
         int axis;
         int inner;
-        /** Column blocks per outer index, when reducing across an inner axis. */
-        int blocks;
         float[] out;
     }
 
@@ -49,46 +48,58 @@ final class ReductionKernels {
         if (outer == 0 || inner == 0) {
             return;
         }
+        if (inner == 1) {
+            int grain = Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, axis));
+            if (!pool.splits(outer, grain)) {
+                rows(op, x, axis, out, 0, outer);
+                return;
+            }
+            pool.forRange(outer, grain, reduction(op, x, axis, inner, out),
+                    (r, r0, r1) -> rows(r.op, r.x, r.axis, r.out, r0, r1));
+        } else {
+            int blocks = (inner + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+            long work = (long) outer * axis * inner;
+            if (pool.threads() == 1 || work < 2L * ElementwiseKernels.GRAIN) {
+                for (int t = 0; t < outer * blocks; t++) {
+                    columns(op, x, axis, inner, out, t);
+                }
+                return;
+            }
+            pool.forEach(outer * blocks, reduction(op, x, axis, inner, out),
+                    (r, t) -> columns(r.op, r.x, r.axis, r.inner, r.out, t));
+        }
+        Reduction r = REDUCTIONS.get();
+        r.x = null; // hold none of the caller's arrays between calls
+        r.out = null;
+    }
+
+    private static Reduction reduction(Reduce op, float[] x, int axis, int inner, float[] out) {
         Reduction r = REDUCTIONS.get();
         r.op = op;
         r.x = x;
         r.axis = axis;
         r.inner = inner;
         r.out = out;
-        if (inner == 1) {
-            pool.forRange(outer, Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, axis)), r, ReductionKernels::rows);
-        } else {
-            r.blocks = (inner + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
-            long work = (long) outer * axis * inner;
-            if (work < 2L * ElementwiseKernels.GRAIN) {
-                for (int t = 0; t < outer * r.blocks; t++) {
-                    columns(r, t);
-                }
-            } else {
-                pool.forEach(outer * r.blocks, r, ReductionKernels::columns);
-            }
-        }
-        r.x = null; // hold none of the caller's arrays between calls
-        r.out = null;
+        return r;
     }
 
     /** Rows {@code [r0, r1)} of a reduction over the last axis, each to one element. */
-    private static void rows(Reduction r, int r0, int r1) {
+    private static void rows(Reduce op, float[] x, int axis, float[] out, int r0, int r1) {
         for (int row = r0; row < r1; row++) {
-            r.out[row] = r.op == Reduce.SUM ? (float) sum(r.x, row * r.axis, r.axis) : max(r.x, row * r.axis, r.axis);
+            out[row] = op == Reduce.SUM ? (float) sum(x, row * axis, axis) : max(x, row * axis, axis);
         }
     }
 
     /** Task {@code t} of a reduction across an inner axis: one block of columns of one outer index. */
-    private static void columns(Reduction r, int t) {
-        int o = t / r.blocks;
-        int from = (t % r.blocks) * COLUMN_BLOCK;
-        int to = Math.min(r.inner, from + COLUMN_BLOCK);
-        int stride = r.axis * r.inner;
-        if (r.op == Reduce.SUM) {
-            sumColumns(r.x, o * stride, r.axis, r.inner, r.out, o * r.inner, from, to);
+    private static void columns(Reduce op, float[] x, int axis, int inner, float[] out, int t) {
+        int blocks = (inner + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+        int o = t / blocks;
+        int from = (t % blocks) * COLUMN_BLOCK;
+        int to = Math.min(inner, from + COLUMN_BLOCK);
+        if (op == Reduce.SUM) {
+            sumColumns(x, o * axis * inner, axis, inner, out, o * inner, from, to);
         } else {
-            maxColumns(r.x, o * stride, r.axis, r.inner, r.out, o * r.inner, from, to);
+            maxColumns(x, o * axis * inner, axis, inner, out, o * inner, from, to);
         }
     }
 

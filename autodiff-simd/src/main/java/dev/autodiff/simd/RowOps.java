@@ -27,7 +27,7 @@ final class RowOps {
     /**
      * The arguments of the row operation the calling thread is running, for its tasks to read:
      * one per thread, reused, so that an operation hands its rows to the pool without making
-     * garbage.
+     * garbage. Only an operation the pool splits fills it; the others run their loop directly.
      */
     private static final class Rows {
         float[] in;
@@ -38,6 +38,15 @@ final class RowOps {
         float[] out;
     }
 
+    /** Whether the pool shares {@code rows} rows of {@code cols} between threads; when not, an operation runs its loop directly. */
+    private boolean splits(int rows, int cols) {
+        return pool.splits(rows, grain(cols));
+    }
+
+    private static int grain(int cols) {
+        return Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, cols));
+    }
+
     private void forRows(float[] in, int rows, int cols, int[] labels, float[] perRow, float[] out,
                          KernelPool.ContextRangeTask<Rows> rowTask) {
         Rows args = ROWS.get();
@@ -46,7 +55,7 @@ final class RowOps {
         args.labels = labels;
         args.perRow = perRow;
         args.out = out;
-        pool.forRange(rows, Math.max(1, ElementwiseKernels.GRAIN / Math.max(1, cols)), args, rowTask);
+        pool.forRange(rows, grain(cols), args, rowTask);
         args.in = null; // hold none of the caller's arrays between calls
         args.labels = null;
         args.perRow = null;
@@ -54,6 +63,10 @@ final class RowOps {
     }
 
     void softmax(float[] x, int rows, int cols, float[] out) {
+        if (!splits(rows, cols)) {
+            softmax(x, cols, out, 0, rows);
+            return;
+        }
         forRows(x, rows, cols, null, null, out, (a, r0, r1) -> softmax(a.in, a.cols, a.out, r0, r1));
     }
 
@@ -65,6 +78,10 @@ final class RowOps {
     }
 
     void logSoftmax(float[] x, int rows, int cols, float[] out) {
+        if (!splits(rows, cols)) {
+            logSoftmax(x, cols, out, 0, rows);
+            return;
+        }
         forRows(x, rows, cols, null, null, out, (a, r0, r1) -> logSoftmax(a.in, a.cols, a.out, r0, r1));
     }
 
@@ -84,6 +101,10 @@ final class RowOps {
     }
 
     void softmaxCrossEntropy(float[] logits, int rows, int cols, int[] labels, float[] probs, float[] loss) {
+        if (!splits(rows, cols)) {
+            softmaxCrossEntropy(logits, cols, labels, probs, loss, 0, rows);
+            return;
+        }
         forRows(logits, rows, cols, labels, loss, probs,
                 (a, r0, r1) -> softmaxCrossEntropy(a.in, a.cols, a.labels, a.out, a.perRow, r0, r1));
     }
@@ -99,6 +120,10 @@ final class RowOps {
     }
 
     void softmaxCrossEntropyBackward(float[] probs, int rows, int cols, int[] labels, float[] g, float[] dLogits) {
+        if (!splits(rows, cols)) {
+            softmaxCrossEntropyBackward(probs, cols, labels, g, dLogits, 0, rows);
+            return;
+        }
         forRows(probs, rows, cols, labels, g, dLogits,
                 (a, r0, r1) -> softmaxCrossEntropyBackward(a.in, a.cols, a.labels, a.perRow, a.out, r0, r1));
     }

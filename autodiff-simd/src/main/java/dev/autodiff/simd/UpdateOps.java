@@ -27,7 +27,8 @@ final class UpdateOps {
     /**
      * The arguments of the update the calling thread is running, for its tasks to read: one
      * per thread, reused, so that an update hands its work to the pool without making garbage.
-     * Each update says which of its arguments goes in which field.
+     * Each update says which of its arguments goes in which field. Only an update the pool
+     * splits fills it ({@link KernelPool#splits}); the others run their loop directly.
      */
     private static final class Update {
         float alpha;
@@ -61,6 +62,10 @@ final class UpdateOps {
     }
 
     void scale(float c, float[] x, int n) {
+        if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
+            scale(c, x, 0, n);
+            return;
+        }
         run(n, UPDATES.get().of(c, x, 0, null, 0, null), (u, from, to) -> scale(u.alpha, u.x, from, to));
     }
 
@@ -75,6 +80,10 @@ final class UpdateOps {
     }
 
     void axpby(float alpha, float[] x, float beta, float[] y, int n) {
+        if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
+            axpby(alpha, x, beta, y, 0, n);
+            return;
+        }
         run(n, UPDATES.get().of(alpha, x, beta, y, 0, null), (u, from, to) -> axpby(u.alpha, u.x, u.beta, u.y, from, to));
     }
 
@@ -90,6 +99,10 @@ final class UpdateOps {
 
     /** The two {@link #axpby} of a momentum step in one pass, which reads the buffer once instead of twice. */
     void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param, int n) {
+        if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
+            momentumStep(momentum, gradScale, grad, buffer, rate, param, 0, n);
+            return;
+        }
         run(n, UPDATES.get().of(gradScale, grad, momentum, buffer, rate, param),
                 (u, from, to) -> momentumStep(u.beta, u.alpha, u.x, u.y, u.gamma, u.z, from, to));
     }
@@ -110,6 +123,10 @@ final class UpdateOps {
     }
 
     void squareAxpby(float alpha, float[] x, float beta, float[] y, int n) {
+        if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
+            squareAxpby(alpha, x, beta, y, 0, n);
+            return;
+        }
         run(n, UPDATES.get().of(alpha, x, beta, y, 0, null),
                 (u, from, to) -> squareAxpby(u.alpha, u.x, u.beta, u.y, from, to));
     }
@@ -126,6 +143,10 @@ final class UpdateOps {
     }
 
     void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
+        if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
+            addRatio(alpha, num, den, eps, y, 0, n);
+            return;
+        }
         run(n, UPDATES.get().of(alpha, num, eps, den, 0, y),
                 (u, from, to) -> addRatio(u.alpha, u.x, u.y, u.beta, u.z, from, to));
     }
@@ -142,6 +163,10 @@ final class UpdateOps {
     }
 
     void maxInPlace(float[] x, float[] y, int n) {
+        if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
+            maxInPlace(x, y, 0, n);
+            return;
+        }
         run(n, UPDATES.get().of(0, x, 0, y, 0, null), (u, from, to) -> maxInPlace(u.x, u.y, from, to));
     }
 
@@ -156,6 +181,10 @@ final class UpdateOps {
     }
 
     void clamp(float[] x, float lo, float hi, int n) {
+        if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
+            clamp(x, lo, hi, 0, n);
+            return;
+        }
         run(n, UPDATES.get().of(lo, x, hi, null, 0, null), (u, from, to) -> clamp(u.x, u.alpha, u.beta, from, to));
     }
 

@@ -109,6 +109,12 @@ class ThreadCountTest {
             k.binary(Binary.MUL, a, new int[] {60, 70, 80}, b, new int[] {1, 70, 1}, out, new int[] {60, 70, 80});
             return out;
         });
+        sameForEveryThreadCount("same-shape subtract", k -> {
+            float[] out = new float[a.length];
+            int[] shape = {60, 70, 80};
+            k.binary(Binary.SUB, a, shape, Floats.uniform(a.length, 7), shape, out, shape);
+            return out;
+        });
         sameForEveryThreadCount("broadcast", k -> {
             float[] out = new float[a.length];
             k.broadcast(b, new int[] {1, 70, 1}, out, new int[] {60, 70, 80});
@@ -128,6 +134,7 @@ class ThreadCountTest {
             k.axpby(0.5f, a, 0.9f, y, y.length);
             k.squareAxpby(0.1f, a, 0.99f, y, y.length);
             k.addRatio(-0.01f, a, den, 1e-8f, y, y.length);
+            k.momentumStep(0.9f, 0.5f, a, den, -0.01f, y, y.length);
             k.maxInPlace(a, y, y.length);
             k.scale(0.5f, y, y.length);
             k.clamp(y, -0.25f, 0.25f, y.length);
