@@ -32,8 +32,11 @@ final class Gemm {
     private static final int B_CHUNK_FLOATS = 1 << 20;
     /** Products with fewer multiply-adds run the plain loops, but for a row times a matrix, which the vectors serve better. */
     private static final long TINY = 4096;
-    /** Products with fewer multiply-adds stay on the calling thread. */
-    private static final long PARALLEL_MIN = 1L << 20;
+    /**
+     * Products with fewer multiply-adds stay on the calling thread. From here, a product takes
+     * about 10 µs on one core, and a hand-off costs a few.
+     */
+    private static final long PARALLEL_MIN = 1L << 19;
     /**
      * A row times a matrix splits its columns between threads from this many multiply-adds:
      * it is bound by reading the matrix, and each core then reads half of it from its own caches.
