@@ -42,6 +42,12 @@ final class ReductionKernels {
         int axis;
         int inner;
         float[] out;
+
+        /** Holds none of the caller's arrays between calls. */
+        void release() {
+            x = null;
+            out = null;
+        }
     }
 
     void reduce(Reduce op, float[] x, int outer, int axis, int inner, float[] out) {
@@ -54,8 +60,9 @@ final class ReductionKernels {
                 rows(op, x, axis, out, 0, outer);
                 return;
             }
-            pool.forRange(outer, grain, reduction(op, x, axis, inner, out),
-                    (r, r0, r1) -> rows(r.op, r.x, r.axis, r.out, r0, r1));
+            Reduction r = reduction(op, x, axis, inner, out);
+            pool.forRange(outer, grain, r, (c, r0, r1) -> rows(c.op, c.x, c.axis, c.out, r0, r1));
+            r.release();
         } else {
             int blocks = (inner + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
             long work = (long) outer * axis * inner;
@@ -65,12 +72,10 @@ final class ReductionKernels {
                 }
                 return;
             }
-            pool.forEach(outer * blocks, reduction(op, x, axis, inner, out),
-                    (r, t) -> columns(r.op, r.x, r.axis, r.inner, r.out, t));
+            Reduction r = reduction(op, x, axis, inner, out);
+            pool.forEach(outer * blocks, r, (c, t) -> columns(c.op, c.x, c.axis, c.inner, c.out, t));
+            r.release();
         }
-        Reduction r = REDUCTIONS.get();
-        r.x = null; // hold none of the caller's arrays between calls
-        r.out = null;
     }
 
     private static Reduction reduction(Reduce op, float[] x, int axis, int inner, float[] out) {
