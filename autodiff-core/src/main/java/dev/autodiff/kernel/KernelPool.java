@@ -19,7 +19,9 @@ import java.util.function.IntConsumer;
  * calls, and with two threads their bookkeeping would otherwise be most of what the step
  * allocates. Nor need the task: a lambda that captures the call's arguments is a new object
  * per call once it escapes to the workers, so the forms that take a {@code context} pass the
- * arguments in an object the caller reuses, to a task that captures nothing.
+ * arguments in an object the caller reuses, to a task that captures nothing. Such an object
+ * must not be refilled while a call that reads it runs, which holds as long as a kernel's
+ * tasks call no kernel themselves.
  *
  * <p>Kernels split work over their outputs, never over a sum, in pieces that do not depend
  * on the thread count: results are the same bits for any number of threads.
