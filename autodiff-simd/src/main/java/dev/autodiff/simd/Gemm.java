@@ -10,8 +10,8 @@ import dev.autodiff.kernel.ScalarMath;
 /**
  * Matrix products in the BLIS style. For each chunk of columns, B is packed into panels;
  * then tiles of C go to the threads: when B has at least two panels per thread and A is not
- * transposed, each thread packs a range of panels and multiplies all of A by them; otherwise
- * the packing is shared, then row blocks (and column ranges when rows are too few to share)
+ * transposed, or has too few rows to give each thread two blocks, each thread packs a range
+ * of panels and multiplies all of A by them; otherwise the packing is shared, then row blocks
  * are, so that a transposed A, which each tile packs, is packed once. A tile walks the
  * shared dimension in blocks of {@link #KC}, and the {@link MicroKernel} adds each block's
  * product into C. Every element of C sums its blocks in the same order whatever the tiling,
@@ -341,15 +341,18 @@ final class Gemm {
         int threads = parallel ? pool.threads() : 1;
         p.chunkPanels = Math.max(1, B_CHUNK_FLOATS / (k * NR));
         p.units = (n + NR - 1) / NR;
-        if (parallel && !p.transA && p.units >= 2 * threads) {
+        // enough row blocks for every thread when there are rows for it
+        p.mc = Math.min(MC, roundUp((m + threads - 1) / threads, MR));
+        int rowBlocks = (m + p.mc - 1) / p.mc;
+        // a transposed A, which every tile packs for its rows, is packed once per thread by the
+        // column ranges, and as often by the shared packing once it has too few row blocks to
+        // give each thread two, and splits the columns too
+        if (parallel && (!p.transA || rowBlocks < 2 * threads) && p.units >= 2 * threads) {
             p.tasks = threads;
             pool.forEach(threads, p, Gemm::columnRangesTask);
             return;
         }
         p.packed = buffer(0, k * NR * Math.min(p.chunkPanels, p.units));
-        // enough row blocks for every thread when there are rows for it
-        p.mc = Math.min(MC, roundUp((m + threads - 1) / threads, MR));
-        int rowBlocks = (m + p.mc - 1) / p.mc;
         for (int firstPanel = 0; firstPanel < p.units; firstPanel += p.chunkPanels) {
             p.j0 = firstPanel * NR;
             p.nc = Math.min(n - p.j0, p.chunkPanels * NR);
@@ -379,9 +382,9 @@ final class Gemm {
     }
 
     /**
-     * Task {@code t} of the parallel product when B has panels enough for every thread and A is
-     * read as it is stored: each thread packs a range of B's panels and multiplies all of A by them. One
-     * hand-off per product, no barrier between packing and multiplying, and a thread's panels
+     * Task {@code t} of the parallel product when B has panels enough for every thread, and A is
+     * read as it is stored or has rows too few to share: each thread packs a range of B's panels
+     * and multiplies all of A by them (packing a transposed A for itself). One hand-off per product, no barrier between packing and multiplying, and a thread's panels
      * stay in its own caches; sharing the packing and then the row blocks (the other way)
      * costs a second hand-off and packs panels into one core's cache that the other core then
      * reads.
@@ -401,7 +404,7 @@ final class Gemm {
                 GemmPacking.packB(p.transB, p.b, p.bo, n, k, j0 + q * NR, cols, MicroKernel.panelWidth(cols), packedB, q * k * NR);
             }
             for (int i0 = 0; i0 < m; i0 += MC) {
-                tile(false, m, n, k, p.a, p.ao, packedB, p.c, p.co + j0, nc, i0, Math.min(MC, m - i0), 0, panels,
+                tile(p.transA, m, n, k, p.a, p.ao, packedB, p.c, p.co + j0, nc, i0, Math.min(MC, m - i0), 0, panels,
                         p.overwrite, p.epilogue, j0);
             }
         }
