@@ -56,10 +56,12 @@ final class ElementwiseKernels {
             return this;
         }
 
-        /** Holds none of the caller's arrays between calls. */
+        /** Holds none of the call's arrays between calls. */
         void release() {
             arrays(null, null, null, null);
             plan = null;
+            shape = null;
+            strides = null;
         }
     }
 

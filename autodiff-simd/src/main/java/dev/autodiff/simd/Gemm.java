@@ -130,7 +130,9 @@ final class Gemm {
     /**
      * The operands and plan of the product the calling thread is running, which its tasks
      * read: one per thread, filled anew for every product, so that handing the tasks to the
-     * pool makes no garbage.
+     * pool makes no garbage. Unlike the elementwise kernels' contexts it is filled for products
+     * that stay on one thread too: past {@link #TINY} a product takes a microsecond or more,
+     * and the stores' write barriers tens of nanoseconds.
      */
     private static final class Product {
         boolean transA;
