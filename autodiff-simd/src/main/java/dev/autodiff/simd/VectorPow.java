@@ -56,6 +56,9 @@ final class VectorPow {
     private static final double Y_MIN = -708;
     private static final double Y_MAX = 710;
 
+    /** x² from which x³ overflows (|x| ≥ 2^50) and l·x may: below it, |l·x| ≤ 2^-24·|x|³ < 2^126. */
+    private static final float CUBE_OVERFLOWS = 0x1p100f;
+
     /** {@code out = x^p} over whole vectors in {@code [from, end)}. */
     static void forward(float p, float[] x, float[] out, int from, int end) {
         if (p == 2f) {
@@ -69,12 +72,13 @@ final class VectorPow {
         if (p == 3f) {
             // x³ = (h + l)·x where h + l is x² exactly (l by FMA): the last FMA rounds once, and
             // only l·x's own rounding (2^-48 of the result) comes on top, as small as the double
-            // path's. Where x² overflows, l is not finite and h·x gives the ±Inf of x³.
+            // path's. From |x| = 2^50 on, x³ overflows, and so may l·x, with l's sign, or l is
+            // not finite (x² overflows): there h·x gives the ±Inf of x³.
             for (int i = from; i < end; i += F.length()) {
                 FloatVector xv = FloatVector.fromArray(F, x, i);
                 FloatVector h = xv.mul(xv);
                 FloatVector l = xv.fma(xv, h.neg());
-                h.fma(xv, l.mul(xv)).blend(h.mul(xv), h.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                h.fma(xv, l.mul(xv)).blend(h.mul(xv), h.compare(VectorOperators.GE, CUBE_OVERFLOWS))
                         .intoArray(out, i);
             }
             return;

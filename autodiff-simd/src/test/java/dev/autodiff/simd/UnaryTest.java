@@ -86,6 +86,24 @@ class UnaryTest {
         checkPow(3f, padded);
     }
 
+    /**
+     * Between 2^42 and the overflow of x² the cube overflows, and the rounding error of x²
+     * times x may overflow too, with either sign: every such x must give the signed infinity.
+     */
+    @Test
+    void cubeOverflowsWithTheSignOfX() {
+        int n = 4096;
+        float[] x = new float[n];
+        float from = 0x1p42f;
+        float ratio = (float) Math.pow(Math.sqrt(Float.MAX_VALUE) / from, 1.0 / (n / 2));
+        for (int i = 0; i < n / 2; i++) {
+            x[2 * i] = from * (float) Math.pow(ratio, i);
+            x[2 * i + 1] = -x[2 * i];
+        }
+        x[0] = 2.2536445e15f; // x² = h + l with l·x below -Float.MAX_VALUE
+        checkPow(3f, x);
+    }
+
     private static void checkPow(float p, float[] x) {
         int n = x.length;
         float[] expected = new float[n];
