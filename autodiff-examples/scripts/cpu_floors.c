@@ -1,0 +1,95 @@
+/*
+ * What this CPU allows, in C, for two of the kernels that stay behind PyTorch (README,
+ * Speed): how long reading a 784x256 weight takes (a linear layer on one sample), and
+ * the tanh derivative computed from x with one exponential and one division.
+ *
+ * Build: gcc -O3 -march=native -o /tmp/cpu_floors autodiff-examples/scripts/cpu_floors.c
+ * Run:   /tmp/cpu_floors
+ *
+ * Both loops use AVX-512 and 64-byte aligned arrays, which Java cannot choose. Each
+ * figure is the best and the mean of many repetitions on warm caches.
+ */
+#include <immintrin.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* y = W x, W n x k row-major: eight rows at a time against one load of x, as RowDotKernel.multiplyRow. */
+static void matrix_times_row(const float *w, const float *x, float *y, int n, int k) {
+    for (int r = 0; r < n; r += 8) {
+        const float *b = w + (long) r * k;
+        __m512 s[8];
+        for (int i = 0; i < 8; i++) s[i] = _mm512_setzero_ps();
+        for (int p = 0; p < k; p += 16) {
+            __m512 xv = _mm512_loadu_ps(x + p);
+            for (int i = 0; i < 8; i++) s[i] = _mm512_fmadd_ps(xv, _mm512_loadu_ps(b + (long) i * k + p), s[i]);
+        }
+        for (int i = 0; i < 8; i++) y[r + i] = _mm512_reduce_add_ps(s[i]);
+    }
+}
+
+/* out = g * 4e / (1 + e)^2 with e = e^{-2|x|}: tanh'(x) times g, from x, with a degree-5 exp. */
+static void tanh_derivative(const float *g, const float *x, float *out, int n) {
+    for (int i = 0; i < n; i += 16) {
+        __m512 s = _mm512_mul_ps(_mm512_abs_ps(_mm512_loadu_ps(x + i)), _mm512_set1_ps(-2.885390081777927f));
+        __m512 k = _mm512_roundscale_ps(s, 0);
+        __m512 f = _mm512_sub_ps(s, k);
+        __m512 p = _mm512_set1_ps(1.3333558e-3f);
+        p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.6181291e-3f));
+        p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.5504109e-2f));
+        p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.4022651e-1f));
+        p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.9314718e-1f));
+        p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
+        __m512 e = _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(p),
+                                                        _mm512_slli_epi32(_mm512_cvtps_epi32(k), 23)));
+        __m512 den = _mm512_fmadd_ps(e, _mm512_add_ps(e, _mm512_set1_ps(2.0f)), _mm512_set1_ps(1.0f));
+        __m512 num = _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(g + i), _mm512_set1_ps(4.0f)), e);
+        _mm512_storeu_ps(out + i, _mm512_div_ps(num, den));
+    }
+}
+
+int main(void) {
+    int n = 256, k = 784, reps = 20000;
+    float *w = aligned_alloc(64, sizeof(float) * n * k), *x = aligned_alloc(64, sizeof(float) * k);
+    float *y = aligned_alloc(64, sizeof(float) * n);
+    for (long i = 0; i < (long) n * k; i++) w[i] = 1e-3f * (float) (i % 7);
+    for (int i = 0; i < k; i++) x[i] = 1.0f;
+    double best = 1e9, total = 0;
+    for (int r = 0; r < reps; r++) {
+        double t0 = now();
+        matrix_times_row(w, x, y, n, k);
+        double t = now() - t0;
+        total += t;
+        if (t < best) best = t;
+    }
+    printf("256x784 weight times one row: best %.2f us, mean %.2f us (%.0f GB/s at best)\n",
+           best * 1e6, total / reps * 1e6, sizeof(float) * n * k / best / 1e9);
+
+    int m = 1 << 20;
+    reps = 300;
+    float *g = aligned_alloc(64, sizeof(float) * m), *v = aligned_alloc(64, sizeof(float) * m);
+    float *out = aligned_alloc(64, sizeof(float) * m);
+    srand(1);
+    for (int i = 0; i < m; i++) {
+        v[i] = 8.0f * rand() / RAND_MAX - 4.0f;
+        g[i] = (float) rand() / RAND_MAX;
+    }
+    best = 1e9;
+    total = 0;
+    for (int r = 0; r < reps; r++) {
+        double t0 = now();
+        tanh_derivative(g, v, out, m);
+        double t = now() - t0;
+        total += t;
+        if (t < best) best = t;
+    }
+    printf("tanh derivative from x, 1M floats: best %.3f ns, mean %.3f ns per element (check %g %g)\n",
+           best * 1e9 / m, total / reps * 1e9 / m, y[5], out[100]);
+    return 0;
+}
