@@ -17,7 +17,8 @@ import dev.autodiff.kernel.ScalarMath;
  * product into C. Every element of C sums its blocks in the same order whatever the tiling,
  * so results do not depend on the thread count. A·Bᵀ with a few panels of rows against many
  * rows of B (a layer on a small batch) runs as (B·Aᵀ)ᵀ, packing the small operand, with the
- * same bits. Tiny products skip packing and run the reference's loops.
+ * same bits. Aᵀ·B with few rows (a classifier's weight gradient) packs nothing. Tiny products
+ * skip packing and run the reference's loops.
  */
 final class Gemm {
     /**
@@ -59,6 +60,9 @@ final class Gemm {
      * panel would leave more than a quarter of its lanes empty.
      */
     static final int ROW_DOT_MAX_N = 12;
+
+    /** Aᵀ·B with at most this many rows (a classifier's weight gradient) reads both operands where they are stored. */
+    static final int FEW_ROWS_MAX_M = 2 * MicroKernel.FEW_MR;
 
     /**
      * A·Bᵀ whose op(B) has at least this many times as many columns as A has rows runs as
@@ -121,6 +125,8 @@ final class Gemm {
             p.b = columns;
             p.bo = 0;
             rowDot(p);
+        } else if (transA && !transB && m <= FEW_ROWS_MAX_M) {
+            fewRows(p);
         } else {
             blocked(p);
         }
@@ -331,6 +337,48 @@ final class Gemm {
             if (epilogue != null) {
                 int from = g0 * t;
                 epilogue.apply(c, co + from, n, m, from, Math.min(n, g1 * t) - from);
+            }
+        }
+    }
+
+    /**
+     * Aᵀ·B for an A of few rows, unpacked ({@link MicroKernel#multiplyFewRows}): each
+     * two-vector strip of B's columns serves every row of C from where B is stored, so
+     * nothing is packed but the last strip when it is partial (its columns, zero-padded, a
+     * block at a time). The strips are split between the threads.
+     */
+    private void fewRows(Product p) {
+        p.units = (p.n + NR - 1) / NR;
+        boolean parallel = pool.threads() > 1 && (long) p.m * p.n * p.k >= PARALLEL_MIN;
+        p.tasks = parallel ? Math.min(p.units, pool.threads()) : 1;
+        run(parallel, p, Gemm::fewRowsTask);
+    }
+
+    /** Task {@code task} of {@link #fewRows}: its range of strips. */
+    private static void fewRowsTask(Product p, int task) {
+        int m = p.m;
+        int n = p.n;
+        int k = p.k;
+        float[] edge = buffer(2, NR);
+        int end = (task + 1) * p.units / p.tasks;
+        for (int strip = task * p.units / p.tasks; strip < end; strip++) {
+            int j = strip * NR;
+            int cols = Math.min(NR, n - j);
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                float[] b = p.b;
+                int b0 = p.bo + p0 * n + j;
+                int ldb = n;
+                if (cols < NR) {
+                    b = buffer(1, kc * NR);
+                    GemmPacking.packB(false, p.b, p.bo + p0 * n, n, kc, j, cols, NR, b, 0);
+                    b0 = 0;
+                    ldb = NR;
+                }
+                for (int r0 = 0; r0 < m; r0 += MicroKernel.FEW_MR) {
+                    MicroKernel.multiplyFewRows(kc, p.a, p.ao + p0 * m + r0, m, b, b0, ldb, p.c, p.co + r0 * n + j, n,
+                            Math.min(MicroKernel.FEW_MR, m - r0), cols, edge, p.overwrite && p0 == 0);
+                }
             }
         }
     }

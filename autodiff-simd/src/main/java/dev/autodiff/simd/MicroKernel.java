@@ -23,6 +23,8 @@ final class MicroKernel {
     /** The width of a B panel: two vectors. */
     static final int NR = 2 * L;
     static final int NARROW_MR = 8;
+    /** The rows of {@link #multiplyFewRows}: ten accumulators, and a classifier's ten rows in two passes. */
+    static final int FEW_MR = 5;
 
     /** The width a B panel with {@code cols} columns is packed with: one vector when they fit in one. */
     static int panelWidth(int cols) {
@@ -235,6 +237,67 @@ final class MicroKernel {
         }
         if (rows > 7) {
             addTo(c, c0 + 7 * ldc, cols, edge, store, c7v);
+        }
+    }
+
+    /**
+     * As {@link #multiplyPackedA} for a transposed A of few rows, read where it is stored:
+     * {@value #FEW_MR} rows by two vectors, element (r, p) of op(A) at {@code a[a0 + p·lda + r]},
+     * and row p of the B panel at {@code b[b0 + p·ldb]}, B itself when its rows are long enough.
+     * A weight gradient with ten rows (a classifier's) so runs on ten accumulators per five
+     * rows with nothing packed, where the packed kernel ran twelve rows, two of them padding,
+     * after copying all of B. Missing rows reread row 0 and are not stored; each element sums
+     * as in the other kernels.
+     */
+    static void multiplyFewRows(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+                                float[] c, int c0, int ldc, int rows, int cols, float[] edge, boolean store) {
+        int r1 = rows > 1 ? 1 : 0;
+        int r2 = rows > 2 ? 2 : 0;
+        int r3 = rows > 3 ? 3 : 0;
+        int r4 = rows > 4 ? 4 : 0;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c41 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int bi = b0 + p * ldb;
+            int ai = a0 + p * lda;
+            FloatVector b0v = FloatVector.fromArray(F, b, bi);
+            FloatVector b1v = FloatVector.fromArray(F, b, bi + L);
+            FloatVector av = FloatVector.broadcast(F, a[ai]);
+            c00 = av.fma(b0v, c00);
+            c01 = av.fma(b1v, c01);
+            av = FloatVector.broadcast(F, a[ai + r1]);
+            c10 = av.fma(b0v, c10);
+            c11 = av.fma(b1v, c11);
+            av = FloatVector.broadcast(F, a[ai + r2]);
+            c20 = av.fma(b0v, c20);
+            c21 = av.fma(b1v, c21);
+            av = FloatVector.broadcast(F, a[ai + r3]);
+            c30 = av.fma(b0v, c30);
+            c31 = av.fma(b1v, c31);
+            av = FloatVector.broadcast(F, a[ai + r4]);
+            c40 = av.fma(b0v, c40);
+            c41 = av.fma(b1v, c41);
+        }
+        addTo(c, c0, cols, edge, store, c00, c01);
+        if (rows > 1) {
+            addTo(c, c0 + ldc, cols, edge, store, c10, c11);
+        }
+        if (rows > 2) {
+            addTo(c, c0 + 2 * ldc, cols, edge, store, c20, c21);
+        }
+        if (rows > 3) {
+            addTo(c, c0 + 3 * ldc, cols, edge, store, c30, c31);
+        }
+        if (rows > 4) {
+            addTo(c, c0 + 4 * ldc, cols, edge, store, c40, c41);
         }
     }
 

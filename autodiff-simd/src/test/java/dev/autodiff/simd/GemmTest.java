@@ -172,6 +172,38 @@ class GemmTest {
         }
     }
 
+    /**
+     * Aᵀ·B with few rows reads both operands unpacked, five rows at a time: each element has
+     * the bits of the same element of a taller product, which packs, for row counts around
+     * the kernel's five and the path's limit, a partial last strip of columns, and a shared
+     * dimension past one block of {@link Gemm#KC}; with C added to as well.
+     */
+    @Test
+    void fewRowsOfTransposedAHaveTheBitsOfATallerProduct() {
+        int tall = 64;
+        for (int m : new int[] {1, 4, 5, 6, 9, Gemm.FEW_ROWS_MAX_M, Gemm.FEW_ROWS_MAX_M + 1}) {
+            for (int k : new int[] {300, Gemm.KC + 3}) {
+                for (int n : new int[] {64, 70}) {
+                    float[] aTall = Floats.uniform(k * tall, 7L * m + k + n);
+                    float[] b = Floats.uniform(k * n, 5L * m + k + n);
+                    float[] a = new float[k * m];
+                    for (int p = 0; p < k; p++) {
+                        System.arraycopy(aTall, p * tall, a, p * m, m);
+                    }
+                    float[] cTall = new float[tall * n];
+                    float[] c = new float[m * n];
+                    SIMD.gemm(true, false, tall, n, k, aTall, b, cTall, false);
+                    SIMD.gemm(true, false, m, n, k, a, b, c, false);
+                    for (int i = 0; i < m * n; i++) {
+                        assertEquals(Float.floatToIntBits(cTall[i]), Float.floatToIntBits(c[i]),
+                                "Aᵀ·B " + m + "x" + n + "x" + k + ": C[" + i / n + "][" + i % n + "]");
+                    }
+                    check(1, true, false, m, n, k, true, 1, 1, true);
+                }
+            }
+        }
+    }
+
     /** A·B with few columns, which runs as A·Bᵀ on a transposed B, around the same limits. */
     @Test
     void fewColumnsAroundTheTransposedLimits() {
