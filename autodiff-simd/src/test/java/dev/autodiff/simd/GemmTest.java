@@ -153,10 +153,7 @@ class GemmTest {
                 int wide = 3 * lanes;
                 float[] a = Floats.uniform(k * m, 11L * m + k);
                 float[] b = Floats.uniform(k * wide, 13L * m + k);
-                float[] narrowB = new float[k * lanes];
-                for (int p = 0; p < k; p++) {
-                    System.arraycopy(b, p * wide, narrowB, p * lanes, lanes);
-                }
+                float[] narrowB = leadingColumns(b, k, wide, lanes);
                 float[] c = new float[m * wide];
                 float[] narrow = new float[m * lanes];
                 SIMD.gemm(true, false, m, wide, k, a, b, c, false);
@@ -186,22 +183,26 @@ class GemmTest {
                 for (int n : new int[] {64, 70}) {
                     float[] aTall = Floats.uniform(k * tall, 7L * m + k + n);
                     float[] b = Floats.uniform(k * n, 5L * m + k + n);
-                    float[] a = new float[k * m];
-                    for (int p = 0; p < k; p++) {
-                        System.arraycopy(aTall, p * tall, a, p * m, m);
-                    }
+                    float[] a = leadingColumns(aTall, k, tall, m);
                     float[] cTall = new float[tall * n];
                     float[] c = new float[m * n];
                     SIMD.gemm(true, false, tall, n, k, aTall, b, cTall, false);
                     SIMD.gemm(true, false, m, n, k, a, b, c, false);
-                    for (int i = 0; i < m * n; i++) {
-                        assertEquals(Float.floatToIntBits(cTall[i]), Float.floatToIntBits(c[i]),
-                                "Aᵀ·B " + m + "x" + n + "x" + k + ": C[" + i / n + "][" + i % n + "]");
-                    }
+                    // C's first m rows of the taller product
+                    Floats.assertBitEqual(cTall, c, m * n, "Aᵀ·B " + m + "x" + n + "x" + k);
                     check(1, true, false, m, n, k, true, 1, 1, true);
                 }
             }
         }
+    }
+
+    /** The first {@code cols} columns of the row-major {@code rows}×{@code width} matrix x. */
+    private static float[] leadingColumns(float[] x, int rows, int width, int cols) {
+        float[] out = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, r * width, out, r * cols, cols);
+        }
+        return out;
     }
 
     /** A·B with few columns, which runs as A·Bᵀ on a transposed B, around the same limits. */
