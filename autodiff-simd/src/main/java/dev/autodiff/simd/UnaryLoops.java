@@ -24,9 +24,11 @@ import jdk.incubator.vector.VectorOperators;
  * saves the passes through memory. Every vector loop calls the Vector API only, never a
  * method of ours but on a rare path that takes arrays: C2 inlines ours only until a node
  * budget is spent, and a vector function left as a call boxes its vectors, which made GELU
- * 60 times slower than it is now (docs/performance-kernels.md). ReLU's forward, and pow's
- * with exponent 2, are plain loops instead: bound by memory, they run faster where C2
- * vectorizes them, since it aligns its vector loop to the arrays.
+ * 60 times slower than it is now (docs/performance-kernels.md). The exact functions that
+ * C2 vectorizes as plain loops are such loops instead: the forward of neg, abs, sqrt, ReLU,
+ * leaky ReLU with a slope in (0, 1] and pow with exponent 2, and the derivatives of neg,
+ * exp, log and sqrt. Bound by memory, they run faster so, since C2 aligns its vector loop
+ * to the arrays.
  */
 final class UnaryLoops {
     private UnaryLoops() {}
@@ -175,15 +177,15 @@ final class UnaryLoops {
 
     /** Exact. */
     private static void neg(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector.fromArray(F, x, i).neg().intoArray(out, i);
+        for (int i = from; i < end; i++) {
+            out[i] = -x[i];
         }
     }
 
     /** Exact. */
     private static void abs(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector.fromArray(F, x, i).abs().intoArray(out, i);
+        for (int i = from; i < end; i++) {
+            out[i] = Math.abs(x[i]);
         }
     }
 
@@ -199,8 +201,8 @@ final class UnaryLoops {
 
     /** Exact (correctly rounded, as the reference). */
     private static void sqrt(float param, float[] x, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector.fromArray(F, x, i).sqrt().intoArray(out, i);
+        for (int i = from; i < end; i++) {
+            out[i] = (float) Math.sqrt(x[i]);
         }
     }
 
@@ -241,8 +243,18 @@ final class UnaryLoops {
         }
     }
 
-    /** Exact. */
+    /**
+     * Exact. With a slope in (0, 1], {@code max(x, slope·x)}, a plain loop as {@link #relu}'s:
+     * the slope's product is the larger exactly where x is not above 0, and both are ±Inf or NaN
+     * with x (a slope of 0 would make +Inf·0 a NaN). Any other slope chooses by x's sign.
+     */
     private static void leakyRelu(float slope, float[] x, float[] out, int from, int end) {
+        if (slope > 0f && slope <= 1f) {
+            for (int i = from; i < end; i++) {
+                out[i] = Math.max(x[i], slope * x[i]);
+            }
+            return;
+        }
         for (int i = from; i < end; i += L) {
             FloatVector xv = FloatVector.fromArray(F, x, i);
             xv.mul(slope).blend(xv, xv.compare(VectorOperators.GT, 0f)).intoArray(out, i);
@@ -513,8 +525,8 @@ final class UnaryLoops {
 
     /** Exact. */
     private static void negBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector.fromArray(F, g, i).neg().intoArray(out, i);
+        for (int i = from; i < end; i++) {
+            out[i] = -g[i];
         }
     }
 
@@ -529,22 +541,22 @@ final class UnaryLoops {
 
     /** Exact: {@code g·y}. */
     private static void expBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector.fromArray(F, g, i).mul(FloatVector.fromArray(F, y, i)).intoArray(out, i);
+        for (int i = from; i < end; i++) {
+            out[i] = g[i] * y[i];
         }
     }
 
     /** Exact: {@code g/x}. */
     private static void logBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector.fromArray(F, g, i).div(FloatVector.fromArray(F, x, i)).intoArray(out, i);
+        for (int i = from; i < end; i++) {
+            out[i] = g[i] / x[i];
         }
     }
 
     /** Exact: {@code g·0.5/y}. */
     private static void sqrtBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        for (int i = from; i < end; i += L) {
-            FloatVector.fromArray(F, g, i).mul(0.5f).div(FloatVector.fromArray(F, y, i)).intoArray(out, i);
+        for (int i = from; i < end; i++) {
+            out[i] = g[i] * 0.5f / y[i];
         }
     }
 

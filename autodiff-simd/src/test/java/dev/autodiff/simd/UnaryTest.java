@@ -104,6 +104,30 @@ class UnaryTest {
         checkPow(3f, x);
     }
 
+    /**
+     * Leaky ReLU takes {@code max(x, slope·x)} for a slope in (0, 1] and chooses by x's sign
+     * for any other: both give the reference's bits, signed zeros, infinities and NaN included
+     * (with a slope of 0, +Inf·0 is NaN, which the choice avoids).
+     */
+    @Test
+    void leakyReluHasTheReferenceBitsForEverySlope() {
+        float[] slopes = {0.01f, 1f, Float.MIN_VALUE, 0.5f, 0f, -0f, -0.2f, 1.5f, Float.NaN};
+        float[] x = java.util.Arrays.copyOf(Floats.SPECIAL, 16 * ((Floats.SPECIAL.length + 15) / 16) + 7);
+        System.arraycopy(Floats.values(7, 3), 0, x, Floats.SPECIAL.length, 7);
+        int n = x.length;
+        float[] g = Floats.values(n, 11);
+        for (float slope : slopes) {
+            float[] expected = new float[n];
+            float[] actual = new float[n];
+            SCALAR.unary(Unary.LEAKY_RELU, slope, x, expected, n);
+            SIMD.unary(Unary.LEAKY_RELU, slope, x, actual, n);
+            assertBitEqual(expected, actual, n, "leaky_relu " + slope);
+            SCALAR.unaryBackward(Unary.LEAKY_RELU, slope, g, x, expected, expected, n);
+            SIMD.unaryBackward(Unary.LEAKY_RELU, slope, g, x, actual, actual, n);
+            assertBitEqual(expected, actual, n, "leaky_relu' " + slope);
+        }
+    }
+
     private static void checkPow(float p, float[] x) {
         int n = x.length;
         float[] expected = new float[n];
