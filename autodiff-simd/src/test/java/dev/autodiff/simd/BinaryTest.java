@@ -76,6 +76,32 @@ class BinaryTest {
         }
     }
 
+    /**
+     * Every special value against every other (NaN against numbers, signed zeros against each
+     * other, infinities, subnormals), laid out over whole vectors so that the vector loops,
+     * not the scalar tails, meet each pair: bit for bit for every op.
+     */
+    @ParameterizedTest
+    @EnumSource(Binary.class)
+    void everyPairOfSpecialValuesInVectorLanes(Binary op) {
+        float[] special = Floats.SPECIAL;
+        int n = special.length * special.length;
+        float[] a = new float[n];
+        float[] b = new float[n];
+        for (int i = 0; i < special.length; i++) {
+            for (int j = 0; j < special.length; j++) {
+                a[i * special.length + j] = special[i];
+                b[i * special.length + j] = special[j];
+            }
+        }
+        int[] shape = {n};
+        float[] expected = new float[n];
+        float[] actual = new float[n];
+        SCALAR.binary(op, a, shape, b, shape, expected, shape);
+        SIMD.binary(op, a, shape, b, shape, actual, shape);
+        assertBitEqual(expected, actual, n, op + " over pairs of special values");
+    }
+
     @Test
     void signedZerosAndNaNInMaxMin() {
         float[] a = {0f, -0f, Float.NaN, 1f, -0f, 0f, 3f, Float.NaN, 2f};
