@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The matrix product against the scalar reference in all four layouts. Sums are reordered
  * (blocked, and fused multiply-adds), so each element must lie within
- * {@code 2·k·ε·Σ|a||b|} of the reference, ε the float epsilon.
+ * {@code 2·(k+1)·ε·(|c|+Σ|a||b|)} of the reference, ε the float epsilon and c what C held
+ * (0 unless the product adds to it): the bound of two orders of summing k + 1 terms. It
+ * holds where no product or partial sum leaves the normal floats, as the README says.
  */
 class GemmTest {
     private static final int[] SIZES = {1, 2, 5, 7, 8, 9, 16, 17, 31, 64, 100};
@@ -106,9 +108,36 @@ class GemmTest {
     }
 
     /**
+     * Adding a short product to C sums k + 1 terms, C's among them: 1 + 4·(0.51·ε) rounds up at
+     * each of the reference's four additions (1 + 4ε) and once at the end in the micro-kernel
+     * (1 + 2ε, the nearer float), more than an ulp of C apart, within the bound of k + 1 terms.
+     */
+    @Test
+    void addingToCHasTheBoundOfKPlusOneTerms() {
+        int m = 32;
+        int n = 40;
+        int k = 4;
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        java.util.Arrays.fill(a, 0, k, 0.51f * Math.ulp(1f));
+        for (int p = 0; p < k; p++) {
+            b[p * n] = 1f;
+        }
+        float[] expected = new float[m * n];
+        expected[0] = 1f;
+        float[] actual = expected.clone();
+        SCALAR.gemm(false, false, m, n, k, a, b, expected, true);
+        SIMD.gemm(false, false, m, n, k, a, b, actual, true);
+        double bound = 2.0 * (k + 1) * Math.ulp(1f) * (1 + k * 0.51 * Math.ulp(1f));
+        assertEquals(expected[0], actual[0], bound, "C[0][0]");
+    }
+
+    /**
      * A·Bᵀ with rows filling whole panels and several times as many columns runs as (B·Aᵀ)ᵀ:
-     * within the reference's bound, and with the bits of B·Aᵀ, which runs packed as it is,
-     * transposed. Partial 16×16 blocks of the transposition, a shared dimension past one block
+     * within the reference's bound, and with the bits of B·Aᵀ transposed, which for these
+     * shapes runs packed as the swap does (for a B of at most {@link Gemm#ROW_DOT_MAX_M} rows
+     * and a shared dimension from {@link Gemm#ROW_DOT_MIN_K}, B·Aᵀ itself would run unpacked
+     * on {@link RowDotKernel} and could differ by an ulp). Partial 16×16 blocks of the transposition, a shared dimension past one block
      * of {@link Gemm#KC}, and two threads are among the cases. Without 16-lane vectors
      * ({@link BlockTranspose#APPLIES}) the product runs directly and only the bound holds.
      */
@@ -249,12 +278,13 @@ class GemmTest {
         for (int bt = 0; bt < batch; bt++) {
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
-                    double bound = accumulate ? Math.ulp(Math.abs(c0[off + bt * cStride + i * n + j])) : 0;
+                    double magnitude = accumulate ? Math.abs(c0[off + bt * cStride + i * n + j]) : 0;
                     for (int p = 0; p < k; p++) {
                         float av = transA ? a[off + bt * aStride + p * m + i] : a[off + bt * aStride + i * k + p];
                         float bv = transB ? b[off + bt * bStride + j * k + p] : b[off + bt * bStride + p * n + j];
-                        bound += 2.0 * (k + 1) * Math.ulp(1f) * Math.abs(av * bv);
+                        magnitude += Math.abs((double) av * bv);
                     }
+                    double bound = 2.0 * (k + 1) * Math.ulp(1f) * magnitude;
                     int ci = off + bt * cStride + i * n + j;
                     if (!(Math.abs(expected[ci] - actual[ci]) <= bound)) {
                         fail(what + ": C[" + bt + "][" + i + "][" + j + "] expected " + expected[ci] + " got " + actual[ci]);
