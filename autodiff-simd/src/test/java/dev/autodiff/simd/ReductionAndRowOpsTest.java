@@ -131,21 +131,7 @@ class ReductionAndRowOpsTest {
             for (int r = 0; r < rows.length; r++) {
                 labels[r] = r % 2 == 0 ? 0 : cols - 1;
             }
-            float[] expected = new float[n];
-            float[] actual = new float[n];
-            String what = rows.length + "x" + cols;
-            SCALAR.softmax(x, rows.length, cols, expected);
-            SIMD.softmax(x, rows.length, cols, actual);
-            assertClose(expected, actual, n, 4, 1e-40, "softmax " + what);
-            SCALAR.logSoftmax(x, rows.length, cols, expected);
-            SIMD.logSoftmax(x, rows.length, cols, actual);
-            assertClose(expected, actual, n, 4, 1e-12, "logSoftmax " + what);
-            float[] lossExpected = new float[rows.length];
-            float[] lossActual = new float[rows.length];
-            SCALAR.softmaxCrossEntropy(x, rows.length, cols, labels, expected, lossExpected);
-            SIMD.softmaxCrossEntropy(x, rows.length, cols, labels, actual, lossActual);
-            assertClose(expected, actual, n, 4, 1e-40, "softmaxCrossEntropy probs " + what);
-            assertClose(lossExpected, lossActual, rows.length, 4, 1e-12, "softmaxCrossEntropy loss " + what);
+            checkSoftmaxFamily(x, rows.length, cols, labels);
         }
     }
 
@@ -159,31 +145,38 @@ class ReductionAndRowOpsTest {
             for (int i = 0; i < x.length; i++) {
                 x[i] = Float.isFinite(x[i]) ? Math.max(-1e4f, Math.min(1e4f, x[i])) : 0f;
             }
-            int n = rows * cols;
-            float[] expected = new float[n];
-            float[] actual = new float[n];
-            String what = rows + "x" + cols;
-            SCALAR.softmax(x, rows, cols, expected);
-            SIMD.softmax(x, rows, cols, actual);
-            assertClose(expected, actual, n, 4, 1e-40, "softmax " + what);
-            SCALAR.logSoftmax(x, rows, cols, expected);
-            SIMD.logSoftmax(x, rows, cols, actual);
-            assertClose(expected, actual, n, 4, 1e-12, "logSoftmax " + what);
-
-            int[] labels = new Random(rows).ints(rows, 0, cols).toArray();
-            float[] lossExpected = new float[rows];
-            float[] lossActual = new float[rows];
-            SCALAR.softmaxCrossEntropy(x, rows, cols, labels, expected, lossExpected);
-            SIMD.softmaxCrossEntropy(x, rows, cols, labels, actual, lossActual);
-            assertClose(expected, actual, n, 4, 1e-40, "softmaxCrossEntropy probs " + what);
-            assertClose(lossExpected, lossActual, rows, 4, 1e-12, "softmaxCrossEntropy loss " + what);
-
-            float[] g = Floats.uniform(rows, 3);
-            float[] dExpected = new float[n];
-            float[] dActual = new float[n];
-            SCALAR.softmaxCrossEntropyBackward(expected, rows, cols, labels, g, dExpected);
-            SIMD.softmaxCrossEntropyBackward(expected, rows, cols, labels, g, dActual);
-            assertBitEqual(dExpected, dActual, n, "softmaxCrossEntropyBackward " + what);
+            checkSoftmaxFamily(x, rows, cols, new Random(rows).ints(rows, 0, cols).toArray());
         }
+    }
+
+    /**
+     * Softmax, log-softmax and the cross-entropy's probabilities and loss within their bounds,
+     * and its backward bit for bit, on {@code rows}×{@code cols} logits.
+     */
+    private static void checkSoftmaxFamily(float[] x, int rows, int cols, int[] labels) {
+        int n = rows * cols;
+        float[] expected = new float[n];
+        float[] actual = new float[n];
+        String what = rows + "x" + cols;
+        SCALAR.softmax(x, rows, cols, expected);
+        SIMD.softmax(x, rows, cols, actual);
+        assertClose(expected, actual, n, 4, 1e-40, "softmax " + what);
+        SCALAR.logSoftmax(x, rows, cols, expected);
+        SIMD.logSoftmax(x, rows, cols, actual);
+        assertClose(expected, actual, n, 4, 1e-12, "logSoftmax " + what);
+
+        float[] lossExpected = new float[rows];
+        float[] lossActual = new float[rows];
+        SCALAR.softmaxCrossEntropy(x, rows, cols, labels, expected, lossExpected);
+        SIMD.softmaxCrossEntropy(x, rows, cols, labels, actual, lossActual);
+        assertClose(expected, actual, n, 4, 1e-40, "softmaxCrossEntropy probs " + what);
+        assertClose(lossExpected, lossActual, rows, 4, 1e-12, "softmaxCrossEntropy loss " + what);
+
+        float[] g = Floats.uniform(rows, 3);
+        float[] dExpected = new float[n];
+        float[] dActual = new float[n];
+        SCALAR.softmaxCrossEntropyBackward(expected, rows, cols, labels, g, dExpected);
+        SIMD.softmaxCrossEntropyBackward(expected, rows, cols, labels, g, dActual);
+        assertBitEqual(dExpected, dActual, n, "softmaxCrossEntropyBackward " + what);
     }
 }
