@@ -69,6 +69,22 @@ final class UnaryLoops {
     private static final float SQRT_HALF = 0.70710678118654752f;
     private static final float TWO_OVER_SQRT_PI = 1.1283791670955126f;
     private static final float INV_SQRT_2PI = 0.3989422804014327f;
+    /** The float nearest the zero of silu' (-1.27846454...), and the rest of the zero. */
+    private static final float SILU_ZERO = -0x1.474974p+0f;
+    private static final float SILU_ZERO_REST = 0x1.bdf6fap-27f;
+    /** Over these x, around its zero, {@link #siluBackward} takes {@link #SILU_NEAR_ZERO}. */
+    private static final float SILU_NEAR_FROM = -2f;
+    private static final float SILU_NEAR_TO = -0.9f;
+    /**
+     * Near the zero x0 of silu' its two terms cancel, and what is left of them is a few bits.
+     * There the derivative is {@code u·q(u)}, {@code u = x - x0}, where q, {@code Σ SILU_NEAR_ZERO[i]·u^i},
+     * is a fit of {@code silu'(x)/u}, which is smooth and far from 0, for relative error
+     * (1.05 ulp at most in float; {@code autodiff-examples/scripts/fit_near_zero.py} makes it); u is
+     * {@code (x - SILU_ZERO) - SILU_ZERO_REST}, the first subtraction exact over the whole interval
+     * (Sterbenz's lemma: x is within a factor of 2 of the zero).
+     */
+    private static final float[] SILU_NEAR_ZERO = {0x1.be141p-3f, 0x1.2c5634p-3f, 0x1.353eaep-6f, -0x1.f2cdf2p-7f,
+        -0x1.b0eeccp-8f, 0x1.013582p-13f, 0x1.9deaacp-11f, 0x1.98f052p-13f, -0x1.33ac92p-19f};
 
     private static float[] toFloats(double[] c) {
         float[] f = new float[c.length];
@@ -716,9 +732,10 @@ final class UnaryLoops {
 
     /**
      * {@code g·(s + x·s·(1 - s))} with s = σ(x), σ(x) and 1 - σ(x) both from {@code e = e^-|x|}
-     * as {@code 1/(1+e)} and {@code e/(1+e)} (1 - σ would cancel): within 7 ulp of the
-     * reference, or 1e-7·|g| absolute where the two terms cancel (x in about [-1.9, -1.0],
-     * around the zero at -1.28) or σ(x) nears the subnormals (around x = -90).
+     * as {@code 1/(1+e)} and {@code e/(1+e)} (1 - σ would cancel), and over [-2, -0.9], around
+     * the zero at -1.28 where those two terms cancel, {@link #SILU_NEAR_ZERO}'s polynomial
+     * (within 3 ulp there): within 7 ulp of the reference, or 2^-142·|g| absolute where σ(x)
+     * is a subnormal float (x below -87.3) and has lost bits.
      */
     private static void siluBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
         float[] e = scratch()[0];
@@ -732,7 +749,14 @@ final class UnaryLoops {
                 FloatVector er = ev.mul(r);
                 VectorMask<Float> negative = xv.lt(0f);
                 FloatVector sv = r.blend(er, negative);
-                FloatVector slope = xv.mul(sv).fma(er.blend(r, negative), sv);
+                float[] c = SILU_NEAR_ZERO;
+                FloatVector u = xv.sub(SILU_ZERO).sub(SILU_ZERO_REST);
+                FloatVector q = u.fma(c[8], c[7]).fma(u, FloatVector.broadcast(F, c[6])).fma(u, FloatVector.broadcast(F, c[5]))
+                        .fma(u, FloatVector.broadcast(F, c[4])).fma(u, FloatVector.broadcast(F, c[3]))
+                        .fma(u, FloatVector.broadcast(F, c[2])).fma(u, FloatVector.broadcast(F, c[1]))
+                        .fma(u, FloatVector.broadcast(F, c[0]));
+                VectorMask<Float> nearZero = xv.compare(VectorOperators.GE, SILU_NEAR_FROM).and(xv.compare(VectorOperators.LE, SILU_NEAR_TO));
+                FloatVector slope = xv.mul(sv).fma(er.blend(r, negative), sv).blend(u.mul(q), nearZero);
                 FloatVector.fromArray(F, g, b + i).mul(slope).intoArray(out, b + i);
             }
         }

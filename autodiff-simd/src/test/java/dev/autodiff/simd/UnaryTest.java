@@ -29,10 +29,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       rsqrt: 6 (formed in float from the rounded y, cubed; the reference rounds once from
  *       double); where f'(x) of elu, erf, softplus or expm1 is itself subnormal, 4·2^-149·|g|
  *       absolute, its lost bits times g;</li>
- *   <li>derivatives of silu: 7, gelu: 8; or 1e-7·|g| and 2e-7·|g| absolute: the vector code
- *       forms them in float, where their two terms cancel (x in about [-1.9, -1.0] around
- *       silu's zero at -1.28, [-1.13, -0.26] around gelu's at -0.75), and where σ(x) or Φ(x)
- *       nears the subnormals.</li>
+ *   <li>derivatives of silu: 7, or 2^-142·|g| absolute where σ(x) is a subnormal float (x
+ *       below -87.3); gelu: 8, or 2e-7·|g| absolute: the vector code forms it in float, where
+ *       its two terms cancel (x in about [-1.13, -0.26] around its zero at -0.75), and where
+ *       Φ(x) nears the subnormals. Around silu's zero at -1.28 a polynomial in the distance
+ *       to the zero keeps its relative accuracy.</li>
  * </ul>
  * rsqrt is exact: the reference divides 1 by the float square root, as the vectors do.
  * {@link #boundsHoldAcrossTheFloatLineAndTheRangeOfG} holds the bounds over the whole float
@@ -230,16 +231,37 @@ class UnaryTest {
         }
     }
 
+    /**
+     * silu'(x) keeps its relative accuracy through its zero at -1.2784645: every float within
+     * 2^-11 of it. Formed from σ, the derivative there is what is left of two terms near 0.2
+     * that cancel, and was off by up to 140,000 ulp.
+     */
+    @Test
+    void siluDerivativeKeepsItsUlpsThroughItsZero() {
+        int center = Float.floatToRawIntBits(-1.2784645f);
+        int reach = (int) (0x1p-11 / Math.ulp(1.2784645f));
+        float[] x = new float[2 * reach + 1];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = bits(center - reach + i);
+        }
+        float[] g = new float[x.length];
+        java.util.Arrays.fill(g, -1.7f);
+        checkBackward(Unary.SILU, 0f, x, g, 1.7);
+    }
+
     /** The worst floats found so far, then every 65521st bit pattern. */
     private static float[] floatLine() {
         float[] worst = {
             // erf: 3 ulp (from |x| = 0.5, 1 - erfc); sigmoid: 3 ulp
             bits(0x3f003c7e), bits(0xbf00002e), 0.50092304f, 0.50000274f, -0.50000274f,
             bits(0xc02f9ca6), bits(0xbf8d09c5), -1.1018606f,
-            // gelu': 1.8e-7·|g| where its terms cancel, silu': 5e-8·|g|
+            // gelu': 1.8e-7·|g| where its terms cancel
             bits(0xbf1a7ce5), bits(0xbf048ea4), bits(0xbe87760a), bits(0xbf4f03e6), bits(0xbf328f4f),
             -0.2648533f, -0.32482627f, -0.3174337f, -0.60346824f, -0.4828284f, -0.7517915f,
-            -1.2784646f, -1.6885729f, -1.8589737f, -91.84554f,
+            // silu': the float nearest its zero and the ends of its polynomial's interval; 7 ulp
+            // beyond them; 90·2^-149·|g| where σ(x) is subnormal
+            -1.2784646f, -1.2784613f, -2f, -2.0000002f, -0.9f, -0.90000004f, -0.9960423f, -1.0279459f,
+            -2.0004556f, -2.0339231f, -3.4187226f, -3.6795943f, -1.6885729f, -1.8589737f, -91.84554f, -91.8226f,
             // rsqrt': 6 ulp; elu': 3 ulp; erf': 5 ulp
             bits(0x3fb65bbb), bits(0x3f95ef62), bits(0x3fb00bbe), 1.4246744f, 4.70455e-25f,
             bits(0xc246073a), bits(0xc28dfc84), -6.6296096f, -6.539762f,
@@ -345,13 +367,14 @@ class UnaryTest {
 
     /**
      * The absolute tolerance beside {@link #backwardUlps}, for gradients up to {@code maxG} in
-     * magnitude: where silu's and gelu's two terms cancel (around their zeros) or their σ(x)
-     * and Φ(x) near the subnormals, and where f'(x) of elu, erf, softplus and expm1 is itself
-     * subnormal, its lost bits (up to four of the smallest subnormal) times g.
+     * magnitude: where gelu's two terms cancel (around its zero) or its Φ(x) nears the
+     * subnormals, where silu's σ(x) is subnormal (up to 90 of the smallest subnormal lost),
+     * and where f'(x) of elu, erf, softplus and expm1 is itself subnormal, its lost bits (up
+     * to four of the smallest subnormal) times g.
      */
     private static double backwardAbs(Unary op, double maxG) {
         return maxG * switch (op) {
-            case SILU -> 1e-7;
+            case SILU -> 0x1p-142;
             case GELU -> 2e-7;
             case ELU, ERF, SOFTPLUS, EXPM1 -> 0x1p-147;
             default -> 0;
