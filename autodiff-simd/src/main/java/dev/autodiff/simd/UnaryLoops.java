@@ -69,6 +69,27 @@ final class UnaryLoops {
     private static final float SQRT_HALF = 0.70710678118654752f;
     private static final float TWO_OVER_SQRT_PI = 1.1283791670955126f;
     private static final float INV_SQRT_2PI = 0.3989422804014327f;
+    /** The float nearest the zero of gelu' (-0.75179152...), and the rest of the zero. */
+    private static final float GELU_ZERO = -0x1.80ead2p-1f;
+    private static final float GELU_ZERO_REST = 0x1.a03fd4p-27f;
+    /** Over these x, around its zero, {@link #geluBackward} takes {@link #GELU_NEAR_ZERO}. */
+    private static final float GELU_NEAR_FROM = -1.25f;
+    private static final float GELU_NEAR_TO = -0.25f;
+    /**
+     * {@code q(u) = gelu'(x)/u}, {@code u = x - x0}, around the zero x0 of gelu', as
+     * {@link #SILU_NEAR_ZERO} for silu' (1.06 ulp at most in float); the subtraction
+     * {@code x - GELU_ZERO} is exact for x in [-1.5, -0.38], and within half an ulp of u
+     * from there to -0.25, where u is not small.
+     */
+    private static final float[] GELU_NEAR_ZERO = {0x1.b9d99p-2f, 0x1.8d9a92p-2f, -0x1.2a2edp-6f, -0x1.d2f8eep-4f,
+        -0x1.e40bap-7f, 0x1.3de4d2p-6f, 0x1.294e7ap-8f, -0x1.182192p-9f, -0x1.740274p-11f};
+    /**
+     * {@code erfcx(z)/t = e^{z²}·erfc(z)/t} with {@code t = 1/(1 + z/2)}, as {@code Σ ERFCX_OVER_T[i]·t^i}
+     * for t in [0.14, 1] (z up to 12): a fit for relative error, within 0.75 ulp in float
+     * ({@code autodiff-examples/scripts/fit_polynomials.py}).
+     */
+    private static final float[] ERFCX_OVER_T = {0x1.20dccp-2f, 0x1.20f002p-2f, 0x1.f7f934p-3f, 0x1.71431p-3f,
+        0x1.309752p-4f, -0x1.81b844p-7f, 0x1.bd004p-5f, -0x1.7c138ap-2f, 0x1.bf47d4p-2f, -0x1.b37ccep-3f, 0x1.433902p-5f};
     /** The float nearest the zero of silu' (-1.27846454...), and the rest of the zero. */
     private static final float SILU_ZERO = -0x1.474974p+0f;
     private static final float SILU_ZERO_REST = 0x1.bdf6fap-27f;
@@ -79,7 +100,7 @@ final class UnaryLoops {
      * Near the zero x0 of silu' its two terms cancel, and what is left of them is a few bits.
      * There the derivative is {@code u·q(u)}, {@code u = x - x0}, where q, {@code Σ SILU_NEAR_ZERO[i]·u^i},
      * is a fit of {@code silu'(x)/u}, which is smooth and far from 0, for relative error
-     * (1.05 ulp at most in float; {@code autodiff-examples/scripts/fit_near_zero.py} makes it); u is
+     * (1.05 ulp at most in float; {@code autodiff-examples/scripts/fit_polynomials.py} makes it); u is
      * {@code (x - SILU_ZERO) - SILU_ZERO_REST}, the first subtraction exact over the whole interval
      * (Sterbenz's lemma: x is within a factor of 2 of the zero).
      */
@@ -234,7 +255,7 @@ final class UnaryLoops {
         float[][] s = scratch();
         for (int b = from; b < end; b += BLOCK) {
             int n = Math.min(BLOCK, end - b);
-            erfcParts(x, b, ERF_MAX, 1f, 1f, s[0], s[1], null, n);
+            erfcParts(x, b, ERF_MAX, 1f, 1f, s[0], s[1], n);
             VectorMath.exp(s[0], 0, false, 1f, 0f, s[0], 0, n);
             for (int i = 0; i < n; i += L) {
                 FloatVector xv = FloatVector.fromArray(F, x, b + i);
@@ -400,7 +421,7 @@ final class UnaryLoops {
         VectorMask<Float> far = xv.abs().compare(VectorOperators.GT, GELU_FAST_MAX);
         xv.blend(0f, far).intoArray(s[2], 0);
         gelu(0f, s[2], s[2], 0, L);
-        erfcParts(x, i, GELU_MAX, SQRT_HALF, 0.5f, s[0], s[1], null, L);
+        erfcParts(x, i, GELU_MAX, SQRT_HALF, 0.5f, s[0], s[1], L);
         VectorMath.exp(s[0], 0, false, 1f, 0f, s[0], 0, L);
         FloatVector halfErfc = FloatVector.fromArray(F, s[1], 0).mul(FloatVector.fromArray(F, s[0], 0)).mul(0.5f);
         FloatVector farValue = xv.mul(FloatVector.broadcast(F, 1f).sub(halfErfc).blend(halfErfc, xv.lt(0f)));
@@ -506,11 +527,10 @@ final class UnaryLoops {
      * {@code z² = (hi + lo)·zzScale} split exactly, {@code hi = min(|x|, max)²}, as
      * e^{-z²} is sensitive to its rounding: {@code exponent} gets {@code q - z²hi} rounded, and
      * {@code factor} gets {@code t·(1 + err - z²lo)}, where {@code err} is that rounding's
-     * error, so that {@code erfc = factor·e^exponent}. With {@code negSquare},
-     * {@code -z²hi} goes there too, for the density {@code e^{-z²}}.
+     * error, so that {@code erfc = factor·e^exponent}.
      */
     private static void erfcParts(float[] x, int xo, float max, float zScale, float zzScale,
-                                  float[] exponent, float[] factor, float[] negSquare, int n) {
+                                  float[] exponent, float[] factor, int n) {
         FloatVector one = FloatVector.broadcast(F, 1f);
         FloatVector halfZScale = FloatVector.broadcast(F, 0.5f * zScale); // exact: zScale is 1 or √½
         FloatVector q9 = FloatVector.broadcast(F, ERFC_Q[9]);
@@ -535,9 +555,6 @@ final class UnaryLoops {
             FloatVector err = q.sub(s.add(zzHi));
             s.intoArray(exponent, i);
             t.mul(err.sub(zzLo).add(one)).intoArray(factor, i);
-            if (negSquare != null) {
-                zzHi.neg().intoArray(negSquare, i);
-            }
         }
     }
 
@@ -695,25 +712,48 @@ final class UnaryLoops {
     }
 
     /**
-     * {@code g·(Φ(x) + x·φ(x))}, Φ from the erfc fit alone: within 8 ulp of the reference, or
-     * 2e-7·|g| absolute where the two terms cancel (x in about [-1.13, -0.26], around the zero
-     * at -0.75) or Φ(x) nears the subnormals (around x = -13).
+     * {@code g·(Φ(x) + x·φ(x))} from one exponential {@code E = e^{-x²/2}} (x² split exactly in
+     * two floats): with {@code C = ½·erfcx(|x|/√2)}, so that {@code Φ(-|x|) = E·C}, the
+     * derivative is {@code E·(x/√(2π) + C)} below 0 and {@code 1 + E·(x/√(2π) - C)} from 0 on;
+     * {@code erfcx(z) = t·P(t)}, {@code t = 1/(1 + z/2)}, by {@link #ERFCX_OVER_T}. Over [-1.25, -0.25],
+     * around the zero at -0.75 where the two terms cancel, {@link #GELU_NEAR_ZERO}'s polynomial
+     * (within 4 ulp there). Within 8 ulp of the reference, or 2^-145·|g| absolute where E is a
+     * subnormal float (|x| above 13.2) and has lost bits.
      */
     private static void geluBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        float[][] s = scratch();
+        float[] e = scratch()[0];
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector zero = FloatVector.zero(F);
+        float[] p = ERFCX_OVER_T;
+        float[] c = GELU_NEAR_ZERO;
         for (int b = from; b < end; b += BLOCK) {
             int n = Math.min(BLOCK, end - b);
-            erfcParts(x, b, GELU_MAX, SQRT_HALF, 0.5f, s[0], s[1], s[2], n);
-            VectorMath.exp(s[0], 0, false, 1f, 0f, s[0], 0, n);
-            VectorMath.exp(s[2], 0, false, 1f, 0f, s[2], 0, n);
+            for (int i = 0; i < n; i += L) {
+                FloatVector ax = FloatVector.fromArray(F, x, b + i).abs().min(GELU_MAX);
+                ax.mul(ax).mul(-0.5f).intoArray(e, i);
+            }
+            VectorMath.exp(e, 0, false, 1f, 0f, e, 0, n);
             for (int i = 0; i < n; i += L) {
                 FloatVector xv = FloatVector.fromArray(F, x, b + i);
                 FloatVector ax = xv.abs().min(GELU_MAX);
                 FloatVector zzLo = ax.fma(ax, ax.mul(ax).neg()).mul(0.5f);
-                FloatVector pdf = FloatVector.fromArray(F, s[2], i).mul(FloatVector.broadcast(F, 1f).sub(zzLo)).mul(INV_SQRT_2PI);
-                FloatVector halfErfc = FloatVector.fromArray(F, s[1], i).mul(FloatVector.fromArray(F, s[0], i)).mul(0.5f);
-                FloatVector cdf = FloatVector.broadcast(F, 1f).sub(halfErfc).blend(halfErfc, xv.lt(0f));
-                FloatVector.fromArray(F, g, b + i).mul(xv.fma(pdf, cdf)).intoArray(out, b + i);
+                FloatVector expNegHalfSquare = FloatVector.fromArray(F, e, i).mul(one.sub(zzLo));
+                FloatVector t = one.div(ax.fma(0.5f * SQRT_HALF, 1f));
+                FloatVector halfErfcx = t.fma(p[10], p[9]).fma(t, FloatVector.broadcast(F, p[8])).fma(t, FloatVector.broadcast(F, p[7]))
+                        .fma(t, FloatVector.broadcast(F, p[6])).fma(t, FloatVector.broadcast(F, p[5]))
+                        .fma(t, FloatVector.broadcast(F, p[4])).fma(t, FloatVector.broadcast(F, p[3]))
+                        .fma(t, FloatVector.broadcast(F, p[2])).fma(t, FloatVector.broadcast(F, p[1]))
+                        .fma(t, FloatVector.broadcast(F, p[0])).mul(t).mul(0.5f);
+                VectorMask<Float> nonNegative = xv.compare(VectorOperators.GE, 0f);
+                FloatVector slope = expNegHalfSquare.fma(xv.mul(INV_SQRT_2PI).add(halfErfcx.blend(halfErfcx.neg(), nonNegative)),
+                        zero.blend(one, nonNegative));
+                FloatVector u = xv.sub(GELU_ZERO).sub(GELU_ZERO_REST);
+                FloatVector q = u.fma(c[8], c[7]).fma(u, FloatVector.broadcast(F, c[6])).fma(u, FloatVector.broadcast(F, c[5]))
+                        .fma(u, FloatVector.broadcast(F, c[4])).fma(u, FloatVector.broadcast(F, c[3]))
+                        .fma(u, FloatVector.broadcast(F, c[2])).fma(u, FloatVector.broadcast(F, c[1]))
+                        .fma(u, FloatVector.broadcast(F, c[0]));
+                VectorMask<Float> nearZero = xv.compare(VectorOperators.GE, GELU_NEAR_FROM).and(xv.compare(VectorOperators.LE, GELU_NEAR_TO));
+                FloatVector.fromArray(F, g, b + i).mul(slope.blend(u.mul(q), nearZero)).intoArray(out, b + i);
             }
         }
     }

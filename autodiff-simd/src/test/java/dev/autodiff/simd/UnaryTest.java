@@ -9,6 +9,7 @@ import dev.autodiff.kernel.Unary;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -30,10 +31,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       double); where f'(x) of elu, erf, softplus or expm1 is itself subnormal, 4·2^-149·|g|
  *       absolute, its lost bits times g;</li>
  *   <li>derivatives of silu: 7, or 2^-142·|g| absolute where σ(x) is a subnormal float (x
- *       below -87.3); gelu: 8, or 2e-7·|g| absolute: the vector code forms it in float, where
- *       its two terms cancel (x in about [-1.13, -0.26] around its zero at -0.75), and where
- *       Φ(x) nears the subnormals. Around silu's zero at -1.28 a polynomial in the distance
- *       to the zero keeps its relative accuracy.</li>
+ *       below -87.3); gelu: 8, or 2^-145·|g| absolute where e^{-x²/2} is (|x| above 13.2).
+ *       Around their zeros, at -1.28 and -0.75, where their two terms cancel, a polynomial
+ *       in the distance to the zero keeps their relative accuracy
+ *       ({@link #derivativeKeepsItsUlpsThroughItsZero}).</li>
  * </ul>
  * rsqrt is exact: the reference divides 1 by the float square root, as the vectors do.
  * {@link #boundsHoldAcrossTheFloatLineAndTheRangeOfG} holds the bounds over the whole float
@@ -232,21 +233,22 @@ class UnaryTest {
     }
 
     /**
-     * silu'(x) keeps its relative accuracy through its zero at -1.2784645: every float within
-     * 2^-11 of it. Formed from σ, the derivative there is what is left of two terms near 0.2
-     * that cancel, and was off by up to 140,000 ulp.
+     * silu' and gelu' keep their relative accuracy through their zeros, at -1.2784645 and
+     * -0.7517915: every float within 2^-11 of them. Formed from σ or Φ, the derivative there
+     * is what is left of two terms that cancel, and was off by up to 140,000 and 280,000 ulp.
      */
-    @Test
-    void siluDerivativeKeepsItsUlpsThroughItsZero() {
-        int center = Float.floatToRawIntBits(-1.2784645f);
-        int reach = (int) (0x1p-11 / Math.ulp(1.2784645f));
+    @ParameterizedTest
+    @CsvSource({"SILU, -1.2784645", "GELU, -0.7517915"})
+    void derivativeKeepsItsUlpsThroughItsZero(Unary op, float zero) {
+        int center = Float.floatToRawIntBits(zero);
+        int reach = (int) (0x1p-11 / Math.ulp(zero));
         float[] x = new float[2 * reach + 1];
         for (int i = 0; i < x.length; i++) {
             x[i] = bits(center - reach + i);
         }
         float[] g = new float[x.length];
         java.util.Arrays.fill(g, -1.7f);
-        checkBackward(Unary.SILU, 0f, x, g, 1.7);
+        checkBackward(op, 0f, x, g, 1.7);
     }
 
     /** The worst floats found so far, then every 65521st bit pattern. */
@@ -255,9 +257,12 @@ class UnaryTest {
             // erf: 3 ulp (from |x| = 0.5, 1 - erfc); sigmoid: 3 ulp
             bits(0x3f003c7e), bits(0xbf00002e), 0.50092304f, 0.50000274f, -0.50000274f,
             bits(0xc02f9ca6), bits(0xbf8d09c5), -1.1018606f,
-            // gelu': 1.8e-7·|g| where its terms cancel
+            // gelu': where its terms cancel (1.8e-7·|g| before its polynomial), the ends of the
+            // polynomial's interval, 7 and 8 ulp beyond them, 12·2^-149·|g| where e^{-x²/2} is subnormal
             bits(0xbf1a7ce5), bits(0xbf048ea4), bits(0xbe87760a), bits(0xbf4f03e6), bits(0xbf328f4f),
-            -0.2648533f, -0.32482627f, -0.3174337f, -0.60346824f, -0.4828284f, -0.7517915f,
+            -0.2648533f, -0.32482627f, -0.3174337f, -0.60346824f, -0.4828284f, -0.7517915f, -0.7517907f,
+            -1.25f, -1.2500001f, -0.25f, -0.24999999f, -1.3600079f, -1.260138f, -0.13357331f, -0.14901692f,
+            -13.331328f, -13.291088f, -13.338729f, -13.401356f,
             // silu': the float nearest its zero and the ends of its polynomial's interval; 7 ulp
             // beyond them; 90·2^-149·|g| where σ(x) is subnormal
             -1.2784646f, -1.2784613f, -2f, -2.0000002f, -0.9f, -0.90000004f, -0.9960423f, -1.0279459f,
@@ -367,15 +372,14 @@ class UnaryTest {
 
     /**
      * The absolute tolerance beside {@link #backwardUlps}, for gradients up to {@code maxG} in
-     * magnitude: where gelu's two terms cancel (around its zero) or its Φ(x) nears the
-     * subnormals, where silu's σ(x) is subnormal (up to 90 of the smallest subnormal lost),
-     * and where f'(x) of elu, erf, softplus and expm1 is itself subnormal, its lost bits (up
-     * to four of the smallest subnormal) times g.
+     * magnitude: where silu's σ(x) or gelu's e^{-x²/2} is subnormal (up to 90 and 12 of the
+     * smallest subnormal lost), and where f'(x) of elu, erf, softplus and expm1 is itself
+     * subnormal, its lost bits (up to four of the smallest subnormal) times g.
      */
     private static double backwardAbs(Unary op, double maxG) {
         return maxG * switch (op) {
             case SILU -> 0x1p-142;
-            case GELU -> 2e-7;
+            case GELU -> 0x1p-145;
             case ELU, ERF, SOFTPLUS, EXPM1 -> 0x1p-147;
             default -> 0;
         };
