@@ -69,27 +69,6 @@ final class UnaryLoops {
     private static final float SQRT_HALF = 0.70710678118654752f;
     private static final float TWO_OVER_SQRT_PI = 1.1283791670955126f;
     private static final float INV_SQRT_2PI = 0.3989422804014327f;
-    /** The float nearest the zero of gelu' (-0.75179152...), and the rest of the zero. */
-    private static final float GELU_ZERO = -0x1.80ead2p-1f;
-    private static final float GELU_ZERO_REST = 0x1.a03fd4p-27f;
-    /** Over these x, around its zero, {@link #geluBackward} takes {@link #GELU_NEAR_ZERO}. */
-    private static final float GELU_NEAR_FROM = -1.25f;
-    private static final float GELU_NEAR_TO = -0.25f;
-    /**
-     * {@code q(u) = gelu'(x)/u}, {@code u = x - x0}, around the zero x0 of gelu', as
-     * {@link #SILU_NEAR_ZERO} for silu' (1.06 ulp at most in float); the subtraction
-     * {@code x - GELU_ZERO} is exact for x in [-1.5, -0.38], and within half an ulp of u
-     * from there to -0.25, where u is not small.
-     */
-    private static final float[] GELU_NEAR_ZERO = {0x1.b9d99p-2f, 0x1.8d9a92p-2f, -0x1.2a2edp-6f, -0x1.d2f8eep-4f,
-        -0x1.e40bap-7f, 0x1.3de4d2p-6f, 0x1.294e7ap-8f, -0x1.182192p-9f, -0x1.740274p-11f};
-    /**
-     * {@code erfcx(z)/t = e^{z²}·erfc(z)/t} with {@code t = 1/(1 + z/2)}, as {@code Σ ERFCX_OVER_T[i]·t^i}
-     * for t in [0.14, 1] (z up to 12): a fit for relative error, within 0.75 ulp in float
-     * ({@code autodiff-examples/scripts/fit_polynomials.py}).
-     */
-    private static final float[] ERFCX_OVER_T = {0x1.20dccp-2f, 0x1.20f002p-2f, 0x1.f7f934p-3f, 0x1.71431p-3f,
-        0x1.309752p-4f, -0x1.81b844p-7f, 0x1.bd004p-5f, -0x1.7c138ap-2f, 0x1.bf47d4p-2f, -0x1.b37ccep-3f, 0x1.433902p-5f};
     /** The float nearest the zero of silu' (-1.27846454...), and the rest of the zero. */
     private static final float SILU_ZERO = -0x1.474974p+0f;
     private static final float SILU_ZERO_REST = 0x1.bdf6fap-27f;
@@ -106,6 +85,27 @@ final class UnaryLoops {
      */
     private static final float[] SILU_NEAR_ZERO = {0x1.be141p-3f, 0x1.2c5634p-3f, 0x1.353eaep-6f, -0x1.f2cdf2p-7f,
         -0x1.b0eeccp-8f, 0x1.013582p-13f, 0x1.9deaacp-11f, 0x1.98f052p-13f, -0x1.33ac92p-19f};
+    /** The float nearest the zero of gelu' (-0.75179152...), and the rest of the zero. */
+    private static final float GELU_ZERO = -0x1.80ead2p-1f;
+    private static final float GELU_ZERO_REST = 0x1.a03fd4p-27f;
+    /** Over these x, around its zero, {@link #geluBackward} takes {@link #GELU_NEAR_ZERO}. */
+    private static final float GELU_NEAR_FROM = -1.25f;
+    private static final float GELU_NEAR_TO = -0.25f;
+    /**
+     * {@code q(u) = gelu'(x)/u}, {@code u = x - x0}, around the zero x0 of gelu', as
+     * {@link #SILU_NEAR_ZERO} for silu' above (1.06 ulp at most in float); the subtraction
+     * {@code x - GELU_ZERO} is exact for x in [-1.5, -0.38], and within half an ulp of u
+     * from there to -0.25, where u is not small.
+     */
+    private static final float[] GELU_NEAR_ZERO = {0x1.b9d99p-2f, 0x1.8d9a92p-2f, -0x1.2a2edp-6f, -0x1.d2f8eep-4f,
+        -0x1.e40bap-7f, 0x1.3de4d2p-6f, 0x1.294e7ap-8f, -0x1.182192p-9f, -0x1.740274p-11f};
+    /**
+     * {@code erfcx(z)/t = e^{z²}·erfc(z)/t} with {@code t = 1/(1 + z/2)}, as {@code Σ ERFCX_OVER_T[i]·t^i}
+     * for t in [0.14, 1] (z up to 12): a fit for relative error, within 0.75 ulp in float
+     * ({@code autodiff-examples/scripts/fit_polynomials.py}).
+     */
+    private static final float[] ERFCX_OVER_T = {0x1.20dccp-2f, 0x1.20f002p-2f, 0x1.f7f934p-3f, 0x1.71431p-3f,
+        0x1.309752p-4f, -0x1.81b844p-7f, 0x1.bd004p-5f, -0x1.7c138ap-2f, 0x1.bf47d4p-2f, -0x1.b37ccep-3f, 0x1.433902p-5f};
 
     private static float[] toFloats(double[] c) {
         float[] f = new float[c.length];
