@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""PyTorch's GELU derivative over 1M floats, one thread, in fresh processes: its time is
-bimodal from process to process (README, Speed).
+"""PyTorch's GELU derivative: its time over 1M floats, one thread, in fresh processes,
+which is bimodal from process to process; and its error at a few points (README, Speed).
 
 Each process times aten.gelu_backward into a preallocated output, and prints ns per
 element, process time over wall time (1.00: one thread), and the arrays' offsets past a
-page. Same data as torch_activations.py.
+page. Same data as torch_activations.py. With --accuracy, prints instead the derivative's
+error in ulps at x = -5, -4, -3, -1, -0.75, -0.7, 0.5 and the float nearest its zero,
+against 30-digit mpmath (needs python3-mpmath).
 
 Usage: python3 torch_gelu_modes.py [processes]   (default 8)
+       python3 torch_gelu_modes.py --accuracy
 """
 import os
 import subprocess
@@ -35,9 +38,25 @@ def child():
           f"offsets past a page {offsets}", flush=True)
 
 
+def accuracy():
+    import mpmath as mp
+    import numpy as np
+    import torch
+    mp.mp.dps = 30
+    xs = torch.tensor([-5.0, -4.0, -3.0, -1.0, -0.75, -0.7, 0.5, -0.7517915], dtype=torch.float32)
+    out = torch.ops.aten.gelu_backward(torch.ones_like(xs), xs)
+    for x, o in zip(xs.tolist(), out.tolist()):
+        exact = mp.ncdf(x) + x * mp.npdf(x)
+        ulp = abs(float(np.spacing(np.float32(float(exact)))))
+        print(f"x = {x!r:22} torch {o:<14.8g} exact {float(exact):<14.8g} error {abs(o - float(exact)) / ulp:10.1f} ulp")
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child()
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--accuracy":
+        accuracy()
         return
     processes = int(sys.argv[1]) if len(sys.argv) > 1 else 8
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
