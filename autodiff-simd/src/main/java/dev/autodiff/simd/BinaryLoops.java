@@ -20,6 +20,9 @@ final class BinaryLoops {
 
     /** {@code out[o + j] = op(a[ai + j·(aRuns?1:0)], b[bi + j·(bRuns?1:0)])} for {@code j < len}. */
     static void run(Binary op, float[] a, int ai, boolean aRuns, float[] b, int bi, boolean bRuns, float[] out, int o, int len) {
+        if (aRuns && bRuns && ai == o && bi == o && sameIndex(op, a, b, out, o, o + len)) {
+            return;
+        }
         if (aRuns && bRuns) {
             both(op, a, ai, b, bi, out, o, len);
         } else if (aRuns) {
@@ -29,6 +32,41 @@ final class BinaryLoops {
         } else {
             java.util.Arrays.fill(out, o, o + len, ScalarMath.apply(op, a[ai], b[bi]));
         }
+    }
+
+    /**
+     * Runs one of the four arithmetic ops over {@code [from, to)} of three arrays at the same
+     * index as a plain loop, and returns true; false for any other op. Bound by memory, these
+     * run faster so: C2 vectorizes a plain loop and aligns it to the arrays, which a Vector
+     * API loop cannot (as UnaryLoops' exact functions).
+     */
+    private static boolean sameIndex(Binary op, float[] a, float[] b, float[] out, int from, int to) {
+        switch (op) {
+            case ADD -> {
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] + b[i];
+                }
+            }
+            case SUB -> {
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] - b[i];
+                }
+            }
+            case MUL -> {
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] * b[i];
+                }
+            }
+            case DIV -> {
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] / b[i];
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void both(Binary op, float[] a, int ai, float[] b, int bi, float[] out, int o, int len) {
