@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 """Fits the polynomials of UnaryLoops' silu and gelu derivatives (SILU_NEAR_ZERO,
-GELU_NEAR_ZERO, ERFCX_OVER_T).
+GELU_SLOPE_FIT).
 
-silu'(x) and gelu'(x) are each the sum of two terms that cancel at their zero x0. Around x0
-the kernels compute them as u·q(u), u = x - x0, with q fitted here to f'(x)/u. The gelu
-derivative elsewhere takes erfcx(z) = e^{z²}·erfc(z) as t·P(t), t = 1/(1 + z/2), with P
-fitted to erfcx(z)/t over t in [0.14, 1]. Each fit is for relative error, by least squares
-at Chebyshev nodes in 40-digit arithmetic (mpmath). Prints the coefficients as hex float
-literals (and x0 as a float plus the rest), and the largest relative error of the float
-Horner evaluation with FMA, in ulps, over 4001 points.
+silu'(x) is the sum of two terms that cancel at its zero x0. Around x0 the kernel computes
+it as u·q(u), u = x - x0, with q fitted here to silu'(x)/u. gelu'(x) is φ(x)·(R(a) - a)
+below 0 and 1 - φ(x)·(R(a) - a) from 0 on, with a = |x| and Mills' ratio R(a) = Φ(-a)/φ(a);
+the kernel takes (R(a) - a)/√(2π) as (a0 - a)·G(u), u = 1 - 1/(1 + a/(2√2)), a0 = 0.7518...
+where gelu' is 0, with G fitted here over u in [0, 0.86] (a up to 17). Each fit is for relative error,
+by least squares at Chebyshev nodes in 40-digit arithmetic (mpmath). Prints the
+coefficients as hex float literals (and x0 or a0 as a float plus the rest), and the largest
+relative error of the float Horner evaluation with FMA, in ulps, over 4001 points.
 
-Usage: python3 fit_polynomials.py silu|gelu|erfcx
+Usage: python3 fit_polynomials.py silu|gelu
 Needs mpmath and numpy (Debian: python3-mpmath, python3-numpy).
 """
 import sys
@@ -30,9 +31,16 @@ def gelu_slope(x):
     return mp.ncdf(x) + x * mp.npdf(x)
 
 
-def erfcx_over_t(t):
-    z = 2 * (1 - t) / t
-    return mp.exp(z * z) * mp.erfc(z) / t
+def gelu_zero():
+    """a0 > 0 with gelu'(-a0) = 0."""
+    return -mp.findroot(gelu_slope, -0.75)
+
+
+def mills_less_a_over_distance(u, a0):
+    """G(u) = (R(a) - a)/(√(2π)·(a0 - a)), a = 2√2·u/(1 - u), R(a) = √(π/2)·erfcx(a/√2)."""
+    z = 2 * u / (1 - u)
+    a = mp.sqrt(2) * z
+    return (mp.sqrt(mp.pi / 2) * mp.exp(z * z) * mp.erfc(z) - a) / (mp.sqrt(2 * mp.pi) * (a0 - a))
 
 
 def least_squares(f, a, b, degree, nodes=400):
@@ -75,12 +83,17 @@ def near_zero(f, lo, hi, degree):
     return c, worst
 
 
-def erfcx():
-    lo, hi = 0.14, 1.0
-    c = least_squares(erfcx_over_t, mp.mpf(lo), mp.mpf(hi), 10, nodes=200)
+def gelu():
+    a0 = gelu_zero()
+    zero = np.float32(float(a0))
+    rest = np.float32(float(a0 - mp.mpf(float(zero))))
+    print("zero %s, rest %s" % (float(zero).hex(), float(rest).hex()))
+    f = lambda u: mills_less_a_over_distance(u, a0)
+    lo, hi = 0.0, 0.86
+    c = least_squares(f, mp.mpf(lo), mp.mpf(hi), 9, nodes=300)
     worst = 0
-    for t in np.linspace(lo, hi, 4001, dtype=np.float32):
-        worst = max(worst, abs(mp.mpf(float(horner_fma(c, t))) / erfcx_over_t(mp.mpf(float(t))) - 1))
+    for u in np.linspace(lo, hi, 4001, dtype=np.float32)[1:]:
+        worst = max(worst, abs(mp.mpf(float(horner_fma(c, u))) / f(mp.mpf(float(u))) - 1))
     return c, worst
 
 
@@ -89,12 +102,10 @@ def main():
     if which == "silu":
         c, worst = near_zero(silu_slope, -2.0, -0.9, 8)
     elif which == "gelu":
-        c, worst = near_zero(gelu_slope, -1.25, -0.25, 8)
-    elif which == "erfcx":
-        c, worst = erfcx()
+        c, worst = gelu()
     else:
-        sys.exit("usage: fit_polynomials.py silu|gelu|erfcx")
-    print("coefficients of u^0 up: " + hex_floats(c))
+        sys.exit("usage: fit_polynomials.py silu|gelu")
+    print("coefficients from the constant up: " + hex_floats(c))
     print("largest relative error in float: %.2f ulp" % (float(worst) * 2 ** 23))
 
 

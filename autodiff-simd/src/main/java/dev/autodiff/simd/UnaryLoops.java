@@ -22,16 +22,16 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Each function has its own small loop method, reached through a table rather than
  * inlined into one big switch. A function built on exp or log runs a block of
  * {@value #BLOCK} elements at a time through the {@link VectorMath} stages into scratch
- * arrays that stay in L1, then combines them in a loop of its own; GELU's forward and the
- * tanh and sigmoid derivatives write their exponential out in their one loop instead, which
- * saves the passes through memory. Every vector loop calls the Vector API only, never a
- * method of ours but on a rare path that takes arrays: C2 inlines ours only until a node
- * budget is spent, and a vector function left as a call boxes its vectors, which made GELU
- * 60 times slower than it is now (docs/performance-kernels.md). The exact functions that
- * C2 vectorizes as plain loops are such loops instead: the forward of neg, abs, sqrt, ReLU,
- * leaky ReLU with a slope in (0, 1] and pow with exponent 2, and the derivatives of neg,
- * exp, log and sqrt. Bound by memory, they run faster so, since C2 aligns its vector loop
- * to the arrays.
+ * arrays that stay in L1, then combines them in a loop of its own; GELU and its derivative
+ * and the tanh and sigmoid derivatives write their exponential out in their one loop
+ * instead, which saves the passes through memory. Every vector loop calls the Vector API
+ * only, never a method of ours but on a rare path that takes arrays: C2 inlines ours only
+ * until a node budget is spent, and a vector function left as a call boxes its vectors,
+ * which made GELU 60 times slower than it is now (docs/performance-kernels.md). The exact
+ * functions that C2 vectorizes as plain loops are such loops instead: the forward of neg,
+ * abs, sqrt, ReLU, leaky ReLU with a slope in (0, 1] and pow with exponent 2, and the
+ * derivatives of neg, exp, log and sqrt. Bound by memory, they run faster so, since C2
+ * aligns its vector loop to the arrays.
  */
 final class UnaryLoops {
     private UnaryLoops() {}
@@ -85,27 +85,19 @@ final class UnaryLoops {
      */
     private static final float[] SILU_NEAR_ZERO = {0x1.be141p-3f, 0x1.2c5634p-3f, 0x1.353eaep-6f, -0x1.f2cdf2p-7f,
         -0x1.b0eeccp-8f, 0x1.013582p-13f, 0x1.9deaacp-11f, 0x1.98f052p-13f, -0x1.33ac92p-19f};
-    /** The float nearest the zero of gelu' (-0.75179152...), and the rest of the zero. */
-    private static final float GELU_ZERO = -0x1.80ead2p-1f;
-    private static final float GELU_ZERO_REST = 0x1.a03fd4p-27f;
-    /** Over these x, around its zero, {@link #geluBackward} takes {@link #GELU_NEAR_ZERO}. */
-    private static final float GELU_NEAR_FROM = -1.25f;
-    private static final float GELU_NEAR_TO = -0.25f;
+    /** Where gelu' is 0, -0.75179152..., in magnitude: the float nearest, and the rest. */
+    private static final float GELU_SLOPE_ZERO = 0x1.80ead2p-1f;
+    private static final float GELU_SLOPE_ZERO_REST = -0x1.a03fd4p-27f;
+    /** Up to this magnitude {@link #geluBackward} takes its exponential inline: e^{-x²/2} is a normal float (to 13.2). */
+    private static final float GELU_SLOPE_FAST_MAX = 13f;
     /**
-     * {@code q(u) = gelu'(x)/u}, {@code u = x - x0}, around the zero x0 of gelu', as
-     * {@link #SILU_NEAR_ZERO} for silu' above (1.06 ulp at most in float); the subtraction
-     * {@code x - GELU_ZERO} is exact for x in [-1.5, -0.38], and within half an ulp of u
-     * from there to -0.25, where u is not small.
+     * {@code G(u) = (R(a) - a)/(√(2π)·(a0 - a))}, Mills' ratio R less a, over a's distance to the
+     * zero a0 of gelu'(-a) and √(2π), with {@code u = 1 - 1/(1 + a/(2√2))}, as
+     * {@code Σ GELU_SLOPE_FIT[i]·u^i} for u in [0, 0.86] (a up to 17): smooth and far from 0, a
+     * fit for relative error within 0.81 ulp in float ({@code autodiff-examples/scripts/fit_polynomials.py}).
      */
-    private static final float[] GELU_NEAR_ZERO = {0x1.b9d99p-2f, 0x1.8d9a92p-2f, -0x1.2a2edp-6f, -0x1.d2f8eep-4f,
-        -0x1.e40bap-7f, 0x1.3de4d2p-6f, 0x1.294e7ap-8f, -0x1.182192p-9f, -0x1.740274p-11f};
-    /**
-     * {@code erfcx(z)/t = e^{z²}·erfc(z)/t} with {@code t = 1/(1 + z/2)}, as {@code Σ ERFCX_OVER_T[i]·t^i}
-     * for t in [0.14, 1] (z up to 12): a fit for relative error, within 0.75 ulp in float
-     * ({@code autodiff-examples/scripts/fit_polynomials.py}).
-     */
-    private static final float[] ERFCX_OVER_T = {0x1.20dccp-2f, 0x1.20f002p-2f, 0x1.f7f934p-3f, 0x1.71431p-3f,
-        0x1.309752p-4f, -0x1.81b844p-7f, 0x1.bd004p-5f, -0x1.7c138ap-2f, 0x1.bf47d4p-2f, -0x1.b37ccep-3f, 0x1.433902p-5f};
+    private static final float[] GELU_SLOPE_FIT = {0x1.54851ap-1f, -0x1.ffa474p-2f, 0x1.1f9062p-2f, -0x1.1d3748p-8f,
+        -0x1.8d99fp-5f, -0x1.6f4a82p-13f, -0x1.b634e2p-7f, 0x1.28a806p-5f, -0x1.503804p-6f, 0x1.c1dap-9f};
 
     private static float[] toFloats(double[] c) {
         float[] f = new float[c.length];
@@ -712,51 +704,63 @@ final class UnaryLoops {
     }
 
     /**
-     * {@code g·(Φ(x) + x·φ(x))} from one exponential {@code E = e^{-x²/2}} (x² split exactly in
-     * two floats): with {@code C = ½·erfcx(|x|/√2)}, so that {@code Φ(-|x|) = E·C}, the
-     * derivative is {@code E·(x/√(2π) + C)} below 0 and {@code 1 + E·(x/√(2π) - C)} from 0 on;
-     * {@code erfcx(z) = t·P(t)}, {@code t = 1/(1 + z/2)}, by {@link #ERFCX_OVER_T}. Over [-1.25, -0.25],
-     * around the zero at -0.75 where the two terms cancel, {@link #GELU_NEAR_ZERO}'s polynomial
-     * (within 4 ulp there). Within 8 ulp of the reference, or 2^-145·|g| absolute where E is a
-     * subnormal float (|x| above 13.2) and has lost bits.
+     * {@code g·gelu'(x)} from one exponential {@code E = e^{-x²/2}} (x² split exactly in two
+     * floats) and one fit. With a = |x| and Mills' ratio {@code R(a) = Φ(-a)/φ(a)}, gelu'(x) is
+     * {@code d = φ(x)·(R(a) - a)} below 0 and {@code 1 - d} from 0 on; d is
+     * {@code E·(a0 - a)·G(u)}, a0 = 0.7518 where gelu' is 0, {@code u = 1 - 1/(1 + a/(2√2))}, G
+     * fitted for relative error ({@link #GELU_SLOPE_FIT}). a0 - a is formed in two subtractions,
+     * the first exact around a0, so the derivative keeps its relative accuracy through its zero,
+     * where the two terms of {@code Φ(x) + x·φ(x)} cancel. Within 5 ulp of the reference, or
+     * 2^-146·|g| absolute where E is a subnormal float (|x| above 13.2) and has lost bits. A
+     * vector with a lane beyond ±{@value #GELU_SLOPE_FAST_MAX}, where E may not be a normal float,
+     * or NaN, takes its exponential from {@link VectorMath#exp} instead of the inline one.
      */
     private static void geluBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        float[] e = scratch()[0];
+        float[] staged = scratch()[0];
         FloatVector one = FloatVector.broadcast(F, 1f);
-        FloatVector zero = FloatVector.zero(F);
-        float[] p = ERFCX_OVER_T;
-        float[] c = GELU_NEAR_ZERO;
-        for (int b = from; b < end; b += BLOCK) {
-            int n = Math.min(BLOCK, end - b);
-            for (int i = 0; i < n; i += L) {
-                FloatVector ax = FloatVector.fromArray(F, x, b + i).abs().min(GELU_MAX);
-                ax.mul(ax).mul(-0.5f).intoArray(e, i);
+        FloatVector half = FloatVector.broadcast(F, 0.5f);
+        FloatVector halfSqrtHalf = FloatVector.broadcast(F, 0.5f * SQRT_HALF);
+        FloatVector log2e = FloatVector.broadcast(F, VectorMath.LOG2E);
+        FloatVector magic = FloatVector.broadcast(F, VectorMath.ROUND_MAGIC);
+        FloatVector minusLn2Hi = FloatVector.broadcast(F, -VectorMath.LN2_HI);
+        FloatVector minusLn2Lo = FloatVector.broadcast(F, -VectorMath.LN2_LO);
+        FloatVector p4 = FloatVector.broadcast(F, EXP_REST[4]);
+        FloatVector p3 = FloatVector.broadcast(F, EXP_REST[3]);
+        FloatVector p2 = FloatVector.broadcast(F, EXP_REST[2]);
+        FloatVector p1 = FloatVector.broadcast(F, EXP_REST[1]);
+        FloatVector p0 = FloatVector.broadcast(F, EXP_REST[0]);
+        float[] c = GELU_SLOPE_FIT;
+        for (int i = from; i < end; i += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, i);
+            FloatVector absX = xv.abs();
+            FloatVector ax = absX.min(GELU_MAX);
+            FloatVector halfAx = ax.mul(half);
+            // -x²/2 = sq - sqErr exactly
+            FloatVector sq = ax.mul(-0.5f).mul(ax);
+            FloatVector sqErr = halfAx.fma(ax, sq);
+            FloatVector e;
+            if (ax.compare(VectorOperators.LE, GELU_SLOPE_FAST_MAX).allTrue()) {
+                // as in gelu: sq - k·ln2hi is exact, the small rest joins it once; E is a normal float here
+                FloatVector kMagic = sq.fma(log2e, magic);
+                FloatVector k = kMagic.sub(magic);
+                FloatVector r = k.fma(minusLn2Hi, sq).add(k.fma(minusLn2Lo, sqErr.neg()));
+                FloatVector expR = p4.fma(r, p3).fma(r, p2).fma(r, p1).fma(r, p0).fma(r, one).fma(r, one);
+                e = expR.reinterpretAsInts().add(kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                        .reinterpretAsFloats();
+            } else {
+                sq.intoArray(staged, 0);
+                VectorMath.exp(staged, 0, false, 1f, 0f, staged, 0, L);
+                e = FloatVector.fromArray(F, staged, 0).mul(one.sub(sqErr));
             }
-            VectorMath.exp(e, 0, false, 1f, 0f, e, 0, n);
-            for (int i = 0; i < n; i += L) {
-                FloatVector xv = FloatVector.fromArray(F, x, b + i);
-                FloatVector ax = xv.abs().min(GELU_MAX);
-                FloatVector zzLo = ax.fma(ax, ax.mul(ax).neg()).mul(0.5f);
-                FloatVector expNegHalfSquare = FloatVector.fromArray(F, e, i).mul(one.sub(zzLo));
-                FloatVector t = one.div(ax.fma(0.5f * SQRT_HALF, 1f));
-                FloatVector halfErfcx = t.fma(p[10], p[9]).fma(t, FloatVector.broadcast(F, p[8])).fma(t, FloatVector.broadcast(F, p[7]))
-                        .fma(t, FloatVector.broadcast(F, p[6])).fma(t, FloatVector.broadcast(F, p[5]))
-                        .fma(t, FloatVector.broadcast(F, p[4])).fma(t, FloatVector.broadcast(F, p[3]))
-                        .fma(t, FloatVector.broadcast(F, p[2])).fma(t, FloatVector.broadcast(F, p[1]))
-                        .fma(t, FloatVector.broadcast(F, p[0])).mul(t).mul(0.5f);
-                VectorMask<Float> nonNegative = xv.compare(VectorOperators.GE, 0f);
-                FloatVector slope = expNegHalfSquare.fma(xv.mul(INV_SQRT_2PI).add(halfErfcx.blend(halfErfcx.neg(), nonNegative)),
-                        zero.blend(one, nonNegative));
-                // written out, as in siluBackward: as a shared method C2 did not inline it here, and
-                // the loop boxed its vectors (2.8 ns and 18 bytes per element)
-                FloatVector u = xv.sub(GELU_ZERO).sub(GELU_ZERO_REST);
-                FloatVector q = u.fma(c[8], c[7]).fma(u, FloatVector.broadcast(F, c[6])).fma(u, FloatVector.broadcast(F, c[5]))
-                        .fma(u, FloatVector.broadcast(F, c[4])).fma(u, FloatVector.broadcast(F, c[3]))
-                        .fma(u, FloatVector.broadcast(F, c[2])).fma(u, FloatVector.broadcast(F, c[1]))
-                        .fma(u, FloatVector.broadcast(F, c[0]));
-                VectorMask<Float> nearZero = xv.compare(VectorOperators.GE, GELU_NEAR_FROM).and(xv.compare(VectorOperators.LE, GELU_NEAR_TO));
-                FloatVector.fromArray(F, g, b + i).mul(slope.blend(u.mul(q), nearZero)).intoArray(out, b + i);
-            }
+            FloatVector u = ax.mul(halfSqrtHalf).div(ax.fma(halfSqrtHalf, one));
+            FloatVector fit = u.fma(c[9], c[8]).fma(u, FloatVector.broadcast(F, c[7])).fma(u, FloatVector.broadcast(F, c[6]))
+                    .fma(u, FloatVector.broadcast(F, c[5])).fma(u, FloatVector.broadcast(F, c[4])).fma(u, FloatVector.broadcast(F, c[3]))
+                    .fma(u, FloatVector.broadcast(F, c[2])).fma(u, FloatVector.broadcast(F, c[1]))
+                    .fma(u, FloatVector.broadcast(F, c[0]));
+            // from the unclamped |x|: at ±Inf, E·(a0 - a) is 0·Inf, NaN as in the reference's Φ(x) + x·φ(x)
+            FloatVector toZero = FloatVector.broadcast(F, GELU_SLOPE_ZERO).sub(absX).add(GELU_SLOPE_ZERO_REST);
+            FloatVector d = e.mul(toZero).mul(fit); // φ(x)·(R(a) - a)
+            FloatVector.fromArray(F, g, i).mul(one.sub(d).blend(d, xv.lt(0f))).intoArray(out, i);
         }
     }
 
