@@ -6,10 +6,11 @@ silu'(x) is the sum of two terms that cancel at its zero x0. Around x0 the kerne
 it as u·q(u), u = x - x0, with q fitted here to silu'(x)/u. gelu'(x) is φ(x)·(R(a) - a)
 below 0 and 1 - φ(x)·(R(a) - a) from 0 on, with a = |x| and Mills' ratio R(a) = Φ(-a)/φ(a);
 the kernel takes (R(a) - a)/√(2π) as (a0 - a)·G(u), u = 1 - 1/(1 + a/(2√2)), a0 = 0.7518...
-where gelu' is 0, with G fitted here over u in [0, 0.86] (a up to 17). Each fit is for relative error,
-by least squares at Chebyshev nodes in 40-digit arithmetic (mpmath). Prints the
-coefficients as hex float literals (and x0 or a0 as a float plus the rest), and the largest
-relative error of the float Horner evaluation with FMA, in ulps, over 4001 points.
+where gelu' is 0, with G fitted here over u in [0, 0.86] (a up to 17). Each fit is for
+relative error, by least squares at Chebyshev nodes in 40-digit arithmetic (mpmath).
+Prints the coefficients as hex float literals (and x0 or a0 as a float plus the rest), and
+the largest relative error of the float Horner evaluation with FMA, in ulps, over 4001
+points.
 
 Usage: python3 fit_polynomials.py silu|gelu
 Needs mpmath and numpy (Debian: python3-mpmath, python3-numpy).
