@@ -88,7 +88,7 @@ final class UnaryLoops {
     /** Where gelu' is 0, -0.75179152..., in magnitude: the float nearest, and the rest. */
     private static final float GELU_SLOPE_ZERO = 0x1.80ead2p-1f;
     private static final float GELU_SLOPE_ZERO_REST = -0x1.a03fd4p-27f;
-    /** Up to this magnitude {@link #geluBackward} takes its exponential inline: e^{-x²/2} is a normal float (to 13.2). */
+    /** Up to this magnitude {@link #geluBackward} scales e^{-x²/2} by 2^k in one step: it is a normal float (to 13.2). */
     private static final float GELU_SLOPE_FAST_MAX = 13f;
     /**
      * {@code G(u) = (R(a) - a)/(√(2π)·(a0 - a))}, Mills' ratio R less a, over a's distance to the
@@ -711,12 +711,11 @@ final class UnaryLoops {
      * fitted for relative error ({@link #GELU_SLOPE_FIT}). a0 - a is formed in two subtractions,
      * the first exact around a0, so the derivative keeps its relative accuracy through its zero,
      * where the two terms of {@code Φ(x) + x·φ(x)} cancel. Within 5 ulp of the reference, or
-     * 2^-146·|g| absolute where E is a subnormal float (|x| above 13.2) and has lost bits. A
-     * vector with a lane beyond ±{@value #GELU_SLOPE_FAST_MAX}, where E may not be a normal float,
-     * or NaN, takes its exponential from {@link VectorMath#exp} instead of the inline one.
+     * 2^-146·|g| absolute where E is a subnormal float (|x| above 13.2) and has lost bits. E is
+     * inline, as in {@link #gelu}; a vector with a lane beyond ±{@value #GELU_SLOPE_FAST_MAX},
+     * where E may not be a normal float, or NaN, scales it by 2^k in two steps instead of one.
      */
     private static void geluBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        float[] staged = scratch()[0];
         FloatVector one = FloatVector.broadcast(F, 1f);
         FloatVector half = FloatVector.broadcast(F, 0.5f);
         FloatVector halfSqrtHalf = FloatVector.broadcast(F, 0.5f * SQRT_HALF);
@@ -738,19 +737,23 @@ final class UnaryLoops {
             // -x²/2 = sq - sqErr exactly
             FloatVector sq = ax.mul(-0.5f).mul(ax);
             FloatVector sqErr = halfAx.fma(ax, sq);
+            // as in gelu: sq - k·ln2hi is exact, the small rest joins it once
+            FloatVector kMagic = sq.fma(log2e, magic);
+            FloatVector k = kMagic.sub(magic);
+            FloatVector r = k.fma(minusLn2Hi, sq).add(k.fma(minusLn2Lo, sqErr.neg()));
+            FloatVector expR = p4.fma(r, p3).fma(r, p2).fma(r, p1).fma(r, p0).fma(r, one).fma(r, one);
             FloatVector e;
             if (ax.compare(VectorOperators.LE, GELU_SLOPE_FAST_MAX).allTrue()) {
-                // as in gelu: sq - k·ln2hi is exact, the small rest joins it once; E is a normal float here
-                FloatVector kMagic = sq.fma(log2e, magic);
-                FloatVector k = kMagic.sub(magic);
-                FloatVector r = k.fma(minusLn2Hi, sq).add(k.fma(minusLn2Lo, sqErr.neg()));
-                FloatVector expR = p4.fma(r, p3).fma(r, p2).fma(r, p1).fma(r, p0).fma(r, one).fma(r, one);
+                // E is a normal float: times 2^k by adding k to the exponent field
                 e = expR.reinterpretAsInts().add(kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                         .reinterpretAsFloats();
             } else {
-                sq.intoArray(staged, 0);
-                VectorMath.exp(staged, 0, false, 1f, 0f, staged, 0, L);
-                e = FloatVector.fromArray(F, staged, 0).mul(one.sub(sqErr));
+                // 2^k as two normal factors (k down to -185 at |x| = 16), so that a subnormal E is rounded once
+                IntVector kBits = kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+                IntVector half1 = kBits.lanewise(VectorOperators.ASHR, 24).lanewise(VectorOperators.LSHL, 23);
+                FloatVector s1 = half1.add(127 << 23).reinterpretAsFloats();
+                FloatVector s2 = kBits.sub(half1).add(127 << 23).reinterpretAsFloats();
+                e = expR.mul(s1).mul(s2);
             }
             FloatVector u = ax.mul(halfSqrtHalf).div(ax.fma(halfSqrtHalf, one));
             FloatVector fit = u.fma(c[9], c[8]).fma(u, FloatVector.broadcast(F, c[7])).fma(u, FloatVector.broadcast(F, c[6]))
