@@ -15,7 +15,9 @@ import org.openjdk.jmh.annotations.Setup;
  * an activation's forward pass, {@code unaryBackward} its derivative fused with the
  * incoming gradient, as a training step's backward pass calls it. The functions are named
  * as {@link Unary} names them, with the parameter after a colon ({@code POW:1.5}); inputs
- * are standard normal, their magnitude for LOG and POW. PyTorch's side is
+ * are normal with standard deviation {@link #spread} (1 unless {@code -p spread=...} says
+ * otherwise: wide inputs reach the tails, where some kernels take a slower path), their
+ * magnitude for LOG and POW. PyTorch's side is
  * {@code autodiff-examples/scripts/torch_activations.py}, with the same functions and inputs.
  */
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -26,6 +28,9 @@ public class ElementwiseBenchmark extends KernelBenchmark {
     @Param({"EXP", "TANH", "SIGMOID", "RELU", "GELU", "ERF", "LOG", "SOFTPLUS", "SILU", "LEAKY_RELU:0.01",
         "POW:2", "POW:3", "POW:1.5"})
     public String function;
+
+    @Param({"1"})
+    public float spread;
 
     private Kernels k;
     private Unary op;
@@ -42,6 +47,9 @@ public class ElementwiseBenchmark extends KernelBenchmark {
         op = Unary.valueOf(parts[0]);
         param = parts.length > 1 ? Float.parseFloat(parts[1]) : 0f;
         x = random(N, 1);
+        for (int i = 0; i < N; i++) {
+            x[i] *= spread;
+        }
         if (op == Unary.LOG || op == Unary.POW) {
             for (int i = 0; i < N; i++) {
                 x[i] = Math.abs(x[i]);
