@@ -45,7 +45,7 @@ final class UnaryLoops {
     /** erf is 1 in float beyond this magnitude, Φ 0 or 1 beyond {@link #GELU_MAX}. */
     private static final float ERF_MAX = 10f;
     private static final float GELU_MAX = 16f;
-    /** Up to this magnitude {@link #gelu} takes its fast path: e^{q - x²/2} is a normal float, at least 1e-35. */
+    /** Up to this magnitude {@link #gelu} scales its exponential in one step: e^{q - x²/2} is a normal float, at least 1e-35. */
     private static final float GELU_FAST_MAX = 12.5f;
     /** Up to this magnitude of its argument {@link #logisticSlopeTimes} takes its fast path: e^{-|u|} is a normal float, at least 1.6e-38. */
     private static final float SLOPE_FAST_MAX = 87f;
@@ -343,7 +343,8 @@ final class UnaryLoops {
      * {@code z = |x|/√2}, {@code t = 1/(1 + z/2)}, from the erfc fit, and its exponential inline.
      * Within 5 ulp of the reference (reached by 126 floats, all below x = -9.7, in an exhaustive
      * check of {@code 1e-6 <= |x| <= 20}), or 1e-43 where Φ is subnormal (below x ≈ -13). A
-     * vector with lanes beyond ±{@value #GELU_FAST_MAX} takes {@link #geluAnyRange}.
+     * vector with a lane beyond ±{@value #GELU_FAST_MAX}, or NaN, scales the exponential by 2^k in
+     * two steps instead of one, and takes |x| up to {@value #GELU_MAX} for Φ.
      */
     private static void gelu(float param, float[] x, float[] out, int from, int end) {
         FloatVector one = FloatVector.broadcast(F, 1f);
@@ -370,11 +371,10 @@ final class UnaryLoops {
         FloatVector p0 = FloatVector.broadcast(F, EXP_REST[0]);
         for (int i = from; i < end; i += L) {
             FloatVector xv = FloatVector.fromArray(F, x, i);
-            FloatVector ax = xv.abs();
-            if (ax.compare(VectorOperators.GT, GELU_FAST_MAX).anyTrue()) {
-                geluAnyRange(x, out, i);
-                continue;
-            }
+            FloatVector absX = xv.abs();
+            boolean far = !absX.compare(VectorOperators.LE, GELU_FAST_MAX).allTrue();
+            // beyond GELU_MAX, |x|·Φ(-|x|) is 0 in float, as it is there
+            FloatVector ax = far ? absX.min(GELU_MAX) : absX;
             FloatVector halfAx = ax.mul(half);
             FloatVector minusHalfAx = ax.mul(-0.5f);
             // one division gives w = -|x|/2·t, and u = 1 - t = z/2·t = -√½·w without the rounding of t near 1
@@ -392,32 +392,22 @@ final class UnaryLoops {
             FloatVector k = kMagic.sub(magic);
             FloatVector r = k.fma(minusLn2Hi, sq).add(k.fma(minusLn2Lo, q.sub(sqErr)));
             FloatVector expR = p4.fma(r, p3).fma(r, p2).fma(r, p1).fma(r, p0).fma(r, one).fma(r, one);
-            // times 2^k by adding k to the exponent field, as e^{q - z²} is a normal float here: the shift keeps the
-            // low 9 bits of kMagic, k's (those of ROUND_MAGIC are 0)
-            FloatVector exp = expR.reinterpretAsInts().add(kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
-                    .reinterpretAsFloats();
-            FloatVector relu = xv.fma(half, halfAx); // x/2 + |x|/2: x above 0, 0 below
+            // the shift keeps the low 9 bits of kMagic, k's (those of ROUND_MAGIC are 0)
+            IntVector kBits = kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+            FloatVector exp;
+            FloatVector relu;
+            if (!far) {
+                // e^{q - z²} is a normal float: times 2^k by adding k to the exponent field
+                exp = expR.reinterpretAsInts().add(kBits).reinterpretAsFloats();
+                relu = xv.fma(half, halfAx); // x/2 + |x|/2: x above 0, 0 below
+            } else {
+                // 2^k as two normal factors (k is down to -185), so that a subnormal e^{q - z²} is rounded once
+                IntVector half1 = kBits.lanewise(VectorOperators.ASHR, 24).lanewise(VectorOperators.LSHL, 23);
+                exp = expR.mul(half1.add(127 << 23).reinterpretAsFloats()).mul(kBits.sub(half1).add(127 << 23).reinterpretAsFloats());
+                relu = xv.fma(half, absX.mul(half));
+            }
             w.fma(exp, relu).intoArray(out, i);
         }
-    }
-
-    /**
-     * {@link #gelu} of the vector at {@code i}, which has lanes beyond the fast range: those from
-     * {@link #erfcParts}, which clamps them, and {@link VectorMath#exp}, which lets Φ become
-     * subnormal, as it does below x ≈ -13 (the result is then within 1e-43 of the reference);
-     * the others from the fast path, on a copy with the far lanes set to 0.
-     */
-    private static void geluAnyRange(float[] x, float[] out, int i) {
-        float[][] s = scratch();
-        FloatVector xv = FloatVector.fromArray(F, x, i);
-        VectorMask<Float> far = xv.abs().compare(VectorOperators.GT, GELU_FAST_MAX);
-        xv.blend(0f, far).intoArray(s[2], 0);
-        gelu(0f, s[2], s[2], 0, L);
-        erfcParts(x, i, GELU_MAX, SQRT_HALF, 0.5f, s[0], s[1], L);
-        VectorMath.exp(s[0], 0, false, 1f, 0f, s[0], 0, L);
-        FloatVector halfErfc = FloatVector.fromArray(F, s[1], 0).mul(FloatVector.fromArray(F, s[0], 0)).mul(0.5f);
-        FloatVector farValue = xv.mul(FloatVector.broadcast(F, 1f).sub(halfErfc).blend(halfErfc, xv.lt(0f)));
-        FloatVector.fromArray(F, s[2], 0).blend(farValue, far).intoArray(out, i);
     }
 
     /** {@code max(x, 0) + log1p(e)} with {@code e = e^-|x|}, log1p as {@code log(u)·e/(u - 1)}, {@code u = 1 + e}: within 3 ulp of the reference. */
