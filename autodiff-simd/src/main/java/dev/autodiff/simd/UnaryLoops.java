@@ -606,7 +606,8 @@ final class UnaryLoops {
     /**
      * {@code out = g·c·σ'(a·x)}, with {@code σ'(u) = e/(1 + e)²}, {@code e = e^{-|u|}}, in one pass with
      * its exponential inline, as {@link #gelu}'s; a and c are powers of two. A vector with a lane where
-     * e is not a normal float (|a·x| beyond {@value #SLOPE_FAST_MAX}), or NaN, takes {@link #logisticSlopeAnyRange}.
+     * e is not a normal float (|a·x| beyond {@value #SLOPE_FAST_MAX}), or NaN, scales e^r by 2^k in two
+     * steps instead of one.
      */
     private static void logisticSlopeTimes(float a, float c, float[] g, float[] x, float[] out, int from, int end) {
         FloatVector one = FloatVector.broadcast(F, 1f);
@@ -624,55 +625,40 @@ final class UnaryLoops {
         FloatVector q1 = FloatVector.broadcast(F, -a);
         float fastMax = SLOPE_FAST_MAX / a;
         int cExponent = Math.getExponent(c) << 23;
+        float farMax = SLOPE_FAR / a;
         for (int i = from; i < end; i += L) {
-            FloatVector ax = FloatVector.fromArray(F, x, i).abs();
-            if (!ax.compare(VectorOperators.LE, fastMax).allTrue()) {
-                logisticSlopeAnyRange(a, c, g, x, out, i);
-                continue;
-            }
+            FloatVector absX = FloatVector.fromArray(F, x, i).abs();
+            boolean far = !absX.compare(VectorOperators.LE, fastMax).allTrue();
+            FloatVector ax = far ? absX.min(farMax) : absX; // NaN stays NaN
             // e = e^u = 2^k·e^r, u = -a|x|, r = u - k·ln2 = -a·s with s = |x| + k·ln2/a by Cody-Waite (as in gelu);
             // a being a power of two, every step rounds as it would in u and r, one multiplication fewer
             FloatVector kMagic = ax.fma(minusALog2e, magic);
             FloatVector k = kMagic.sub(magic);
             FloatVector s = k.fma(ln2LoOverA, k.fma(ln2HiOverA, ax));
             FloatVector expR = q6.fma(s, q5).fma(s, q4).fma(s, q3).fma(s, q2).fma(s, q1).fma(s, one);
-            FloatVector e = expR.reinterpretAsInts().add(kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
-                    .reinterpretAsFloats();
-            // (1 + e)² as 1 + e·(2 + e): one rounding fewer than squaring the rounded 1 + e
-            FloatVector d2 = e.add(two).fma(e, one);
-            // c·e by adding log2(c) to e's exponent, an integer addition, which the multiplier's pipes need not take
-            FloatVector ce = e.reinterpretAsInts().add(cExponent).reinterpretAsFloats();
-            FloatVector.fromArray(F, g, i).mul(ce.div(d2)).intoArray(out, i);
+            IntVector kBits = kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+            FloatVector gv = FloatVector.fromArray(F, g, i);
+            if (!far) {
+                FloatVector e = expR.reinterpretAsInts().add(kBits).reinterpretAsFloats();
+                // (1 + e)² as 1 + e·(2 + e): one rounding fewer than squaring the rounded 1 + e
+                FloatVector d2 = e.add(two).fma(e, one);
+                // c·e by adding log2(c) to e's exponent, an integer addition, which the multiplier's pipes need not take
+                FloatVector ce = e.reinterpretAsInts().add(cExponent).reinterpretAsFloats();
+                gv.mul(ce.div(d2)).intoArray(out, i);
+            } else {
+                // 2^k as two normal factors (k is down to -251), the second applied last, so that a subnormal
+                // result is rounded once (e itself may be subnormal, and times c·g would lose bits); beyond
+                // |u| = SLOPE_FAR e counts as 0, as for x = ±Inf: g·c·e rounds to 0 there for |g| < 5e29
+                IntVector half1 = kBits.lanewise(VectorOperators.ASHR, 24).lanewise(VectorOperators.LSHL, 23);
+                FloatVector s1 = half1.add(127 << 23).reinterpretAsFloats();
+                FloatVector s2 = kBits.sub(half1).add(127 << 23).reinterpretAsFloats();
+                FloatVector farR = expR.blend(0f, absX.compare(VectorOperators.GT, farMax));
+                FloatVector e = farR.mul(s1).mul(s2);
+                FloatVector d2 = e.add(two).fma(e, one);
+                // s1 before g: g·c·e^r alone might overflow
+                gv.mul(farR.mul(c).div(d2).mul(s1)).mul(s2).intoArray(out, i);
+            }
         }
-    }
-
-    /**
-     * {@link #logisticSlopeTimes} of the vector at {@code i}, which has a lane beyond the fast range
-     * or NaN: 2^k as two normal factors applied last, so that a subnormal result is rounded once
-     * (e itself may be subnormal there, and times c·g would lose bits). Beyond |u| = {@value #SLOPE_FAR}
-     * e counts as 0, as for x = ±Inf: g·c·e rounds to 0 there for |g| < 5e29.
-     */
-    private static void logisticSlopeAnyRange(float a, float c, float[] g, float[] x, float[] out, int i) {
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        FloatVector u = FloatVector.fromArray(F, x, i).abs().mul(-a);
-        VectorMask<Float> far = u.lt(-SLOPE_FAR);
-        u = u.max(-SLOPE_FAR); // NaN stays NaN
-        FloatVector kMagic = u.fma(VectorMath.LOG2E, VectorMath.ROUND_MAGIC);
-        FloatVector k = kMagic.sub(VectorMath.ROUND_MAGIC);
-        FloatVector r = k.fma(FloatVector.broadcast(F, -VectorMath.LN2_LO), k.fma(FloatVector.broadcast(F, -VectorMath.LN2_HI), u));
-        FloatVector expR = FloatVector.broadcast(F, EXP_REST[4]);
-        for (int j = EXP_REST.length - 2; j >= 0; j--) {
-            expR = expR.fma(r, FloatVector.broadcast(F, EXP_REST[j]));
-        }
-        expR = expR.fma(r, one).fma(r, one).blend(0f, far);
-        IntVector ki = kMagic.reinterpretAsInts().sub(Float.floatToRawIntBits(VectorMath.ROUND_MAGIC));
-        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
-        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = ki.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector e = expR.mul(s1).mul(s2);
-        FloatVector d2 = e.add(2f).fma(e, one);
-        // s1 before g: g·c·e^r alone might overflow
-        FloatVector.fromArray(F, g, i).mul(expR.mul(c).div(d2).mul(s1)).mul(s2).intoArray(out, i);
     }
 
     /** {@code g·2/√π·e^{-x²}}, x² split exactly in two floats: within 5 ulp of the reference (reached for |x| in [4, 16)). */
