@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorOperators;
  * inlined into one big switch. A function built on exp or log runs a block of
  * {@value #BLOCK} elements at a time through the {@link VectorMath} stages into scratch
  * arrays that stay in L1, then combines them in a loop of its own; GELU and its derivative
- * and the tanh and sigmoid derivatives write their exponential out in their one loop
+ * and the tanh, sigmoid and silu derivatives write their exponential out in their one loop
  * instead, which saves the passes through memory. Every vector loop calls the Vector API
  * only, never a method of ours but on a rare path that takes arrays: C2 inlines ours only
  * until a node budget is spent, and a vector function left as a call boxes its vectors,
@@ -51,6 +51,8 @@ final class UnaryLoops {
     private static final float SLOPE_FAST_MAX = 87f;
     /** Beyond this magnitude of its argument the logistic slope e^{-|u|} is below 2^-251, and counts as 0. */
     private static final float SLOPE_FAR = 174f;
+    /** Beyond this magnitude e^{-|x|} is below half the smallest subnormal float, and rounds to 0. */
+    private static final float SILU_FAR = 104f;
     /** The coefficients of {@code q(t)} in the erfc fit ({@link ScalarMath}'s), {@code ERFC_FIT[i]} of {@code t^i}. */
     private static final double[] ERFC_FIT = ScalarMath.erfcFitCoefficients();
     private static final float[] ERFC_Q = toFloats(ERFC_FIT);
@@ -760,30 +762,55 @@ final class UnaryLoops {
      * as {@code 1/(1+e)} and {@code e/(1+e)} (1 - σ would cancel), and over [-2, -0.9], around
      * the zero at -1.28 where those two terms cancel, {@link #SILU_NEAR_ZERO}'s polynomial
      * (within 3 ulp there): within 7 ulp of the reference, or 2^-142·|g| absolute where σ(x)
-     * is a subnormal float (x below -87.3) and has lost bits.
+     * is a subnormal float (x below -87.3) and has lost bits. The exponential is inline, as in
+     * {@link #logisticSlopeTimes}; a vector with a lane beyond ±{@value #SLOPE_FAST_MAX}, or NaN,
+     * scales it by 2^k in two steps instead of one.
      */
     private static void siluBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        float[] e = scratch()[0];
-        for (int b = from; b < end; b += BLOCK) {
-            int n = Math.min(BLOCK, end - b);
-            VectorMath.exp(x, b, true, -1f, 0f, e, 0, n);
-            for (int i = 0; i < n; i += L) {
-                FloatVector xv = FloatVector.fromArray(F, x, b + i);
-                FloatVector ev = FloatVector.fromArray(F, e, i);
-                FloatVector r = FloatVector.broadcast(F, 1f).div(ev.add(1f));
-                FloatVector er = ev.mul(r);
-                VectorMask<Float> negative = xv.lt(0f);
-                FloatVector sv = r.blend(er, negative);
-                float[] c = SILU_NEAR_ZERO;
-                FloatVector u = xv.sub(SILU_ZERO).sub(SILU_ZERO_REST);
-                FloatVector q = u.fma(c[8], c[7]).fma(u, FloatVector.broadcast(F, c[6])).fma(u, FloatVector.broadcast(F, c[5]))
-                        .fma(u, FloatVector.broadcast(F, c[4])).fma(u, FloatVector.broadcast(F, c[3]))
-                        .fma(u, FloatVector.broadcast(F, c[2])).fma(u, FloatVector.broadcast(F, c[1]))
-                        .fma(u, FloatVector.broadcast(F, c[0]));
-                VectorMask<Float> nearZero = xv.compare(VectorOperators.GE, SILU_NEAR_FROM).and(xv.compare(VectorOperators.LE, SILU_NEAR_TO));
-                FloatVector slope = xv.mul(sv).fma(er.blend(r, negative), sv).blend(u.mul(q), nearZero);
-                FloatVector.fromArray(F, g, b + i).mul(slope).intoArray(out, b + i);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector minusLog2e = FloatVector.broadcast(F, -VectorMath.LOG2E);
+        FloatVector magic = FloatVector.broadcast(F, VectorMath.ROUND_MAGIC);
+        FloatVector ln2Hi = FloatVector.broadcast(F, VectorMath.LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(F, VectorMath.LN2_LO);
+        // e^r = 1 + r + r²·Σ EXP_REST[j]·r^j in s = -r: the coefficient of s^j times (-1)^j, as in logisticSlopeTimes
+        FloatVector q6 = FloatVector.broadcast(F, EXP_REST[4]);
+        FloatVector q5 = FloatVector.broadcast(F, -EXP_REST[3]);
+        FloatVector q4 = FloatVector.broadcast(F, EXP_REST[2]);
+        FloatVector q3 = FloatVector.broadcast(F, -EXP_REST[1]);
+        FloatVector q2 = FloatVector.broadcast(F, EXP_REST[0]);
+        FloatVector q1 = FloatVector.broadcast(F, -1f);
+        float[] c = SILU_NEAR_ZERO;
+        for (int i = from; i < end; i += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, i);
+            FloatVector absX = xv.abs();
+            boolean far = !absX.compare(VectorOperators.LE, SLOPE_FAST_MAX).allTrue();
+            FloatVector ax = far ? absX.min(SILU_FAR) : absX; // NaN stays NaN
+            // e = e^-|x| = 2^k·e^r by Cody-Waite, r = -s
+            FloatVector kMagic = ax.fma(minusLog2e, magic);
+            FloatVector k = kMagic.sub(magic);
+            FloatVector s = k.fma(ln2Lo, k.fma(ln2Hi, ax));
+            FloatVector expR = q6.fma(s, q5).fma(s, q4).fma(s, q3).fma(s, q2).fma(s, q1).fma(s, one);
+            IntVector kBits = kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+            FloatVector ev;
+            if (!far) {
+                ev = expR.reinterpretAsInts().add(kBits).reinterpretAsFloats();
+            } else {
+                // 2^k as two normal factors (k is down to -150), so that a subnormal e is rounded once
+                IntVector half1 = kBits.lanewise(VectorOperators.ASHR, 24).lanewise(VectorOperators.LSHL, 23);
+                ev = expR.mul(half1.add(127 << 23).reinterpretAsFloats()).mul(kBits.sub(half1).add(127 << 23).reinterpretAsFloats());
             }
+            FloatVector r = one.div(ev.add(1f));
+            FloatVector er = ev.mul(r);
+            VectorMask<Float> negative = xv.lt(0f);
+            FloatVector sv = r.blend(er, negative);
+            FloatVector u = xv.sub(SILU_ZERO).sub(SILU_ZERO_REST);
+            FloatVector q = u.fma(c[8], c[7]).fma(u, FloatVector.broadcast(F, c[6])).fma(u, FloatVector.broadcast(F, c[5]))
+                    .fma(u, FloatVector.broadcast(F, c[4])).fma(u, FloatVector.broadcast(F, c[3]))
+                    .fma(u, FloatVector.broadcast(F, c[2])).fma(u, FloatVector.broadcast(F, c[1]))
+                    .fma(u, FloatVector.broadcast(F, c[0]));
+            VectorMask<Float> nearZero = xv.compare(VectorOperators.GE, SILU_NEAR_FROM).and(xv.compare(VectorOperators.LE, SILU_NEAR_TO));
+            FloatVector slope = xv.mul(sv).fma(er.blend(r, negative), sv).blend(u.mul(q), nearZero);
+            FloatVector.fromArray(F, g, i).mul(slope).intoArray(out, i);
         }
     }
 
