@@ -20,15 +20,14 @@ final class BinaryLoops {
 
     /** {@code out[o + j] = op(a[ai + j·(aRuns?1:0)], b[bi + j·(bRuns?1:0)])} for {@code j < len}. */
     static void run(Binary op, float[] a, int ai, boolean aRuns, float[] b, int bi, boolean bRuns, float[] out, int o, int len) {
+        if (len == 0) {
+            return;
+        }
         if (aRuns && bRuns && ai == o && bi == o && sameIndex(op, a, b, out, o, o + len)) {
             return;
         }
-        if (aRuns && bRuns) {
-            both(op, a, ai, b, bi, out, o, len);
-        } else if (aRuns) {
-            firstRuns(op, a, ai, b[bi], out, o, len);
-        } else if (bRuns) {
-            secondRuns(op, a[ai], b, bi, out, o, len);
+        if (aRuns || bRuns) {
+            vectors(op, a, ai, aRuns, b, bi, bRuns, out, o, len);
         } else {
             java.util.Arrays.fill(out, o, o + len, ScalarMath.apply(op, a[ai], b[bi]));
         }
@@ -69,52 +68,35 @@ final class BinaryLoops {
         return true;
     }
 
-    private static void both(Binary op, float[] a, int ai, float[] b, int bi, float[] out, int o, int len) {
+    /**
+     * The Vector API loop, an operand that does not run broadcast once. The op is chosen per
+     * vector inside the loop, not in a method of its own: a helper taking and returning
+     * vectors, once C2 had compiled it alone to more than 2.5 KB, was no longer inlined, and
+     * every vector of every call was boxed (VectorMath's class comment).
+     */
+    private static void vectors(Binary op, float[] a, int ai, boolean aRuns, float[] b, int bi, boolean bRuns, float[] out, int o, int len) {
+        FloatVector aRepeated = FloatVector.broadcast(F, a[ai]);
+        FloatVector bRepeated = FloatVector.broadcast(F, b[bi]);
         int end = F.loopBound(len);
         int j = 0;
         for (; j < end; j += L) {
-            apply(op, FloatVector.fromArray(F, a, ai + j), FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
+            FloatVector x = aRuns ? FloatVector.fromArray(F, a, ai + j) : aRepeated;
+            FloatVector y = bRuns ? FloatVector.fromArray(F, b, bi + j) : bRepeated;
+            FloatVector z = switch (op) {
+                case ADD -> x.add(y);
+                case SUB -> x.sub(y);
+                case MUL -> x.mul(y);
+                case DIV -> x.div(y);
+                case MAXIMUM -> x.max(y);
+                case MINIMUM -> x.min(y);
+                case GREATER -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.GT, y));
+                case EQUAL -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.EQ, y));
+                case GREATER_EQUAL -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.GE, y));
+            };
+            z.intoArray(out, o + j);
         }
         for (; j < len; j++) {
-            out[o + j] = ScalarMath.apply(op, a[ai + j], b[bi + j]);
+            out[o + j] = ScalarMath.apply(op, a[aRuns ? ai + j : ai], b[bRuns ? bi + j : bi]);
         }
-    }
-
-    private static void firstRuns(Binary op, float[] a, int ai, float bs, float[] out, int o, int len) {
-        FloatVector bv = FloatVector.broadcast(F, bs);
-        int end = F.loopBound(len);
-        int j = 0;
-        for (; j < end; j += L) {
-            apply(op, FloatVector.fromArray(F, a, ai + j), bv).intoArray(out, o + j);
-        }
-        for (; j < len; j++) {
-            out[o + j] = ScalarMath.apply(op, a[ai + j], bs);
-        }
-    }
-
-    private static void secondRuns(Binary op, float as, float[] b, int bi, float[] out, int o, int len) {
-        FloatVector av = FloatVector.broadcast(F, as);
-        int end = F.loopBound(len);
-        int j = 0;
-        for (; j < end; j += L) {
-            apply(op, av, FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
-        }
-        for (; j < len; j++) {
-            out[o + j] = ScalarMath.apply(op, as, b[bi + j]);
-        }
-    }
-
-    private static FloatVector apply(Binary op, FloatVector x, FloatVector y) {
-        return switch (op) {
-            case ADD -> x.add(y);
-            case SUB -> x.sub(y);
-            case MUL -> x.mul(y);
-            case DIV -> x.div(y);
-            case MAXIMUM -> x.max(y);
-            case MINIMUM -> x.min(y);
-            case GREATER -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.GT, y));
-            case EQUAL -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.EQ, y));
-            case GREATER_EQUAL -> FloatVector.zero(F).blend(1f, x.compare(VectorOperators.GE, y));
-        };
     }
 }
