@@ -121,8 +121,8 @@ final class ReductionKernels {
         int i = from;
         for (; i < end; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, i);
-            s0 = s0.add(v.convertShape(VectorOperators.F2D, D, 0));
-            s1 = s1.add(v.convertShape(VectorOperators.F2D, D, 1));
+            s0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).add(s0);
+            s1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).add(s1);
         }
         double s = LaneSums.sum(s0.add(s1));
         for (; i < from + len; i++) {
@@ -140,7 +140,7 @@ final class ReductionKernels {
         int end = from + F.loopBound(len);
         int i = from;
         for (; i < end; i += L) {
-            m = m.max(FloatVector.fromArray(F, x, i));
+            m = FloatVector.fromArray(F, x, i).max(m);
         }
         float r = m.reduceLanes(VectorOperators.MAX);
         for (; i < from + len; i++) {
@@ -169,8 +169,8 @@ final class ReductionKernels {
             DoubleVector s1 = DoubleVector.zero(D);
             for (int a = 0, i = base + j; a < axis; a++, i += inner) {
                 FloatVector v = FloatVector.fromArray(F, x, i);
-                s0 = s0.add(v.convertShape(VectorOperators.F2D, D, 0));
-                s1 = s1.add(v.convertShape(VectorOperators.F2D, D, 1));
+                s0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).add(s0);
+                s1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).add(s1);
             }
             // each narrowing fills half the lanes and zeroes the rest, so OR joins them
             FloatVector lower = (FloatVector) s0.convertShape(VectorOperators.D2F, F, 0);
@@ -193,7 +193,7 @@ final class ReductionKernels {
             FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
             for (int a = 0, i = base + j; a < axis; a++, i += inner) {
                 FloatVector v = FloatVector.fromArray(F, x, i);
-                m = m.blend(v, v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN)));
+                m = v.blend(m, v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN)).not());
             }
             m.intoArray(out, outBase + j);
         }

@@ -169,8 +169,8 @@ final class RowOps {
         DoubleVector s1 = DoubleVector.zero(ReductionKernels.D);
         for (int j = 0; j < whole; j += L) {
             FloatVector e = FloatVector.fromArray(F, exps, off + j);
-            s0 = s0.add(e.convertShape(VectorOperators.F2D, ReductionKernels.D, 0));
-            s1 = s1.add(e.convertShape(VectorOperators.F2D, ReductionKernels.D, 1));
+            s0 = ((DoubleVector) e.convertShape(VectorOperators.F2D, ReductionKernels.D, 0)).add(s0);
+            s1 = ((DoubleVector) e.convertShape(VectorOperators.F2D, ReductionKernels.D, 1)).add(s1);
         }
         double s = LaneSums.sum(s0.add(s1));
         for (int j = whole; j < cols; j++) {
