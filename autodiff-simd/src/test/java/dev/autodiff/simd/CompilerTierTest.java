@@ -3,10 +3,6 @@ package dev.autodiff.simd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.autodiff.KernelInfo;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,33 +17,17 @@ import org.junit.jupiter.api.Test;
  */
 class CompilerTierTest {
 
-    private static Process probe(List<String> jvmFlags, int repeats) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("--add-modules", KernelInfo.VECTOR_MODULE));
-        command.addAll(jvmFlags);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TierProbe.class.getName(),
-                Integer.toString(repeats)));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
-
-    private static List<String> output(Process process) throws IOException, InterruptedException {
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.waitFor(), output);
-        return output.lines().toList();
-    }
-
     private static List<String> digests(List<String> output) {
         return output.stream().filter(line -> line.startsWith("probe ")).toList();
     }
 
     @Test
     void theInterpreterAndC2ComputeTheSameBits() throws Exception {
-        Process c2 = probe(List.of("-XX:-TieredCompilation", "-Xbatch", "-XX:CompileThreshold=200",
+        Process c2 = TierProbe.start(List.of("-XX:-TieredCompilation", "-Xbatch", "-XX:CompileThreshold=200",
                 "-XX:CompileCommand=quiet", "-XX:CompileCommand=compileonly,dev.autodiff.*::*", "-XX:+PrintCompilation"), 220);
-        Process interpreter = probe(List.of("-Xint"), 1);
-        List<String> interpreted = output(interpreter);
-        List<String> compiled = output(c2);
+        Process interpreter = TierProbe.start(List.of("-Xint"), 1);
+        List<String> interpreted = TierProbe.output(interpreter);
+        List<String> compiled = TierProbe.output(c2);
         assertTrue(compiled.stream().anyMatch(line -> line.contains("dev.autodiff.simd.RowDotKernel::multiply")),
                 "C2 compiled the row-dot kernel:\n" + String.join("\n", compiled));
         List<String> expected = digests(interpreted);

@@ -1,33 +1,67 @@
 package dev.autodiff.simd;
 
+import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.Binary;
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.Reduce;
 import dev.autodiff.kernel.ScalarKernels;
 import dev.autodiff.kernel.Unary;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
  * Runs every kind of kernel on small fixed inputs and prints, per kernel, a digest of the
- * output bits: {@code probe <name> <sha-256>}. {@link CompilerTierTest} compares what a JVM
- * running only the interpreter prints with what one running C2 prints. The argument is how
- * many times to run everything before the digests are taken, so that C2 has compiled it.
+ * output bits, {@code probe <name> <sha-256>}, and the bytes its last call allocated,
+ * {@code allocated <name> <bytes>}. {@link CompilerTierTest} compares what a JVM running
+ * only the interpreter prints with what one running C2 prints; {@link VectorBoxingTest}
+ * reads the bytes. The argument is how many times to run everything before the digests are
+ * taken, so that C2 has compiled it.
  */
 public final class TierProbe {
     private TierProbe() {}
 
+    /** Starts the probe in a JVM of its own, with the Vector API module and {@code jvmFlags}. */
+    static Process start(List<String> jvmFlags, int repeats) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("--add-modules", KernelInfo.VECTOR_MODULE));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TierProbe.class.getName(),
+                Integer.toString(repeats)));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** The probe's output lines, once it has exited normally. */
+    static List<String> output(Process process) throws IOException, InterruptedException {
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new AssertionError("the probe failed:\n" + output);
+        }
+        return output.lines().toList();
+    }
+
     public static void main(String[] args) throws NoSuchAlgorithmException {
         int repeats = Integer.parseInt(args[0]);
-        Map<String, float[]> results = null;
+        Pass simd = null;
         for (int r = 0; r < repeats; r++) {
-            results = run(new SimdKernels(1));
+            simd = pass(new SimdKernels(1));
         }
+        simd.allocated.forEach((name, bytes) -> System.out.println("allocated " + name.replace(' ', '-') + " " + bytes));
+        Map<String, float[]> results = new LinkedHashMap<>(simd.outputs);
         results.putAll(prefixed("scalar ", run(new ScalarKernels())));
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         for (Map.Entry<String, float[]> e : results.entrySet()) {
@@ -54,77 +88,122 @@ public final class TierProbe {
         return x;
     }
 
+    /**
+     * One pass over the kernels: each call's output by name and, where the JVM can count
+     * them, the bytes the call allocated (its outputs are allocated before it starts).
+     */
+    static final class Pass {
+        private static final MethodHandle ALLOCATED_BYTES = allocatedBytes();
+        final Map<String, float[]> outputs = new LinkedHashMap<>();
+        final Map<String, Long> allocated = new LinkedHashMap<>();
+
+        void call(String name, float[] output, Runnable kernel) {
+            long before = allocatedBytes(ALLOCATED_BYTES);
+            kernel.run();
+            allocated.put(name, allocatedBytes(ALLOCATED_BYTES) - before);
+            outputs.put(name, output);
+        }
+
+        private static long allocatedBytes(MethodHandle counter) {
+            try {
+                return (long) counter.invokeExact();
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * {@code com.sun.management.ThreadMXBean.getCurrentThreadAllocatedBytes()} bound to the
+         * platform bean, found reflectively: the tests compile inside the module
+         * {@code dev.autodiff.simd}, which does not read {@code jdk.management}; the probe runs
+         * on the class path, which reads everything.
+         */
+        private static MethodHandle allocatedBytes() {
+            try {
+                Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+                Class<?> bean = Class.forName("com.sun.management.ThreadMXBean");
+                return MethodHandles.publicLookup().findVirtual(bean, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
+                        .bindTo(threads);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot count allocated bytes", e);
+            }
+        }
+    }
+
     /** The outputs of one pass over the kernels, by name. */
     static Map<String, float[]> run(Kernels k) {
-        Map<String, float[]> out = new LinkedHashMap<>();
+        return pass(k).outputs;
+    }
+
+    static Pass pass(Kernels k) {
+        Pass pass = new Pass();
         // the unpacked A·Bᵀ and A·B with few columns, the packed A·B and Aᵀ·B
         int[][] shapes = {{5, 7, 131, 2}, {9, 5, 100, 0}, {9, 40, 20, 0}, {9, 20, 30, 1}};
         for (int[] s : shapes) {
             boolean transA = s[3] == 1;
             boolean transB = s[3] == 2;
+            float[] a = data(s[0] * s[2], 1, 1);
+            float[] b = data(s[2] * s[1], 2, 1);
             float[] c = new float[s[0] * s[1]];
-            k.gemm(transA, transB, s[0], s[1], s[2], data(s[0] * s[2], 1, 1), data(s[2] * s[1], 2, 1), c, false);
-            out.put("gemm " + s[0] + "x" + s[1] + "x" + s[2] + (transA ? " At" : "") + (transB ? " Bt" : ""), c);
+            pass.call("gemm " + s[0] + "x" + s[1] + "x" + s[2] + (transA ? " At" : "") + (transB ? " Bt" : ""), c,
+                    () -> k.gemm(transA, transB, s[0], s[1], s[2], a, b, c, false));
         }
         float[] x = data(7 * 67, 3, 10);
         float[] sums = new float[7];
-        k.reduce(Reduce.SUM, x, 7, 67, 1, sums);
-        out.put("row sums", sums);
+        pass.call("row sums", sums, () -> k.reduce(Reduce.SUM, x, 7, 67, 1, sums));
         float[] columns = new float[67];
-        k.reduce(Reduce.SUM, x, 1, 7, 67, columns);
-        out.put("column sums", columns);
+        pass.call("column sums", columns, () -> k.reduce(Reduce.SUM, x, 1, 7, 67, columns));
         float[] maxima = new float[7];
-        k.reduce(Reduce.MAX, x, 7, 67, 1, maxima);
-        out.put("row max", maxima);
+        pass.call("row max", maxima, () -> k.reduce(Reduce.MAX, x, 7, 67, 1, maxima));
+        float[] columnMaxima = new float[67];
+        pass.call("column max", columnMaxima, () -> k.reduce(Reduce.MAX, x, 1, 7, 67, columnMaxima));
         float[] softmax = new float[x.length];
-        k.softmax(x, 7, 67, softmax);
-        out.put("softmax", softmax);
+        pass.call("softmax", softmax, () -> k.softmax(x, 7, 67, softmax));
         float[] logSoftmax = new float[x.length];
-        k.logSoftmax(x, 7, 67, logSoftmax);
-        out.put("log softmax", logSoftmax);
+        pass.call("log softmax", logSoftmax, () -> k.logSoftmax(x, 7, 67, logSoftmax));
         int[] labels = {0, 5, 66, 3, 17, 40, 1};
         float[] probs = new float[x.length];
         float[] loss = new float[7];
-        k.softmaxCrossEntropy(x, 7, 67, labels, probs, loss);
-        out.put("cross entropy", loss);
-        out.put("sum of squares", new float[] {(float) k.sumOfSquares(x, x.length)});
+        pass.call("cross entropy", loss, () -> k.softmaxCrossEntropy(x, 7, 67, labels, probs, loss));
+        float[] sumOfSquares = new float[1];
+        pass.call("sum of squares", sumOfSquares, () -> sumOfSquares[0] = (float) k.sumOfSquares(x, x.length));
         float[] g = data(x.length, 4, 1);
-        for (Unary op : Unary.values()) {
-            float param = op == Unary.POW ? 2f : op == Unary.LEAKY_RELU ? 0.01f : 0f;
-            float[] input = op == Unary.LOG || op == Unary.SQRT ? data(x.length, 5, 10) : x;
-            if (op == Unary.LOG || op == Unary.SQRT) {
-                for (int i = 0; i < input.length; i++) {
-                    input[i] = Math.abs(input[i]);
-                }
-            }
-            float[] y = new float[x.length];
-            k.unary(op, param, input, y, y.length);
-            out.put(op.name().toLowerCase(java.util.Locale.ROOT), y);
-            float[] dx = new float[x.length];
-            k.unaryBackward(op, param, g, input, y, dx, dx.length);
-            out.put(op.name().toLowerCase(java.util.Locale.ROOT) + " backward", dx);
-        }
         float[] magnitudes = data(x.length, 5, 10);
         for (int i = 0; i < magnitudes.length; i++) {
             magnitudes[i] = Math.abs(magnitudes[i]);
         }
-        for (float p : new float[] {3f, -2f, 1.5f}) {
-            float[] y = new float[x.length];
-            k.unary(Unary.POW, p, magnitudes, y, y.length);
-            out.put("pow " + p, y);
-            float[] dx = new float[x.length];
-            k.unaryBackward(Unary.POW, p, g, magnitudes, y, dx, dx.length);
-            out.put("pow " + p + " backward", dx);
+        for (Unary op : Unary.values()) {
+            float param = op == Unary.POW ? 2f : op == Unary.LEAKY_RELU ? 0.01f : 0f;
+            float[] input = op == Unary.LOG || op == Unary.SQRT ? magnitudes : x;
+            unary(pass, k, op.name().toLowerCase(Locale.ROOT), op, param, input, g);
         }
+        for (float p : new float[] {3f, -2f, 1.5f}) {
+            unary(pass, k, "pow " + p, Unary.POW, p, magnitudes, g);
+        }
+        int[] matrix = {7, 67};
+        int[] row = {1, 67};
+        int[] scalar = {1, 1};
         for (Binary op : Binary.values()) {
+            String name = op.name().toLowerCase(Locale.ROOT);
             float[] z = new float[x.length];
-            k.binary(op, x, new int[] {7, 67}, g, new int[] {7, 67}, z, new int[] {7, 67});
-            out.put(op.name().toLowerCase(java.util.Locale.ROOT), z);
+            pass.call(name, z, () -> k.binary(op, x, matrix, g, matrix, z, matrix));
+            float[] zRow = new float[x.length];
+            pass.call(name + " matrix-row", zRow, () -> k.binary(op, x, matrix, g, row, zRow, matrix));
+            float[] zScalar = new float[x.length];
+            pass.call(name + " scalar-matrix", zScalar, () -> k.binary(op, g, scalar, x, matrix, zScalar, matrix));
         }
         float[] y = g.clone();
-        k.axpby(0.9f, x, 0.1f, y, y.length);
-        k.squareAxpby(0.5f, x, 0.99f, y, y.length);
-        out.put("updates", y);
-        return out;
+        pass.call("updates", y, () -> {
+            k.axpby(0.9f, x, 0.1f, y, y.length);
+            k.squareAxpby(0.5f, x, 0.99f, y, y.length);
+        });
+        return pass;
+    }
+
+    private static void unary(Pass pass, Kernels k, String name, Unary op, float param, float[] x, float[] g) {
+        float[] y = new float[x.length];
+        pass.call(name, y, () -> k.unary(op, param, x, y, y.length));
+        float[] dx = new float[x.length];
+        pass.call(name + " backward", dx, () -> k.unaryBackward(op, param, g, x, y, dx, dx.length));
     }
 }
