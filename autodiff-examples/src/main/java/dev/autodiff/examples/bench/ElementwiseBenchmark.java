@@ -24,6 +24,9 @@ import org.openjdk.jmh.annotations.Setup;
 public class ElementwiseBenchmark extends KernelBenchmark {
     private static final int N = 1 << 20;
     private static final int[] SHAPE = {N};
+    /** A bias row broadcast over {@code N / 1024} rows. */
+    private static final int[] MATRIX = {N / 1024, 1024};
+    private static final int[] ROW = {1, 1024};
 
     @Param({"EXP", "TANH", "SIGMOID", "RELU", "GELU", "ERF", "LOG", "SOFTPLUS", "SILU", "LEAKY_RELU:0.01",
         "POW:2", "POW:3", "POW:1.5"})
@@ -80,6 +83,22 @@ public class ElementwiseBenchmark extends KernelBenchmark {
     @OperationsPerInvocation(N)
     public float[] add() {
         k.binary(Binary.ADD, x, SHAPE, g, SHAPE, out, SHAPE);
+        return out;
+    }
+
+    /** Same-shape maximum, a Vector API loop (the four arithmetic ops are plain loops). */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public float[] maximum() {
+        k.binary(Binary.MAXIMUM, x, SHAPE, g, SHAPE, out, SHAPE);
+        return out;
+    }
+
+    /** A row added to every row of a matrix, as a bias is. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public float[] addRow() {
+        k.binary(Binary.ADD, x, MATRIX, g, ROW, out, MATRIX);
         return out;
     }
 }
