@@ -137,8 +137,8 @@ public final class TierProbe {
 
     static Pass pass(Kernels k) {
         Pass pass = new Pass();
-        // the unpacked A·Bᵀ and A·B with few columns, the packed A·B and Aᵀ·B
-        int[][] shapes = {{5, 7, 131, 2}, {9, 5, 100, 0}, {9, 40, 20, 0}, {9, 20, 30, 1}};
+        // the unpacked A·Bᵀ and A·B with few columns, the packed A·B and Aᵀ·B, a row times a matrix
+        int[][] shapes = {{5, 7, 131, 2}, {9, 5, 100, 0}, {9, 40, 20, 0}, {9, 20, 30, 1}, {1, 40, 67, 2}, {1, 37, 67, 0}};
         for (int[] s : shapes) {
             boolean transA = s[3] == 1;
             boolean transB = s[3] == 2;
@@ -148,6 +148,13 @@ public final class TierProbe {
             pass.call("gemm " + s[0] + "x" + s[1] + "x" + s[2] + (transA ? " At" : "") + (transB ? " Bt" : ""), c,
                     () -> k.gemm(transA, transB, s[0], s[1], s[2], a, b, c, false));
         }
+        float[] w = data(40 * 67, 6, 1);
+        float[] bias = data(40, 7, 1);
+        float[] inputs = data(9 * 67, 8, 1);
+        float[] linear = new float[9 * 40];
+        pass.call("linear relu", linear, () -> k.linear(9, 40, 67, inputs, w, bias, true, linear));
+        float[] linearRow = new float[40];
+        pass.call("linear row", linearRow, () -> k.linear(1, 40, 67, inputs, w, bias, false, linearRow));
         float[] x = data(7 * 67, 3, 10);
         float[] sums = new float[7];
         pass.call("row sums", sums, () -> k.reduce(Reduce.SUM, x, 7, 67, 1, sums));
@@ -192,11 +199,29 @@ public final class TierProbe {
             float[] zScalar = new float[x.length];
             pass.call(name + " scalar-matrix", zScalar, () -> k.binary(op, g, scalar, x, matrix, zScalar, matrix));
         }
+        float[] broadcast = new float[x.length];
+        pass.call("broadcast", broadcast, () -> k.broadcast(g, row, broadcast, matrix));
+        float[] permuted = new float[x.length];
+        int[] transpose = {1, 0};
+        pass.call("permute", permuted, () -> k.permute(x, matrix, transpose, permuted));
+        float[] dLogits = new float[x.length];
+        pass.call("cross entropy backward", dLogits, () -> k.softmaxCrossEntropyBackward(probs, 7, 67, labels, loss, dLogits));
         float[] y = g.clone();
         pass.call("updates", y, () -> {
             k.axpby(0.9f, x, 0.1f, y, y.length);
             k.squareAxpby(0.5f, x, 0.99f, y, y.length);
         });
+        float[] scaled = x.clone();
+        pass.call("scale", scaled, () -> k.scale(0.3f, scaled, scaled.length));
+        float[] param = x.clone();
+        float[] buffer = g.clone();
+        pass.call("momentum step", param, () -> k.momentumStep(0.9f, 1f, g, buffer, -0.05f, param, param.length));
+        float[] adaptive = x.clone();
+        pass.call("adaptive step", adaptive, () -> k.addRatio(-0.01f, g, magnitudes, 1e-8f, adaptive, adaptive.length));
+        float[] runningMaxima = g.clone();
+        pass.call("max in place", runningMaxima, () -> k.maxInPlace(x, runningMaxima, runningMaxima.length));
+        float[] clamped = x.clone();
+        pass.call("clamp", clamped, () -> k.clamp(clamped, -2f, 3f, clamped.length));
         return pass;
     }
 
