@@ -34,11 +34,14 @@ import java.util.Random;
 public final class TierProbe {
     private TierProbe() {}
 
-    /** Starts the probe in a JVM of its own, with the Vector API module and {@code jvmFlags}. */
+    /**
+     * Starts the probe in a JVM of its own, with the Vector API module, this JVM's vector
+     * width (so that the suite's 256-bit run probes the 8-lane paths) and {@code jvmFlags}.
+     */
     static Process start(List<String> jvmFlags, int repeats) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("--add-modules", KernelInfo.VECTOR_MODULE));
+        command.addAll(List.of("--add-modules", KernelInfo.VECTOR_MODULE, "-XX:MaxVectorSize=" + VectorMath.F.vectorByteSize()));
         command.addAll(jvmFlags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TierProbe.class.getName(),
                 Integer.toString(repeats)));
