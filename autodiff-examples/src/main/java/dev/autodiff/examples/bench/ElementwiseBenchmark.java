@@ -27,6 +27,10 @@ public class ElementwiseBenchmark extends KernelBenchmark {
     /** A bias row broadcast over {@code N / 1024} rows. */
     private static final int[] MATRIX = {N / 1024, 1024};
     private static final int[] ROW = {1, 1024};
+    /** A small layer's activations, 64×256, and its bias row. */
+    private static final int[] SMALL = {64, 256};
+    private static final int[] SMALL_ROW = {1, 256};
+    private static final Binary[] BINARY_OPS = Binary.values();
 
     @Param({"EXP", "TANH", "SIGMOID", "RELU", "GELU", "ERF", "LOG", "SOFTPLUS", "SILU", "LEAKY_RELU:0.01",
         "POW:2", "POW:3", "POW:1.5"})
@@ -99,6 +103,21 @@ public class ElementwiseBenchmark extends KernelBenchmark {
     @OperationsPerInvocation(N)
     public float[] addRow() {
         k.binary(Binary.ADD, x, MATRIX, g, ROW, out, MATRIX);
+        return out;
+    }
+
+    /**
+     * Every binary op, a 256-float row broadcast over a 64×256 matrix, one after the other:
+     * the short rows make the per-vector work hot before the loops around it are, the order
+     * in which the JIT once compiled the binary ops' vector helper on its own and then boxed
+     * every vector. Nanoseconds per output element.
+     */
+    @Benchmark
+    @OperationsPerInvocation(64 * 256 * 9)
+    public float[] binaryOpsOnSmallRows() {
+        for (Binary binary : BINARY_OPS) {
+            k.binary(binary, x, SMALL, g, SMALL_ROW, out, SMALL);
+        }
         return out;
     }
 }
