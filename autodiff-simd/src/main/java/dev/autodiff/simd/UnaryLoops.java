@@ -346,7 +346,9 @@ final class UnaryLoops {
      * Within 5 ulp of the reference (reached by 126 floats, all below x = -9.7, in an exhaustive
      * check of {@code 1e-6 <= |x| <= 20}), or 1e-43 where Φ is subnormal (below x ≈ -13). A
      * vector with a lane beyond ±{@value #GELU_FAST_MAX}, or NaN, scales the exponential by 2^k in
-     * two steps instead of one, and takes |x| up to {@value #GELU_MAX} for Φ.
+     * two steps instead of one, and its lanes beyond ±{@value #GELU_MAX} are relu(x). No vector is
+     * chosen between two others: C2 inlines a call on such a merged vector only through a type
+     * profile, and boxes it without one ({@code VectorBoxingTest}).
      */
     private static void gelu(float param, float[] x, float[] out, int from, int end) {
         FloatVector one = FloatVector.broadcast(F, 1f);
@@ -375,19 +377,17 @@ final class UnaryLoops {
             FloatVector xv = FloatVector.fromArray(F, x, i);
             FloatVector absX = xv.abs();
             boolean far = !absX.compare(VectorOperators.LE, GELU_FAST_MAX).allTrue();
-            // beyond GELU_MAX, |x|·Φ(-|x|) is 0 in float, as it is there
-            FloatVector ax = far ? absX.min(GELU_MAX) : absX;
-            FloatVector halfAx = ax.mul(half);
-            FloatVector minusHalfAx = ax.mul(-0.5f);
+            FloatVector halfAx = absX.mul(half);
+            FloatVector minusHalfAx = absX.mul(-0.5f);
             // one division gives w = -|x|/2·t, and u = 1 - t = z/2·t = -√½·w without the rounding of t near 1
-            FloatVector w = minusHalfAx.div(ax.fma(halfSqrtHalf, one));
+            FloatVector w = minusHalfAx.div(absX.fma(halfSqrtHalf, one));
             FloatVector u = w.mul(-SQRT_HALF);
             // q in pairs of terms, Horner in u²: half the latency of Horner in u
             FloatVector u2 = u.mul(u);
             FloatVector q = q9.fma(u, q8).fma(u2, q7.fma(u, q6)).fma(u2, q5.fma(u, q4)).fma(u2, q3.fma(u, q2)).fma(u2, q1.fma(u, q0));
             // -z² = -x²/2 = sq - sqErr exactly
-            FloatVector sq = minusHalfAx.mul(ax);
-            FloatVector sqErr = halfAx.fma(ax, sq);
+            FloatVector sq = minusHalfAx.mul(absX);
+            FloatVector sqErr = halfAx.fma(absX, sq);
             // e^{q - z²} = 2^k·e^r: sq - k·ln2hi is exact (Cody-Waite: ln2hi has no bits below sq's, and the
             // difference, below 1.7, fits sq's binade or the one above), the small rest joins it once
             FloatVector kMagic = q.add(sq).fma(log2e, magic);
@@ -396,19 +396,19 @@ final class UnaryLoops {
             FloatVector expR = p4.fma(r, p3).fma(r, p2).fma(r, p1).fma(r, p0).fma(r, one).fma(r, one);
             // the shift keeps the low 9 bits of kMagic, k's (those of ROUND_MAGIC are 0)
             IntVector kBits = kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
-            FloatVector exp;
-            FloatVector relu;
+            FloatVector relu = xv.fma(half, halfAx); // x/2 + |x|/2: x above 0, 0 below
             if (!far) {
                 // e^{q - z²} is a normal float: times 2^k by adding k to the exponent field
-                exp = expR.reinterpretAsInts().add(kBits).reinterpretAsFloats();
-                relu = xv.fma(half, halfAx); // x/2 + |x|/2: x above 0, 0 below
+                FloatVector exp = expR.reinterpretAsInts().add(kBits).reinterpretAsFloats();
+                w.fma(exp, relu).intoArray(out, i);
             } else {
-                // 2^k as two normal factors (k is down to -185), so that a subnormal e^{q - z²} is rounded once
+                // 2^k as two normal factors (k is down to -185 up to |x| = GELU_MAX), so that a subnormal
+                // e^{q - z²} is rounded once; beyond GELU_MAX, |x|·Φ(-|x|) is 0 in float, as it is there,
+                // and the lanes are relu(x)
                 IntVector half1 = kBits.lanewise(VectorOperators.ASHR, 24).lanewise(VectorOperators.LSHL, 23);
-                exp = expR.mul(half1.add(127 << 23).reinterpretAsFloats()).mul(kBits.sub(half1).add(127 << 23).reinterpretAsFloats());
-                relu = xv.fma(half, absX.mul(half));
+                FloatVector exp = expR.mul(half1.add(127 << 23).reinterpretAsFloats()).mul(kBits.sub(half1).add(127 << 23).reinterpretAsFloats());
+                w.fma(exp, relu).blend(relu, absX.compare(VectorOperators.GT, GELU_MAX)).intoArray(out, i);
             }
-            w.fma(exp, relu).intoArray(out, i);
         }
     }
 
@@ -609,7 +609,7 @@ final class UnaryLoops {
      * {@code out = g·c·σ'(a·x)}, with {@code σ'(u) = e/(1 + e)²}, {@code e = e^{-|u|}}, in one pass with
      * its exponential inline, as {@link #gelu}'s; a and c are powers of two. A vector with a lane where
      * e is not a normal float (|a·x| beyond {@value #SLOPE_FAST_MAX}), or NaN, scales e^r by 2^k in two
-     * steps instead of one.
+     * steps instead of one. No vector is chosen between two others (as in {@link #gelu}).
      */
     private static void logisticSlopeTimes(float a, float c, float[] g, float[] x, float[] out, int from, int end) {
         FloatVector one = FloatVector.broadcast(F, 1f);
@@ -631,12 +631,11 @@ final class UnaryLoops {
         for (int i = from; i < end; i += L) {
             FloatVector absX = FloatVector.fromArray(F, x, i).abs();
             boolean far = !absX.compare(VectorOperators.LE, fastMax).allTrue();
-            FloatVector ax = far ? absX.min(farMax) : absX; // NaN stays NaN
             // e = e^u = 2^k·e^r, u = -a|x|, r = u - k·ln2 = -a·s with s = |x| + k·ln2/a by Cody-Waite (as in gelu);
             // a being a power of two, every step rounds as it would in u and r, one multiplication fewer
-            FloatVector kMagic = ax.fma(minusALog2e, magic);
+            FloatVector kMagic = absX.fma(minusALog2e, magic);
             FloatVector k = kMagic.sub(magic);
-            FloatVector s = k.fma(ln2LoOverA, k.fma(ln2HiOverA, ax));
+            FloatVector s = k.fma(ln2LoOverA, k.fma(ln2HiOverA, absX));
             FloatVector expR = q6.fma(s, q5).fma(s, q4).fma(s, q3).fma(s, q2).fma(s, q1).fma(s, one);
             IntVector kBits = kMagic.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
             FloatVector gv = FloatVector.fromArray(F, g, i);
@@ -650,11 +649,13 @@ final class UnaryLoops {
             } else {
                 // 2^k as two normal factors (k is down to -251), the second applied last, so that a subnormal
                 // result is rounded once (e itself may be subnormal, and times c·g would lose bits); beyond
-                // |u| = SLOPE_FAR e counts as 0, as for x = ±Inf: g·c·e rounds to 0 there for |g| < 5e29
+                // |u| = SLOPE_FAR e counts as 0, as for x = ±Inf: g·c·e rounds to 0 there for |g| < 5e29, and
+                // the factors, made of what k became there, are 1
+                VectorMask<Float> beyond = absX.compare(VectorOperators.GT, farMax);
                 IntVector half1 = kBits.lanewise(VectorOperators.ASHR, 24).lanewise(VectorOperators.LSHL, 23);
-                FloatVector s1 = half1.add(127 << 23).reinterpretAsFloats();
-                FloatVector s2 = kBits.sub(half1).add(127 << 23).reinterpretAsFloats();
-                FloatVector farR = expR.blend(0f, absX.compare(VectorOperators.GT, farMax));
+                FloatVector s1 = half1.add(127 << 23).reinterpretAsFloats().blend(1f, beyond);
+                FloatVector s2 = kBits.sub(half1).add(127 << 23).reinterpretAsFloats().blend(1f, beyond);
+                FloatVector farR = expR.blend(0f, beyond);
                 FloatVector e = farR.mul(s1).mul(s2);
                 FloatVector d2 = e.add(two).fma(e, one);
                 // s1 before g: g·c·e^r alone might overflow

@@ -26,6 +26,7 @@ final class VectorMath {
     private VectorMath() {}
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final int L = F.length();
 
     // exp: e^x = 2^k · e^r with r = x - k·ln2 in [-ln2/2, ln2/2]
@@ -47,10 +48,18 @@ final class VectorMath {
      * {@code dst[d + i] = e^(scale·a + shift)} for {@code i < n}, where {@code a} is
      * {@code src[s + i]}, or its magnitude with {@code abs}; within 1 ulp, subnormal results
      * included (the scaled argument is rounded once, by FMA). A vector whose lanes all lie
-     * where 2^k is normal takes the short path; the others {@link #expAnyRange}, which gives
-     * the same bits on those lanes. {@code dst} may be {@code src}.
+     * where 2^k is normal takes the short path; the others are clamped and scaled by 2^k in
+     * two factors, so that k down to -150 (subnormal results) and up to 128 stay exact, and
+     * give the same bits on the short path's lanes. {@code dst} may be {@code src}.
+     *
+     * <p>No vector is chosen between two others (the magnitude is a mask on the bits): C2
+     * inlines a call on such a merged vector only through a type profile, and boxes it
+     * without one.
      */
     static void exp(float[] src, int s, boolean abs, float scale, float shift, float[] dst, int d, int n) {
+        IntVector keptBits = IntVector.broadcast(I, abs ? 0x7fff_ffff : -1);
+        FloatVector scaleV = FloatVector.broadcast(F, scale);
+        FloatVector shiftV = FloatVector.broadcast(F, shift);
         FloatVector log2e = FloatVector.broadcast(F, LOG2E);
         FloatVector magic = FloatVector.broadcast(F, ROUND_MAGIC);
         FloatVector minusLn2Hi = FloatVector.broadcast(F, -LN2_HI);
@@ -62,51 +71,30 @@ final class VectorMath {
         FloatVector c1 = FloatVector.broadcast(F, 1.6666665459E-1f);
         FloatVector c0 = FloatVector.broadcast(F, 5.0000001201E-1f);
         for (int i = 0; i < n; i += L) {
-            FloatVector x = FloatVector.fromArray(F, src, s + i);
-            if (abs) {
-                x = x.abs();
+            FloatVector x = FloatVector.fromArray(F, src, s + i).reinterpretAsInts().and(keptBits).reinterpretAsFloats()
+                    .fma(scaleV, shiftV);
+            if (x.compare(VectorOperators.GE, EXP_NORMAL_MIN).and(x.compare(VectorOperators.LE, EXP_NORMAL_MAX)).allTrue()) {
+                FloatVector t = x.fma(log2e, magic);
+                FloatVector k = t.sub(magic);
+                FloatVector r = k.fma(minusLn2Lo, k.fma(minusLn2Hi, x));
+                FloatVector p = c5.fma(r, c4).fma(r, c3).fma(r, c2).fma(r, c1).fma(r, c0).fma(r.mul(r), r).add(1f);
+                // t holds k in its low bits: shifting them into the exponent field and rebiasing gives 2^k
+                IntVector scaleBits = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(EXP_REBIAS);
+                p.mul(scaleBits.reinterpretAsFloats()).intoArray(dst, d + i);
+            } else {
+                // clamped (NaN stays NaN), and 2^k as two normal factors
+                FloatVector c = x.blend(EXP_MIN, x.lt(EXP_MIN)).blend(EXP_MAX, x.compare(VectorOperators.GT, EXP_MAX));
+                FloatVector t = c.fma(log2e, magic);
+                FloatVector k = t.sub(magic);
+                FloatVector r = k.fma(minusLn2Lo, k.fma(minusLn2Hi, c));
+                FloatVector p = c5.fma(r, c4).fma(r, c3).fma(r, c2).fma(r, c1).fma(r, c0).fma(r.mul(r), r).add(1f);
+                IntVector ki = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND_MAGIC));
+                IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+                FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector s2 = ki.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                p.mul(s1).mul(s2).intoArray(dst, d + i);
             }
-            x = x.fma(scale, shift);
-            if (!x.compare(VectorOperators.GE, EXP_NORMAL_MIN).and(x.compare(VectorOperators.LE, EXP_NORMAL_MAX)).allTrue()) {
-                expAnyRange(x).intoArray(dst, d + i);
-                continue;
-            }
-            FloatVector t = x.fma(log2e, magic);
-            FloatVector k = t.sub(magic);
-            FloatVector r = k.fma(minusLn2Hi, x);
-            r = k.fma(minusLn2Lo, r);
-            FloatVector p = c5.fma(r, c4).fma(r, c3).fma(r, c2).fma(r, c1).fma(r, c0).fma(r.mul(r), r).add(1f);
-            // t holds k in its low bits: shifting them into the exponent field and rebiasing gives 2^k
-            IntVector scaleBits = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(EXP_REBIAS);
-            p.mul(scaleBits.reinterpretAsFloats()).intoArray(dst, d + i);
         }
-    }
-
-    /**
-     * e^x for any lanes: clamped, and 2^k in two factors so that k down to -150 (subnormal
-     * results) and up to 128 stay exact. Only vectors with a lane outside the short path's
-     * range come here, so that the call and its boxing cost nothing in the common case.
-     */
-    private static FloatVector expAnyRange(FloatVector x) {
-        FloatVector c = x.blend(FloatVector.broadcast(F, EXP_MIN), x.lt(EXP_MIN))
-                .blend(FloatVector.broadcast(F, EXP_MAX), x.compare(VectorOperators.GT, EXP_MAX));
-        FloatVector t = c.fma(FloatVector.broadcast(F, LOG2E), FloatVector.broadcast(F, ROUND_MAGIC));
-        FloatVector k = t.sub(ROUND_MAGIC);
-        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), c);
-        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(F, 1.9875691500E-4f)
-                .fma(r, FloatVector.broadcast(F, 1.3981999507E-3f))
-                .fma(r, FloatVector.broadcast(F, 8.3334519073E-3f))
-                .fma(r, FloatVector.broadcast(F, 4.1665795894E-2f))
-                .fma(r, FloatVector.broadcast(F, 1.6666665459E-1f))
-                .fma(r, FloatVector.broadcast(F, 5.0000001201E-1f))
-                .fma(r.mul(r), r).add(1f);
-        IntVector ki = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND_MAGIC));
-        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
-        IntVector k2 = ki.sub(k1);
-        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(s1).mul(s2);
     }
 
     /**
