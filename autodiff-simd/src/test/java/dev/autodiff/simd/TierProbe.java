@@ -182,10 +182,18 @@ public final class TierProbe {
         for (int i = 0; i < magnitudes.length; i++) {
             magnitudes[i] = Math.abs(magnitudes[i]);
         }
+        // wide inputs reach the far paths (|x| beyond 13 for gelu, 104 for exp's underflow)
+        float[] wide = data(x.length, 9, 200);
+        float[] wideMagnitudes = wide.clone();
+        for (int i = 0; i < wide.length; i++) {
+            wideMagnitudes[i] = Math.abs(wide[i]);
+        }
         for (Unary op : Unary.values()) {
             float param = op == Unary.POW ? 2f : op == Unary.LEAKY_RELU ? 0.01f : 0f;
-            float[] input = op == Unary.LOG || op == Unary.SQRT ? magnitudes : x;
-            unary(pass, k, op.name().toLowerCase(Locale.ROOT), op, param, input, g);
+            boolean positive = op == Unary.LOG || op == Unary.SQRT;
+            String name = op.name().toLowerCase(Locale.ROOT);
+            unary(pass, k, name, op, param, positive ? magnitudes : x, g);
+            unary(pass, k, name + " wide", op, param, positive ? wideMagnitudes : wide, g);
         }
         for (float p : new float[] {3f, -2f, 1.5f}) {
             unary(pass, k, "pow " + p, Unary.POW, p, magnitudes, g);
