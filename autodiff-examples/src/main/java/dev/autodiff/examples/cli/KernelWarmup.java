@@ -1,26 +1,28 @@
 package dev.autodiff.examples.cli;
 
-import dev.autodiff.nn.Linear;
-import dev.autodiff.nn.ReLU;
+import dev.autodiff.Tensor;
+import dev.autodiff.nn.Activation;
 import dev.autodiff.nn.Sequential;
 import dev.autodiff.nn.data.ByteFeatureDataset;
 import dev.autodiff.nn.data.Preprocessing;
-import dev.autodiff.nn.optim.SGD;
+import dev.autodiff.nn.optim.Optimizer;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * Trains a throw-away MLP on random data on a background thread while the trainer reads
  * its data set, so that the JIT compiler has compiled the kernels before the first epoch:
  * Vector API code runs a hundred times slower until C2 compiles it. It runs the trainer's
- * own epochs on a small data set of random images, with a model of at most
- * {@value #MAX_BATCH} rows of {@value #INPUTS} inputs and {@value #MAX_HIDDEN} hidden units,
- * so that its steps run many times while they are still interpreted, yet take the same
- * paths as the run's (docs/performance-kernels.md). A run long enough to care then waits,
+ * own epochs on a small data set of random images, with the run's activation, hidden layers
+ * and optimizer, but at most {@value #MAX_BATCH} rows of {@value #INPUTS} inputs and
+ * {@value #MAX_HIDDEN} units a layer, so that its steps run many times while they are
+ * still interpreted, yet take the same paths as the run's (docs/performance-kernels.md). A run long enough to care then waits,
  * in {@link #awaitWarm}, until the kernels are compiled: until the epochs take a steady time
  * while the JIT compiler is idle. It shares nothing with the run but the kernels, which are
  * thread-safe, so results do not depend on it.
@@ -38,6 +40,8 @@ final class KernelWarmup implements AutoCloseable {
     private static final int STEPS = 8;
     /** The kernels are warm after this many epochs in a row within {@link #STEADY} of the fastest, with no compilation. */
     private static final int STEADY_CHUNKS = 4;
+    /** Values per row of {@link #sweep}: some vectors of them. */
+    private static final int SWEEP = 256;
     private static final double STEADY = 1.15;
 
     private final Thread thread;
@@ -64,11 +68,17 @@ final class KernelWarmup implements AutoCloseable {
         });
     }
 
-    /** Starts warming up the kernels with a model shaped like the run's: its batch size and first hidden width, capped. */
-    static KernelWarmup start(int batch, int hidden) {
+    /**
+     * Starts warming up the kernels with a model like the run's: its batch size, hidden widths
+     * (each capped) and activation, trained by the optimizer {@code optimizer} makes for it. An
+     * activation or optimizer the warm-up did not run compiles during the run's first epoch,
+     * which then ran at 0.4-0.8 of the speed of the rest (gelu, tanh, silu, Adam).
+     */
+    static KernelWarmup start(int batch, int[] hidden, Activation activation, Function<Sequential, Optimizer> optimizer) {
         int rows = Math.clamp(batch, 1, MAX_BATCH);
-        int units = Math.clamp(hidden, 1, MAX_HIDDEN);
-        return startRunning(warmup -> warmup.train(rows, units));
+        Architecture model = new Architecture(INPUTS, Arrays.stream(hidden).map(h -> Math.min(h, MAX_HIDDEN)).toArray(),
+                activation, CLASSES);
+        return startRunning(warmup -> warmup.train(rows, model, optimizer));
     }
 
     /** Starts a warm-up whose thread runs {@code work} in place of training (tests use it for the hand-offs). */
@@ -112,7 +122,7 @@ final class KernelWarmup implements AutoCloseable {
      * other GEMM paths) then threw away the compiled products, backward pass and optimizer,
      * and the first epochs ran 1.2-1.5x slower.
      */
-    private boolean train(int batch, int hidden) {
+    private boolean train(int batch, Architecture architecture, Function<Sequential, Optimizer> optimizer) {
         SplittableRandom rng = new SplittableRandom(0);
         ByteFeatureDataset train = randomImages(rng, STEPS * batch + Math.max(1, batch * 3 / 4));
         ByteFeatureDataset test = randomImages(rng, Trainer.EVAL_BATCH + Trainer.EVAL_BATCH * 3 / 4);
@@ -122,11 +132,13 @@ final class KernelWarmup implements AutoCloseable {
         while (!stopped) {
             long compiled = timed ? jit.getTotalCompilationTime() : 0;
             long t0 = System.nanoTime();
-            Sequential model = new Sequential(new Linear(INPUTS, hidden, rng), new ReLU(), new Linear(hidden, CLASSES, rng));
-            Trainer trainer = new Trainer(model, new SGD(model.parameters(), 0.01).momentum(0.9), null, train, test,
-                    CLASSES, batch, 0);
+            Sequential model = architecture.build(rng.nextLong());
+            Trainer trainer = new Trainer(model, optimizer.apply(model), null, train, test, CLASSES, batch, 0);
             // the run waits for close(), so a stop ends the epoch at the next batch, not after it
-            if (!runOnNewThread(() -> trainer.epoch(1, loss -> stopIfAsked()))) {
+            if (!runOnNewThread(() -> {
+                trainer.epoch(1, loss -> stopIfAsked());
+                sweep(architecture.activation());
+            })) {
                 return false;
             }
             boolean jitIdle = !timed || jit.getTotalCompilationTime() == compiled;
@@ -135,6 +147,23 @@ final class KernelWarmup implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The activation and its derivative over a row of small values and a row up to ±64. The
+     * kernels take another path for a vector with a lane far out (beyond 12.5 for gelu), which
+     * random images do not reach and the run's data does: C2 compiles a branch it has never
+     * seen taken as a trap, and taking it threw away the compiled gelu in the run's first epoch,
+     * which ran at 0.7 of the speed of the rest.
+     */
+    private static void sweep(Activation activation) {
+        float[] values = new float[2 * SWEEP];
+        for (int i = 0; i < SWEEP; i++) {
+            values[i] = (i - SWEEP / 2) / (float) SWEEP;
+            values[SWEEP + i] = (i - SWEEP / 2) * 128f / SWEEP;
+        }
+        Tensor x = Tensor.of(values, 2, SWEEP).requiresGrad();
+        activation.module().forward(x).sum().backward();
     }
 
     /** Ends the warm-up's current epoch when {@link #close} has been called. */

@@ -112,16 +112,21 @@ final class TrainCommand implements Callable<Integer> {
         DataSource.CsvOptions csv = resumed != null ? resumed.csv() : data.csvOptions();
         long runSeed = resumed != null ? resumed.seed() : seed;
         int runBatch = resumed != null ? resumed.batch() : batch;
-        int warmupWidth = resumed != null ? firstWidth(resumed.architecture().hidden())
-                : hidden != null ? firstWidth(hidden()) : DEFAULT_WIDTH;
+        // While the data loads, the warm-up trains a model with the run's hidden layers, activation and
+        // optimizer. Before the data is read its inputs and classes are not known: 1 and 2 stand for them.
+        RunOptions planned = resumed != null ? resumed
+                : freshOptions(dataset, new Architecture(1, hidden != null ? hidden() : defaultHidden(dataset), activation, 2));
+        Architecture plannedModel = planned.architecture();
         DataSource.Loaded loaded;
-        try (var warmup = KernelWarmup.start(runBatch, warmupWidth)) {
+        try (var warmup = KernelWarmup.start(runBatch, plannedModel.hidden(), plannedModel.activation(),
+                model -> optimizer(model, planned))) {
             loaded = DataSource.load(dataset, csv, runSeed);
             if ((long) loaded.train().size() * epochs >= WARM_START_SAMPLES) {
                 warmup.awaitWarm(WARM_START_LIMIT);
             }
         }
-        RunOptions run = resumed != null ? resumed : freshOptions(loaded);
+        RunOptions run = resumed != null ? resumed : freshOptions(loaded.name(), new Architecture(loaded.features(),
+                hidden != null ? hidden() : defaultHidden(loaded.name()), activation, loaded.classes()));
         checkFits(run.architecture(), loaded);
         if (from != null && from.preprocessing() != null && !from.preprocessing().equals(loaded.preprocessing())) {
             throw new IllegalArgumentException(loaded.name() + " is not the data " + resume + " was trained on: its "
@@ -175,8 +180,9 @@ final class TrainCommand implements Callable<Integer> {
     private static final long WARM_START_SAMPLES = 100_000;
     private static final java.time.Duration WARM_START_LIMIT = java.time.Duration.ofSeconds(5);
 
-    private static int firstWidth(int[] sizes) {
-        return sizes.length > 0 ? sizes[0] : 1;
+    /** The hidden layers when {@code --hidden} is not given: one of 64 units for the digits, of 256 otherwise. */
+    private static int[] defaultHidden(String dataset) {
+        return new int[] {dataset.equals("digits") ? 64 : DEFAULT_WIDTH};
     }
 
     /** Rejects numbers no run can train with, before anything is loaded. */
@@ -243,14 +249,12 @@ final class TrainCommand implements Callable<Integer> {
         return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    /** The options of a new run: those given, and the defaults that depend on the data set and the optimizer. */
-    private RunOptions freshOptions(DataSource.Loaded loaded) {
-        int[] sizes = hidden != null ? hidden() : new int[] {loaded.name().equals("digits") ? 64 : DEFAULT_WIDTH};
-        Architecture architecture = new Architecture(loaded.features(), sizes, activation, loaded.classes());
+    /** The options of a new run on {@code dataset} with {@code architecture}: those given, and the optimizer's defaults. */
+    private RunOptions freshOptions(String dataset, Architecture architecture) {
         OptimizerSpec os = optimizer.spec();
         double wd = !os.declares(OptimizerHelp.WEIGHT_DECAY) ? Double.NaN
                 : weightDecay != null ? weightDecay : os.defaultOf(OptimizerHelp.WEIGHT_DECAY);
-        return new RunOptions(loaded.name(), data.csvOptions(), architecture, optimizer,
+        return new RunOptions(dataset, data.csvOptions(), architecture, optimizer,
                 lr != null ? lr : os.defaultLr(), os.declares(OptimizerHelp.MOMENTUM) ? momentum : Double.NaN, wd,
                 schedule, epochs, batch, seed);
     }

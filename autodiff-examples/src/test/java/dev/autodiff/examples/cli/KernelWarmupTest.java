@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autodiff.nn.Activation;
+import dev.autodiff.nn.optim.SGD;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -40,14 +42,14 @@ class KernelWarmupTest {
 
     @Test
     void theWarmUpBecomesWarmAndEnds() {
-        try (KernelWarmup warmup = KernelWarmup.start(8, 16)) {
+        try (KernelWarmup warmup = KernelWarmup.start(8, new int[] {16}, Activation.RELU, model -> new SGD(model.parameters(), 0.01))) {
             assertTrue(warmup.awaitWarm(Duration.ofMinutes(2)));
         }
     }
 
     @Test
     void closingInTheMiddleOfAnEpochIsNotAFailure() {
-        KernelWarmup warmup = KernelWarmup.start(8, 16);
+        KernelWarmup warmup = KernelWarmup.start(8, new int[] {16}, Activation.RELU, model -> new SGD(model.parameters(), 0.01));
         // the first epoch runs interpreted for a long while: close() lands inside it
         assertDoesNotThrow(warmup::close);
         assertFalse(warmup.awaitWarm(Duration.ZERO));
