@@ -195,7 +195,7 @@ public final class TierProbe {
             unary(pass, k, name, op, param, positive ? magnitudes : x, g);
             unary(pass, k, name + " wide", op, param, positive ? wideMagnitudes : wide, g);
         }
-        for (float p : new float[] {3f, -2f, 1.5f}) {
+        for (float p : new float[] {3f, -2f, 1.5f, 0.5f, -0.5f, 7f, 100f}) {
             unary(pass, k, "pow " + p, Unary.POW, p, magnitudes, g);
         }
         int[] matrix = {7, 67};
