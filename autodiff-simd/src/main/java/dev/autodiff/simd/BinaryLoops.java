@@ -69,7 +69,7 @@ final class BinaryLoops {
     }
 
     /**
-     * The Vector API loop, an operand that does not run broadcast once. The op is chosen per
+     * The Vector API loop; an operand that does not run is broadcast once. The op is chosen per
      * vector inside the loop, not in a method of its own: a helper taking and returning
      * vectors, once C2 had compiled it alone to more than 2.5 KB, was no longer inlined, and
      * every vector of every call was boxed (VectorMath's class comment).

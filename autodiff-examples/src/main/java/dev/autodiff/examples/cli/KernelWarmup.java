@@ -22,9 +22,9 @@ import java.util.function.Predicate;
  * own epochs on a small data set of random images, with the run's activation, hidden layers
  * and optimizer, but at most {@value #MAX_BATCH} rows of {@value #INPUTS} inputs and
  * {@value #MAX_HIDDEN} units a layer, so that its steps run many times while they are
- * still interpreted, yet take the same paths as the run's (docs/performance-kernels.md). A run long enough to care then waits,
- * in {@link #awaitWarm}, until the kernels are compiled: until the epochs take a steady time
- * while the JIT compiler is idle. It shares nothing with the run but the kernels, which are
+ * still interpreted, yet take the same paths as the run's (docs/performance-kernels.md). A
+ * run long enough to care then waits, in {@link #awaitWarm}, until the kernels are compiled:
+ * until the epochs take a steady time while the JIT compiler is idle. It shares nothing with the run but the kernels, which are
  * thread-safe, so results do not depend on it.
  */
 final class KernelWarmup implements AutoCloseable {
