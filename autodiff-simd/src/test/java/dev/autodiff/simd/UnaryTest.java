@@ -2,6 +2,7 @@ package dev.autodiff.simd;
 
 import static dev.autodiff.simd.Floats.assertBitEqual;
 import static dev.autodiff.simd.Floats.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.ScalarKernels;
@@ -86,19 +87,34 @@ class UnaryTest {
         }
     }
 
-    /** x³ runs in float by FMA: around overflow of x³ and of x², in the subnormals, and signed zeros. */
+    /**
+     * x³ runs in float as (x·x)·x: around overflow of x³ and of x², in the subnormals, and
+     * signed zeros; and at the one magnitude where it overflows a rounding early, as the
+     * class comment of {@code VectorPow} says (and as PyTorch's x·x·x does).
+     */
     @Test
     void cubeInFloatKeepsTheEdges() {
-        float[] x = {6.98e12f, 6.99e12f, -6.99e12f, 1.8e19f, 1.9e19f, -3e30f, 2e-42f, 5.3e-15f, -5.3e-15f,
+        float early = 6.9814636e12f;
+        float[] x = {6.98e12f, 6.99e12f, -6.99e12f, Math.nextDown(early), Math.nextUp(early), -Math.nextUp(early),
+            1.8e19f, 1.9e19f, -3e30f, 2e-42f, 5.3e-15f, -5.3e-15f,
             1e-30f, -0f, 0f, 1.0000001f, -0.99999994f, 123.456f, Float.MAX_VALUE, -Float.MIN_VALUE};
         float[] padded = java.util.Arrays.copyOf(x, 2 * 16 * ((x.length + 31) / 32));
         checkPow(3f, padded);
+
+        float[] atEarly = new float[32];
+        atEarly[0] = early;
+        atEarly[1] = -early;
+        float[] reference = new float[32];
+        float[] cube = new float[32];
+        SCALAR.unary(Unary.POW, 3f, atEarly, reference, 32);
+        SIMD.unary(Unary.POW, 3f, atEarly, cube, 32);
+        assertEquals(Float.MAX_VALUE, reference[0]);
+        assertEquals(-Float.MAX_VALUE, reference[1]);
+        assertEquals(Float.POSITIVE_INFINITY, cube[0]);
+        assertEquals(Float.NEGATIVE_INFINITY, cube[1]);
     }
 
-    /**
-     * Between 2^42 and the overflow of x² the cube overflows, and the rounding error of x²
-     * times x may overflow too, with either sign: every such x must give the signed infinity.
-     */
+    /** Between 2^42 and the overflow of x² the cube overflows: every such x must give the signed infinity. */
     @Test
     void cubeOverflowsWithTheSignOfX() {
         int n = 4096;
@@ -109,7 +125,7 @@ class UnaryTest {
             x[2 * i] = from * (float) Math.pow(ratio, i);
             x[2 * i + 1] = -x[2 * i];
         }
-        x[0] = 2.2536445e15f; // x² = h + l with l·x below -Float.MAX_VALUE
+        x[0] = 2.2536445e15f; // x² = h + l with l·x below -Float.MAX_VALUE, which an FMA form must mind
         checkPow(3f, x);
     }
 
