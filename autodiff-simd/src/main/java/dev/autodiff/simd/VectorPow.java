@@ -20,15 +20,14 @@ import jdk.incubator.vector.VectorSpecies;
  * about 1e-13 of the exact one: within 1 ulp of the reference, and the same bits but where
  * the exact value lies next to a rounding boundary. x³ alone is {@code (x·x)·x} in float,
  * as PyTorch and JAX compute it: within 1 ulp of the reference over every float (a quarter
- * of the results are 1 ulp off), but at ±6.9814636e12, where x² rounds up and the product
- * overflows to ±Inf though the exact cube rounds to ±Float.MAX_VALUE. An integer power up to
- * {@value #MAX_INTEGER_POWER} in magnitude is repeated squaring (exact for the square of a
- * float, which makes x² and its derivative 2·g·x bit-exact); IEEE arithmetic then gives the
- * special values {@link Math#pow} gives. The powers ±½ are the double square root; any other
- * power is
- * {@code e^{p·log x}} with the logarithm from {@code 2·atanh((m-1)/(m+1))} and e^y from its
- * Taylor polynomial, both to about 1e-14; a vector with a lane that is not a positive normal
- * float goes to the scalar reference.
+ * of the cubes in the normal floats are 1 ulp off), but at ±6.9814636e12, where x² rounds
+ * up and the product overflows to ±Inf though the exact cube rounds to ±Float.MAX_VALUE.
+ * An integer power up to {@value #MAX_INTEGER_POWER} in magnitude is repeated squaring
+ * (exact for the square of a float, which makes x² and its derivative 2·g·x bit-exact);
+ * IEEE arithmetic then gives the special values {@link Math#pow} gives. The powers ±½ are
+ * the double square root; any other power is {@code e^{p·log x}} with the logarithm from
+ * {@code 2·atanh((m-1)/(m+1))} and e^y from its Taylor polynomial, both to about 1e-14; a
+ * vector with a lane that is not a positive normal float goes to the scalar reference.
  *
  * <p>The loop holds its whole computation, as {@link VectorTrig}'s does: a vector helper C2
  * compiles on its own and then declines to inline boxes its vectors. It takes half a float
