@@ -1,8 +1,8 @@
 /*
  * Are both cores running at full speed? Two threads run the same burst of AVX-512
  * multiply-adds on L1-resident data (about 1.5 ms), 400 times, starting together. On a
- * steady machine every burst takes about as long as the fastest; a core that another
- * tenant of the host shares shows bursts up to twice as long. Run it before and after
+ * steady machine every burst takes about as long as the fastest; on this one, a core
+ * sometimes runs bursts up to twice as long, for a while or for a whole run. Run it before and after
  * two-thread measurements: figures taken while it reports slow bursts are not ours alone.
  *
  * Build: gcc -O2 -march=native -pthread -o /tmp/core_steadiness autodiff-examples/scripts/core_steadiness.c
