@@ -44,6 +44,14 @@ final class Gemm {
      */
     private static final long ROW_PARALLEL_MIN = 1L << 16;
 
+    /**
+     * Pieces per thread for a product whose pieces cost nothing extra (no operand packed per
+     * piece, and A stays in L2 from one to the next). The threads claim pieces as they come,
+     * so a core that runs slowly or wakes late leaves more of them to the others, where one
+     * piece per thread made every call wait for the slow core's half.
+     */
+    private static final int PIECES_PER_THREAD = 4;
+
     // The thresholds below were set by benchmark; docs/performance-kernels.md has the figures.
 
     /**
@@ -283,7 +291,7 @@ final class Gemm {
         long nk = (long) p.n * p.k;
         p.units = (p.n + rowDotTile(m) - 1) / rowDotTile(m);
         boolean parallel = pool.threads() > 1 && (m * nk >= PARALLEL_MIN || (m == 1 && nk >= ROW_PARALLEL_MIN));
-        p.tasks = parallel ? Math.min(p.units, pool.threads()) : 1;
+        p.tasks = parallel ? pieces(p.units) : 1;
         run(parallel, p, Gemm::rowDotTask);
     }
 
@@ -350,7 +358,7 @@ final class Gemm {
     private void fewRows(Product p) {
         p.units = (p.n + NR - 1) / NR;
         boolean parallel = pool.threads() > 1 && (long) p.m * p.n * p.k >= PARALLEL_MIN;
-        p.tasks = parallel ? Math.min(p.units, pool.threads()) : 1;
+        p.tasks = parallel ? pieces(p.units) : 1;
         run(parallel, p, Gemm::fewRowsTask);
     }
 
@@ -398,8 +406,10 @@ final class Gemm {
         // column ranges, and as often by the shared packing once it has too few row blocks to
         // give each thread two, and splits the columns too
         if (parallel && (!p.transA || rowBlocks < 2 * threads) && p.units >= 2 * threads) {
-            p.tasks = threads;
-            pool.forEach(threads, p, Gemm::columnRangesTask);
+            // every piece reads all of A: more pieces than threads only while A, as stored, stays
+            // in L2 between them (a transposed A is packed again by every piece)
+            p.tasks = !p.transA && (long) m * k <= ROW_DOT_MAX_A ? pieces(p.units) : threads;
+            pool.forEach(p.tasks, p, Gemm::columnRangesTask);
             return;
         }
         p.packed = buffer(0, k * NR * Math.min(p.chunkPanels, p.units));
@@ -519,6 +529,11 @@ final class Gemm {
                 }
             }
         }
+    }
+
+    /** How many pieces a product of {@code units} units is cut into when it runs on the pool ({@link #PIECES_PER_THREAD}). */
+    private int pieces(int units) {
+        return Math.min(units, PIECES_PER_THREAD * pool.threads());
     }
 
     /** Runs {@code task} for each of {@code p.tasks} on the pool's threads, or in order on this one. */
