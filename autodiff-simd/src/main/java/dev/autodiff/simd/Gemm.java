@@ -291,7 +291,8 @@ final class Gemm {
         long nk = (long) p.n * p.k;
         p.units = (p.n + rowDotTile(m) - 1) / rowDotTile(m);
         boolean parallel = pool.threads() > 1 && (m * nk >= PARALLEL_MIN || (m == 1 && nk >= ROW_PARALLEL_MIN));
-        p.tasks = parallel ? pieces(p.units) : 1;
+        // one sample's product takes a few microseconds: there, each further piece costs more than it balances
+        p.tasks = !parallel ? 1 : m == 1 ? Math.min(p.units, pool.threads()) : pieces(p.units);
         run(parallel, p, Gemm::rowDotTask);
     }
 
