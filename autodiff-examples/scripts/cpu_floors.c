@@ -69,57 +69,54 @@ static void tanh_derivative(const float *g, const float *x, float *out, int n) {
     }
 }
 
-int main(void) {
-    int n = 256, k = 784, reps = 20000;
-    float *w = aligned_alloc(64, sizeof(float) * n * k), *x = aligned_alloc(64, sizeof(float) * k);
-    float *y = aligned_alloc(64, sizeof(float) * n);
-    for (long i = 0; i < (long) n * k; i++) w[i] = 1e-3f * (float) (i % 7);
-    for (int i = 0; i < k; i++) x[i] = 1.0f;
-    double best = 1e9, total = 0;
+/* The operands of the loop being timed, so that one timer serves every loop. */
+static float *w, *wt, *x, *y, *g, *v, *out;
+static int n = 256, k = 784, m = 1 << 20;
+
+static void run_rows(void) { matrix_times_row(w, x, y, n, k); }
+static void run_transposed(void) { transposed_times_row(wt, x, y, n, k); }
+static void run_tanh(void) { tanh_derivative(g, v, out, m); }
+
+/* The best and the mean time of reps runs, in seconds. */
+static void measure(void (*run)(void), int reps, double *best, double *mean) {
+    double total = 0;
+    *best = 1e9;
     for (int r = 0; r < reps; r++) {
         double t0 = now();
-        matrix_times_row(w, x, y, n, k);
+        run();
         double t = now() - t0;
         total += t;
-        if (t < best) best = t;
+        if (t < *best) *best = t;
     }
-    printf("256x784 weight times one row: best %.2f us, mean %.2f us (%.0f GB/s at best)\n",
-           best * 1e6, total / reps * 1e6, sizeof(float) * n * k / best / 1e9);
+    *mean = total / reps;
+}
 
-    float *wt = aligned_alloc(64, sizeof(float) * n * k);
+int main(void) {
+    double best, mean;
+    w = aligned_alloc(64, sizeof(float) * n * k);
+    wt = aligned_alloc(64, sizeof(float) * n * k);
+    x = aligned_alloc(64, sizeof(float) * k);
+    y = aligned_alloc(64, sizeof(float) * n);
+    for (long i = 0; i < (long) n * k; i++) w[i] = 1e-3f * (float) (i % 7);
     for (int r = 0; r < n; r++)
         for (int p = 0; p < k; p++) wt[(long) p * n + r] = w[(long) r * k + p];
-    best = 1e9;
-    total = 0;
-    for (int r = 0; r < reps; r++) {
-        double t0 = now();
-        transposed_times_row(wt, x, y, n, k);
-        double t = now() - t0;
-        total += t;
-        if (t < best) best = t;
-    }
-    printf("the same from the transposed weight (one stream): best %.2f us, mean %.2f us\n",
-           best * 1e6, total / reps * 1e6);
+    for (int i = 0; i < k; i++) x[i] = 1.0f;
+    measure(run_rows, 20000, &best, &mean);
+    printf("256x784 weight times one row: best %.2f us, mean %.2f us (%.0f GB/s at best)\n",
+           best * 1e6, mean * 1e6, sizeof(float) * n * k / best / 1e9);
+    measure(run_transposed, 20000, &best, &mean);
+    printf("the same from the transposed weight (one stream): best %.2f us, mean %.2f us\n", best * 1e6, mean * 1e6);
 
-    int m = 1 << 20;
-    reps = 300;
-    float *g = aligned_alloc(64, sizeof(float) * m), *v = aligned_alloc(64, sizeof(float) * m);
-    float *out = aligned_alloc(64, sizeof(float) * m);
+    g = aligned_alloc(64, sizeof(float) * m);
+    v = aligned_alloc(64, sizeof(float) * m);
+    out = aligned_alloc(64, sizeof(float) * m);
     srand(1);
     for (int i = 0; i < m; i++) {
         v[i] = 8.0f * rand() / RAND_MAX - 4.0f;
         g[i] = (float) rand() / RAND_MAX;
     }
-    best = 1e9;
-    total = 0;
-    for (int r = 0; r < reps; r++) {
-        double t0 = now();
-        tanh_derivative(g, v, out, m);
-        double t = now() - t0;
-        total += t;
-        if (t < best) best = t;
-    }
+    measure(run_tanh, 300, &best, &mean);
     printf("tanh derivative from x, 1M floats: best %.3f ns, mean %.3f ns per element (check %g %g)\n",
-           best * 1e9 / m, total / reps * 1e9 / m, y[5], out[100]);
+           best * 1e9 / m, mean * 1e9 / m, y[5], out[100]);
     return 0;
 }
