@@ -368,7 +368,7 @@ final class Gemm {
         int m = p.m;
         int n = p.n;
         int k = p.k;
-        float[] edge = buffer(2, NR);
+        float[] edge = buffer(2, MicroKernel.SCRATCH);
         int end = (task + 1) * p.units / p.tasks;
         for (int strip = task * p.units / p.tasks; strip < end; strip++) {
             int j = strip * NR;
@@ -481,7 +481,7 @@ final class Gemm {
                              float[] c, int co, int nc, int i0, int rows, int q0, int q1, boolean overwrite,
                              Epilogue epilogue, int j0) {
         float[] packedA = transA ? buffer(1, roundUp(rows, MR) * Math.min(KC, k)) : null;
-        float[] edge = buffer(2, NR);
+        float[] edge = buffer(2, MicroKernel.SCRATCH);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean store = overwrite && p0 == 0;
@@ -504,11 +504,11 @@ final class Gemm {
                         }
                     }
                 } else if (transA) {
-                    for (int r = 0; r < rows; r += 2 * MR) {
+                    for (int r = 0; r < rows; r += NARROW_MR) {
                         MicroKernel.multiplyPackedANarrow(kc, packedA, r * kc, packedB, bBase,
-                                c, cBase + r * n, n, Math.min(2 * MR, rows - r), cols, edge, store);
+                                c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), cols, edge, store);
                         if (finish != null) {
-                            finish.apply(c, cBase + r * n, n, Math.min(2 * MR, rows - r), j0 + q * NR, cols);
+                            finish.apply(c, cBase + r * n, n, Math.min(NARROW_MR, rows - r), j0 + q * NR, cols);
                         }
                     }
                 } else if (width == NR) {

@@ -4,6 +4,7 @@ import static dev.autodiff.simd.MicroKernel.MR;
 import static dev.autodiff.simd.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,7 +17,7 @@ final class GemmPacking {
 
     private static final int L = F.length();
     /** A run of {@code MR} floats, one row step of a micro-panel of transposed A. */
-    private static final VectorSpecies<Float> RUN = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Float> RUN = VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
     /** Rows of a transposed B copied per pass, so the written panel lines stay in L1. */
     private static final int TRANSPOSE_BLOCK = 128;
     /** {@code ROW_STARTS[n][l] = l·n}: where L consecutive rows of a matrix n wide start, for n up to {@link Gemm#ROW_DOT_MAX_N}. */
@@ -95,7 +96,7 @@ final class GemmPacking {
             }
             int s = ao + p0 * m + i0 + r0;
             if (n == MR) {
-                // one 4-float vector per step: an arraycopy call per 4 floats costs more than the floats
+                // one MR-float vector per step: an arraycopy call per run costs more than the floats
                 for (int p = 0; p < kc; p++, s += m, d += MR) {
                     FloatVector.fromArray(RUN, a, s).intoArray(dst, d);
                 }
