@@ -25,6 +25,9 @@ SHAPES = [
 def measure():
     import time
     import numpy as np
+    import blas_core
+
+    print(blas_core.describe(), flush=True)
 
     rng = np.random.default_rng(1)
     for label, m, n, k, ta, tb in SHAPES:

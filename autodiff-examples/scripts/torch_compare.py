@@ -229,7 +229,9 @@ def bench_epoch(torch, data, threads, epochs):
 
 def child(args):
     import torch
+    import blas_core
     torch.set_num_threads(args.child)
+    print(blas_core.describe(), flush=True)
     if args.only in (None, "step"):
         for sizes in ([784, 256, 10], [784, 512, 256, 10]):
             for batch in (64, 256):
