@@ -254,7 +254,12 @@ final class MicroKernel {
         addTile(tile, c, c0, ldc, rows, cols, store);
     }
 
-    /** {@link #multiplyPackedA} with eight rows, as {@link #multiplyEightRows}. */
+    /**
+     * {@link #multiplyPackedA} with eight rows, as {@link #multiplyEightRows}. Its loop and its
+     * stores repeat that kernel's for the reasons the four-row pair repeats them
+     * ({@link #multiplyPackedAFourRows}): a constant stride for the bounds checks, and no
+     * helper that takes the accumulators.
+     */
     private static void multiplyPackedAEightRows(int kc, float[] ap, int a0, float[] bp, int b0,
                                                  float[] c, int c0, int ldc, int rows, int cols, float[] tile,
                                                  boolean store) {
