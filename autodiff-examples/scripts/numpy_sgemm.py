@@ -25,9 +25,9 @@ SHAPES = [
 def measure():
     import time
     import numpy as np
-    import blas_core
+    import peer_kernels
 
-    print(blas_core.describe(), flush=True)
+    print(peer_kernels.describe(), flush=True)
 
     rng = np.random.default_rng(1)
     for label, m, n, k, ta, tb in SHAPES:

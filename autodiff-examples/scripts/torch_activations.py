@@ -16,6 +16,10 @@ MKL_NUM_THREADS and OPENBLAS_NUM_THREADS set to it, which then calls
 torch.set_num_threads with it; PyTorch splits an elementwise op of 1M floats over its
 OpenMP threads, as the SIMD kernels split it over theirs (OMP_WAIT_POLICY=PASSIVE at 2
 threads, as for the training step).
+
+PyTorch 1.13 runs these kernels at AVX2 by default, even on a CPU with AVX-512; with
+ATEN_CPU_CAPABILITY=avx512 in the environment (passed on to the child) it takes their
+AVX-512 versions, the fair comparison there. The first line printed names the one in use.
 """
 import argparse
 import os
@@ -69,12 +73,13 @@ def ns_per_element(run):
 
 def child(threads, ops):
     import torch
+    import peer_kernels
     torch.set_num_threads(threads)
     gen = torch.Generator().manual_seed(1)
     base = torch.randn(N, generator=gen)
     g = torch.randn(N, generator=gen)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), "
-          f"{torch.__config__.show().split('CPU capability usage: ')[1].split()[0]}", flush=True)
+          f"{peer_kernels.aten_capability(torch)}", flush=True)
     for name in ops:
         f = function(torch, name)
         x = base.abs() if name.startswith(("LOG", "POW")) else base

@@ -229,9 +229,9 @@ def bench_epoch(torch, data, threads, epochs):
 
 def child(args):
     import torch
-    import blas_core
+    import peer_kernels
     torch.set_num_threads(args.child)
-    print(blas_core.describe(), flush=True)
+    print(f"{peer_kernels.describe()}; PyTorch's own kernels: {peer_kernels.aten_capability(torch)}", flush=True)
     if args.only in (None, "step"):
         for sizes in ([784, 256, 10], [784, 512, 256, 10]):
             for batch in (64, 256):
