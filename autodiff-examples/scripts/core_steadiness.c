@@ -5,11 +5,18 @@
  * sometimes runs bursts up to twice as long, for a while or for a whole run. Run it before and after
  * two-thread measurements: figures taken while it reports slow bursts are not ours alone.
  *
+ * Then the link between the two cores: the threads pass one cache line back and forth for
+ * two seconds, and the round trip is printed for each quarter second. On this machine (a VM
+ * on Zen 5) it is 75-90 ns most of the time and 390-470 ns for spells of several seconds,
+ * when the host runs the two virtual processors far apart; during such a spell a two-thread
+ * training step is up to 1.7x slower, ours and PyTorch's alike (docs/performance-training.md).
+ *
  * Build: gcc -O2 -march=native -pthread -o /tmp/core_steadiness autodiff-examples/scripts/core_steadiness.c
  * Run:   /tmp/core_steadiness
  */
 #include <immintrin.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -44,6 +51,42 @@ static void *bursts(void *arg) {
     return 0;
 }
 
+#define LINK_SPELLS 8
+#define LINK_SPELL 0.25
+
+static _Alignas(64) _Atomic long ball; /* odd: the second thread's turn to pass it back */
+static _Atomic int link_done;
+
+static void *link_partner(void *arg) {
+    (void) arg;
+    while (!atomic_load_explicit(&link_done, memory_order_relaxed)) {
+        long b = atomic_load_explicit(&ball, memory_order_acquire);
+        if (b & 1) atomic_store_explicit(&ball, b + 1, memory_order_release);
+    }
+    return 0;
+}
+
+/* Round trips of one cache line between two threads, in ns, for LINK_SPELLS spells. */
+static void link_round_trips(double ns[LINK_SPELLS]) {
+    pthread_t partner;
+    pthread_create(&partner, 0, link_partner, 0);
+    for (int s = 0; s < LINK_SPELLS; s++) {
+        long trips = 0;
+        double t0 = now(), t;
+        do {
+            for (int i = 0; i < 1000; i++) {
+                long b = atomic_load_explicit(&ball, memory_order_acquire);
+                atomic_store_explicit(&ball, b + 1, memory_order_release);
+                while (atomic_load_explicit(&ball, memory_order_acquire) == b + 1) {}
+            }
+            trips += 1000;
+        } while ((t = now()) - t0 < LINK_SPELL);
+        ns[s] = (t - t0) / trips * 1e9;
+    }
+    atomic_store(&link_done, 1);
+    pthread_join(partner, 0);
+}
+
 int main(void) {
     pthread_barrier_init(&start, 0, 2);
     pthread_t threads[2];
@@ -62,5 +105,10 @@ int main(void) {
         printf("thread %d: burst %.2f ms at best, %.2f mean, %.2f at worst; %d of %d bursts over 1.2x the best\n",
                id, min * 1e3, sum / BURSTS * 1e3, max * 1e3, slow, BURSTS);
     }
+    double ns[LINK_SPELLS];
+    link_round_trips(ns);
+    printf("cache line round trip between the threads, ns, per %.2f s:", LINK_SPELL);
+    for (int s = 0; s < LINK_SPELLS; s++) printf(" %.0f", ns[s]);
+    printf("\n");
     return 0;
 }
