@@ -22,9 +22,9 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Each function has its own small loop method, reached through a table rather than
  * inlined into one big switch. A function built on exp or log runs a block of
  * {@value #BLOCK} elements at a time through the {@link VectorMath} stages into scratch
- * arrays that stay in L1, then combines them in a loop of its own; GELU and its derivative
- * and the tanh, sigmoid and silu derivatives write their exponential out in their one loop
- * instead, which saves the passes through memory. Every vector loop calls the Vector API
+ * arrays that stay in L1, then combines them in a loop of its own; GELU and its derivative,
+ * sigmoid and silu, and the tanh, sigmoid, silu and softplus derivatives write their
+ * exponential out in their one loop instead, which saves the passes through memory. Every vector loop calls the Vector API
  * only, never a method of ours but on a rare path that takes arrays: C2 inlines ours only
  * until a node budget is spent, and a vector function left as a call boxes its vectors,
  * which made GELU 60 times slower than it is now (docs/performance-kernels.md). The exact
@@ -298,22 +298,61 @@ final class UnaryLoops {
 
     /** {@code 1/(1 + e)}, or {@code e/(1 + e)} below 0, with {@code e = e^-|x|}: within 3 ulp of the reference (reached below 0). */
     private static void sigmoid(float param, float[] x, float[] out, int from, int end) {
-        float[] e = scratch()[0];
-        for (int b = from; b < end; b += BLOCK) {
-            logistic(x, b, e, out, b, Math.min(BLOCK, end - b));
-        }
+        logisticTimes(null, x, out, from, end);
     }
 
     /**
-     * {@code dst[d + i] = σ(x[xo + i])} for a block of {@code n}, as {@link #sigmoid} defines it,
-     * with {@code e} for scratch; {@code dst} may be {@code x}.
+     * {@code out = f·σ(x)}, or σ(x) where {@code f} is null, σ as {@link #sigmoid} defines it, in one
+     * pass: {@code e^-|x|} is {@link VectorMath#exp}'s short path written out inline, the same
+     * operations in the same order, so the same bits as through a scratch block, without the passes
+     * through it. A vector with a lane where 2^k is not a normal float (|x| beyond 87.3), or NaN,
+     * goes to {@link #logisticTimesRare}. {@code out} may be {@code x} or {@code f}.
      */
-    private static void logistic(float[] x, int xo, float[] e, float[] dst, int d, int n) {
-        VectorMath.exp(x, xo, true, -1f, 0f, e, 0, n);
-        for (int i = 0; i < n; i += L) {
-            FloatVector ev = FloatVector.fromArray(F, e, i);
-            FloatVector r = FloatVector.broadcast(F, 1f).div(ev.add(1f));
-            r.blend(ev.mul(r), FloatVector.fromArray(F, x, xo + i).lt(0f)).intoArray(dst, d + i);
+    private static void logisticTimes(float[] f, float[] x, float[] out, int from, int end) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector minusLog2e = FloatVector.broadcast(F, -VectorMath.LOG2E);
+        FloatVector magic = FloatVector.broadcast(F, VectorMath.ROUND_MAGIC);
+        FloatVector ln2Hi = FloatVector.broadcast(F, VectorMath.LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(F, VectorMath.LN2_LO);
+        float[] c = VectorMath.EXP_POLY;
+        float normalMax = -VectorMath.EXP_NORMAL_MIN;
+        for (int i = from; i < end; i += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, i);
+            FloatVector absX = xv.abs();
+            if (!absX.compare(VectorOperators.LE, normalMax).allTrue()) {
+                logisticTimesRare(f, x, out, i);
+                continue;
+            }
+            // VectorMath.exp's short path at -|x|: fma(-|x|, log2e, magic) and k·ln2 taken from -|x|, as
+            // fma(|x|, -log2e, magic) and |x| plus k·ln2 negated, which round alike
+            FloatVector t = absX.fma(minusLog2e, magic);
+            FloatVector k = t.sub(magic);
+            FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, absX)).neg();
+            FloatVector p = FloatVector.broadcast(F, c[5]).fma(r, FloatVector.broadcast(F, c[4])).fma(r, FloatVector.broadcast(F, c[3]))
+                    .fma(r, FloatVector.broadcast(F, c[2])).fma(r, FloatVector.broadcast(F, c[1])).fma(r, FloatVector.broadcast(F, c[0]))
+                    .fma(r.mul(r), r).add(one);
+            FloatVector e = p.mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(VectorMath.EXP_REBIAS).reinterpretAsFloats());
+            FloatVector s = one.div(e.add(one));
+            s = s.blend(e.mul(s), xv.lt(0f));
+            if (f == null) {
+                s.intoArray(out, i);
+            } else {
+                FloatVector.fromArray(F, f, i).mul(s).intoArray(out, i);
+            }
+        }
+    }
+
+    /** {@link #logisticTimes} for the one vector at {@code i}, through {@link VectorMath#exp} and scratch. */
+    private static void logisticTimesRare(float[] f, float[] x, float[] out, int i) {
+        float[] e = scratch()[0];
+        VectorMath.exp(x, i, true, -1f, 0f, e, 0, L);
+        FloatVector ev = FloatVector.fromArray(F, e, 0);
+        FloatVector s = FloatVector.broadcast(F, 1f).div(ev.add(1f));
+        s = s.blend(ev.mul(s), FloatVector.fromArray(F, x, i).lt(0f));
+        if (f == null) {
+            s.intoArray(out, i);
+        } else {
+            FloatVector.fromArray(F, f, i).mul(s).intoArray(out, i);
         }
     }
 
@@ -434,14 +473,7 @@ final class UnaryLoops {
 
     /** {@code x·σ(x)}, σ as {@link #sigmoid} computes it: within 3 ulp of the reference, or 1e-43 where σ(x) is subnormal (below x ≈ -87). */
     private static void silu(float param, float[] x, float[] out, int from, int end) {
-        float[][] s = scratch();
-        for (int b = from; b < end; b += BLOCK) {
-            int n = Math.min(BLOCK, end - b);
-            logistic(x, b, s[0], s[1], 0, n);
-            for (int i = 0; i < n; i += L) {
-                FloatVector.fromArray(F, x, b + i).mul(FloatVector.fromArray(F, s[1], i)).intoArray(out, b + i);
-            }
-        }
+        logisticTimes(x, x, out, from, end);
     }
 
     /** Within 2 ulp of the reference ({@link VectorTrig}). */
@@ -748,14 +780,7 @@ final class UnaryLoops {
 
     /** {@code g·σ(x)}, σ as {@link #sigmoid} computes it: within 4 ulp of the reference. */
     private static void softplusBackward(float param, float[] g, float[] x, float[] y, float[] out, int from, int end) {
-        float[][] s = scratch();
-        for (int b = from; b < end; b += BLOCK) {
-            int n = Math.min(BLOCK, end - b);
-            logistic(x, b, s[0], s[1], 0, n);
-            for (int i = 0; i < n; i += L) {
-                FloatVector.fromArray(F, g, b + i).mul(FloatVector.fromArray(F, s[1], i)).intoArray(out, b + i);
-            }
-        }
+        logisticTimes(g, x, out, from, end);
     }
 
     /**

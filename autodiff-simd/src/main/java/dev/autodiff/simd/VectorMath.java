@@ -33,14 +33,20 @@ final class VectorMath {
     private static final float EXP_MIN = -104f; // below: e^x rounds to 0
     private static final float EXP_MAX = 89f; // above: e^x overflows to +Inf
     /** Where 2^k is a normal float (k in [-126, 127]): a vector within takes the short path. */
-    private static final float EXP_NORMAL_MIN = -87.3f;
+    static final float EXP_NORMAL_MIN = -87.3f;
     private static final float EXP_NORMAL_MAX = 88.3f;
     static final float LOG2E = 1.44269504088896341f;
     static final float LN2_HI = 0.693145751953125f;
     static final float LN2_LO = 1.428606765330187e-06f;
     static final float ROUND_MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer in the low bits
     /** {@code (127 << 23) - (bits(ROUND_MAGIC) << 23)}: turns the shifted bits of {@code ROUND_MAGIC + k} into those of 2^k. */
-    private static final int EXP_REBIAS = (127 << 23) - (Float.floatToRawIntBits(ROUND_MAGIC) << 23);
+    static final int EXP_REBIAS = (127 << 23) - (Float.floatToRawIntBits(ROUND_MAGIC) << 23);
+    /**
+     * Cephes' {@code e^r = 1 + r + r²·Σ EXP_POLY[i]·r^i} on [-ln2/2, ln2/2]; a loop that writes
+     * {@link #exp}'s short path out inline takes these, in that order, for the same bits.
+     */
+    static final float[] EXP_POLY = {5.0000001201E-1f, 1.6666665459E-1f, 4.1665795894E-2f, 8.3334519073E-3f,
+        1.3981999507E-3f, 1.9875691500E-4f};
 
     private static final float SQRT_2 = 1.41421356f;
 
@@ -64,12 +70,12 @@ final class VectorMath {
         FloatVector magic = FloatVector.broadcast(F, ROUND_MAGIC);
         FloatVector minusLn2Hi = FloatVector.broadcast(F, -LN2_HI);
         FloatVector minusLn2Lo = FloatVector.broadcast(F, -LN2_LO);
-        FloatVector c5 = FloatVector.broadcast(F, 1.9875691500E-4f);
-        FloatVector c4 = FloatVector.broadcast(F, 1.3981999507E-3f);
-        FloatVector c3 = FloatVector.broadcast(F, 8.3334519073E-3f);
-        FloatVector c2 = FloatVector.broadcast(F, 4.1665795894E-2f);
-        FloatVector c1 = FloatVector.broadcast(F, 1.6666665459E-1f);
-        FloatVector c0 = FloatVector.broadcast(F, 5.0000001201E-1f);
+        FloatVector c5 = FloatVector.broadcast(F, EXP_POLY[5]);
+        FloatVector c4 = FloatVector.broadcast(F, EXP_POLY[4]);
+        FloatVector c3 = FloatVector.broadcast(F, EXP_POLY[3]);
+        FloatVector c2 = FloatVector.broadcast(F, EXP_POLY[2]);
+        FloatVector c1 = FloatVector.broadcast(F, EXP_POLY[1]);
+        FloatVector c0 = FloatVector.broadcast(F, EXP_POLY[0]);
         for (int i = 0; i < n; i += L) {
             FloatVector x = FloatVector.fromArray(F, src, s + i).reinterpretAsInts().and(keptBits).reinterpretAsFloats()
                     .fma(scaleV, shiftV);
