@@ -303,10 +303,12 @@ final class UnaryLoops {
 
     /**
      * {@code out = f·σ(x)}, or σ(x) where {@code f} is null, σ as {@link #sigmoid} defines it, in one
-     * pass: {@code e^-|x|} is {@link VectorMath#exp}'s short path written out inline, the same
-     * operations in the same order, so the same bits as through a scratch block, without the passes
-     * through it. A vector with a lane where 2^k is not a normal float (|x| beyond 87.3), or NaN,
-     * goes to {@link #logisticTimesRare}. {@code out} may be {@code x} or {@code f}.
+     * pass: {@code e^-|x|} is {@link VectorMath#exp} written out inline, the same operations in the
+     * same order, so the same bits as through a scratch block, without the passes through it. A
+     * vector with a lane beyond 87.3, where 2^k is not a normal float, or NaN, takes exp's long
+     * path, also inline: a call in the loop, even on a rare path, leaves the loop's constant vectors
+     * live across it, and C2 boxes them ({@code VectorBoxingTest}). {@code out} may be {@code x} or
+     * {@code f}.
      */
     private static void logisticTimes(float[] f, float[] x, float[] out, int from, int end) {
         FloatVector one = FloatVector.broadcast(F, 1f);
@@ -319,19 +321,32 @@ final class UnaryLoops {
         for (int i = from; i < end; i += L) {
             FloatVector xv = FloatVector.fromArray(F, x, i);
             FloatVector absX = xv.abs();
-            if (!absX.compare(VectorOperators.LE, normalMax).allTrue()) {
-                logisticTimesRare(f, x, out, i);
-                continue;
+            FloatVector e;
+            if (absX.compare(VectorOperators.LE, normalMax).allTrue()) {
+                // exp's fma(-|x|, log2e, magic) and k·ln2 taken from -|x|, as fma(|x|, -log2e, magic) and |x|
+                // plus k·ln2 negated, which round alike
+                FloatVector t = absX.fma(minusLog2e, magic);
+                FloatVector k = t.sub(magic);
+                FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, absX)).neg();
+                FloatVector p = FloatVector.broadcast(F, c[5]).fma(r, FloatVector.broadcast(F, c[4])).fma(r, FloatVector.broadcast(F, c[3]))
+                        .fma(r, FloatVector.broadcast(F, c[2])).fma(r, FloatVector.broadcast(F, c[1])).fma(r, FloatVector.broadcast(F, c[0]))
+                        .fma(r.mul(r), r).add(one);
+                e = p.mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(VectorMath.EXP_REBIAS).reinterpretAsFloats());
+            } else {
+                // clamped to exp's 104 (NaN stays NaN), and 2^k as two normal factors
+                FloatVector a = absX.blend(-VectorMath.EXP_MIN, absX.compare(VectorOperators.GT, -VectorMath.EXP_MIN));
+                FloatVector t = a.fma(minusLog2e, magic);
+                FloatVector k = t.sub(magic);
+                FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, a)).neg();
+                FloatVector p = FloatVector.broadcast(F, c[5]).fma(r, FloatVector.broadcast(F, c[4])).fma(r, FloatVector.broadcast(F, c[3]))
+                        .fma(r, FloatVector.broadcast(F, c[2])).fma(r, FloatVector.broadcast(F, c[1])).fma(r, FloatVector.broadcast(F, c[0]))
+                        .fma(r.mul(r), r).add(one);
+                IntVector ki = t.reinterpretAsInts().sub(Float.floatToRawIntBits(VectorMath.ROUND_MAGIC));
+                IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+                FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector s2 = ki.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                e = p.mul(s1).mul(s2);
             }
-            // VectorMath.exp's short path at -|x|: fma(-|x|, log2e, magic) and k·ln2 taken from -|x|, as
-            // fma(|x|, -log2e, magic) and |x| plus k·ln2 negated, which round alike
-            FloatVector t = absX.fma(minusLog2e, magic);
-            FloatVector k = t.sub(magic);
-            FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, absX)).neg();
-            FloatVector p = FloatVector.broadcast(F, c[5]).fma(r, FloatVector.broadcast(F, c[4])).fma(r, FloatVector.broadcast(F, c[3]))
-                    .fma(r, FloatVector.broadcast(F, c[2])).fma(r, FloatVector.broadcast(F, c[1])).fma(r, FloatVector.broadcast(F, c[0]))
-                    .fma(r.mul(r), r).add(one);
-            FloatVector e = p.mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(VectorMath.EXP_REBIAS).reinterpretAsFloats());
             FloatVector s = one.div(e.add(one));
             s = s.blend(e.mul(s), xv.lt(0f));
             if (f == null) {
@@ -339,20 +354,6 @@ final class UnaryLoops {
             } else {
                 FloatVector.fromArray(F, f, i).mul(s).intoArray(out, i);
             }
-        }
-    }
-
-    /** {@link #logisticTimes} for the one vector at {@code i}, through {@link VectorMath#exp} and scratch. */
-    private static void logisticTimesRare(float[] f, float[] x, float[] out, int i) {
-        float[] e = scratch()[0];
-        VectorMath.exp(x, i, true, -1f, 0f, e, 0, L);
-        FloatVector ev = FloatVector.fromArray(F, e, 0);
-        FloatVector s = FloatVector.broadcast(F, 1f).div(ev.add(1f));
-        s = s.blend(ev.mul(s), FloatVector.fromArray(F, x, i).lt(0f));
-        if (f == null) {
-            s.intoArray(out, i);
-        } else {
-            FloatVector.fromArray(F, f, i).mul(s).intoArray(out, i);
         }
     }
 

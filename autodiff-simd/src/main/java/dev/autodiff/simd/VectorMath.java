@@ -30,7 +30,7 @@ final class VectorMath {
     private static final int L = F.length();
 
     // exp: e^x = 2^k · e^r with r = x - k·ln2 in [-ln2/2, ln2/2]
-    private static final float EXP_MIN = -104f; // below: e^x rounds to 0
+    static final float EXP_MIN = -104f; // below: e^x rounds to 0
     private static final float EXP_MAX = 89f; // above: e^x overflows to +Inf
     /** Where 2^k is a normal float (k in [-126, 127]): a vector within takes the short path. */
     static final float EXP_NORMAL_MIN = -87.3f;
