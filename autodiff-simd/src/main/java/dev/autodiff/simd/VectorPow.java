@@ -24,8 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
  * up and the product overflows to ±Inf though the exact cube rounds to ±Float.MAX_VALUE.
  * An integer power up to {@value #MAX_INTEGER_POWER} in magnitude is repeated squaring
  * (exact for the square of a float, which makes x² and its derivative 2·g·x bit-exact);
- * IEEE arithmetic then gives the special values {@link Math#pow} gives. The powers ±½ are
- * the double square root; any other power is {@code e^{p·log x}} with the logarithm from
+ * IEEE arithmetic then gives the special values {@link Math#pow} gives. A half-integer
+ * power {@code ±n/2}, odd n up to {@value #MAX_INTEGER_POWER}, is the double square root
+ * of x^n so formed (of a positive normal float x; the reference decides the others); any
+ * other power is {@code e^{p·log x}} with the logarithm from
  * {@code 2·atanh((m-1)/(m+1))} and e^y from its Taylor polynomial, both to about 1e-14; a
  * vector with a lane that is not a positive normal float goes to the scalar reference.
  *
@@ -101,13 +103,13 @@ final class VectorPow {
             return;
         }
         boolean integer = e == Math.rint(e) && Math.abs(e) <= MAX_INTEGER_POWER;
-        boolean half = e == 0.5 || e == -0.5;
-        int power = (int) Math.abs(e);
+        boolean halfInteger = !integer && 2 * e == Math.rint(2 * e) && Math.abs(2 * e) <= MAX_INTEGER_POWER;
+        int power = (int) Math.abs(halfInteger ? 2 * e : e);
         DoubleVector one = DoubleVector.broadcast(D, 1.0);
         for (int i = from; i < end; i += H) {
             FloatVector xv = FloatVector.fromArray(HALF, x, i);
             DoubleVector r;
-            if (integer) {
+            if (integer || halfInteger && xv.compare(VectorOperators.GE, Float.MIN_NORMAL).and(xv.compare(VectorOperators.LT, Float.POSITIVE_INFINITY)).allTrue()) {
                 // x^power by squaring, written out: a loop carrying vectors from one pass to the next boxes them
                 DoubleVector b = (DoubleVector) xv.convertShape(VectorOperators.F2D, D, 0);
                 r = (power & 1) != 0 ? b : one;
@@ -135,16 +137,18 @@ final class VectorPow {
                     b = b.mul(b);
                     r = (power & 64) != 0 ? r.mul(b) : r;
                 }
+                if (halfInteger) {
+                    // x^(2e) within a few roundings of double, and the square root correctly rounded:
+                    // as near as e^{p·log x} gets, for less; x^(2e) overflows or underflows a double
+                    // only where x^e overflows or underflows a float
+                    r = r.sqrt();
+                }
                 if (e < 0) {
                     r = one.div(r);
                 }
             } else if (!xv.compare(VectorOperators.GE, Float.MIN_NORMAL).and(xv.compare(VectorOperators.LT, Float.POSITIVE_INFINITY)).allTrue()) {
                 scalar(p, g, x, out, i, i + H); // zeros, negatives, subnormals, ±Inf, NaN: the reference decides
                 continue;
-            } else if (half) {
-                // the double square root is correctly rounded: as near as e^{p·log x} gets, for less
-                r = ((DoubleVector) xv.convertShape(VectorOperators.F2D, D, 0)).sqrt();
-                r = e < 0 ? one.div(r) : r;
             } else {
                 // x = 2^k·m with m in [√½, √2): f = m - 1 and k, both exact in float
                 IntVector bits = xv.reinterpretAsInts();

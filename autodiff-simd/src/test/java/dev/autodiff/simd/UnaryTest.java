@@ -66,14 +66,15 @@ class UnaryTest {
     }
 
     /**
-     * POW with integer exponents (repeated squaring in double), others (e^{p·log x} in double)
-     * and exponents the vectors hand to the reference (NaN, infinite), forward and backward,
+     * POW with integer exponents (repeated squaring in double), half-integer ones (the square
+     * root of such a power, up to ±63.5, whose double x^127 overflows and underflows), others
+     * (e^{p·log x} in double) and exponents the vectors hand to the reference (NaN, infinite), forward and backward,
      * on odd lengths, the special values and a grid: within 1 ulp of the reference.
      */
     @Test
     void powWithOtherExponentsMatchesReference() {
-        float[] exponents = {0f, 1f, 3f, -1f, -2f, 7f, 127f, 128f, 0.5f, 1.7f, -2.5f, 1e-3f, 40.25f,
-            Float.NaN, Float.POSITIVE_INFINITY};
+        float[] exponents = {0f, 1f, 3f, -1f, -2f, 7f, 127f, 128f, 0.5f, -0.5f, 1.5f, 2.5f, 63.5f, -63.5f, 64.5f,
+            1.7f, -2.5f, 1e-3f, 40.25f, Float.NaN, Float.POSITIVE_INFINITY};
         for (float p : exponents) {
             for (int n : Floats.lengths()) {
                 checkPow(p, Floats.values(n, 7 + n));
