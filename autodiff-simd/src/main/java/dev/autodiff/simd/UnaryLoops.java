@@ -306,9 +306,9 @@ final class UnaryLoops {
      * pass: {@code e^-|x|} is {@link VectorMath#exp} written out inline, the same operations in the
      * same order, so the same bits as through a scratch block, without the passes through it. A
      * vector with a lane beyond 87.3, where 2^k is not a normal float, or NaN, takes exp's long
-     * path, also inline: a call in the loop, even on a rare path, leaves the loop's constant vectors
-     * live across it, and C2 boxes them ({@code VectorBoxingTest}). {@code out} may be {@code x} or
-     * {@code f}.
+     * path, also inline (|x| clamped, 2^k as two factors): a call in the loop, even on a rare path,
+     * leaves the loop's constant vectors live across it, and C2 boxes them ({@code VectorBoxingTest}).
+     * {@code out} may be {@code x} or {@code f}.
      */
     private static void logisticTimes(float[] f, float[] x, float[] out, int from, int end) {
         FloatVector one = FloatVector.broadcast(F, 1f);
@@ -321,26 +321,22 @@ final class UnaryLoops {
         for (int i = from; i < end; i += L) {
             FloatVector xv = FloatVector.fromArray(F, x, i);
             FloatVector absX = xv.abs();
+            boolean normal = absX.compare(VectorOperators.LE, normalMax).allTrue();
+            // clamped to exp's 104 on its long path (NaN stays NaN)
+            FloatVector a = normal ? absX : absX.blend(-VectorMath.EXP_MIN, absX.compare(VectorOperators.GT, -VectorMath.EXP_MIN));
+            // exp's fma(-a, log2e, magic) and k·ln2 taken from -a, as fma(a, -log2e, magic) and a plus k·ln2
+            // negated, which round alike
+            FloatVector t = a.fma(minusLog2e, magic);
+            FloatVector k = t.sub(magic);
+            FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, a)).neg();
+            FloatVector p = FloatVector.broadcast(F, c[5]).fma(r, FloatVector.broadcast(F, c[4])).fma(r, FloatVector.broadcast(F, c[3]))
+                    .fma(r, FloatVector.broadcast(F, c[2])).fma(r, FloatVector.broadcast(F, c[1])).fma(r, FloatVector.broadcast(F, c[0]))
+                    .fma(r.mul(r), r).add(one);
             FloatVector e;
-            if (absX.compare(VectorOperators.LE, normalMax).allTrue()) {
-                // exp's fma(-|x|, log2e, magic) and k·ln2 taken from -|x|, as fma(|x|, -log2e, magic) and |x|
-                // plus k·ln2 negated, which round alike
-                FloatVector t = absX.fma(minusLog2e, magic);
-                FloatVector k = t.sub(magic);
-                FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, absX)).neg();
-                FloatVector p = FloatVector.broadcast(F, c[5]).fma(r, FloatVector.broadcast(F, c[4])).fma(r, FloatVector.broadcast(F, c[3]))
-                        .fma(r, FloatVector.broadcast(F, c[2])).fma(r, FloatVector.broadcast(F, c[1])).fma(r, FloatVector.broadcast(F, c[0]))
-                        .fma(r.mul(r), r).add(one);
+            if (normal) {
                 e = p.mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(VectorMath.EXP_REBIAS).reinterpretAsFloats());
             } else {
-                // clamped to exp's 104 (NaN stays NaN), and 2^k as two normal factors
-                FloatVector a = absX.blend(-VectorMath.EXP_MIN, absX.compare(VectorOperators.GT, -VectorMath.EXP_MIN));
-                FloatVector t = a.fma(minusLog2e, magic);
-                FloatVector k = t.sub(magic);
-                FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, a)).neg();
-                FloatVector p = FloatVector.broadcast(F, c[5]).fma(r, FloatVector.broadcast(F, c[4])).fma(r, FloatVector.broadcast(F, c[3]))
-                        .fma(r, FloatVector.broadcast(F, c[2])).fma(r, FloatVector.broadcast(F, c[1])).fma(r, FloatVector.broadcast(F, c[0]))
-                        .fma(r.mul(r), r).add(one);
+                // 2^k as two normal factors, as on exp's long path
                 IntVector ki = t.reinterpretAsInts().sub(Float.floatToRawIntBits(VectorMath.ROUND_MAGIC));
                 IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
                 FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
