@@ -135,6 +135,8 @@ final class Gemm {
             rowDot(p);
         } else if (transA && !transB && m <= FEW_ROWS_MAX_M) {
             fewRows(p);
+        } else if (!transA && !transB && m == 1) {
+            rowTimesMatrix(p);
         } else {
             blocked(p);
         }
@@ -389,6 +391,42 @@ final class Gemm {
                             Math.min(MicroKernel.FEW_MR, m - r0), cols, edge, p.overwrite && p0 == 0);
                 }
             }
+        }
+    }
+
+    /**
+     * One row of A times B as stored ({@link MicroKernel#multiplyRowEightVectors}): packing B
+     * would read and write all of it for one multiply-add per element. Blocks of columns are
+     * split between the threads, as a row times a transposed B splits its columns
+     * ({@link #rowDot}); each column sums over {@link #KC} blocks of k as the packed path does.
+     */
+    private void rowTimesMatrix(Product p) {
+        p.units = (p.n + MicroKernel.ROW_BLOCK - 1) / MicroKernel.ROW_BLOCK;
+        boolean parallel = pool.threads() > 1 && (long) p.n * p.k >= ROW_PARALLEL_MIN;
+        p.tasks = parallel ? Math.min(p.units, pool.threads()) : 1;
+        run(parallel, p, Gemm::rowTimesMatrixTask);
+    }
+
+    /** Task {@code task} of {@link #rowTimesMatrix}: its range of column blocks, the last one possibly partial. */
+    private static void rowTimesMatrixTask(Product p, int task) {
+        int n = p.n;
+        int k = p.k;
+        int end = Math.min(n, (task + 1) * p.units / p.tasks * MicroKernel.ROW_BLOCK);
+        for (int j0 = task * p.units / p.tasks * MicroKernel.ROW_BLOCK; j0 < end; j0 += MicroKernel.ROW_BLOCK) {
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                boolean store = p.overwrite && p0 == 0;
+                int b0 = p.bo + p0 * n;
+                if (end - j0 >= MicroKernel.ROW_BLOCK) {
+                    MicroKernel.multiplyRowEightVectors(kc, p.a, p.ao + p0, p.b, b0 + j0, n, p.c, p.co + j0, store);
+                } else {
+                    MicroKernel.multiplyRowVectors(kc, p.a, p.ao + p0, p.b, b0 + j0, n, p.c, p.co + j0, end - j0, store);
+                }
+            }
+        }
+        if (p.epilogue != null) {
+            int from = task * p.units / p.tasks * MicroKernel.ROW_BLOCK;
+            p.epilogue.apply(p.c, p.co + from, n, 1, from, end - from);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.autodiff.simd;
 import static dev.autodiff.simd.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * The register-blocked core of {@link Gemm}: an {@link #MR}-row by two-vector tile of C
@@ -532,6 +533,83 @@ final class MicroKernel {
         }
         if (rows > 4) {
             addTo(c, c0 + 4 * ldc, cols, edge, store, c40, c41);
+        }
+    }
+
+    /** Columns of C per {@link #multiplyRowEightVectors}: eight accumulators fill both FMA pipes. */
+    static final int ROW_BLOCK = 8 * L;
+
+    /**
+     * One row of A times B as stored, over {@link #ROW_BLOCK} columns: {@code c[c0 + j] = s_j},
+     * or {@code s_j + c[c0 + j]} without {@code store}, where {@code s_j} is
+     * {@code Σ a[a0 + p]·b[b0 + p·ldb + j]} over {@code p < kc}, summed in p order from zero by
+     * multiply-adds, as the packed kernels sum: the bits of that row of a taller product. B is
+     * read as stored, a row of the block at a time, where packing it would cost more than the
+     * product.
+     */
+    static void multiplyRowEightVectors(int kc, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0,
+                                        boolean store) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector s0 = zero;
+        FloatVector s1 = zero;
+        FloatVector s2 = zero;
+        FloatVector s3 = zero;
+        FloatVector s4 = zero;
+        FloatVector s5 = zero;
+        FloatVector s6 = zero;
+        FloatVector s7 = zero;
+        for (int p = 0; p < kc; p++) {
+            int bi = b0 + p * ldb;
+            FloatVector av = FloatVector.broadcast(F, a[a0 + p]);
+            s0 = av.fma(FloatVector.fromArray(F, b, bi), s0);
+            s1 = av.fma(FloatVector.fromArray(F, b, bi + L), s1);
+            s2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), s2);
+            s3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), s3);
+            s4 = av.fma(FloatVector.fromArray(F, b, bi + 4 * L), s4);
+            s5 = av.fma(FloatVector.fromArray(F, b, bi + 5 * L), s5);
+            s6 = av.fma(FloatVector.fromArray(F, b, bi + 6 * L), s6);
+            s7 = av.fma(FloatVector.fromArray(F, b, bi + 7 * L), s7);
+        }
+        // written out, as the tiles' stores: a helper taking the accumulators boxes them
+        if (store) {
+            s0.intoArray(c, c0);
+            s1.intoArray(c, c0 + L);
+            s2.intoArray(c, c0 + 2 * L);
+            s3.intoArray(c, c0 + 3 * L);
+            s4.intoArray(c, c0 + 4 * L);
+            s5.intoArray(c, c0 + 5 * L);
+            s6.intoArray(c, c0 + 6 * L);
+            s7.intoArray(c, c0 + 7 * L);
+        } else {
+            s0.add(FloatVector.fromArray(F, c, c0)).intoArray(c, c0);
+            s1.add(FloatVector.fromArray(F, c, c0 + L)).intoArray(c, c0 + L);
+            s2.add(FloatVector.fromArray(F, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
+            s3.add(FloatVector.fromArray(F, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+            s4.add(FloatVector.fromArray(F, c, c0 + 4 * L)).intoArray(c, c0 + 4 * L);
+            s5.add(FloatVector.fromArray(F, c, c0 + 5 * L)).intoArray(c, c0 + 5 * L);
+            s6.add(FloatVector.fromArray(F, c, c0 + 6 * L)).intoArray(c, c0 + 6 * L);
+            s7.add(FloatVector.fromArray(F, c, c0 + 7 * L)).intoArray(c, c0 + 7 * L);
+        }
+    }
+
+    /**
+     * {@link #multiplyRowEightVectors} over fewer columns, {@code cols} below {@link #ROW_BLOCK}:
+     * a vector of them at a time, the last one masked. Only the columns past the last whole
+     * block take it, so its single chain of multiply-adds per vector costs little.
+     */
+    static void multiplyRowVectors(int kc, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0,
+                                   int cols, boolean store) {
+        for (int j = 0; j < cols; j += L) {
+            VectorMask<Float> lanes = F.indexInRange(j, cols);
+            FloatVector s = FloatVector.zero(F);
+            for (int p = 0; p < kc; p++) {
+                s = FloatVector.broadcast(F, a[a0 + p]).fma(FloatVector.fromArray(F, b, b0 + p * ldb + j, lanes), s);
+            }
+            if (store) {
+                s.intoArray(c, c0 + j, lanes);
+            } else {
+                s.add(FloatVector.fromArray(F, c, c0 + j, lanes)).intoArray(c, c0 + j, lanes);
+            }
         }
     }
 

@@ -108,6 +108,42 @@ class GemmTest {
     }
 
     /**
+     * One row times B as stored reads B where it is ({@code Gemm.rowTimesMatrix}), and each
+     * column sums as in the packed product of more rows: whole blocks of columns, a partial
+     * one, a masked last vector, k past one block of {@code Gemm.KC}, on one and two threads.
+     */
+    @Test
+    void oneRowTimesBAsStoredHasTheBitsOfATallerProduct() {
+        Kernels oneThread = new SimdKernels(1);
+        for (int n : new int[] {13, 16, 17, 127, 128, 129, 256, 300, 784}) {
+            for (int k : new int[] {1, 7, 64, 256, 784, Gemm.KC + 5}) {
+                if ((long) n * k <= 4096) {
+                    continue; // tiny products run the scalar loops
+                }
+                float[] row = Floats.values(k, 3L * n + k);
+                float[] b = Floats.values(k * n, 11L * n + k);
+                int rows = 9;
+                float[] tallA = new float[rows * k];
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(row, 0, tallA, r * k, k);
+                }
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    float[] tall = new float[rows * n];
+                    float[] one = Floats.values(n, 5);
+                    System.arraycopy(one, 0, tall, 0, n);
+                    float[] oneOnOneThread = one.clone();
+                    SIMD.gemm(false, false, rows, n, k, tallA, b, tall, accumulate);
+                    SIMD.gemm(false, false, 1, n, k, row, b, one, accumulate);
+                    oneThread.gemm(false, false, 1, n, k, row, b, oneOnOneThread, accumulate);
+                    String what = "1x" + n + "x" + k + " accumulate=" + accumulate;
+                    Floats.assertBitEqual(tall, one, n, what);
+                    Floats.assertBitEqual(one, oneOnOneThread, n, what + ", one thread");
+                }
+            }
+        }
+    }
+
+    /**
      * Adding a short product to C sums k + 1 terms, C's among them: 1 + 4·(0.51·ε) rounds up at
      * each of the reference's four additions (1 + 4ε) and once at the end in the micro-kernel
      * (1 + 2ε, the nearer float), more than an ulp of C apart, within the bound of k + 1 terms.

@@ -140,8 +140,10 @@ public final class TierProbe {
 
     static Pass pass(Kernels k) {
         Pass pass = new Pass();
-        // the unpacked A·Bᵀ and A·B with few columns, the packed A·B and Aᵀ·B, a row times a matrix
-        int[][] shapes = {{5, 7, 131, 2}, {9, 5, 100, 0}, {9, 40, 20, 0}, {9, 20, 30, 1}, {1, 40, 67, 2}, {1, 37, 67, 0}};
+        // the unpacked A·Bᵀ and A·B with few columns, the packed A·B and Aᵀ·B, a row times a matrix,
+        // transposed and as stored (whole blocks of columns and a partial one)
+        int[][] shapes = {{5, 7, 131, 2}, {9, 5, 100, 0}, {9, 40, 20, 0}, {9, 20, 30, 1}, {1, 40, 67, 2}, {1, 37, 67, 0},
+            {1, 300, 70, 0}};
         for (int[] s : shapes) {
             boolean transA = s[3] == 1;
             boolean transB = s[3] == 2;
