@@ -411,8 +411,9 @@ final class Gemm {
     private static void rowTimesMatrixTask(Product p, int task) {
         int n = p.n;
         int k = p.k;
+        int from = task * p.units / p.tasks * MicroKernel.ROW_BLOCK;
         int end = Math.min(n, (task + 1) * p.units / p.tasks * MicroKernel.ROW_BLOCK);
-        for (int j0 = task * p.units / p.tasks * MicroKernel.ROW_BLOCK; j0 < end; j0 += MicroKernel.ROW_BLOCK) {
+        for (int j0 = from; j0 < end; j0 += MicroKernel.ROW_BLOCK) {
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
                 boolean store = p.overwrite && p0 == 0;
@@ -425,7 +426,6 @@ final class Gemm {
             }
         }
         if (p.epilogue != null) {
-            int from = task * p.units / p.tasks * MicroKernel.ROW_BLOCK;
             p.epilogue.apply(p.c, p.co + from, n, 1, from, end - from);
         }
     }
