@@ -78,6 +78,26 @@ public interface Kernels {
      */
     void linear(int m, int n, int k, float[] x, float[] w, float[] bias, boolean relu, float[] out);
 
+    /**
+     * The weight {@code w} of a {@link #linear} layer (n×k) laid out anew for
+     * {@link #linearOneRow}, or null when this implementation has no faster layout for one
+     * row of inputs (the default). A caller keeps it while w's values stay the same.
+     */
+    default float[] packForOneRow(int n, int k, float[] w) {
+        return null;
+    }
+
+    /**
+     * {@link #linear} for one row of inputs x (m = 1), reading the weight from
+     * {@code packed}, its layout by {@link #packForOneRow}, where that is faster. An output
+     * may differ in its last bits from what {@link #linear} gives (the products are summed in
+     * another order); the same operands always give the same bits.
+     */
+    default void linearOneRow(int n, int k, float[] x, float[] w, float[] packed, float[] bias, boolean relu,
+                              float[] out) {
+        linear(1, n, k, x, w, bias, relu, out);
+    }
+
     // ---------------------------------------------------------------- reductions
 
     /**

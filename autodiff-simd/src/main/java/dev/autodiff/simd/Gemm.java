@@ -105,6 +105,59 @@ final class Gemm {
         product(false, true, m, n, k, x, 0, w, 0, c, 0, true, epilogue);
     }
 
+    /**
+     * The weight of a {@link #linear} with n×k {@code w}, packed for {@link #linearOneRow}: its
+     * whole {@link RowPanelKernel} panels, or null when it has none (fewer than
+     * {@link RowPanelKernel#WIDTH} outputs, or vectors too narrow for a panel).
+     */
+    static float[] packForOneRow(int n, int k, float[] w) {
+        int panels = RowPanelKernel.APPLIES ? n / RowPanelKernel.WIDTH : 0;
+        return panels == 0 ? null : RowPanelKernel.pack(w, n, k, panels);
+    }
+
+    /**
+     * {@link #linear} for one row x, with {@code packed} from {@link #packForOneRow} for
+     * {@code w}: the columns of its panels from there, each summed in k order, the rest (past
+     * the last whole panel) as {@link #linear} computes them. With two threads each takes half
+     * of every panel, so the sums do not depend on the split.
+     */
+    void linearOneRow(int n, int k, float[] x, float[] w, float[] packed, float[] c, Epilogue epilogue) {
+        int panelColumns = n / RowPanelKernel.WIDTH * RowPanelKernel.WIDTH;
+        if (panelColumns < n) {
+            product(false, true, 1, n - panelColumns, k, x, 0, w, panelColumns * k, c, panelColumns, true, null);
+            if (epilogue != null) {
+                epilogue.apply(c, panelColumns, n, 1, panelColumns, n - panelColumns);
+            }
+        }
+        boolean parallel = pool.threads() > 1 && (long) panelColumns * k >= ROW_PARALLEL_MIN;
+        Product p = PRODUCTS.get().of(false, false, 1, panelColumns, k, x, 0, packed, 0, c, 0, true, epilogue);
+        p.units = panelColumns / RowPanelKernel.HALF;
+        p.tasks = parallel ? Math.min(p.units, pool.threads()) : 1;
+        run(parallel, p, Gemm::panelsTask);
+        p.release();
+    }
+
+    /** Task {@code task} of {@link #linearOneRow}: its range of half panels, whole panels where it holds both halves. */
+    private static void panelsTask(Product p, int task) {
+        int half = RowPanelKernel.HALF;
+        int k = p.k;
+        int from = task * p.units / p.tasks * half;
+        int end = (task + 1) * p.units / p.tasks * half;
+        for (int j = from; j < end; ) {
+            int panel = j / RowPanelKernel.WIDTH * RowPanelKernel.WIDTH * k;
+            if (j % RowPanelKernel.WIDTH == 0 && end - j >= RowPanelKernel.WIDTH) {
+                RowPanelKernel.multiply(k, p.a, p.b, panel, p.c, j);
+                j += RowPanelKernel.WIDTH;
+            } else {
+                RowPanelKernel.multiplyHalf(k, p.a, p.b, panel, j % RowPanelKernel.WIDTH / half, p.c, j);
+                j += half;
+            }
+        }
+        if (p.epilogue != null) {
+            p.epilogue.apply(p.c, from, p.n, 1, from, end - from);
+        }
+    }
+
     /** One product on the path its shape calls for; {@code epilogue} (or null) finishes each block of C. */
     private void product(boolean transA, boolean transB, int m, int n, int k, float[] a, int ao, float[] b, int bo,
                          float[] c, int co, boolean overwrite, Epilogue epilogue) {

@@ -97,6 +97,17 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public float[] packForOneRow(int n, int k, float[] w) {
+        return Gemm.packForOneRow(n, k, w);
+    }
+
+    @Override
+    public void linearOneRow(int n, int k, float[] x, float[] w, float[] packed, float[] bias, boolean relu,
+                             float[] out) {
+        gemm.linearOneRow(n, k, x, w, packed, out, bias == null && !relu ? null : new Epilogue(bias, relu));
+    }
+
+    @Override
     public void reduce(Reduce op, float[] x, int outer, int axis, int inner, float[] out) {
         reductions.reduce(op, x, outer, axis, inner, out);
     }

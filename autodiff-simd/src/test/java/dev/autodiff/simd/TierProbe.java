@@ -160,6 +160,15 @@ public final class TierProbe {
         pass.call("linear relu", linear, () -> k.linear(9, 40, 67, inputs, w, bias, true, linear));
         float[] linearRow = new float[40];
         pass.call("linear row", linearRow, () -> k.linear(1, 40, 67, inputs, w, bias, false, linearRow));
+        // one row on a weight packed in panels, one whole and one partial
+        float[] layer = data(300 * 67, 9, 1);
+        float[] wideBias = data(300, 10, 1);
+        float[] packed = k.packForOneRow(300, 67, layer);
+        float[] linearPanels = new float[300];
+        if (packed != null) {
+            pass.call("linear row, packed", linearPanels,
+                    () -> k.linearOneRow(300, 67, inputs, layer, packed, wideBias, true, linearPanels));
+        }
         float[] x = data(7 * 67, 3, 10);
         float[] sums = new float[7];
         pass.call("row sums", sums, () -> k.reduce(Reduce.SUM, x, 7, 67, 1, sums));
