@@ -1,5 +1,6 @@
 package dev.autodiff;
 
+import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.Unary;
 
 /**
@@ -7,7 +8,9 @@ import dev.autodiff.kernel.Unary;
  * one kernel adds the bias and applies ReLU to each block of the product while it is in
  * cache ({@link dev.autodiff.kernel.Kernels#linear}), where the composition of matmul, add
  * and relu makes two more passes over the output and two more arrays. Its values, and its
- * derivatives below, are the bits of that composition.
+ * derivatives below, are the bits of that composition, but for one row of inputs where no
+ * rule is needed (inference on one sample): the kernels then read the weight in their
+ * layout for one row ({@link OneRowWeight}), which may change the last bits.
  *
  * <p>With {@code z = x·Wᵀ + b} and {@code g_z = g·[y > 0]} under ReLU ({@code y > 0}
  * exactly where {@code z > 0}, so the pre-activation need not be kept), else {@code g}:
@@ -26,7 +29,14 @@ final class FusedLinear {
         int n = w.shape[0];
         int[] shape = {m, n};
         Tensor y = b == null ? Trace.output(shape, x, w) : Trace.output(shape, x, w, b);
-        Tensor.kernels().linear(m, n, k, x.data(), w.data(), b == null ? null : b.data(), relu, y.data());
+        Kernels kernels = Tensor.kernels();
+        float[] bias = b == null ? null : b.data();
+        float[] oneRow = m == 1 && w.lease == null && !differentiating(x, w, b) ? OneRowWeight.of(w, kernels) : null;
+        if (oneRow != null) {
+            kernels.linearOneRow(n, k, x.data(), w.data(), oneRow, bias, relu, y.data());
+        } else {
+            kernels.linear(m, n, k, x.data(), w.data(), bias, relu, y.data());
+        }
         Rule rule = new Rule() {
             public Tensor[] vjp(Tensor g) {
                 Tensor gz = relu ? Elementwise.timesDerivative(Unary.RELU, 0f, g, y, y) : g;
@@ -50,5 +60,10 @@ final class FusedLinear {
         };
         String op = relu ? "linearRelu" : "linear";
         return b == null ? Trace.record(op, y, rule, x, w) : Trace.record(op, y, rule, x, w, b);
+    }
+
+    /** Whether a rule of this op on x, w and b (or null) would be used. */
+    private static boolean differentiating(Tensor x, Tensor w, Tensor b) {
+        return b == null ? Trace.differentiating(x, w) : Trace.differentiating(x, w, b);
     }
 }

@@ -49,6 +49,8 @@ public final class Tensor {
     }
     /** How the values are stored when this tensor is seen inside {@link AD#vmap}; null outside. */
     Batched batched;
+    /** This tensor as a linear layer's weight, laid out for one-sample products ({@link OneRowWeight}); null until used so. */
+    volatile OneRowWeight.Layout oneRowLayout;
 
     /** Wraps {@code data} without copying; the caller gives up the array. */
     Tensor(float[] data, int[] shape) {
