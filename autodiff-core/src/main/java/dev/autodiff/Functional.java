@@ -96,6 +96,12 @@ public final class Functional {
      * of x; {@code bias} may be null. A bias of shape {@code [out]} is added by the product's
      * kernel as each block of the output is finished; one of another shape that broadcasts
      * to the output is added after.
+     *
+     * <p>For one row of x where nothing is differentiated (inference under {@link NoGrad}),
+     * the SIMD kernels read the weight from a copy laid out for one-row products, faster to
+     * read: they make it on the first such call and keep it with the weight until the weight
+     * is written, at the cost of memory as large as the weight. A row then gives the same
+     * bits on every call, which may differ in the last bits from the same row's in a batch.
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         return linear("linear", x, weight, bias, false);
