@@ -107,22 +107,24 @@ final class Gemm {
 
     /**
      * The weight of a {@link #linear} with n×k {@code w}, packed for {@link #linearOneRow}: its
-     * whole {@link RowPanelKernel} panels, or null when it has none (fewer than
-     * {@link RowPanelKernel#WIDTH} outputs, or vectors too narrow for a panel).
+     * whole {@link RowPanelKernel} panels of the width for this pool's threads, or null when
+     * it has none (fewer outputs than one panel, or vectors too narrow for the kernel).
      */
-    static float[] packForOneRow(int n, int k, float[] w) {
-        int panels = RowPanelKernel.APPLIES ? n / RowPanelKernel.WIDTH : 0;
-        return panels == 0 ? null : RowPanelKernel.pack(w, n, k, panels);
+    float[] packForOneRow(int n, int k, float[] w) {
+        int width = RowPanelKernel.width(pool.threads());
+        int panels = RowPanelKernel.APPLIES ? n / width : 0;
+        return panels == 0 ? null : RowPanelKernel.pack(w, n, k, panels, width);
     }
 
     /**
      * {@link #linear} for one row x, with {@code packed} from {@link #packForOneRow} for
      * {@code w}: the columns of its panels from there, each summed in k order, the rest (past
-     * the last whole panel) as {@link #linear} computes them. With two threads each takes half
-     * of every panel, so the sums do not depend on the split.
+     * the last whole panel) as the product of x with those rows of w. The threads split the
+     * panels, so the sums do not depend on the split.
      */
     void linearOneRow(int n, int k, float[] x, float[] w, float[] packed, float[] c, Epilogue epilogue) {
-        int panelColumns = n / RowPanelKernel.WIDTH * RowPanelKernel.WIDTH;
+        int width = RowPanelKernel.width(pool.threads());
+        int panelColumns = n / width * width;
         if (panelColumns < n) {
             product(false, true, 1, n - panelColumns, k, x, 0, w, panelColumns * k, c, panelColumns, true, null);
             if (epilogue != null) {
@@ -131,26 +133,23 @@ final class Gemm {
         }
         boolean parallel = pool.threads() > 1 && (long) panelColumns * k >= ROW_PARALLEL_MIN;
         Product p = PRODUCTS.get().of(false, false, 1, panelColumns, k, x, 0, packed, 0, c, 0, true, epilogue);
-        p.units = panelColumns / RowPanelKernel.HALF;
+        p.units = panelColumns / width;
         p.tasks = parallel ? Math.min(p.units, pool.threads()) : 1;
         run(parallel, p, Gemm::panelsTask);
         p.release();
     }
 
-    /** Task {@code task} of {@link #linearOneRow}: its range of half panels, whole panels where it holds both halves. */
+    /** Task {@code task} of {@link #linearOneRow}: its range of panels. */
     private static void panelsTask(Product p, int task) {
-        int half = RowPanelKernel.HALF;
+        int width = p.n / p.units;
         int k = p.k;
-        int from = task * p.units / p.tasks * half;
-        int end = (task + 1) * p.units / p.tasks * half;
-        for (int j = from; j < end; ) {
-            int panel = j / RowPanelKernel.WIDTH * RowPanelKernel.WIDTH * k;
-            if (j % RowPanelKernel.WIDTH == 0 && end - j >= RowPanelKernel.WIDTH) {
-                RowPanelKernel.multiply(k, p.a, p.b, panel, p.c, j);
-                j += RowPanelKernel.WIDTH;
+        int from = task * p.units / p.tasks * width;
+        int end = (task + 1) * p.units / p.tasks * width;
+        for (int j = from; j < end; j += width) {
+            if (width == RowPanelKernel.WIDE) {
+                RowPanelKernel.multiply(k, p.a, p.b, j * k, p.c, j);
             } else {
-                RowPanelKernel.multiplyHalf(k, p.a, p.b, panel, j % RowPanelKernel.WIDTH / half, p.c, j);
-                j += half;
+                RowPanelKernel.multiplyNarrow(k, p.a, p.b, j * k, p.c, j);
             }
         }
         if (p.epilogue != null) {

@@ -5,17 +5,24 @@ import static dev.autodiff.simd.VectorMath.F;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * One row of inputs times a weight packed in panels of {@link #WIDTH} columns: a linear
- * layer on one sample, where reading the weight is all the work. Panel q holds columns
- * {@code [q·WIDTH, (q + 1)·WIDTH)} of {@code wᵀ}, k rows of {@link #WIDTH} floats, so that
- * each step of the shared dimension reads one contiguous kilobyte into sixteen
- * accumulators. Each column sums its products in k order from zero by multiply-adds.
+ * One row of inputs times a weight packed in panels: a linear layer on one sample, where
+ * reading the weight is all the work. Panel q of width W holds columns
+ * {@code [q·W, (q + 1)·W)} of {@code wᵀ}, k rows of W floats one after the other. Each
+ * column sums its products in k order from zero by multiply-adds, whatever the width, so
+ * the bits do not depend on it.
+ *
+ * <p>The width depends on the threads ({@link #width}). On one, a panel is
+ * {@link #WIDE} columns, and each step of the shared dimension reads one contiguous
+ * kilobyte into sixteen accumulators. With more, it is {@link #NARROW} columns, each thread
+ * reads whole panels, and so a contiguous part of the weight that stays in its core's
+ * cache from call to call: 784 by 256 took 3.7–3.8 µs at two threads with each reading
+ * half of every wide panel, 2.3 with narrow panels, which one thread reads in 5.7–6.1
+ * where wide ones take 4.9–5.5 (Zen 5, docs/performance-kernels.md).
  *
  * <p>Why a packed copy: the weight as stored ({@code [out, in]}) is read as dot products,
  * whose lanes must be summed at the end of every row, and read transposed as stored the
- * loads lie a variable stride apart, which leaves C2 a bounds check on each. With the
- * stride a constant, one row of 784 times 256 columns takes 4.7–4.9 µs on Zen 5 where
- * either of those takes 6.0–6.6 (docs/performance-kernels.md).
+ * loads lie a variable stride apart, which leaves C2 a bounds check on each; the stride of
+ * a panel is a constant.
  *
  * <p>Only with 512-bit vectors ({@link #APPLIES}): sixteen accumulators need AVX-512's 32
  * registers.
@@ -24,27 +31,32 @@ final class RowPanelKernel {
     private RowPanelKernel() {}
 
     private static final int L = F.length();
-    /** Whether the vectors are wide enough for a panel's sixteen accumulators. */
+    /** Whether the vectors are wide enough for a wide panel's sixteen accumulators. */
     static final boolean APPLIES = L >= 16;
-    /** The columns of a panel: sixteen vectors. */
-    static final int WIDTH = 16 * L;
-    /** The columns of a half panel, which {@link #multiplyHalf} computes: two threads share a panel by halves. */
-    static final int HALF = WIDTH / 2;
+    /** The columns of a wide panel: sixteen vectors. */
+    static final int WIDE = 16 * L;
+    /** The columns of a narrow panel: eight vectors. */
+    static final int NARROW = 8 * L;
+
+    /** The panel width for kernels on {@code threads} threads (see the class comment). */
+    static int width(int threads) {
+        return threads > 1 ? NARROW : WIDE;
+    }
 
     /**
-     * The first {@code panels·WIDTH} rows of {@code w} (n×k, {@code [out, in]}), transposed
-     * into panels: element {@code (j, p)} of w goes to {@code (j / WIDTH)·k·WIDTH + p·WIDTH + j % WIDTH}.
+     * The first {@code panels·width} rows of {@code w} (n×k, {@code [out, in]}), transposed
+     * into panels: element {@code (j, p)} of w goes to {@code (j / width)·k·width + p·width + j % width}.
      */
-    static float[] pack(float[] w, int n, int k, int panels) {
-        float[] packed = new float[panels * k * WIDTH];
+    static float[] pack(float[] w, int n, int k, int panels, int width) {
+        float[] packed = new float[panels * k * width];
         for (int q = 0; q < panels; q++) {
-            GemmPacking.packB(true, w, 0, n, k, q * WIDTH, WIDTH, WIDTH, packed, q * k * WIDTH);
+            GemmPacking.packB(true, w, 0, n, k, q * width, width, width, packed, q * k * width);
         }
         return packed;
     }
 
     /**
-     * {@code c[c0 + j] = Σ_p a[p]·w[j][p]} for the {@link #WIDTH} columns of the panel at
+     * {@code c[c0 + j] = Σ_p a[p]·w[j][p]} for the {@link #WIDE} columns of the wide panel at
      * {@code panel[p0..]}, k steps.
      */
     static void multiply(int k, float[] a, float[] panel, int p0, float[] c, int c0) {
@@ -67,7 +79,7 @@ final class RowPanelKernel {
         FloatVector s15 = zero;
         for (int p = 0; p < k; p++) {
             // the constant stride lets C2 drop the bounds checks of the loads
-            int at = p0 + p * WIDTH;
+            int at = p0 + p * WIDE;
             FloatVector av = FloatVector.broadcast(F, a[p]);
             s0 = av.fma(FloatVector.fromArray(F, panel, at), s0);
             s1 = av.fma(FloatVector.fromArray(F, panel, at + L), s1);
@@ -105,14 +117,8 @@ final class RowPanelKernel {
         s15.intoArray(c, c0 + 15 * L);
     }
 
-    /**
-     * {@link #multiply} over the {@link #HALF} columns of a panel from its column
-     * {@code half·HALF} ({@code half} 0 or 1), the same sums: with two threads, each reads
-     * half of every panel. Eight accumulators: a panel row's half is as far from the next as
-     * a whole one, and {@link MicroKernel#multiplyRowEightVectors} runs it as fast as a copy
-     * with the stride a constant (two threads, 784 by 256: 3.6–3.8 µs either way).
-     */
-    static void multiplyHalf(int k, float[] a, float[] panel, int p0, int half, float[] c, int c0) {
-        MicroKernel.multiplyRowEightVectors(k, a, 0, panel, p0 + half * HALF, WIDTH, c, c0, true);
+    /** {@link #multiply} for the narrow panel at {@code panel[p0..]}, its {@link #NARROW} columns, the same sums. */
+    static void multiplyNarrow(int k, float[] a, float[] panel, int p0, float[] c, int c0) {
+        MicroKernel.multiplyRowEightVectors(k, a, 0, panel, p0, NARROW, c, c0, true);
     }
 }

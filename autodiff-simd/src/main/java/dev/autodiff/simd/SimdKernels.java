@@ -98,7 +98,7 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public float[] packForOneRow(int n, int k, float[] w) {
-        return Gemm.packForOneRow(n, k, w);
+        return gemm.packForOneRow(n, k, w);
     }
 
     @Override

@@ -12,26 +12,31 @@ import org.junit.jupiter.api.Test;
  * A linear layer on one sample with its weight packed in panels ({@link Gemm#linearOneRow}):
  * each column of a whole panel is the multiply-adds of its products in k order from zero,
  * then the bias and the ReLU; the columns past the last panel are what {@code linear} gives
- * for those rows of the weight alone. At one and two threads (which split the panels by
- * halves), with and without bias and ReLU, on widths around one and several panels.
+ * for those rows of the weight alone. At one thread (wide panels) and two (narrow ones,
+ * split between the threads), so the same bits either way; with and without bias and ReLU,
+ * on widths around one and several panels.
  */
 class LinearOneRowTest {
-    private static final int W = RowPanelKernel.WIDTH;
+    private static final int W = RowPanelKernel.WIDE;
 
     @Test
-    void onlyWholePanelsArePacked() {
-        Kernels kernels = new SimdKernels(1);
-        assertNull(kernels.packForOneRow(W - 1, 5, new float[(W - 1) * 5]));
-        float[] w = Floats.values((2 * W + 3) * 3, 4);
-        float[] packed = kernels.packForOneRow(2 * W + 3, 3, w);
-        if (!RowPanelKernel.APPLIES) {
-            assertNull(packed);
-            return;
-        }
-        assertEquals(2 * W * 3, packed.length);
-        for (int j = 0; j < 2 * W; j++) {
-            for (int p = 0; p < 3; p++) {
-                assertEquals(w[j * 3 + p], packed[j / W * 3 * W + p * W + j % W], "row " + j + ", input " + p);
+    void onlyWholePanelsArePackedInTheWidthForTheThreads() {
+        for (int threads : new int[] {1, 2}) {
+            Kernels kernels = new SimdKernels(threads);
+            int width = RowPanelKernel.width(threads);
+            assertNull(kernels.packForOneRow(width - 1, 5, new float[(width - 1) * 5]));
+            float[] w = Floats.values((2 * width + 3) * 3, 4);
+            float[] packed = kernels.packForOneRow(2 * width + 3, 3, w);
+            if (!RowPanelKernel.APPLIES) {
+                assertNull(packed);
+                continue;
+            }
+            assertEquals(2 * width * 3, packed.length);
+            for (int j = 0; j < 2 * width; j++) {
+                for (int p = 0; p < 3; p++) {
+                    assertEquals(w[j * 3 + p], packed[j / width * 3 * width + p * width + j % width],
+                            threads + " threads, row " + j + ", input " + p);
+                }
             }
         }
     }
@@ -42,7 +47,8 @@ class LinearOneRowTest {
             return; // nothing is packed: linear serves one row as it serves many
         }
         for (Kernels kernels : new Kernels[] {new SimdKernels(1), new SimdKernels(2)}) {
-            for (int n : new int[] {W, W + 1, W + 44, 2 * W, 2 * W + 17, 3 * W + 16, 4 * W}) {
+            for (int n : new int[] {W / 2, W / 2 + 9, W, W + 1, W + 44, W + W / 2 + 3, 2 * W, 2 * W + 17, 3 * W + 16,
+                4 * W}) {
                 for (int k : new int[] {0, 1, 7, 64, 100, 784}) {
                     for (int variant = 0; variant < 4; variant++) {
                         check(kernels, n, k, (variant & 1) != 0, (variant & 2) != 0);
@@ -63,7 +69,8 @@ class LinearOneRowTest {
             w[i] = (float) rnd.nextGaussian();
         }
         float[] bias = withBias ? Floats.values(n, n) : null;
-        int panelColumns = n / W * W;
+        int width = RowPanelKernel.width(kernels.threads());
+        int panelColumns = n / width * width;
         float[] expected = new float[n];
         for (int j = 0; j < panelColumns; j++) {
             float s = 0f;
@@ -83,7 +90,12 @@ class LinearOneRowTest {
         }
         float[] out = new float[n];
         java.util.Arrays.fill(out, 42f); // the kernel overwrites, whatever was there
-        kernels.linearOneRow(n, k, x, w, kernels.packForOneRow(n, k, w), bias, relu, out);
+        float[] packed = kernels.packForOneRow(n, k, w);
+        if (packed == null) {
+            assertEquals(0, panelColumns, "1x" + n + "x" + k + ": no panel packed");
+            return;
+        }
+        kernels.linearOneRow(n, k, x, w, packed, bias, relu, out);
         for (int j = 0; j < n; j++) {
             if (Float.floatToIntBits(out[j]) != Float.floatToIntBits(expected[j])) {
                 fail(kernels.threads() + " threads, 1x" + n + "x" + k + " bias=" + withBias + " relu=" + relu
