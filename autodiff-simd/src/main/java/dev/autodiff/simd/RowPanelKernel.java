@@ -16,8 +16,8 @@ import jdk.incubator.vector.FloatVector;
  * kilobyte into sixteen accumulators. With more, it is {@link #NARROW} columns, each thread
  * reads whole panels, and so a contiguous part of the weight that stays in its core's
  * cache from call to call: 784 by 256 took 3.7–3.8 µs at two threads with each reading
- * half of every wide panel, 2.3 with narrow panels, which one thread reads in 5.7–6.1
- * where wide ones take 4.9–5.5 (Zen 5, docs/performance-kernels.md).
+ * half of every wide panel, 2.3 with narrow panels, which one thread reads in 4.5–6.1 (mostly
+ * over 5.6) where wide ones take 4.9–5.5 (Zen 5, docs/performance-kernels.md).
  *
  * <p>Why a packed copy: the weight as stored ({@code [out, in]}) is read as dot products,
  * whose lanes must be summed at the end of every row, and read transposed as stored the
