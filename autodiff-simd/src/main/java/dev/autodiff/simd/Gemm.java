@@ -73,6 +73,15 @@ final class Gemm {
     static final int FEW_ROWS_MAX_M = 2 * MicroKernel.FEW_MR;
 
     /**
+     * Weights of more floats (4 MB) get no one-row layout ({@link #packForOneRow}): read from
+     * L3 or memory, they take as long on either path (on Zen 5, 1024×1024 42 µs either way,
+     * 2048×2048 180–187 µs as stored and 202–204 packed, where 256×784 goes from 6.6–6.7 to
+     * 5.4–5.9 µs and 1024×512 from 23.8–23.9 to 19.9–20.0), and the copy would double a
+     * large model's memory.
+     */
+    static final long ONE_ROW_MAX_FLOATS = 1 << 20;
+
+    /**
      * A·Bᵀ whose op(B) has at least this many times as many columns as A has rows runs as
      * (B·Aᵀ)ᵀ, if A's rows fill whole panels ({@link #swapsRoles}).
      */
@@ -108,11 +117,12 @@ final class Gemm {
     /**
      * The weight of a {@link #linear} with n×k {@code w}, packed for {@link #linearOneRow}: its
      * whole {@link RowPanelKernel} panels of the width for this pool's threads, or null when
-     * it has none (fewer outputs than one panel, or vectors too narrow for the kernel).
+     * it has none (fewer outputs than one panel, or vectors too narrow for the kernel) or is
+     * larger than {@link #ONE_ROW_MAX_FLOATS}.
      */
     float[] packForOneRow(int n, int k, float[] w) {
         int width = RowPanelKernel.width(pool.threads());
-        int panels = RowPanelKernel.APPLIES ? n / width : 0;
+        int panels = RowPanelKernel.APPLIES && (long) n * k <= ONE_ROW_MAX_FLOATS ? n / width : 0;
         return panels == 0 ? null : RowPanelKernel.pack(w, n, k, panels, width);
     }
 

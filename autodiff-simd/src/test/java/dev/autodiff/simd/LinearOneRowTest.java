@@ -25,6 +25,8 @@ class LinearOneRowTest {
             Kernels kernels = new SimdKernels(threads);
             int width = RowPanelKernel.width(threads);
             assertNull(kernels.packForOneRow(width - 1, 5, new float[(width - 1) * 5]));
+            int longK = (int) (Gemm.ONE_ROW_MAX_FLOATS / width) + 1;
+            assertNull(kernels.packForOneRow(width, longK, new float[width * longK]), "a weight past the cap");
             float[] w = Floats.values((2 * width + 3) * 3, 4);
             float[] packed = kernels.packForOneRow(2 * width + 3, 3, w);
             if (!RowPanelKernel.APPLIES) {
