@@ -100,8 +100,9 @@ public final class Functional {
      * <p>For one row of x where nothing is differentiated (inference under {@link NoGrad}),
      * the SIMD kernels read a weight of up to 4 MB from a copy laid out for one-row products,
      * faster to read: they make it on the first such call and keep it with the weight until
-     * the weight is written, at the cost of memory as large as the weight. A row then gives the same
-     * bits on every call, which may differ in the last bits from the same row's in a batch.
+     * the weight is written, at the cost of memory as large as the weight. A row then gives
+     * the same bits on every call, which may differ in the last bits from the same row's in
+     * a batch.
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         return linear("linear", x, weight, bias, false);
