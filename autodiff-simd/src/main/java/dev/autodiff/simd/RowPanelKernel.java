@@ -14,7 +14,7 @@ import jdk.incubator.vector.FloatVector;
  * <p>The width depends on the threads ({@link #width}). On one, a panel is
  * {@link #WIDE} columns, and each step of the shared dimension reads one contiguous
  * kilobyte into sixteen accumulators, in one loop: two passes of
- * {@link MicroKernel#multiplyRowEightVectors} over its halves took 5.9–6.2 µs for 784 by 256. With more, it is {@link #NARROW} columns, each thread
+ * {@link MicroKernel#multiplyRowEightVectors} over its halves took 5.8–6.2 µs for 784 by 256. With more, it is {@link #NARROW} columns, each thread
  * reads whole panels, and so a contiguous part of the weight that stays in its core's
  * cache from call to call: 784 by 256 took 3.7–3.8 µs at two threads with each reading
  * half of every wide panel, 2.3 with narrow panels, which one thread reads in 4.5–6.1 (mostly
