@@ -11,14 +11,16 @@ import jdk.incubator.vector.FloatVector;
  * column sums its products in k order from zero by multiply-adds, whatever the width, so
  * the bits do not depend on it.
  *
- * <p>The width depends on the threads ({@link #width}). On one, a panel is
- * {@link #WIDE} columns, and each step of the shared dimension reads one contiguous
- * kilobyte into sixteen accumulators, in one loop: two passes of
- * {@link MicroKernel#multiplyRowEightVectors} over its halves took 5.8–6.2 µs for 784 by 256. With more, it is {@link #NARROW} columns, each thread
- * reads whole panels, and so a contiguous part of the weight that stays in its core's
- * cache from call to call: 784 by 256 took 3.7–3.8 µs at two threads with each reading
- * half of every wide panel, 2.3 with narrow panels, which one thread reads in 4.5–6.1 (mostly
- * over 5.6) where wide ones take 4.9–5.5 (Zen 5, docs/performance-kernels.md).
+ * <p>The width depends on the threads and the layer ({@link #width}). On one thread, a
+ * layer of {@link #WIDE} outputs or more has panels of {@link #WIDE} columns: each step of
+ * the shared dimension reads one contiguous kilobyte into sixteen accumulators, in one
+ * loop (two passes of {@link MicroKernel#multiplyRowEightVectors} over its halves took
+ * 5.8–6.2 µs for 784 by 256). With more threads, or fewer outputs, panels are
+ * {@link #NARROW} columns and each thread reads whole ones, so a contiguous part of the
+ * weight that stays in its core's cache from call to call: 784 by 256 took 3.7–3.8 µs at
+ * two threads with each reading half of every wide panel, 2.3 with narrow panels, which
+ * one thread reads in 4.5–6.1 (mostly over 5.6) where wide ones take 4.9–5.5 (Zen 5,
+ * docs/performance-kernels.md).
  *
  * <p>Why a packed copy: the weight as stored ({@code [out, in]}) is read as dot products,
  * whose lanes must be summed at the end of every row, and read transposed as stored the
@@ -39,9 +41,13 @@ final class RowPanelKernel {
     /** The columns of a narrow panel: eight vectors. */
     static final int NARROW = 8 * L;
 
-    /** The panel width for kernels on {@code threads} threads (see the class comment). */
-    static int width(int threads) {
-        return threads > 1 ? NARROW : WIDE;
+    /**
+     * The panel width for a layer of {@code n} outputs on {@code threads} threads (see the
+     * class comment). A layer narrower than a wide panel has narrow ones: on one thread,
+     * 128×784 takes 2.1 µs from them against 3.3 as stored.
+     */
+    static int width(int threads, int n) {
+        return threads > 1 || n < WIDE ? NARROW : WIDE;
     }
 
     /**

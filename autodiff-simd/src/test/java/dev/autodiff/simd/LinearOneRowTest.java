@@ -20,11 +20,18 @@ class LinearOneRowTest {
     private static final int W = RowPanelKernel.WIDE;
 
     @Test
-    void onlyWholePanelsArePackedInTheWidthForTheThreads() {
+    void onlyWholePanelsArePackedInTheWidthForTheThreadsAndTheLayer() {
         for (int threads : new int[] {1, 2}) {
             Kernels kernels = new SimdKernels(threads);
-            int width = RowPanelKernel.width(threads);
-            assertNull(kernels.packForOneRow(width - 1, 5, new float[(width - 1) * 5]));
+            int width = RowPanelKernel.width(threads, RowPanelKernel.WIDE);
+            int narrow = RowPanelKernel.NARROW;
+            assertNull(kernels.packForOneRow(narrow - 1, 5, new float[(narrow - 1) * 5]), "less than a panel");
+            float[] small = kernels.packForOneRow(narrow + 3, 5, new float[(narrow + 3) * 5]);
+            if (RowPanelKernel.APPLIES && threads == 1) {
+                assertEquals(narrow * 5, small.length, "a layer under a wide panel has narrow ones");
+            } else {
+                assertNull(small, "one panel for two threads");
+            }
             int longK = (int) (Gemm.ONE_ROW_MAX_FLOATS / width) + 1;
             assertNull(kernels.packForOneRow(width, longK, new float[width * longK]), "a weight past the cap");
             float[] w = Floats.values((2 * width + 3) * 3, 4);
@@ -71,8 +78,9 @@ class LinearOneRowTest {
             w[i] = (float) rnd.nextGaussian();
         }
         float[] bias = withBias ? Floats.values(n, n) : null;
-        int width = RowPanelKernel.width(kernels.threads());
-        int panelColumns = n / width * width;
+        int width = RowPanelKernel.width(kernels.threads(), n);
+        int panels = n / width >= kernels.threads() ? n / width : 0; // a thread per panel at least
+        int panelColumns = panels * width;
         float[] expected = new float[n];
         for (int j = 0; j < panelColumns; j++) {
             float s = 0f;
