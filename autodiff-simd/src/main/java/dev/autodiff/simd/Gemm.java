@@ -115,57 +115,65 @@ final class Gemm {
     }
 
     /**
-     * The weight of a {@link #linear} with n×k {@code w}, packed for {@link #linearOneRow}: its
-     * whole {@link RowPanelKernel} panels of the width for this pool's threads and the layer,
-     * or null when it has fewer panels than threads (or none: vectors too narrow for the
-     * kernel) or is larger than {@link #ONE_ROW_MAX_FLOATS}. On two threads, 200×784 took 4.1
-     * µs from its one panel and the rest, against 3.1 as stored.
+     * The weight of a {@link #linear} with n×k {@code w}, packed for {@link #linearOneRow}:
+     * its {@link RowPanelKernel#covered} rows in panels of the width for this pool's threads,
+     * or null when that is none (fewer than {@link RowPanelKernel#NARROW} outputs, or vectors
+     * too narrow for the kernel) or the weight is larger than {@link #ONE_ROW_MAX_FLOATS}.
+     * Whether there is a layout, and which columns it covers, does not depend on the threads.
      */
     float[] packForOneRow(int n, int k, float[] w) {
-        int width = RowPanelKernel.width(pool.threads(), n);
-        int panels = RowPanelKernel.APPLIES && (long) n * k <= ONE_ROW_MAX_FLOATS ? n / width : 0;
-        // fewer panels than threads would leave a thread idle that the product as stored keeps busy
-        return panels == 0 || panels < pool.threads() ? null : RowPanelKernel.pack(w, n, k, panels, width);
+        boolean packs = RowPanelKernel.APPLIES && RowPanelKernel.covered(n) > 0 && (long) n * k <= ONE_ROW_MAX_FLOATS;
+        return packs ? RowPanelKernel.pack(w, n, k, RowPanelKernel.width(pool.threads())) : null;
     }
 
     /**
      * {@link #linear} for one row x, with {@code packed} from {@link #packForOneRow} for
-     * {@code w}: the columns of its panels from there, each summed in k order, the rest (past
-     * the last whole panel) as the product of x with those rows of w. The threads split the
-     * panels, so the sums do not depend on the split.
+     * {@code w}: the columns of its panels from there, each summed in k order, the rest
+     * (fewer than a narrow panel) as lane-split dot products ({@link RowDotKernel#multiplyRow}),
+     * a unit of work of their own. The threads split the units, so the sums do not depend
+     * on the split.
      */
     void linearOneRow(int n, int k, float[] x, float[] w, float[] packed, float[] c, Epilogue epilogue) {
-        int width = RowPanelKernel.width(pool.threads(), n);
-        int panelColumns = n / width * width;
-        if (panelColumns < n) {
-            product(false, true, 1, n - panelColumns, k, x, 0, w, panelColumns * k, c, panelColumns, true, null);
-            if (epilogue != null) {
-                epilogue.apply(c, panelColumns, n, 1, panelColumns, n - panelColumns);
-            }
-        }
-        boolean parallel = pool.threads() > 1 && (long) panelColumns * k >= ROW_PARALLEL_MIN;
-        Product p = PRODUCTS.get().of(false, false, 1, panelColumns, k, x, 0, packed, 0, c, 0, true, epilogue);
-        p.units = panelColumns / width;
+        int width = RowPanelKernel.width(pool.threads());
+        int covered = RowPanelKernel.covered(n);
+        boolean parallel = pool.threads() > 1 && (long) n * k >= ROW_PARALLEL_MIN;
+        Product p = PRODUCTS.get().of(false, true, 1, n, k, x, 0, w, 0, c, 0, true, epilogue);
+        p.packed = packed;
+        p.panelWidth = width;
+        int panels = (covered + width - 1) / width;
+        p.units = panels + (covered < n ? 1 : 0);
         p.tasks = parallel ? Math.min(p.units, pool.threads()) : 1;
-        run(parallel, p, Gemm::panelsTask);
+        run(parallel, p, Gemm::oneRowTask);
         p.release();
     }
 
-    /** Task {@code task} of {@link #linearOneRow}: its range of panels. */
-    private static void panelsTask(Product p, int task) {
-        int width = p.n / p.units;
+    /** Task {@code task} of {@link #linearOneRow}: its range of units, panels and the columns past them. */
+    private static void oneRowTask(Product p, int task) {
+        int n = p.n;
         int k = p.k;
-        int from = task * p.units / p.tasks * width;
-        int end = (task + 1) * p.units / p.tasks * width;
-        for (int j = from; j < end; j += width) {
-            if (width == RowPanelKernel.WIDE) {
-                RowPanelKernel.multiply(k, p.a, p.b, j * k, p.c, j);
+        int width = p.panelWidth;
+        int covered = RowPanelKernel.covered(n);
+        int end = (task + 1) * p.units / p.tasks;
+        for (int u = task * p.units / p.tasks; u < end; u++) {
+            int j = u * width;
+            int cols;
+            if (j < covered) {
+                cols = RowPanelKernel.panelColumns(j, covered, width);
+                if (cols == RowPanelKernel.WIDE) {
+                    RowPanelKernel.multiply(k, p.a, p.packed, j * k, p.c, j);
+                } else {
+                    RowPanelKernel.multiplyNarrow(k, p.a, p.packed, j * k, p.c, j);
+                }
             } else {
-                RowPanelKernel.multiplyNarrow(k, p.a, p.b, j * k, p.c, j);
+                j = covered;
+                cols = n - covered;
+                for (int g = j; g < n; g += RowDotKernel.ROW_TILE) {
+                    RowDotKernel.multiplyRow(k, p.a, 0, p.b, g * k, k, p.c, g, 1, Math.min(RowDotKernel.ROW_TILE, n - g), true);
+                }
             }
-        }
-        if (p.epilogue != null) {
-            p.epilogue.apply(p.c, from, p.n, 1, from, end - from);
+            if (p.epilogue != null) {
+                p.epilogue.apply(p.c, j, n, 1, j, cols);
+            }
         }
     }
 
@@ -236,6 +244,8 @@ final class Gemm {
         int nc;
         int panels;
         float[] packed;
+        /** The width of the panels of a one-row layout ({@link #linearOneRow}). */
+        int panelWidth;
         /** The row block and the column tiles a chunk is cut into. */
         int mc;
         int colTiles;

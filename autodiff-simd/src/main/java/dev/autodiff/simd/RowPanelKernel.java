@@ -6,16 +6,18 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * One row of inputs times a weight packed in panels: a linear layer on one sample, where
- * reading the weight is all the work. Panel q of width W holds columns
- * {@code [q·W, (q + 1)·W)} of {@code wᵀ}, k rows of W floats one after the other. Each
- * column sums its products in k order from zero by multiply-adds, whatever the width, so
- * the bits do not depend on it.
+ * reading the weight is all the work. The panels hold the first {@code n - n % NARROW}
+ * rows of the weight, transposed: a panel of width W from column j holds columns
+ * {@code [j, j + W)} of {@code wᵀ}, k rows of W floats one after the other, at
+ * {@code j·k}. Each column sums its products in k order from zero by multiply-adds,
+ * whatever the width, and the columns the panels cover do not depend on the threads, so
+ * neither do the bits.
  *
- * <p>The width depends on the threads and the layer ({@link #width}). On one thread, a
- * layer of {@link #WIDE} outputs or more has panels of {@link #WIDE} columns: each step of
- * the shared dimension reads one contiguous kilobyte into sixteen accumulators, in one
- * loop (two passes of {@link MicroKernel#multiplyRowEightVectors} over its halves took
- * 5.8–6.2 µs for 784 by 256). With more threads, or fewer outputs, panels are
+ * <p>The widths depend on the threads ({@link #width}). On one, panels are {@link #WIDE}
+ * columns (the last {@link #NARROW} when the covered columns are an odd number of narrow
+ * ones): each step of the shared dimension reads one contiguous kilobyte into sixteen
+ * accumulators, in one loop (two passes of {@link MicroKernel#multiplyRowEightVectors}
+ * over its halves took 5.8–6.2 µs for 784 by 256). With more threads, panels are
  * {@link #NARROW} columns and each thread reads whole ones, so a contiguous part of the
  * weight that stays in its core's cache from call to call: 784 by 256 took 3.7–3.8 µs at
  * two threads with each reading half of every wide panel, 2.3 with narrow panels, which
@@ -41,23 +43,32 @@ final class RowPanelKernel {
     /** The columns of a narrow panel: eight vectors. */
     static final int NARROW = 8 * L;
 
-    /**
-     * The panel width for a layer of {@code n} outputs on {@code threads} threads (see the
-     * class comment). A layer narrower than a wide panel has narrow ones: on one thread,
-     * 128×784 takes 2.1 µs from them against 3.3 as stored.
-     */
-    static int width(int threads, int n) {
-        return threads > 1 || n < WIDE ? NARROW : WIDE;
+    /** The width of the panels for kernels on {@code threads} threads, but for a last narrow one (see the class comment). */
+    static int width(int threads) {
+        return threads > 1 ? NARROW : WIDE;
+    }
+
+    /** The columns of {@code n} that the panels cover: whole narrow panels' worth, whatever the threads. */
+    static int covered(int n) {
+        return n / NARROW * NARROW;
+    }
+
+    /** The columns of the panel that starts at column {@code j}, of {@code covered} columns in panels of {@code width}. */
+    static int panelColumns(int j, int covered, int width) {
+        return Math.min(width, covered - j);
     }
 
     /**
-     * The first {@code panels·width} rows of {@code w} (n×k, {@code [out, in]}), transposed
-     * into panels: element {@code (j, p)} of w goes to {@code (j / width)·k·width + p·width + j % width}.
+     * The {@link #covered} rows of {@code w} (n×k, {@code [out, in]}), transposed into panels
+     * of {@code width} columns and a last narrow one: column j's panel starts at
+     * {@code j / width·width}, at that many times k floats.
      */
-    static float[] pack(float[] w, int n, int k, int panels, int width) {
-        float[] packed = new float[panels * k * width];
-        for (int q = 0; q < panels; q++) {
-            GemmPacking.packB(true, w, 0, n, k, q * width, width, width, packed, q * k * width);
+    static float[] pack(float[] w, int n, int k, int width) {
+        int covered = covered(n);
+        float[] packed = new float[covered * k];
+        for (int j = 0; j < covered; j += width) {
+            int cols = panelColumns(j, covered, width);
+            GemmPacking.packB(true, w, 0, n, k, j, cols, cols, packed, j * k);
         }
         return packed;
     }

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class OneRowLinearBenchmark extends KernelBenchmark {
 
-    @Param({"128x784", "256x784", "512x784", "1024x512"})
+    @Param({"128x784", "200x784", "256x784", "512x784", "1024x512"})
     public String shape;
 
     private Kernels k;
