@@ -1,31 +1,23 @@
 #!/usr/bin/env python3
-"""Fits the polynomials of UnaryLoops' silu and gelu derivatives (SILU_NEAR_ZERO,
-GELU_SLOPE_FIT).
+"""Fits the polynomial of UnaryLoops' gelu derivative (GELU_SLOPE_FIT).
 
-silu'(x) is the sum of two terms that cancel at its zero x0. Around x0 the kernel computes
-it as u·q(u), u = x - x0, with q fitted here to silu'(x)/u. gelu'(x) is φ(x)·(R(a) - a)
-below 0 and 1 - φ(x)·(R(a) - a) from 0 on, with a = |x| and Mills' ratio R(a) = Φ(-a)/φ(a);
-the kernel takes (R(a) - a)/√(2π) as (a0 - a)·G(u), u = 1 - 1/(1 + a/(2√2)), a0 = 0.7518...
-where gelu' is 0, with G fitted here over u in [0, 0.86] (a up to 17). Each fit is for
-relative error, by least squares at Chebyshev nodes in 40-digit arithmetic (mpmath).
-Prints the coefficients as hex float literals (and x0 or a0 as a float plus the rest), and
-the largest relative error of the float Horner evaluation with FMA, in ulps, over 4001
-points.
+gelu'(x) is φ(x)·(R(a) - a) below 0 and 1 - φ(x)·(R(a) - a) from 0 on, with a = |x| and
+Mills' ratio R(a) = Φ(-a)/φ(a); the kernel takes (R(a) - a)/√(2π) as (a0 - a)·G(u),
+u = 1 - 1/(1 + a/(2√2)), a0 = 0.7518... where gelu' is 0, with G fitted here over u in
+[0, 0.86] (a up to 17), for relative error, by least squares at Chebyshev nodes in 40-digit
+arithmetic (mpmath). Prints the coefficients as hex float literals (and a0 as a float plus
+the rest), and the largest relative error of the float Horner evaluation with FMA, in ulps,
+over 4001 points. (silu' needs no fit: around its zero the kernel takes 1 + x + e^x from
+its series, SILU_NUMERATOR.)
 
-Usage: python3 fit_polynomials.py silu|gelu
+Usage: python3 fit_polynomials.py
 Needs mpmath and numpy (Debian: python3-mpmath, python3-numpy).
 """
-import sys
 
 import mpmath as mp
 import numpy as np
 
 mp.mp.dps = 40
-
-
-def silu_slope(x):
-    s = 1 / (1 + mp.exp(-x))
-    return s * (1 + x * (1 - s))
 
 
 def gelu_slope(x):
@@ -69,21 +61,6 @@ def hex_floats(values):
     return ", ".join(float(v).hex() for v in values)
 
 
-def near_zero(f, lo, hi, degree):
-    x0 = mp.findroot(f, (lo + hi) / 2)
-    c = least_squares(lambda u: f(x0 + u) / u, mp.mpf(lo) - x0, mp.mpf(hi) - x0, degree)
-    zero = np.float32(float(x0))
-    rest = np.float32(float(x0 - mp.mpf(float(zero))))
-    worst = 0
-    for x in np.linspace(lo, hi, 4001, dtype=np.float32):
-        u = np.float32(np.float32(x - zero) - rest)
-        exact = mp.mpf(float(x)) - x0
-        if exact != 0:
-            worst = max(worst, abs(mp.mpf(float(horner_fma(c, u))) / (f(mp.mpf(float(x))) / exact) - 1))
-    print("zero %s, rest %s" % (float(zero).hex(), float(rest).hex()))
-    return c, worst
-
-
 def gelu():
     a0 = gelu_zero()
     zero = np.float32(float(a0))
@@ -99,13 +76,7 @@ def gelu():
 
 
 def main():
-    which = sys.argv[1] if len(sys.argv) > 1 else "silu"
-    if which == "silu":
-        c, worst = near_zero(silu_slope, -2.0, -0.9, 8)
-    elif which == "gelu":
-        c, worst = gelu()
-    else:
-        sys.exit("usage: fit_polynomials.py silu|gelu")
+    c, worst = gelu()
     print("coefficients from the constant up: " + hex_floats(c))
     print("largest relative error in float: %.2f ulp" % (float(worst) * 2 ** 23))
 
