@@ -155,7 +155,7 @@ public final class KernelPool {
                 helpers--;
             }
         }
-        job.help();
+        job.help(true);
         job.finish();
     }
 
@@ -181,7 +181,7 @@ public final class KernelPool {
         @Override
         public void run() {
             while (true) {
-                take().help();
+                take().help(false);
             }
         }
 
@@ -208,81 +208,113 @@ public final class KernelPool {
     }
 
     /**
-     * One caller's call, reused for the next: the work, a counter from which threads claim
-     * its tasks, and the count of tasks not yet done. The claim counter carries the call's
-     * generation in its upper half, so that a worker that comes late, to a job already
-     * finished or refilled, claims nothing of a call it has not read.
+     * One caller's call, reused for the next: the work, a claim word from which threads take
+     * its tasks, and the count of claims not yet done. The caller takes tasks from the front,
+     * the workers from the back, so that for calls of the same shape each thread mostly runs
+     * the same tasks, and works on data that it wrote, or will read, in the calls around:
+     * the layer's weights that its update step wrote, the columns of an output that it
+     * computed. While the host runs the two processors far apart, every cache line that goes
+     * from one to the other costs 400 ns. The claim word carries the call's generation too, so
+     * that a worker that comes late, to a job already finished or refilled, claims nothing of a
+     * call it has not read.
      */
     private static final class Job {
         private static final VarHandle CLAIM = handle(Job.class, "claim", long.class);
         private static final VarHandle REMAINING = handle(Job.class, "remaining", int.class);
         private static final VarHandle FAILURE = handle(Job.class, "failure", Throwable.class);
-        /** The claim index while a call's work is written: no task can be claimed then. */
-        private static final int REFILLING = Integer.MAX_VALUE;
+        private static final int INDEX_BITS = 20;
+        private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+        private static final int GENERATION_SHIFT = 2 * INDEX_BITS;
+        private static final long GENERATION_MASK = (1L << (64 - GENERATION_SHIFT)) - 1;
+        /** At most this many claims in a call: more tasks are claimed in runs of consecutive ones. */
+        static final int MAX_CLAIMS = (int) INDEX_MASK;
 
         private final Thread caller = Thread.currentThread();
         /** Whether a call of the owning thread is under way. */
         private boolean busy;
         private int tasks;
+        /** Consecutive tasks per claim: 1 unless the call has more than {@link #MAX_CLAIMS} tasks. */
+        private int tasksPerClaim;
         private Object context;
         private ContextTask<Object> each;
         private ContextRangeTask<Object> range;
         private int n;
         private int grain;
-        /** The generation in the upper 32 bits, the next task to claim in the lower. */
+        /**
+         * The generation in the upper 24 bits, then the front and the back of the claims left,
+         * 20 bits each: the caller claims the front one, a worker the one before the back.
+         */
         private volatile long claim;
+        /** The claims not yet done; each thread subtracts its own once it finds nothing left to claim. */
         private volatile int remaining;
         private volatile Throwable failure;
         private volatile boolean callerParked;
 
+        private static long claimWord(long generation, int front, int back) {
+            return generation << GENERATION_SHIFT | (long) front << INDEX_BITS | back;
+        }
+
         /**
          * Fills the job for a new call, as a sequence lock: the claim moves to the new
          * generation with nothing to claim before the work is written, and the write of the
-         * claim's first task publishes the work. A late worker may read work of the new call
-         * with the claim of the old one (the old call's last task index is then below the new
-         * call's count), but its claim then fails.
+         * claims publishes the work. A late worker may read work of the new call with the claim
+         * word of the old one, but its claim then fails.
          */
         @SuppressWarnings("unchecked")
         void start(int tasks, Object context, ContextTask<?> each, ContextRangeTask<?> range, int n, int grain) {
             busy = true;
-            long generation = (claim >>> 32) + 1;
-            claim = generation << 32 | REFILLING;
+            long generation = ((claim >>> GENERATION_SHIFT) + 1) & GENERATION_MASK;
+            claim = claimWord(generation, 0, 0);
             VarHandle.storeStoreFence();
             this.tasks = tasks;
+            this.tasksPerClaim = (tasks + MAX_CLAIMS - 1) / MAX_CLAIMS;
             this.context = context;
             this.each = (ContextTask<Object>) each;
             this.range = (ContextRangeTask<Object>) range;
             this.n = n;
             this.grain = grain;
             failure = null;
-            remaining = tasks;
-            claim = generation << 32;
+            int claims = (tasks + tasksPerClaim - 1) / tasksPerClaim;
+            remaining = claims;
+            claim = claimWord(generation, 0, claims);
         }
 
-        /** Claims and runs tasks of the current call until none is left. */
-        void help() {
+        /** Claims and runs tasks of the current call until none is left, from the front or from the back. */
+        void help(boolean fromFront) {
             long c = claim;
             // read after the claim, and valid while the claim holds c's generation (see start)
             int count = tasks;
+            int perClaim = tasksPerClaim;
             Object x = context;
             ContextTask<Object> e = each;
             ContextRangeTask<Object> r = range;
             int size = n;
             int g = grain;
             VarHandle.acquireFence(); // the reads above come before every later read of the claim
-            long generation = c >>> 32;
-            while ((c >>> 32) == generation && (int) c < count) {
-                if (CLAIM.compareAndSet(this, c, c + 1)) {
-                    try {
-                        runTask((int) c, x, e, r, size, g);
-                    } catch (Throwable t) {
-                        FAILURE.compareAndSet(this, null, t);
+            long generation = c >>> GENERATION_SHIFT;
+            int done = 0;
+            while ((c >>> GENERATION_SHIFT) == generation) {
+                int front = (int) (c >>> INDEX_BITS & INDEX_MASK);
+                int back = (int) (c & INDEX_MASK);
+                if (front >= back) {
+                    break;
+                }
+                int taken = fromFront ? front : back - 1;
+                if (CLAIM.compareAndSet(this, c, fromFront ? c + (1L << INDEX_BITS) : c - 1)) {
+                    int first = taken * perClaim;
+                    for (int i = first, end = Math.min(count, first + perClaim); i < end; i++) {
+                        try {
+                            runTask(i, x, e, r, size, g);
+                        } catch (Throwable t) {
+                            FAILURE.compareAndSet(this, null, t);
+                        }
                     }
-                    if ((int) REMAINING.getAndAdd(this, -1) == 1 && callerParked) {
-                        LockSupport.unpark(caller);
-                    }
+                    done++;
                 }
                 c = claim;
+            }
+            if (done > 0 && (int) REMAINING.getAndAdd(this, -done) == done && callerParked) {
+                LockSupport.unpark(caller);
             }
         }
 

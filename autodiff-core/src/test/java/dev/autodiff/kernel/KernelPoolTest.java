@@ -11,12 +11,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The pool runs every task of a call exactly once, however many threads call at once and
- * however often one thread calls in a row (its job is reused); a failure reaches the caller
+ * however often one thread calls in a row (its job is reused), the caller's from the front
+ * and the workers' from the back; a failure reaches the caller
  * and the next call still works; a task may call the pool again; tasks read the context
  * their call passed, though the caller refills it for the next.
  */
@@ -54,6 +56,57 @@ class KernelPoolTest {
         for (int[] p : pieces) {
             assertEquals(0, p[0] % 100);
             assertEquals(Math.min(n, p[0] + 100), p[1]);
+        }
+    }
+
+    /**
+     * The caller takes tasks from the front and the workers from the back, so that a thread
+     * mostly runs the same tasks from one call of a shape to the next: what the caller ran is
+     * a prefix of the tasks (empty when the workers took them all before it came to claim),
+     * the rest ran on workers.
+     */
+    @Test
+    void theCallerRunsAPrefixOfTheTasksAndTheWorkersTheRest() {
+        KernelPool pool = new KernelPool(3);
+        Thread caller = Thread.currentThread();
+        for (int call = 0; call < 500; call++) {
+            int tasks = 2 + call % 200;
+            Thread[] ranOn = new Thread[tasks];
+            pool.forEach(tasks, i -> {
+                ranOn[i] = Thread.currentThread();
+                for (long spin = 0; spin < 200; spin++) {
+                    Thread.onSpinWait(); // long enough for the workers to arrive
+                }
+            });
+            int prefix = 0;
+            while (prefix < tasks && ranOn[prefix] == caller) {
+                prefix++;
+            }
+            for (int i = prefix; i < tasks; i++) {
+                assertNotSame(caller, ranOn[i], "call " + call + ": task " + i + " after the caller's prefix of " + prefix);
+            }
+        }
+    }
+
+    /** A call with more tasks than the claim word can count claims them in runs of consecutive tasks. */
+    @Test
+    void moreTasksThanClaimsRunEachOnce() {
+        KernelPool pool = new KernelPool(2);
+        int tasks = 2 * ((1 << 20) - 1) + 7;
+        AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+        pool.forEach(tasks, runs::incrementAndGet);
+        for (int i = 0; i < tasks; i++) {
+            assertEquals(1, runs.get(i), "task " + i);
+        }
+        int n = 3_000_001;
+        AtomicIntegerArray hits = new AtomicIntegerArray(n);
+        pool.forRange(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                hits.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, hits.get(i), "index " + i);
         }
     }
 
