@@ -119,7 +119,7 @@ public final class KernelPool {
             }
             return;
         }
-        run((n + grain - 1) / grain, context, null, task, n, grain);
+        run(1 + (n - 1) / grain, context, null, task, n, grain);
     }
 
     /** Runs {@code task.accept(i)} for every {@code i < tasks}, on the caller and the workers. */
@@ -267,14 +267,14 @@ public final class KernelPool {
             claim = claimWord(generation, 0, 0);
             VarHandle.storeStoreFence();
             this.tasks = tasks;
-            this.tasksPerClaim = (tasks + MAX_CLAIMS - 1) / MAX_CLAIMS;
+            this.tasksPerClaim = 1 + (tasks - 1) / MAX_CLAIMS; // tasks >= 2: a call of one runs alone
             this.context = context;
             this.each = (ContextTask<Object>) each;
             this.range = (ContextRangeTask<Object>) range;
             this.n = n;
             this.grain = grain;
             failure = null;
-            int claims = (tasks + tasksPerClaim - 1) / tasksPerClaim;
+            int claims = 1 + (tasks - 1) / tasksPerClaim;
             remaining = claims;
             claim = claimWord(generation, 0, claims);
         }
@@ -302,7 +302,7 @@ public final class KernelPool {
                 int taken = fromFront ? front : back - 1;
                 if (CLAIM.compareAndSet(this, c, fromFront ? c + (1L << INDEX_BITS) : c - 1)) {
                     int first = taken * perClaim;
-                    for (int i = first, end = Math.min(count, first + perClaim); i < end; i++) {
+                    for (int i = first, end = first + Math.min(perClaim, count - first); i < end; i++) {
                         try {
                             runTask(i, x, e, r, size, g);
                         } catch (Throwable t) {
@@ -320,7 +320,8 @@ public final class KernelPool {
 
         static void runTask(int i, Object x, ContextTask<Object> e, ContextRangeTask<Object> r, int size, int g) {
             if (r != null) {
-                r.run(x, i * g, Math.min(size, (i + 1) * g));
+                int from = i * g;
+                r.run(x, from, from + Math.min(g, size - from));
             } else {
                 e.run(x, i);
             }

@@ -110,6 +110,20 @@ class KernelPoolTest {
         }
     }
 
+    /** Ranges up to the largest int are cut without overflow: (n + grain - 1) and (i + 1)·grain would wrap. */
+    @Test
+    void rangesReachTheLargestInt() {
+        KernelPool pool = new KernelPool(2);
+        List<int[]> pieces = java.util.Collections.synchronizedList(new ArrayList<>());
+        pool.forRange(Integer.MAX_VALUE, 1 << 29, (from, to) -> pieces.add(new int[] {from, to}));
+        pieces.sort(java.util.Comparator.comparingInt(p -> p[0]));
+        assertEquals(4, pieces.size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(i << 29, pieces.get(i)[0]);
+            assertEquals(i < 3 ? (i + 1) << 29 : Integer.MAX_VALUE, pieces.get(i)[1]);
+        }
+    }
+
     /** A context the caller refills for each call, as the kernels do with theirs. */
     private static final class Target {
         int[] out;
