@@ -227,7 +227,7 @@ public final class KernelPool {
         private static final int GENERATION_SHIFT = 2 * INDEX_BITS;
         private static final long GENERATION_MASK = (1L << (64 - GENERATION_SHIFT)) - 1;
         /** At most this many claims in a call: more tasks are claimed in runs of consecutive ones. */
-        static final int MAX_CLAIMS = (int) INDEX_MASK;
+        private static final int MAX_CLAIMS = (int) INDEX_MASK;
 
         private final Thread caller = Thread.currentThread();
         /** Whether a call of the owning thread is under way. */
