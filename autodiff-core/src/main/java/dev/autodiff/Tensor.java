@@ -482,6 +482,30 @@ public final class Tensor {
         return this;
     }
 
+    /**
+     * An Adam step in one pass over this parameter, its moments and its gradient, each element
+     * as {@link AdamStep} says; returns this. The bits are those of {@code mulInPlace(shrink)},
+     * {@code expAvg.mulAddInPlace(beta1, grad, gradScale1)},
+     * {@code expAvgSq.mulAddSquareInPlace(beta2, grad, gradScale2)} and
+     * {@code addRatioInPlace(rate, expAvg, expAvgSq, eps)}, which take four passes.
+     */
+    public Tensor adamStepInPlace(Tensor expAvg, Tensor expAvgSq, Tensor grad, AdamStep step) {
+        checkSameShape("adamStepInPlace", expAvg);
+        checkSameShape("adamStepInPlace", expAvgSq);
+        checkSameShape("adamStepInPlace", grad);
+        if (Batching.any(this, expAvg, expAvgSq, grad)) {
+            mulInPlace(step.shrink());
+            expAvg.mulAddInPlace(step.beta1(), grad, step.gradScale1());
+            expAvgSq.mulAddSquareInPlace(step.beta2(), grad, step.gradScale2());
+            return addRatioInPlace(step.rate(), expAvg, expAvgSq, step.eps());
+        }
+        kernels().adamStep(step, grad.data(), expAvg.data(), expAvgSq.data(), data(), data.length);
+        expAvg.written();
+        expAvgSq.written();
+        written();
+        return this;
+    }
+
     /** {@code this = beta·this + alpha·x²} in one pass (a running second moment); returns this. */
     public Tensor mulAddSquareInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddSquareInPlace", x);

@@ -41,6 +41,15 @@ class InPlaceTest {
         assertArrayEquals(new float[] {-0.25f, -3.5f, 5f, 7.625f}, y.toArray());
 
         y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
+        Tensor expAvg = Tensor.vector(2f, 0f, -4f, 1f);
+        Tensor expAvgSq = Tensor.vector(6f, 13.5f, 7.5f, 0f);
+        // p/2; m = m/2 + 2·x; v = v/2 + x²/4; p - m/(√v + 1)
+        assertSame(y, y.adamStepInPlace(expAvg, expAvgSq, X, new AdamStep(0.5f, 0.5f, 2f, 0.5f, 0.25f, -1f, 1f)));
+        assertArrayEquals(new float[] {5f, 6f, -4f, 1.5f}, expAvg.toArray());
+        assertArrayEquals(new float[] {4f, 9f, 4f, 0.0625f}, expAvgSq.toArray());
+        assertArrayEquals(new float[] {0.5f - 5f / 3f, -1f - 1.5f, 2f + 4f / 3f, 4f - 1.2f}, y.toArray(), 1e-6f);
+
+        y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
         assertSame(y, y.mulAddSquareInPlace(2f, X, 0.25f)); // 2·y + x²/4
         assertArrayEquals(new float[] {3f, -1.75f, 8.25f, 16.0625f}, y.toArray());
 
@@ -58,6 +67,29 @@ class InPlaceTest {
         assertArrayEquals(new float[] {1f, -1f, 3f, 3f}, y.toArray());
 
         assertEquals(4 + 9 + 1 + 0.25, X.sumOfSquares(), 0);
+    }
+
+    /** One pass gives the bits of the four updates it stands for. */
+    @Test
+    void theAdamStepIsItsFourUpdatesInOnePass() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        Tensor grad = Tensor.randn(rng, 1001);
+        Tensor param = Tensor.randn(rng, 1001);
+        Tensor expAvg = Tensor.randn(rng, 1001);
+        Tensor expAvgSq = Tensor.randn(rng, 1001).square();
+        AdamStep step = new AdamStep(0.9999f, 0.9f, 0.1f, 0.999f, 0.001f, -0.00123f, 3e-8f);
+        Tensor p = param.detach().mul(1f);
+        Tensor m = expAvg.detach().mul(1f);
+        Tensor v = expAvgSq.detach().mul(1f);
+        p.mulInPlace(step.shrink());
+        m.mulAddInPlace(step.beta1(), grad, step.gradScale1());
+        v.mulAddSquareInPlace(step.beta2(), grad, step.gradScale2());
+        p.addRatioInPlace(step.rate(), m, v, step.eps());
+
+        param.adamStepInPlace(expAvg, expAvgSq, grad, step);
+        assertArrayEquals(m.toArray(), expAvg.toArray());
+        assertArrayEquals(v.toArray(), expAvgSq.toArray());
+        assertArrayEquals(p.toArray(), param.toArray());
     }
 
     @Test
@@ -84,6 +116,9 @@ class InPlaceTest {
         e = assertThrows(IllegalArgumentException.class, () -> y.copyFrom(Tensor.zeros(2, 1)));
         assertEquals("copyFrom: operand of shape [2, 1] for a tensor of shape [2, 2]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> y.addRatioInPlace(1f, y, Tensor.zeros(2), 0f));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> y.adamStepInPlace(y, Tensor.zeros(4), y, new AdamStep(1f, 0.9f, 0.1f, 0.999f, 0.001f, -1f, 1f)));
+        assertEquals("adamStepInPlace: operand of shape [4] for a tensor of shape [2, 2]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> y.clampInPlace(1f, -1f));
     }
 }

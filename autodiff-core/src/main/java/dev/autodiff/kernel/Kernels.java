@@ -1,5 +1,7 @@
 package dev.autodiff.kernel;
 
+import dev.autodiff.AdamStep;
+
 /**
  * Every numeric loop of the framework, behind one interface so that a faster
  * implementation (the Vector API one in {@code autodiff-simd}) can replace the
@@ -135,6 +137,12 @@ public interface Kernels {
      * then {@code param[i] = rate * buffer[i] + param[i]}, each as {@link #axpby} computes it.
      */
     void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param, int n);
+
+    /**
+     * An Adam step in one pass over {@code param}, its moments {@code expAvg} and
+     * {@code expAvgSq} and its gradient, each element as {@link AdamStep} says.
+     */
+    void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param, int n);
 
     /** {@code y[i] = alpha * x[i] * x[i] + beta * y[i]} (running second moments). */
     void squareAxpby(float alpha, float[] x, float beta, float[] y, int n);

@@ -1,5 +1,7 @@
 package dev.autodiff.kernel;
 
+import dev.autodiff.AdamStep;
+
 /**
  * The reference implementation of {@link Kernels} in plain Java. It is what core uses when
  * no faster provider is present, and what the SIMD kernels are tested against. The loops
@@ -266,6 +268,11 @@ public final class ScalarKernels implements Kernels {
             buffer[i] = ScalarMath.axpby(gradScale, grad[i], momentum, buffer[i]);
             param[i] = ScalarMath.axpby(rate, buffer[i], 1f, param[i]);
         });
+    }
+
+    @Override
+    public void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param, int n) {
+        forEach(n, i -> ScalarMath.adamStep(step, grad, expAvg, expAvgSq, param, i));
     }
 
     @Override

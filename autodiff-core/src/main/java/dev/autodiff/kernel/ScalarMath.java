@@ -1,5 +1,7 @@
 package dev.autodiff.kernel;
 
+import dev.autodiff.AdamStep;
+
 /**
  * The scalar definition of every formula the kernels compute: the {@link Unary} functions
  * and their derivatives, the {@link Binary} functions, the maximum that reductions take,
@@ -130,6 +132,14 @@ public final class ScalarMath {
     /** {@code y + alpha·num / (√den + eps)}, an adaptive step. */
     public static float addRatio(float alpha, float num, float den, float eps, float y) {
         return y + alpha * num / ((float) Math.sqrt(den) + eps);
+    }
+
+    /** Element {@code i} of an Adam step: the parameter shrunk, its two moments, then its step ({@link AdamStep}). */
+    public static void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param, int i) {
+        float p = step.shrink() * param[i];
+        expAvg[i] = axpby(step.gradScale1(), grad[i], step.beta1(), expAvg[i]);
+        expAvgSq[i] = squareAxpby(step.gradScale2(), grad[i], step.beta2(), expAvgSq[i]);
+        param[i] = addRatio(step.rate(), expAvg[i], expAvgSq[i], step.eps(), p);
     }
 
     /** {@code x} limited to {@code [lo, hi]}; NaN stays NaN. */

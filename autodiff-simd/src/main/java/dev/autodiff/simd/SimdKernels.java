@@ -1,5 +1,6 @@
 package dev.autodiff.simd;
 
+import dev.autodiff.AdamStep;
 import dev.autodiff.kernel.Binary;
 import dev.autodiff.kernel.KernelPool;
 import dev.autodiff.kernel.Kernels;
@@ -151,6 +152,11 @@ public final class SimdKernels implements Kernels {
     public void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param,
                              int n) {
         updates.momentumStep(momentum, gradScale, grad, buffer, rate, param, n);
+    }
+
+    @Override
+    public void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param, int n) {
+        updates.adamStep(step, grad, expAvg, expAvgSq, param, n);
     }
 
     @Override

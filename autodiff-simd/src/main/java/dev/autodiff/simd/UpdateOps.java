@@ -2,6 +2,7 @@ package dev.autodiff.simd;
 
 import static dev.autodiff.simd.VectorMath.F;
 
+import dev.autodiff.AdamStep;
 import dev.autodiff.kernel.KernelPool;
 import dev.autodiff.kernel.ScalarMath;
 import jdk.incubator.vector.DoubleVector;
@@ -37,6 +38,8 @@ final class UpdateOps {
         float[] x;
         float[] y;
         float[] z;
+        float[] w;
+        AdamStep adam;
 
         Update of(float alpha, float[] x, float beta, float[] y, float gamma, float[] z) {
             this.alpha = alpha;
@@ -48,11 +51,22 @@ final class UpdateOps {
             return this;
         }
 
+        Update of(AdamStep adam, float[] x, float[] y, float[] z, float[] w) {
+            this.adam = adam;
+            this.x = x;
+            this.y = y;
+            this.z = z;
+            this.w = w;
+            return this;
+        }
+
         /** Holds none of the caller's arrays between updates. */
         void release() {
             x = null;
             y = null;
             z = null;
+            w = null;
+            adam = null;
         }
     }
 
@@ -119,6 +133,48 @@ final class UpdateOps {
         for (; i < to; i++) {
             buffer[i] = ScalarMath.axpby(gradScale, grad[i], momentum, buffer[i]);
             param[i] = ScalarMath.axpby(rate, buffer[i], 1f, param[i]);
+        }
+    }
+
+    /**
+     * An Adam step in one pass over its four arrays, where the separate updates it stands for
+     * ({@link #axpby}, {@link #squareAxpby}, {@link #addRatio}) read the gradient and the first
+     * moment twice each.
+     */
+    void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param, int n) {
+        if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
+            adamStep(step, grad, expAvg, expAvgSq, param, 0, n);
+            return;
+        }
+        run(n, UPDATES.get().of(step, grad, expAvg, expAvgSq, param),
+                (u, from, to) -> adamStep(u.adam, u.x, u.y, u.z, u.w, from, to));
+    }
+
+    private static void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param,
+                                 int from, int to) {
+        float shrink = step.shrink();
+        float beta1 = step.beta1();
+        float gradScale1 = step.gradScale1();
+        float beta2 = step.beta2();
+        float gradScale2 = step.gradScale2();
+        float rate = step.rate();
+        float eps = step.eps();
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += L) {
+            // every load before the stores: over 401,408 floats, after a training step in the same JVM,
+            // 75-90 µs a pass, and 100-104 with the parameter loaded after the moments are stored
+            FloatVector g = FloatVector.fromArray(F, grad, i);
+            FloatVector m = FloatVector.fromArray(F, expAvg, i);
+            FloatVector v = FloatVector.fromArray(F, expAvgSq, i);
+            FloatVector p = FloatVector.fromArray(F, param, i);
+            m = g.mul(gradScale1).add(m.mul(beta1));
+            v = g.mul(gradScale2).mul(g).add(v.mul(beta2));
+            m.intoArray(expAvg, i);
+            v.intoArray(expAvgSq, i);
+            p.mul(shrink).add(m.mul(rate).div(v.sqrt().add(eps))).intoArray(param, i);
+        }
+        for (; i < to; i++) {
+            ScalarMath.adamStep(step, grad, expAvg, expAvgSq, param, i);
         }
     }
 

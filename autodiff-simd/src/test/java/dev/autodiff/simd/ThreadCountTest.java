@@ -3,6 +3,7 @@ package dev.autodiff.simd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.autodiff.AdamStep;
 import dev.autodiff.kernel.Binary;
 import dev.autodiff.kernel.KernelPool;
 import dev.autodiff.kernel.Kernels;
@@ -125,7 +126,7 @@ class ThreadCountTest {
             k.permute(a, new int[] {60, 70, 80}, new int[] {2, 0, 1}, out);
             return out;
         });
-        sameForEveryThreadCount("adaptive step, momentum, clamp", k -> {
+        sameForEveryThreadCount("adaptive step, momentum, adam, clamp", k -> {
             float[] y = a.clone();
             float[] den = Floats.uniform(a.length, 6);
             for (int i = 0; i < den.length; i++) {
@@ -135,6 +136,7 @@ class ThreadCountTest {
             k.squareAxpby(0.1f, a, 0.99f, y, y.length);
             k.addRatio(-0.01f, a, den, 1e-8f, y, y.length);
             k.momentumStep(0.9f, 0.5f, a, den, -0.01f, y, y.length);
+            k.adamStep(new AdamStep(0.99f, 0.9f, 0.1f, 0.999f, 0.001f, -0.01f, 1e-8f), a, den, den.clone(), y, y.length);
             k.maxInPlace(a, y, y.length);
             k.scale(0.5f, y, y.length);
             k.clamp(y, -0.25f, 0.25f, y.length);

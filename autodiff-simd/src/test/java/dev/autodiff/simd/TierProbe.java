@@ -1,5 +1,6 @@
 package dev.autodiff.simd;
 
+import dev.autodiff.AdamStep;
 import dev.autodiff.KernelInfo;
 import dev.autodiff.kernel.Binary;
 import dev.autodiff.kernel.Kernels;
@@ -238,6 +239,11 @@ public final class TierProbe {
         float[] param = x.clone();
         float[] buffer = g.clone();
         pass.call("momentum step", param, () -> k.momentumStep(0.9f, 1f, g, buffer, -0.05f, param, param.length));
+        float[] adamParam = x.clone();
+        float[] expAvg = g.clone();
+        float[] expAvgSq = magnitudes.clone();
+        pass.call("adam step", adamParam, () -> k.adamStep(new AdamStep(0.99f, 0.9f, 0.1f, 0.999f, 0.001f, -0.01f, 1e-8f),
+                g, expAvg, expAvgSq, adamParam, adamParam.length));
         float[] adaptive = x.clone();
         pass.call("adaptive step", adaptive, () -> k.addRatio(-0.01f, g, magnitudes, 1e-8f, adaptive, adaptive.length));
         float[] runningMaxima = g.clone();

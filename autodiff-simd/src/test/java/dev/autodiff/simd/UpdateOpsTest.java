@@ -3,6 +3,7 @@ package dev.autodiff.simd;
 import static dev.autodiff.simd.Floats.assertBitEqual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.autodiff.AdamStep;
 import dev.autodiff.kernel.Kernels;
 import dev.autodiff.kernel.ScalarKernels;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,24 @@ class UpdateOpsTest {
             SIMD.momentumStep(0.9f, 0.75f, grad, actual[0], -0.01f, actual[1], n);
             assertBitEqual(expected[0], actual[0], n, "momentumStep buffer n=" + n);
             assertBitEqual(expected[1], actual[1], n, "momentumStep param n=" + n);
+        }
+    }
+
+    /** The fused Adam step writes the parameter and both moments with the reference's bits, shrunk or not. */
+    @Test
+    void adamStepMatchesReference() {
+        for (float shrink : new float[] {1f, 0.999f}) {
+            AdamStep step = new AdamStep(shrink, 0.9f, 0.1f, 0.999f, 0.001f, -0.003f, 1e-8f);
+            for (int n : new int[] {0, 1, 7, 8, 9, 15, 127, 1021, 4099, 70001}) {
+                float[] grad = Floats.values(n, n);
+                float[][] expected = {Floats.values(n, n + 1), abs(Floats.values(n, n + 2)), Floats.values(n, n + 3)};
+                float[][] actual = {expected[0].clone(), expected[1].clone(), expected[2].clone()};
+                SCALAR.adamStep(step, grad, expected[0], expected[1], expected[2], n);
+                SIMD.adamStep(step, grad, actual[0], actual[1], actual[2], n);
+                assertBitEqual(expected[0], actual[0], n, "adamStep first moment n=" + n);
+                assertBitEqual(expected[1], actual[1], n, "adamStep second moment n=" + n);
+                assertBitEqual(expected[2], actual[2], n, "adamStep param n=" + n + " shrink " + shrink);
+            }
         }
     }
 

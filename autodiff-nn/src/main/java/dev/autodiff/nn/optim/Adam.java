@@ -1,5 +1,6 @@
 package dev.autodiff.nn.optim;
 
+import dev.autodiff.AdamStep;
 import dev.autodiff.Tensor;
 
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.List;
  * p = p - lr/(1-β1^t) · m / (√v / √(1-β2^t) + eps)
  * </pre>
  * Defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. {@link AdamW} decouples the decay.
+ * Without AMSGrad a step is one pass over each parameter, its moments and its gradient
+ * ({@link Tensor#adamStepInPlace}), with the bits of the update in separate passes.
  */
 public class Adam extends Optimizer {
     /** The decay rate of the first moment (default 0.9). */
@@ -74,23 +77,38 @@ public class Adam extends Optimizer {
         return this;
     }
 
-    /** Applies the weight decay for one step and returns the gradient to use: Adam adds {@code wd·p} to it. */
-    protected Tensor decay(int index, Tensor param, Tensor grad) {
+    /** The gradient the step uses: Adam adds {@code wd·p} to it (L2 weight decay). */
+    protected Tensor gradient(int index, Tensor param, Tensor grad) {
         return withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
+    }
+
+    /** The factor the parameters are multiplied by before the step: 1 for Adam. */
+    protected float shrink() {
+        return 1f;
     }
 
     @Override
     protected final void update(int index, Tensor param, Tensor grad, long step) {
         double beta1 = value(BETA1);
         double beta2 = value(BETA2);
-        Tensor g = decay(index, param, grad);
-        Tensor m = state("exp_avg", index, 0f).mulAddInPlace((float) beta1, g, (float) (1 - beta1));
-        Tensor v = state("exp_avg_sq", index, 0f).mulAddSquareInPlace((float) beta2, g, (float) (1 - beta2));
-        Tensor denominator = isOn(AMSGRAD) ? state("max_exp_avg_sq", index, 0f).maximumInPlace(v) : v;
+        Tensor g = gradient(index, param, grad);
+        Tensor m = state("exp_avg", index, 0f);
+        Tensor v = state("exp_avg_sq", index, 0f);
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         // m/(√v/√b2 + eps) = √b2·m/(√v + eps·√b2): one pass with a rescaled eps.
-        param.addRatioInPlace((float) (-lr() / bias1 * bias2Sqrt), m, denominator,
-                (float) (value(EPS) * bias2Sqrt));
+        AdamStep s = new AdamStep(shrink(), (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
+                (float) (-lr() / bias1 * bias2Sqrt), (float) (value(EPS) * bias2Sqrt));
+        if (!isOn(AMSGRAD)) {
+            param.adamStepInPlace(m, v, g, s);
+            return;
+        }
+        // the denominator is the running maximum of v, a fifth array: the same step in passes
+        if (s.shrink() != 1f) {
+            param.mulInPlace(s.shrink());
+        }
+        m.mulAddInPlace(s.beta1(), g, s.gradScale1());
+        v.mulAddSquareInPlace(s.beta2(), g, s.gradScale2());
+        param.addRatioInPlace(s.rate(), m, state("max_exp_avg_sq", index, 0f).maximumInPlace(v), s.eps());
     }
 }

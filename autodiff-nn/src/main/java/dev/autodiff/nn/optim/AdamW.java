@@ -25,8 +25,12 @@ public final class AdamW extends Adam {
     }
 
     @Override
-    protected Tensor decay(int index, Tensor param, Tensor grad) {
-        param.mulInPlace((float) (1 - lr() * value(WEIGHT_DECAY)));
+    protected Tensor gradient(int index, Tensor param, Tensor grad) {
         return grad;
+    }
+
+    @Override
+    protected float shrink() {
+        return (float) (1 - lr() * value(WEIGHT_DECAY));
     }
 }
