@@ -2,16 +2,18 @@
 """PyTorch side of the speed comparison with the autodiff trainer.
 
 Runs, at 1 and 2 threads, one full training step (forward, cross-entropy, backward,
-SGD with momentum 0.9) of the MLPs 784-256-10 and 784-512-256-10 at batch 64 and 256,
-inference with the MLP 784-256-10 shared by 1, 2 and 8 caller threads at batch 1 and 64
-(model.eval() under torch.inference_mode(), as autodiff's InferenceBenchmark), and
-Fashion-MNIST epochs of 784-256-10 at batch 128 with the trainer's recipe (pixels
-standardized with the training set's mean and standard deviation, SGD lr 0.05, momentum
-0.9, cosine annealing per epoch over the run) with the test accuracy after each epoch,
-and the cost of one op apart from its arithmetic (autodiff's OpOverheadBenchmark: 20 rounds
-of multiply, add and tanh on tensors of 4 floats, then a sum; 61 ops, with and without
-autograd).
-Prints samples per second: for the step, the median of several runs; for inference, the
+SGD with momentum 0.9, or Adam with --optimizer adam) of the MLPs 784-256-10 and
+784-512-256-10 at batch 64 and 256, the optimizer's step alone (SGD and Adam, on one
+step's gradients, as autodiff's OptimizerStepBenchmark), inference with the MLP
+784-256-10 shared by 1, 2 and 8 caller threads at batch 1 and 64 (model.eval() under
+torch.inference_mode(), as autodiff's InferenceBenchmark), and Fashion-MNIST epochs of
+784-256-10 at batch 128 with the trainer's recipe (pixels standardized with the training
+set's mean and standard deviation, SGD lr 0.05, momentum 0.9, cosine annealing per epoch
+over the run) with the test accuracy after each epoch, and the cost of one op apart from
+its arithmetic (autodiff's OpOverheadBenchmark: 20 rounds of multiply, add and tanh on
+tensors of 4 floats, then a sum; 61 ops, with and without autograd).
+Prints samples per second: for the step, the median of several runs (the optimizer's step
+alone in microseconds); for inference, the
 latency of one call (one caller, median of several runs) and the calls per second of all
 callers together (median of several runs of about a second); for the epochs, each epoch
 and the median of epochs 2 to N (epoch 1 includes warm-up on both sides).
@@ -19,7 +21,7 @@ and the median of epochs 2 to N (epoch 1 includes warm-up on both sides).
 Install: apt-get install -y python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist
          (without libopenblas0-pthread, Debian's torch runs matmul on the reference BLAS, 20x slower)
 Run:     /usr/bin/python3 autodiff-examples/scripts/torch_compare.py [--threads 1,2]
-             [--only step|inference|epoch|overhead] [--epochs N] [--repeats N]
+             [--only step|optimizer|inference|epoch|overhead] [--optimizer sgd|adam] [--epochs N] [--repeats N]
 
 Thread counts are fixed before torch starts (Debian's torch calls OpenBLAS, which reads
 OPENBLAS_NUM_THREADS at load time), so each thread count runs in a child process, with
@@ -42,7 +44,10 @@ FASHION = "/usr/share/datasets/fashion-mnist"
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", default="1,2", help="comma-separated thread counts (default 1,2)")
-    p.add_argument("--only", choices=["step", "inference", "epoch", "overhead"], help="run only one of the benchmarks")
+    p.add_argument("--only", choices=["step", "optimizer", "inference", "epoch", "overhead"],
+                   help="run only one of the benchmarks")
+    p.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd",
+                   help="the training step's optimizer: SGD lr 0.01 momentum 0.9, or Adam lr 1e-3 (default sgd)")
     p.add_argument("--epochs", type=int, default=5, help="Fashion-MNIST epochs, the cosine schedule's length (default 5)")
     p.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (default 5)")
     p.add_argument("--data", default=FASHION, help="Fashion-MNIST folder")
@@ -57,7 +62,7 @@ def spawn(args):
         if threads > 1:
             env["OMP_WAIT_POLICY"] = "PASSIVE"
         cmd = [sys.executable, os.path.abspath(__file__), "--child", str(threads),
-               "--epochs", str(args.epochs), "--repeats", str(args.repeats), "--data", args.data]
+               "--optimizer", args.optimizer, "--epochs", str(args.epochs), "--repeats", str(args.repeats), "--data", args.data]
         if args.only:
             cmd += ["--only", args.only]
         subprocess.run(cmd, env=env, check=True)
@@ -91,11 +96,18 @@ def mlp(sizes):
     return nn.Sequential(*layers)
 
 
-def bench_step(torch, sizes, batch, threads, repeats):
+def make_optimizer(torch, model, name):
+    """SGD lr 0.01 momentum 0.9, or Adam lr 1e-3, as autodiff's MlpTrainStep."""
+    if name == "adam":
+        return torch.optim.Adam(model.parameters(), lr=1e-3)
+    return torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+
+def bench_step(torch, sizes, batch, threads, repeats, optimizer):
     import torch.nn.functional as F
     torch.manual_seed(0)
     model = mlp(sizes)
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    opt = make_optimizer(torch, model, optimizer)
     x = torch.randn(batch, sizes[0])
     y = torch.randint(0, sizes[-1], (batch,))
 
@@ -105,8 +117,20 @@ def bench_step(torch, sizes, batch, threads, repeats):
         opt.step()
 
     ms = median_seconds(step, 100, 20, repeats) * 1e3
-    print(f"torch step {'-'.join(map(str, sizes))} batch {batch} threads {threads}: "
+    print(f"torch step {'-'.join(map(str, sizes))} batch {batch} threads {threads} {optimizer}: "
           f"{batch / ms * 1e3:,.0f} samples/s ({ms:.3f} ms/step, median of {repeats})", flush=True)
+
+
+def bench_optimizer(torch, sizes, optimizer, threads, repeats):
+    """opt.step() alone, on the gradients of one step, as autodiff's OptimizerStepBenchmark."""
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    model = mlp(sizes)
+    opt = make_optimizer(torch, model, optimizer)
+    F.cross_entropy(model(torch.randn(64, sizes[0])), torch.randint(0, sizes[-1], (64,))).backward()
+    us = median_seconds(opt.step, 200, 50, repeats) * 1e6
+    print(f"torch optimizer step {'-'.join(map(str, sizes))} {optimizer} threads {threads}: {us:.1f} us "
+          f"(median of {repeats})", flush=True)
 
 
 def bench_inference(torch, threads, repeats):
@@ -235,7 +259,11 @@ def child(args):
     if args.only in (None, "step"):
         for sizes in ([784, 256, 10], [784, 512, 256, 10]):
             for batch in (64, 256):
-                bench_step(torch, sizes, batch, args.child, args.repeats)
+                bench_step(torch, sizes, batch, args.child, args.repeats, args.optimizer)
+    if args.only in (None, "optimizer"):
+        for sizes in ([784, 256, 10], [784, 512, 256, 10]):
+            for optimizer in ("sgd", "adam"):
+                bench_optimizer(torch, sizes, optimizer, args.child, args.repeats)
     if args.only in (None, "inference"):
         bench_inference(torch, args.child, args.repeats)
     if args.only in (None, "overhead"):

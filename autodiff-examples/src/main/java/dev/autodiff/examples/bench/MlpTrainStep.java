@@ -6,23 +6,37 @@ import dev.autodiff.nn.Losses;
 import dev.autodiff.nn.Module;
 import dev.autodiff.nn.ReLU;
 import dev.autodiff.nn.Sequential;
+import dev.autodiff.nn.optim.Adam;
+import dev.autodiff.nn.optim.Optimizer;
 import dev.autodiff.nn.optim.SGD;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * One training step of a ReLU MLP on a fixed random batch held in memory: forward,
- * mean cross-entropy, {@code zeroGrad}, backward, and an SGD step with momentum 0.9 —
- * the step PyTorch's {@code torch_compare.py} times.
+ * mean cross-entropy, {@code zeroGrad}, backward, and an SGD step with momentum 0.9 (or an
+ * Adam step) — the step PyTorch's {@code torch_compare.py} times.
  */
 public final class MlpTrainStep {
     private final Sequential model;
-    private final SGD optimizer;
+    private final Optimizer optimizer;
     private final Tensor x;
     private final int[] labels;
 
-    /** An MLP with the given layer widths ({@code 784, 256, 10}), a batch of {@code batch} random samples, seeded. */
+    /**
+     * An MLP with the given layer widths ({@code 784, 256, 10}), a batch of {@code batch} random
+     * samples, seeded, trained by SGD with learning rate 0.01 and momentum 0.9.
+     */
     public MlpTrainStep(int[] sizes, int batch, long seed) {
+        this(sizes, batch, seed, "sgd");
+    }
+
+    /**
+     * The same with the optimizer {@code optimizer} names: {@code sgd}, or {@code adam} (learning
+     * rate 1e-3, PyTorch's defaults).
+     */
+    public MlpTrainStep(int[] sizes, int batch, long seed, String optimizer) {
         if (sizes.length < 2 || batch <= 0) {
             throw new IllegalArgumentException("MlpTrainStep: need at least two layer widths and a positive batch, got "
                     + Arrays.toString(sizes) + " and batch " + batch);
@@ -35,12 +49,20 @@ public final class MlpTrainStep {
                 model.add(new ReLU());
             }
         }
-        optimizer = new SGD(model.parameters(), 0.01).momentum(0.9);
+        this.optimizer = optimizer(optimizer, model.parameters());
         x = Tensor.randn(rng, batch, sizes[0]);
         labels = new int[batch];
         for (int i = 0; i < batch; i++) {
             labels[i] = rng.nextInt(sizes[sizes.length - 1]);
         }
+    }
+
+    private static Optimizer optimizer(String name, List<Tensor> parameters) {
+        return switch (name) {
+            case "sgd" -> new SGD(parameters, 0.01).momentum(0.9);
+            case "adam" -> new Adam(parameters, 1e-3);
+            default -> throw new IllegalArgumentException("MlpTrainStep: unknown optimizer " + name + " (sgd or adam)");
+        };
     }
 
     /** Parses layer widths written {@code 784-256-10}. */
@@ -51,6 +73,11 @@ public final class MlpTrainStep {
     /** The model being trained. */
     public Module model() {
         return model;
+    }
+
+    /** The optimizer that updates it. */
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     /** Runs one step and returns the loss before the update. */

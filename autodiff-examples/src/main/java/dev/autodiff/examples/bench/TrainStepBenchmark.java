@@ -31,12 +31,16 @@ public class TrainStepBenchmark extends ForkedBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** {@code sgd} (momentum 0.9) or {@code adam}, as {@code torch_compare.py --optimizer}. */
+    @Param({"sgd"})
+    public String optimizer;
+
     private MlpTrainStep step;
 
     @Setup
     public void setUp() {
         useSimdKernels(threads);
-        step = new MlpTrainStep(MlpTrainStep.parseSizes(arch), batch, 42);
+        step = new MlpTrainStep(MlpTrainStep.parseSizes(arch), batch, 42, optimizer);
     }
 
     @Benchmark

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autodiff.Tensor;
 import java.util.List;
+import java.util.function.DoubleBinaryOperator;
 import org.junit.jupiter.api.Test;
 
 class MlpTrainStepTest {
@@ -25,7 +26,19 @@ class MlpTrainStepTest {
 
     @Test
     void firstStepMovesEveryParameterByMinusLrTimesItsGradient() {
-        MlpTrainStep step = new MlpTrainStep(new int[] {5, 7, 3}, 8, 3);
+        // first SGD step with momentum: the buffer is the gradient itself, lr 0.01
+        assertFirstStep(new MlpTrainStep(new int[] {5, 7, 3}, 8, 3), (p, g) -> p - 0.01 * g);
+    }
+
+    @Test
+    void firstAdamStepMovesEveryParameterByLrAgainstItsGradientsSign() {
+        // the first step's moments are g/10 and g²/1000, their bias corrections 1/10 and 1/1000:
+        // p - lr·g/(|g| + eps), lr 1e-3
+        assertFirstStep(new MlpTrainStep(new int[] {5, 7, 3}, 8, 3, "adam"), (p, g) -> p - 1e-3 * g / (Math.abs(g) + 1e-8));
+    }
+
+    /** Runs the first step and checks each parameter against {@code update(before, gradient)}. */
+    private static void assertFirstStep(MlpTrainStep step, DoubleBinaryOperator update) {
         List<Tensor> params = step.model().parameters();
         float[][] before = params.stream().map(Tensor::toArray).toArray(float[][]::new);
         step.step();
@@ -33,8 +46,7 @@ class MlpTrainStepTest {
             float[] after = params.get(i).toArray();
             float[] grad = params.get(i).grad().toArray();
             for (int j = 0; j < after.length; j++) {
-                // first SGD step with momentum: the buffer is the gradient itself, lr 0.01
-                assertEquals(before[i][j] - 0.01f * grad[j], after[j], 1e-6f, "parameter " + i + ", element " + j);
+                assertEquals(update.applyAsDouble(before[i][j], grad[j]), after[j], 1e-6, "parameter " + i + ", element " + j);
             }
         }
     }
@@ -54,5 +66,7 @@ class MlpTrainStepTest {
     void rejectsASingleLayerWidth() {
         var e = assertThrows(IllegalArgumentException.class, () -> new MlpTrainStep(new int[] {784}, 64, 1));
         assertTrue(e.getMessage().contains("MlpTrainStep"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MlpTrainStep(new int[] {5, 3}, 4, 1, "lbfgs"));
+        assertEquals("MlpTrainStep: unknown optimizer lbfgs (sgd or adam)", e.getMessage());
     }
 }

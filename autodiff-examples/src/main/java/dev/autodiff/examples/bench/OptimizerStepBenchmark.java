@@ -1,0 +1,44 @@
+package dev.autodiff.examples.bench;
+
+import dev.autodiff.nn.optim.Optimizer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+
+/**
+ * The optimizer's part of a training step alone: {@code optimizer.step()} on the parameters
+ * of an MLP ({@link MlpTrainStep}) whose gradients one training step left, the same
+ * gradients every call. 784-256-10 has 203,530 parameters, 784-512-256-10 535,818. PyTorch's
+ * side is {@code torch_compare.py --only optimizer}.
+ */
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class OptimizerStepBenchmark extends ForkedBenchmark {
+
+    @Param({"784-256-10", "784-512-256-10"})
+    public String arch;
+
+    /** {@code sgd} (momentum 0.9) or {@code adam}. */
+    @Param({"sgd", "adam"})
+    public String optimizer;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private Optimizer update;
+
+    @Setup
+    public void setUp() {
+        useSimdKernels(threads);
+        MlpTrainStep step = new MlpTrainStep(MlpTrainStep.parseSizes(arch), 64, 42, optimizer);
+        step.step();
+        update = step.optimizer();
+    }
+
+    @Benchmark
+    public Optimizer step() {
+        update.step();
+        return update;
+    }
+}
