@@ -1,5 +1,6 @@
 package dev.autodiff;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -72,7 +73,7 @@ class InPlaceTest {
     /** One pass gives the bits of the four updates it stands for. */
     @Test
     void theAdamStepIsItsFourUpdatesInOnePass() {
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        SplittableRandom rng = new SplittableRandom(3);
         Tensor grad = Tensor.randn(rng, 1001);
         Tensor param = Tensor.randn(rng, 1001);
         Tensor expAvg = Tensor.randn(rng, 1001);
