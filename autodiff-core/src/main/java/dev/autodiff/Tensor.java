@@ -506,6 +506,26 @@ public final class Tensor {
         return this;
     }
 
+    /**
+     * An RMSprop or Adagrad step in one pass over this parameter, its running sum of squares
+     * and its gradient: {@code sumSq = beta·sumSq + gradScale·grad²}, then
+     * {@code this = this + rate·grad / (√sumSq + eps)}; returns this. The bits are those of
+     * {@code sumSq.mulAddSquareInPlace(beta, grad, gradScale)} then
+     * {@code addRatioInPlace(rate, grad, sumSq, eps)}, which read the gradient and the sum twice.
+     */
+    public Tensor rmsStepInPlace(Tensor sumSq, float beta, Tensor grad, float gradScale, float rate, float eps) {
+        checkSameShape("rmsStepInPlace", sumSq);
+        checkSameShape("rmsStepInPlace", grad);
+        if (Batching.any(this, sumSq, grad)) {
+            sumSq.mulAddSquareInPlace(beta, grad, gradScale);
+            return addRatioInPlace(rate, grad, sumSq, eps);
+        }
+        kernels().rmsStep(beta, gradScale, grad.data(), sumSq.data(), rate, eps, data(), data.length);
+        sumSq.written();
+        written();
+        return this;
+    }
+
     /** {@code this = beta·this + alpha·x²} in one pass (a running second moment); returns this. */
     public Tensor mulAddSquareInPlace(float beta, Tensor x, float alpha) {
         checkSameShape("mulAddSquareInPlace", x);

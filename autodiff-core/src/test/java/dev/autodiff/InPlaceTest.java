@@ -42,6 +42,12 @@ class InPlaceTest {
         assertArrayEquals(new float[] {-0.25f, -3.5f, 5f, 7.625f}, y.toArray());
 
         y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
+        Tensor sumSq = Tensor.vector(6f, 13.5f, 7.5f, 0f);
+        assertSame(y, y.rmsStepInPlace(sumSq, 0.5f, X, 0.25f, -2f, 1f)); // s = s/2 + x²/4; y - 2·x/(√s + 1)
+        assertArrayEquals(new float[] {4f, 9f, 4f, 0.0625f}, sumSq.toArray());
+        assertArrayEquals(new float[] {1f - 4f / 3f, -2f - 6f / 4f, 4f + 2f / 3f, 8f - 1f / 1.25f}, y.toArray(), 1e-6f);
+
+        y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
         Tensor expAvg = Tensor.vector(2f, 0f, -4f, 1f);
         Tensor expAvgSq = Tensor.vector(6f, 13.5f, 7.5f, 0f);
         // p/2; m = m/2 + 2·x; v = v/2 + x²/4; p - m/(√v + 1)
@@ -90,6 +96,23 @@ class InPlaceTest {
         param.adamStepInPlace(expAvg, expAvgSq, grad, step);
         assertArrayEquals(m.toArray(), expAvg.toArray());
         assertArrayEquals(v.toArray(), expAvgSq.toArray());
+        assertArrayEquals(p.toArray(), param.toArray());
+    }
+
+    /** One pass gives the bits of the two updates it stands for. */
+    @Test
+    void theRmsStepIsItsTwoUpdatesInOnePass() {
+        SplittableRandom rng = new SplittableRandom(4);
+        Tensor grad = Tensor.randn(rng, 1001);
+        Tensor param = Tensor.randn(rng, 1001);
+        Tensor sumSq = Tensor.randn(rng, 1001).square();
+        Tensor p = param.detach().mul(1f);
+        Tensor s = sumSq.detach().mul(1f);
+        s.mulAddSquareInPlace(0.99f, grad, 0.01f);
+        p.addRatioInPlace(-0.0031f, grad, s, 1e-8f);
+
+        param.rmsStepInPlace(sumSq, 0.99f, grad, 0.01f, -0.0031f, 1e-8f);
+        assertArrayEquals(s.toArray(), sumSq.toArray());
         assertArrayEquals(p.toArray(), param.toArray());
     }
 

@@ -144,6 +144,13 @@ public interface Kernels {
      */
     void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param, int n);
 
+    /**
+     * An RMSprop or Adagrad step in one pass: {@code sumSq[i] = gradScale * grad[i] * grad[i] + beta * sumSq[i]},
+     * then {@code param[i] += rate * grad[i] / (sqrt(sumSq[i]) + eps)}, each as {@link #squareAxpby}
+     * and {@link #addRatio} compute it.
+     */
+    void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps, float[] param, int n);
+
     /** {@code y[i] = alpha * x[i] * x[i] + beta * y[i]} (running second moments). */
     void squareAxpby(float alpha, float[] x, float beta, float[] y, int n);
 

@@ -276,6 +276,12 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps, float[] param,
+                        int n) {
+        forEach(n, i -> ScalarMath.rmsStep(beta, gradScale, grad, sumSq, rate, eps, param, i));
+    }
+
+    @Override
     public void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
         forEach(n, i -> y[i] = ScalarMath.addRatio(alpha, num[i], den[i], eps, y[i]));
     }

@@ -142,6 +142,13 @@ public final class ScalarMath {
         param[i] = addRatio(step.rate(), expAvg[i], expAvgSq[i], step.eps(), p);
     }
 
+    /** Element {@code i} of an RMSprop or Adagrad step: the running sum of squares, then the step. */
+    public static void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps,
+                               float[] param, int i) {
+        sumSq[i] = squareAxpby(gradScale, grad[i], beta, sumSq[i]);
+        param[i] = addRatio(rate, grad[i], sumSq[i], eps, param[i]);
+    }
+
     /** {@code x} limited to {@code [lo, hi]}; NaN stays NaN. */
     public static float clamp(float x, float lo, float hi) {
         return Math.min(Math.max(x, lo), hi);

@@ -160,6 +160,12 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps, float[] param,
+                        int n) {
+        updates.rmsStep(beta, gradScale, grad, sumSq, rate, eps, param, n);
+    }
+
+    @Override
     public void addRatio(float alpha, float[] num, float[] den, float eps, float[] y, int n) {
         updates.addRatio(alpha, num, den, eps, y, n);
     }

@@ -35,6 +35,7 @@ final class UpdateOps {
         float alpha;
         float beta;
         float gamma;
+        float delta;
         float[] x;
         float[] y;
         float[] z;
@@ -49,6 +50,11 @@ final class UpdateOps {
             this.gamma = gamma;
             this.z = z;
             return this;
+        }
+
+        Update of(float alpha, float[] x, float beta, float[] y, float gamma, float delta, float[] z) {
+            this.delta = delta;
+            return of(alpha, x, beta, y, gamma, z);
         }
 
         Update of(AdamStep adam, float[] x, float[] y, float[] z, float[] w) {
@@ -178,6 +184,32 @@ final class UpdateOps {
             m.intoArray(expAvg, i);
             v.intoArray(expAvgSq, i);
             p.mul(shrink).add(m.mul(rate).div(v.sqrt().add(eps))).intoArray(param, i);
+        }
+    }
+
+    /** {@link #squareAxpby} then {@link #addRatio} in one pass, which reads the gradient and the sum of squares once. */
+    void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps, float[] param, int n) {
+        if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
+            rmsStep(beta, gradScale, grad, sumSq, rate, eps, param, 0, n);
+            return;
+        }
+        run(n, UPDATES.get().of(gradScale, grad, beta, sumSq, rate, eps, param),
+                (u, from, to) -> rmsStep(u.beta, u.alpha, u.x, u.y, u.gamma, u.delta, u.z, from, to));
+    }
+
+    private static void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps,
+                                float[] param, int from, int to) {
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += L) {
+            FloatVector g = FloatVector.fromArray(F, grad, i);
+            FloatVector s = FloatVector.fromArray(F, sumSq, i);
+            FloatVector p = FloatVector.fromArray(F, param, i);
+            s = g.mul(gradScale).mul(g).add(s.mul(beta));
+            s.intoArray(sumSq, i);
+            p.add(g.mul(rate).div(s.sqrt().add(eps))).intoArray(param, i);
+        }
+        for (; i < to; i++) {
+            ScalarMath.rmsStep(beta, gradScale, grad, sumSq, rate, eps, param, i);
         }
     }
 

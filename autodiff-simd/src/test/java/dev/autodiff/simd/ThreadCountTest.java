@@ -126,7 +126,7 @@ class ThreadCountTest {
             k.permute(a, new int[] {60, 70, 80}, new int[] {2, 0, 1}, out);
             return out;
         });
-        sameForEveryThreadCount("adaptive step, momentum, adam, clamp", k -> {
+        sameForEveryThreadCount("adaptive steps, momentum, clamp", k -> {
             float[] y = a.clone();
             float[] den = Floats.uniform(a.length, 6);
             for (int i = 0; i < den.length; i++) {
@@ -136,6 +136,7 @@ class ThreadCountTest {
             k.squareAxpby(0.1f, a, 0.99f, y, y.length);
             k.addRatio(-0.01f, a, den, 1e-8f, y, y.length);
             k.momentumStep(0.9f, 0.5f, a, den, -0.01f, y, y.length);
+            k.rmsStep(0.99f, 0.01f, a, den, -0.01f, 1e-8f, y, y.length);
             k.adamStep(new AdamStep(0.99f, 0.9f, 0.1f, 0.999f, 0.001f, -0.01f, 1e-8f), a, den, den.clone(), y, y.length);
             k.maxInPlace(a, y, y.length);
             k.scale(0.5f, y, y.length);

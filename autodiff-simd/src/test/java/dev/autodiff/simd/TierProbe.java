@@ -244,6 +244,9 @@ public final class TierProbe {
         float[] expAvgSq = magnitudes.clone();
         pass.call("adam step", adamParam, () -> k.adamStep(new AdamStep(0.99f, 0.9f, 0.1f, 0.999f, 0.001f, -0.01f, 1e-8f),
                 g, expAvg, expAvgSq, adamParam, adamParam.length));
+        float[] rmsParam = x.clone();
+        float[] sumSq = magnitudes.clone();
+        pass.call("rms step", rmsParam, () -> k.rmsStep(0.99f, 0.01f, g, sumSq, -0.01f, 1e-8f, rmsParam, rmsParam.length));
         float[] adaptive = x.clone();
         pass.call("adaptive step", adaptive, () -> k.addRatio(-0.01f, g, magnitudes, 1e-8f, adaptive, adaptive.length));
         float[] runningMaxima = g.clone();

@@ -53,6 +53,20 @@ class UpdateOpsTest {
         }
     }
 
+    /** The fused RMSprop and Adagrad step writes the sum of squares and the parameter with the reference's bits. */
+    @Test
+    void rmsStepMatchesReference() {
+        for (int n : new int[] {0, 1, 7, 8, 9, 15, 127, 1021, 4099, 70001}) {
+            float[] grad = Floats.values(n, n);
+            float[][] expected = {abs(Floats.values(n, n + 1)), Floats.values(n, n + 2)};
+            float[][] actual = {expected[0].clone(), expected[1].clone()};
+            SCALAR.rmsStep(0.99f, 0.01f, grad, expected[0], -0.003f, 1e-8f, expected[1], n);
+            SIMD.rmsStep(0.99f, 0.01f, grad, actual[0], -0.003f, 1e-8f, actual[1], n);
+            assertBitEqual(expected[0], actual[0], n, "rmsStep sum of squares n=" + n);
+            assertBitEqual(expected[1], actual[1], n, "rmsStep param n=" + n);
+        }
+    }
+
     /** The fused Adam step writes the parameter and both moments with the reference's bits, shrunk or not. */
     @Test
     void adamStepMatchesReference() {

@@ -74,13 +74,18 @@ public final class RMSprop extends Optimizer {
         double alpha = value(ALPHA);
         float eps = (float) value(EPS);
         Tensor g = withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
+        double momentum = value(MOMENTUM);
+        if (!isOn(CENTERED) && momentum <= 0) {
+            // the usual step, in one pass over the parameter, its average of squares and its gradient
+            param.rmsStepInPlace(state("square_avg", index, 0f), (float) alpha, g, (float) (1 - alpha), (float) -lr(), eps);
+            return;
+        }
         Tensor squareAvg = state("square_avg", index, 0f).mulAddSquareInPlace((float) alpha, g, (float) (1 - alpha));
         Tensor denominator = squareAvg;
         if (isOn(CENTERED)) {
             Tensor gradAvg = state("grad_avg", index, 0f).mulAddInPlace((float) alpha, g, (float) (1 - alpha));
             denominator = scratch("denominator", index).copyFrom(squareAvg).mulAddSquareInPlace(1f, gradAvg, -1f);
         }
-        double momentum = value(MOMENTUM);
         if (momentum > 0) {
             Tensor buffer = state("momentum_buffer", index, 0f).mulInPlace((float) momentum)
                     .addRatioInPlace(1f, g, denominator, eps);
