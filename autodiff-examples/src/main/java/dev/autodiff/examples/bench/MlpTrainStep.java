@@ -6,8 +6,10 @@ import dev.autodiff.nn.Losses;
 import dev.autodiff.nn.Module;
 import dev.autodiff.nn.ReLU;
 import dev.autodiff.nn.Sequential;
+import dev.autodiff.nn.optim.Adagrad;
 import dev.autodiff.nn.optim.Adam;
 import dev.autodiff.nn.optim.Optimizer;
+import dev.autodiff.nn.optim.RMSprop;
 import dev.autodiff.nn.optim.SGD;
 import java.util.Arrays;
 import java.util.List;
@@ -33,8 +35,8 @@ public final class MlpTrainStep {
     }
 
     /**
-     * The same with the optimizer {@code optimizer} names: {@code sgd}, or {@code adam} (learning
-     * rate 1e-3, PyTorch's defaults).
+     * The same with the optimizer {@code optimizer} names: {@code sgd}, {@code adam} or
+     * {@code rmsprop} (learning rate 1e-3), or {@code adagrad} (1e-2), with PyTorch's defaults.
      */
     public MlpTrainStep(int[] sizes, int batch, long seed, String optimizer) {
         if (sizes.length < 2 || batch <= 0) {
@@ -61,7 +63,10 @@ public final class MlpTrainStep {
         return switch (name) {
             case "sgd" -> new SGD(parameters, 0.01).momentum(0.9);
             case "adam" -> new Adam(parameters, 1e-3);
-            default -> throw new IllegalArgumentException("MlpTrainStep: unknown optimizer " + name + " (sgd or adam)");
+            case "rmsprop" -> new RMSprop(parameters, 1e-3);
+            case "adagrad" -> new Adagrad(parameters, 1e-2);
+            default -> throw new IllegalArgumentException(
+                    "MlpTrainStep: unknown optimizer " + name + " (sgd, adam, rmsprop or adagrad)");
         };
     }
 

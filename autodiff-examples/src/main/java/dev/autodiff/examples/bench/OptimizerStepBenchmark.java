@@ -19,8 +19,8 @@ public class OptimizerStepBenchmark extends ForkedBenchmark {
     @Param({"784-256-10", "784-512-256-10"})
     public String arch;
 
-    /** {@code sgd} (momentum 0.9) or {@code adam}. */
-    @Param({"sgd", "adam"})
+    /** {@code sgd} (momentum 0.9), {@code adam}, {@code rmsprop} or {@code adagrad}. */
+    @Param({"sgd", "adam", "rmsprop", "adagrad"})
     public String optimizer;
 
     @Param({"1", "2"})
