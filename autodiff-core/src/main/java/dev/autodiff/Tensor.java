@@ -470,13 +470,26 @@ public final class Tensor {
      * which read the buffer twice.
      */
     public Tensor momentumStepInPlace(Tensor buffer, float momentum, Tensor grad, float gradScale, float rate) {
+        return momentumStepInPlace(buffer, momentum, grad, 0f, gradScale, rate);
+    }
+
+    /**
+     * A momentum step with weight decay in one pass: {@code d = grad + weightDecay·this},
+     * {@code buffer = momentum·buffer + gradScale·d}, then {@code this = this + rate·buffer};
+     * returns this. The bits are those of {@code d = grad} copied and
+     * {@code d.addInPlace(this, weightDecay)} (none of it for a weight decay of 0), then the
+     * momentum step of {@link #momentumStepInPlace(Tensor, float, Tensor, float, float)} on d.
+     */
+    public Tensor momentumStepInPlace(Tensor buffer, float momentum, Tensor grad, float weightDecay, float gradScale,
+                                      float rate) {
         checkSameShape("momentumStepInPlace", buffer);
         checkSameShape("momentumStepInPlace", grad);
         if (Batching.any(this, buffer, grad)) {
-            buffer.mulAddInPlace(momentum, grad, gradScale);
+            Tensor d = weightDecay == 0 ? grad : grad.mul(1f).addInPlace(this, weightDecay);
+            buffer.mulAddInPlace(momentum, d, gradScale);
             return addInPlace(buffer, rate);
         }
-        kernels().momentumStep(momentum, gradScale, grad.data(), buffer.data(), rate, data(), data.length);
+        kernels().momentumStep(momentum, gradScale, grad.data(), weightDecay, buffer.data(), rate, data(), data.length);
         buffer.written();
         written();
         return this;

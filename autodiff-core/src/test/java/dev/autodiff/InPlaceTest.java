@@ -42,6 +42,13 @@ class InPlaceTest {
         assertArrayEquals(new float[] {-0.25f, -3.5f, 5f, 7.625f}, y.toArray());
 
         y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
+        buffer = Tensor.vector(2f, 0f, -4f, 1f);
+        // d = x + y/2; b = b/2 + 2·d; y - b/4
+        assertSame(y, y.momentumStepInPlace(buffer, 0.5f, X, 0.5f, 2f, -0.25f));
+        assertArrayEquals(new float[] {6f, 4f, 0f, 9.5f}, buffer.toArray());
+        assertArrayEquals(new float[] {-0.5f, -3f, 4f, 5.625f}, y.toArray());
+
+        y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
         Tensor sumSq = Tensor.vector(6f, 13.5f, 7.5f, 0f);
         assertSame(y, y.rmsStepInPlace(sumSq, 0.5f, X, 0.25f, -2f, 1f)); // s = s/2 + x²/4; y - 2·x/(√s + 1)
         assertArrayEquals(new float[] {4f, 9f, 4f, 0.0625f}, sumSq.toArray());
@@ -96,6 +103,23 @@ class InPlaceTest {
         param.adamStepInPlace(expAvg, expAvgSq, grad, step);
         assertArrayEquals(m.toArray(), expAvg.toArray());
         assertArrayEquals(v.toArray(), expAvgSq.toArray());
+        assertArrayEquals(p.toArray(), param.toArray());
+    }
+
+    /** With weight decay, one pass gives the bits of the decayed gradient's copy and the momentum step on it. */
+    @Test
+    void theMomentumStepWithWeightDecayIsItsUpdatesInOnePass() {
+        SplittableRandom rng = new SplittableRandom(5);
+        Tensor grad = Tensor.randn(rng, 1001);
+        Tensor param = Tensor.randn(rng, 1001);
+        Tensor buffer = Tensor.randn(rng, 1001);
+        Tensor p = param.detach().mul(1f);
+        Tensor b = buffer.detach().mul(1f);
+        Tensor d = grad.detach().mul(1f).addInPlace(p, 5e-4f);
+        p.momentumStepInPlace(b, 0.9f, d, 0.75f, -0.0123f);
+
+        param.momentumStepInPlace(buffer, 0.9f, grad, 5e-4f, 0.75f, -0.0123f);
+        assertArrayEquals(b.toArray(), buffer.toArray());
         assertArrayEquals(p.toArray(), param.toArray());
     }
 

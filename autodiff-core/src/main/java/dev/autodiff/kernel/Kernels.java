@@ -133,10 +133,12 @@ public interface Kernels {
     void axpby(float alpha, float[] x, float beta, float[] y, int n);
 
     /**
-     * A momentum step in one pass: {@code buffer[i] = gradScale * grad[i] + momentum * buffer[i]},
-     * then {@code param[i] = rate * buffer[i] + param[i]}, each as {@link #axpby} computes it.
+     * A momentum step in one pass: {@code d = decay * param[i] + grad[i]} (only {@code grad[i]}
+     * when decay is 0), {@code buffer[i] = gradScale * d + momentum * buffer[i]}, then
+     * {@code param[i] = rate * buffer[i] + param[i]}, each as {@link #axpby} computes it.
      */
-    void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param, int n);
+    void momentumStep(float momentum, float gradScale, float[] grad, float decay, float[] buffer, float rate,
+                      float[] param, int n);
 
     /**
      * An Adam step in one pass over {@code param}, its moments {@code expAvg} and

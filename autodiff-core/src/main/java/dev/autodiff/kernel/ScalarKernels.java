@@ -262,12 +262,9 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param,
-                             int n) {
-        forEach(n, i -> {
-            buffer[i] = ScalarMath.axpby(gradScale, grad[i], momentum, buffer[i]);
-            param[i] = ScalarMath.axpby(rate, buffer[i], 1f, param[i]);
-        });
+    public void momentumStep(float momentum, float gradScale, float[] grad, float decay, float[] buffer, float rate,
+                             float[] param, int n) {
+        forEach(n, i -> ScalarMath.momentumStep(momentum, gradScale, grad, decay, buffer, rate, param, i));
     }
 
     @Override

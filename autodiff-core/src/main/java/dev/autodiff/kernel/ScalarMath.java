@@ -142,6 +142,14 @@ public final class ScalarMath {
         param[i] = addRatio(step.rate(), expAvg[i], expAvgSq[i], step.eps(), p);
     }
 
+    /** Element {@code i} of a momentum step ({@link Kernels#momentumStep}): the decayed gradient, the buffer, the parameter. */
+    public static void momentumStep(float momentum, float gradScale, float[] grad, float decay, float[] buffer, float rate,
+                                    float[] param, int i) {
+        float d = decay == 0 ? grad[i] : axpby(decay, param[i], 1f, grad[i]);
+        buffer[i] = axpby(gradScale, d, momentum, buffer[i]);
+        param[i] = axpby(rate, buffer[i], 1f, param[i]);
+    }
+
     /** Element {@code i} of an RMSprop or Adagrad step: the running sum of squares, then the step. */
     public static void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps,
                                float[] param, int i) {

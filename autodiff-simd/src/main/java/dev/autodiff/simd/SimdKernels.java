@@ -149,9 +149,9 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
-    public void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param,
-                             int n) {
-        updates.momentumStep(momentum, gradScale, grad, buffer, rate, param, n);
+    public void momentumStep(float momentum, float gradScale, float[] grad, float decay, float[] buffer, float rate,
+                             float[] param, int n) {
+        updates.momentumStep(momentum, gradScale, grad, decay, buffer, rate, param, n);
     }
 
     @Override

@@ -117,28 +117,43 @@ final class UpdateOps {
         }
     }
 
-    /** The two {@link #axpby} of a momentum step in one pass, which reads the buffer once instead of twice. */
-    void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate, float[] param, int n) {
+    /**
+     * The two {@link #axpby} of a momentum step in one pass, which reads the buffer once instead
+     * of twice, and with weight decay the third that adds it to the gradient, which then needs
+     * no array of its own.
+     */
+    void momentumStep(float momentum, float gradScale, float[] grad, float decay, float[] buffer, float rate,
+                      float[] param, int n) {
         if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
-            momentumStep(momentum, gradScale, grad, buffer, rate, param, 0, n);
+            momentumStep(momentum, gradScale, grad, decay, buffer, rate, param, 0, n);
             return;
         }
-        run(n, UPDATES.get().of(gradScale, grad, momentum, buffer, rate, param),
-                (u, from, to) -> momentumStep(u.beta, u.alpha, u.x, u.y, u.gamma, u.z, from, to));
+        run(n, UPDATES.get().of(gradScale, grad, momentum, buffer, rate, decay, param),
+                (u, from, to) -> momentumStep(u.beta, u.alpha, u.x, u.delta, u.y, u.gamma, u.z, from, to));
     }
 
-    private static void momentumStep(float momentum, float gradScale, float[] grad, float[] buffer, float rate,
-                                     float[] param, int from, int to) {
+    private static void momentumStep(float momentum, float gradScale, float[] grad, float decay, float[] buffer,
+                                     float rate, float[] param, int from, int to) {
         int i = from;
-        for (int end = from + F.loopBound(to - from); i < end; i += L) {
-            FloatVector b = FloatVector.fromArray(F, grad, i).mul(gradScale)
-                    .add(FloatVector.fromArray(F, buffer, i).mul(momentum));
-            b.intoArray(buffer, i);
-            b.mul(rate).add(FloatVector.fromArray(F, param, i)).intoArray(param, i);
+        int end = from + F.loopBound(to - from);
+        if (decay == 0) {
+            for (; i < end; i += L) {
+                FloatVector b = FloatVector.fromArray(F, grad, i).mul(gradScale)
+                        .add(FloatVector.fromArray(F, buffer, i).mul(momentum));
+                b.intoArray(buffer, i);
+                b.mul(rate).add(FloatVector.fromArray(F, param, i)).intoArray(param, i);
+            }
+        } else {
+            for (; i < end; i += L) {
+                FloatVector p = FloatVector.fromArray(F, param, i);
+                FloatVector d = p.mul(decay).add(FloatVector.fromArray(F, grad, i));
+                FloatVector b = d.mul(gradScale).add(FloatVector.fromArray(F, buffer, i).mul(momentum));
+                b.intoArray(buffer, i);
+                b.mul(rate).add(p).intoArray(param, i);
+            }
         }
         for (; i < to; i++) {
-            buffer[i] = ScalarMath.axpby(gradScale, grad[i], momentum, buffer[i]);
-            param[i] = ScalarMath.axpby(rate, buffer[i], 1f, param[i]);
+            ScalarMath.momentumStep(momentum, gradScale, grad, decay, buffer, rate, param, i);
         }
     }
 

@@ -238,7 +238,11 @@ public final class TierProbe {
         pass.call("scale", scaled, () -> k.scale(0.3f, scaled, scaled.length));
         float[] param = x.clone();
         float[] buffer = g.clone();
-        pass.call("momentum step", param, () -> k.momentumStep(0.9f, 1f, g, buffer, -0.05f, param, param.length));
+        pass.call("momentum step", param, () -> k.momentumStep(0.9f, 1f, g, 0f, buffer, -0.05f, param, param.length));
+        float[] decayedParam = x.clone();
+        float[] decayedBuffer = g.clone();
+        pass.call("momentum step with weight decay", decayedParam,
+                () -> k.momentumStep(0.9f, 1f, g, 1e-3f, decayedBuffer, -0.05f, decayedParam, decayedParam.length));
         float[] adamParam = x.clone();
         float[] expAvg = g.clone();
         float[] expAvgSq = magnitudes.clone();

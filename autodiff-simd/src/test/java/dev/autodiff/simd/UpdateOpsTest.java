@@ -39,17 +39,19 @@ class UpdateOpsTest {
         check("clamp", (k, x, y, n) -> k.clamp(y, -1.5f, 2.5f, n));
     }
 
-    /** The fused momentum step writes both the buffer and the parameter with the reference's bits. */
+    /** The fused momentum step writes both the buffer and the parameter with the reference's bits, with weight decay or not. */
     @Test
     void momentumStepMatchesReference() {
-        for (int n : new int[] {0, 1, 7, 8, 9, 15, 127, 1021, 4099, 70001}) {
-            float[] grad = Floats.values(n, n);
-            float[][] expected = {Floats.values(n, n + 1), Floats.values(n, n + 2)};
-            float[][] actual = {expected[0].clone(), expected[1].clone()};
-            SCALAR.momentumStep(0.9f, 0.75f, grad, expected[0], -0.01f, expected[1], n);
-            SIMD.momentumStep(0.9f, 0.75f, grad, actual[0], -0.01f, actual[1], n);
-            assertBitEqual(expected[0], actual[0], n, "momentumStep buffer n=" + n);
-            assertBitEqual(expected[1], actual[1], n, "momentumStep param n=" + n);
+        for (float decay : new float[] {0f, 5e-4f}) {
+            for (int n : new int[] {0, 1, 7, 8, 9, 15, 127, 1021, 4099, 70001}) {
+                float[] grad = Floats.values(n, n);
+                float[][] expected = {Floats.values(n, n + 1), Floats.values(n, n + 2)};
+                float[][] actual = {expected[0].clone(), expected[1].clone()};
+                SCALAR.momentumStep(0.9f, 0.75f, grad, decay, expected[0], -0.01f, expected[1], n);
+                SIMD.momentumStep(0.9f, 0.75f, grad, decay, actual[0], -0.01f, actual[1], n);
+                assertBitEqual(expected[0], actual[0], n, "momentumStep buffer n=" + n + " decay " + decay);
+                assertBitEqual(expected[1], actual[1], n, "momentumStep param n=" + n + " decay " + decay);
+            }
         }
     }
 

@@ -73,16 +73,19 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(int index, Tensor param, Tensor grad, long step) {
-        Tensor d = withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
+        double weightDecay = value(WEIGHT_DECAY);
         double momentum = value(MOMENTUM);
+        boolean usual = momentum != 0 && hasState("momentum_buffer", index) && !isOn(NESTEROV);
+        if (usual) {
+            // the usual step, weight decay included, in one pass over the parameter, its buffer and its gradient
+            param.momentumStepInPlace(state("momentum_buffer", index, 0f), (float) momentum, grad, (float) weightDecay,
+                    (float) (1 - value(DAMPENING)), (float) -lr());
+            return;
+        }
+        Tensor d = withWeightDecay(index, param, grad, weightDecay);
         if (momentum != 0) {
             boolean first = !hasState("momentum_buffer", index);
             Tensor buffer = state("momentum_buffer", index, 0f);
-            if (!first && !isOn(NESTEROV)) {
-                // the usual step, in one pass over the parameter, its buffer and its gradient
-                param.momentumStepInPlace(buffer, (float) momentum, d, (float) (1 - value(DAMPENING)), (float) -lr());
-                return;
-            }
             if (first) {
                 buffer.copyFrom(d);
             } else {
