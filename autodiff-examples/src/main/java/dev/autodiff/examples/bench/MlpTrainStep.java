@@ -35,8 +35,9 @@ public final class MlpTrainStep {
     }
 
     /**
-     * The same with the optimizer {@code optimizer} names: {@code sgd}, {@code adam} or
-     * {@code rmsprop} (learning rate 1e-3), or {@code adagrad} (1e-2), with PyTorch's defaults.
+     * The same with the optimizer {@code optimizer} names: {@code sgd}, {@code sgd-decay} (weight
+     * decay 5e-4), {@code adam} or {@code rmsprop} (learning rate 1e-3), or {@code adagrad}
+     * (1e-2), with PyTorch's defaults otherwise.
      */
     public MlpTrainStep(int[] sizes, int batch, long seed, String optimizer) {
         if (sizes.length < 2 || batch <= 0) {
@@ -62,11 +63,12 @@ public final class MlpTrainStep {
     private static Optimizer optimizer(String name, List<Tensor> parameters) {
         return switch (name) {
             case "sgd" -> new SGD(parameters, 0.01).momentum(0.9);
+            case "sgd-decay" -> new SGD(parameters, 0.01).momentum(0.9).weightDecay(5e-4);
             case "adam" -> new Adam(parameters, 1e-3);
             case "rmsprop" -> new RMSprop(parameters, 1e-3);
             case "adagrad" -> new Adagrad(parameters, 1e-2);
             default -> throw new IllegalArgumentException(
-                    "MlpTrainStep: unknown optimizer " + name + " (sgd, adam, rmsprop or adagrad)");
+                    "MlpTrainStep: unknown optimizer " + name + " (sgd, sgd-decay, adam, rmsprop or adagrad)");
         };
     }
 

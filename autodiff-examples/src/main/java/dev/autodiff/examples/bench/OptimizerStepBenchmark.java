@@ -19,8 +19,11 @@ public class OptimizerStepBenchmark extends ForkedBenchmark {
     @Param({"784-256-10", "784-512-256-10"})
     public String arch;
 
-    /** {@code sgd} (momentum 0.9), {@code adam}, {@code rmsprop} or {@code adagrad}. */
-    @Param({"sgd", "adam", "rmsprop", "adagrad"})
+    /**
+     * An optimizer {@link MlpTrainStep} names: {@code sgd} (momentum 0.9), {@code sgd-decay} (and
+     * weight decay 5e-4), {@code adam}, {@code rmsprop} or {@code adagrad}.
+     */
+    @Param({"sgd", "sgd-decay", "adam", "rmsprop", "adagrad"})
     public String optimizer;
 
     @Param({"1", "2"})

@@ -31,7 +31,7 @@ public class TrainStepBenchmark extends ForkedBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    /** {@code sgd} (momentum 0.9), {@code adam}, {@code rmsprop} or {@code adagrad}, as {@code torch_compare.py --optimizer}. */
+    /** An optimizer {@link MlpTrainStep} names ({@code sgd}: momentum 0.9), as {@code torch_compare.py --optimizer}. */
     @Param({"sgd"})
     public String optimizer;
 

@@ -67,6 +67,6 @@ class MlpTrainStepTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new MlpTrainStep(new int[] {784}, 64, 1));
         assertTrue(e.getMessage().contains("MlpTrainStep"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new MlpTrainStep(new int[] {5, 3}, 4, 1, "lbfgs"));
-        assertEquals("MlpTrainStep: unknown optimizer lbfgs (sgd, adam, rmsprop or adagrad)", e.getMessage());
+        assertEquals("MlpTrainStep: unknown optimizer lbfgs (sgd, sgd-decay, adam, rmsprop or adagrad)", e.getMessage());
     }
 }
