@@ -83,18 +83,33 @@ class InPlaceTest {
         assertEquals(4 + 9 + 1 + 0.25, X.sumOfSquares(), 0);
     }
 
+    /** {@code count} vectors of 1001 standard normal values, seeded. */
+    private static Tensor[] randn(long seed, int count) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor[] t = new Tensor[count];
+        for (int i = 0; i < count; i++) {
+            t[i] = Tensor.randn(rng, 1001);
+        }
+        return t;
+    }
+
+    /** The same values in an array of their own. */
+    private static Tensor copy(Tensor t) {
+        return t.detach().mul(1f);
+    }
+
     /** One pass gives the bits of the four updates it stands for. */
     @Test
     void theAdamStepIsItsFourUpdatesInOnePass() {
-        SplittableRandom rng = new SplittableRandom(3);
-        Tensor grad = Tensor.randn(rng, 1001);
-        Tensor param = Tensor.randn(rng, 1001);
-        Tensor expAvg = Tensor.randn(rng, 1001);
-        Tensor expAvgSq = Tensor.randn(rng, 1001).square();
+        Tensor[] t = randn(3, 4);
+        Tensor grad = t[0];
+        Tensor param = t[1];
+        Tensor expAvg = t[2];
+        Tensor expAvgSq = t[3].square();
         AdamStep step = new AdamStep(0.9999f, 0.9f, 0.1f, 0.999f, 0.001f, -0.00123f, 3e-8f);
-        Tensor p = param.detach().mul(1f);
-        Tensor m = expAvg.detach().mul(1f);
-        Tensor v = expAvgSq.detach().mul(1f);
+        Tensor p = copy(param);
+        Tensor m = copy(expAvg);
+        Tensor v = copy(expAvgSq);
         p.mulInPlace(step.shrink());
         m.mulAddInPlace(step.beta1(), grad, step.gradScale1());
         v.mulAddSquareInPlace(step.beta2(), grad, step.gradScale2());
@@ -109,13 +124,13 @@ class InPlaceTest {
     /** With weight decay, one pass gives the bits of the decayed gradient's copy and the momentum step on it. */
     @Test
     void theMomentumStepWithWeightDecayIsItsUpdatesInOnePass() {
-        SplittableRandom rng = new SplittableRandom(5);
-        Tensor grad = Tensor.randn(rng, 1001);
-        Tensor param = Tensor.randn(rng, 1001);
-        Tensor buffer = Tensor.randn(rng, 1001);
-        Tensor p = param.detach().mul(1f);
-        Tensor b = buffer.detach().mul(1f);
-        Tensor d = grad.detach().mul(1f).addInPlace(p, 5e-4f);
+        Tensor[] t = randn(5, 3);
+        Tensor grad = t[0];
+        Tensor param = t[1];
+        Tensor buffer = t[2];
+        Tensor p = copy(param);
+        Tensor b = copy(buffer);
+        Tensor d = copy(grad).addInPlace(p, 5e-4f);
         p.momentumStepInPlace(b, 0.9f, d, 0.75f, -0.0123f);
 
         param.momentumStepInPlace(buffer, 0.9f, grad, 5e-4f, 0.75f, -0.0123f);
@@ -126,12 +141,12 @@ class InPlaceTest {
     /** One pass gives the bits of the two updates it stands for. */
     @Test
     void theRmsStepIsItsTwoUpdatesInOnePass() {
-        SplittableRandom rng = new SplittableRandom(4);
-        Tensor grad = Tensor.randn(rng, 1001);
-        Tensor param = Tensor.randn(rng, 1001);
-        Tensor sumSq = Tensor.randn(rng, 1001).square();
-        Tensor p = param.detach().mul(1f);
-        Tensor s = sumSq.detach().mul(1f);
+        Tensor[] t = randn(4, 3);
+        Tensor grad = t[0];
+        Tensor param = t[1];
+        Tensor sumSq = t[2].square();
+        Tensor p = copy(param);
+        Tensor s = copy(sumSq);
         s.mulAddSquareInPlace(0.99f, grad, 0.01f);
         p.addRatioInPlace(-0.0031f, grad, s, 1e-8f);
 
