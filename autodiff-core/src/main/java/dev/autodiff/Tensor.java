@@ -485,7 +485,7 @@ public final class Tensor {
         checkSameShape("momentumStepInPlace", buffer);
         checkSameShape("momentumStepInPlace", grad);
         if (Batching.any(this, buffer, grad)) {
-            Tensor d = weightDecay == 0 ? grad : grad.mul(1f).addInPlace(this, weightDecay);
+            Tensor d = decayed(grad, weightDecay);
             buffer.mulAddInPlace(momentum, d, gradScale);
             return addInPlace(buffer, rate);
         }
@@ -497,19 +497,21 @@ public final class Tensor {
 
     /**
      * An Adam step in one pass over this parameter, its moments and its gradient, each element
-     * as {@link AdamStep} says; returns this. The bits are those of {@code mulInPlace(shrink)},
-     * {@code expAvg.mulAddInPlace(beta1, grad, gradScale1)},
-     * {@code expAvgSq.mulAddSquareInPlace(beta2, grad, gradScale2)} and
-     * {@code addRatioInPlace(rate, expAvg, expAvgSq, eps)}, which take four passes.
+     * as {@link AdamStep} says; returns this. The bits are those of
+     * {@code d = grad.mul(1).addInPlace(this, weightDecay)} (d is grad for a decay of 0),
+     * {@code mulInPlace(shrink)}, {@code expAvg.mulAddInPlace(beta1, d, gradScale1)},
+     * {@code expAvgSq.mulAddSquareInPlace(beta2, d, gradScale2)} and
+     * {@code addRatioInPlace(rate, expAvg, expAvgSq, eps)}, which take four to six passes.
      */
     public Tensor adamStepInPlace(Tensor expAvg, Tensor expAvgSq, Tensor grad, AdamStep step) {
         checkSameShape("adamStepInPlace", expAvg);
         checkSameShape("adamStepInPlace", expAvgSq);
         checkSameShape("adamStepInPlace", grad);
         if (Batching.any(this, expAvg, expAvgSq, grad)) {
+            Tensor d = decayed(grad, step.weightDecay());
             mulInPlace(step.shrink());
-            expAvg.mulAddInPlace(step.beta1(), grad, step.gradScale1());
-            expAvgSq.mulAddSquareInPlace(step.beta2(), grad, step.gradScale2());
+            expAvg.mulAddInPlace(step.beta1(), d, step.gradScale1());
+            expAvgSq.mulAddSquareInPlace(step.beta2(), d, step.gradScale2());
             return addRatioInPlace(step.rate(), expAvg, expAvgSq, step.eps());
         }
         kernels().adamStep(step, grad.data(), expAvg.data(), expAvgSq.data(), data(), data.length);
@@ -527,16 +529,33 @@ public final class Tensor {
      * {@code addRatioInPlace(rate, grad, sumSq, eps)}, which read the gradient and the sum twice.
      */
     public Tensor rmsStepInPlace(Tensor sumSq, float beta, Tensor grad, float gradScale, float rate, float eps) {
+        return rmsStepInPlace(sumSq, beta, grad, 0f, gradScale, rate, eps);
+    }
+
+    /**
+     * An RMSprop or Adagrad step with weight decay in one pass: {@code d = grad + weightDecay·this},
+     * then the step of {@link #rmsStepInPlace(Tensor, float, Tensor, float, float, float)} on d;
+     * returns this. The bits are those of {@code d = grad} copied and
+     * {@code d.addInPlace(this, weightDecay)} (none of it for a weight decay of 0), then that step.
+     */
+    public Tensor rmsStepInPlace(Tensor sumSq, float beta, Tensor grad, float weightDecay, float gradScale, float rate,
+                                 float eps) {
         checkSameShape("rmsStepInPlace", sumSq);
         checkSameShape("rmsStepInPlace", grad);
         if (Batching.any(this, sumSq, grad)) {
-            sumSq.mulAddSquareInPlace(beta, grad, gradScale);
-            return addRatioInPlace(rate, grad, sumSq, eps);
+            Tensor d = decayed(grad, weightDecay);
+            sumSq.mulAddSquareInPlace(beta, d, gradScale);
+            return addRatioInPlace(rate, d, sumSq, eps);
         }
-        kernels().rmsStep(beta, gradScale, grad.data(), sumSq.data(), rate, eps, data(), data.length);
+        kernels().rmsStep(beta, gradScale, grad.data(), weightDecay, sumSq.data(), rate, eps, data(), data.length);
         sumSq.written();
         written();
         return this;
+    }
+
+    /** {@code grad + weightDecay·this} in a new tensor, for the one-pass steps taken in passes; grad itself for 0. */
+    private Tensor decayed(Tensor grad, float weightDecay) {
+        return weightDecay == 0 ? grad : grad.mul(1f).addInPlace(this, weightDecay);
     }
 
     /** {@code this = beta·this + alpha·x²} in one pass (a running second moment); returns this. */

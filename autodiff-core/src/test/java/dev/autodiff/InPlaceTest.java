@@ -55,13 +55,29 @@ class InPlaceTest {
         assertArrayEquals(new float[] {1f - 4f / 3f, -2f - 6f / 4f, 4f + 2f / 3f, 8f - 1f / 1.25f}, y.toArray(), 1e-6f);
 
         y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
+        sumSq = Tensor.vector(4.875f, 16f, 7.5f, 2.375f);
+        // d = x + y/2; s = s/2 + d²/4; y - 2·d/(√s + 1)
+        assertSame(y, y.rmsStepInPlace(sumSq, 0.5f, X, 0.5f, 0.25f, -2f, 1f));
+        assertArrayEquals(new float[] {4f, 9f, 4f, 6.25f}, sumSq.toArray());
+        assertArrayEquals(new float[] {1f - 5f / 3f, -3f, 4f - 2f / 3f, 8f - 9f / 3.5f}, y.toArray(), 1e-6f);
+
+        y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
         Tensor expAvg = Tensor.vector(2f, 0f, -4f, 1f);
         Tensor expAvgSq = Tensor.vector(6f, 13.5f, 7.5f, 0f);
         // p/2; m = m/2 + 2·x; v = v/2 + x²/4; p - m/(√v + 1)
-        assertSame(y, y.adamStepInPlace(expAvg, expAvgSq, X, new AdamStep(0.5f, 0.5f, 2f, 0.5f, 0.25f, -1f, 1f)));
+        assertSame(y, y.adamStepInPlace(expAvg, expAvgSq, X, new AdamStep(0f, 0.5f, 0.5f, 2f, 0.5f, 0.25f, -1f, 1f)));
         assertArrayEquals(new float[] {5f, 6f, -4f, 1.5f}, expAvg.toArray());
         assertArrayEquals(new float[] {4f, 9f, 4f, 0.0625f}, expAvgSq.toArray());
         assertArrayEquals(new float[] {0.5f - 5f / 3f, -1f - 1.5f, 2f + 4f / 3f, 4f - 1.2f}, y.toArray(), 1e-6f);
+
+        y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
+        expAvg = Tensor.vector(2f, 0f, -4f, 1f);
+        expAvgSq = Tensor.vector(4.875f, 16f, 7.5f, 2.375f);
+        // d = x + y/2; m = m/2 + 2·d; v = v/2 + d²/4; p - m/(√v + 1)
+        assertSame(y, y.adamStepInPlace(expAvg, expAvgSq, X, new AdamStep(0.5f, 1f, 0.5f, 2f, 0.5f, 0.25f, -1f, 1f)));
+        assertArrayEquals(new float[] {6f, 4f, 0f, 9.5f}, expAvg.toArray());
+        assertArrayEquals(new float[] {4f, 9f, 4f, 6.25f}, expAvgSq.toArray());
+        assertArrayEquals(new float[] {-1f, -3f, 4f, 8f - 9.5f / 3.5f}, y.toArray(), 1e-6f);
 
         y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
         assertSame(y, y.mulAddSquareInPlace(2f, X, 0.25f)); // 2·y + x²/4
@@ -98,27 +114,30 @@ class InPlaceTest {
         return t.detach().mul(1f);
     }
 
-    /** One pass gives the bits of the four updates it stands for. */
+    /** One pass gives the bits of the four updates it stands for, and of the decayed gradient's copy before them. */
     @Test
-    void theAdamStepIsItsFourUpdatesInOnePass() {
-        Tensor[] t = randn(3, 4);
-        Tensor grad = t[0];
-        Tensor param = t[1];
-        Tensor expAvg = t[2];
-        Tensor expAvgSq = t[3].square();
-        AdamStep step = new AdamStep(0.9999f, 0.9f, 0.1f, 0.999f, 0.001f, -0.00123f, 3e-8f);
-        Tensor p = copy(param);
-        Tensor m = copy(expAvg);
-        Tensor v = copy(expAvgSq);
-        p.mulInPlace(step.shrink());
-        m.mulAddInPlace(step.beta1(), grad, step.gradScale1());
-        v.mulAddSquareInPlace(step.beta2(), grad, step.gradScale2());
-        p.addRatioInPlace(step.rate(), m, v, step.eps());
+    void theAdamStepIsItsUpdatesInOnePass() {
+        for (float decay : new float[] {0f, 1e-2f}) {
+            Tensor[] t = randn(3, 4);
+            Tensor grad = t[0];
+            Tensor param = t[1];
+            Tensor expAvg = t[2];
+            Tensor expAvgSq = t[3].square();
+            AdamStep step = new AdamStep(decay, 0.9999f, 0.9f, 0.1f, 0.999f, 0.001f, -0.00123f, 3e-8f);
+            Tensor p = copy(param);
+            Tensor m = copy(expAvg);
+            Tensor v = copy(expAvgSq);
+            Tensor d = decay == 0 ? grad : copy(grad).addInPlace(p, decay);
+            p.mulInPlace(step.shrink());
+            m.mulAddInPlace(step.beta1(), d, step.gradScale1());
+            v.mulAddSquareInPlace(step.beta2(), d, step.gradScale2());
+            p.addRatioInPlace(step.rate(), m, v, step.eps());
 
-        param.adamStepInPlace(expAvg, expAvgSq, grad, step);
-        assertArrayEquals(m.toArray(), expAvg.toArray());
-        assertArrayEquals(v.toArray(), expAvgSq.toArray());
-        assertArrayEquals(p.toArray(), param.toArray());
+            param.adamStepInPlace(expAvg, expAvgSq, grad, step);
+            assertArrayEquals(m.toArray(), expAvg.toArray(), "decay " + decay);
+            assertArrayEquals(v.toArray(), expAvgSq.toArray(), "decay " + decay);
+            assertArrayEquals(p.toArray(), param.toArray(), "decay " + decay);
+        }
     }
 
     /** With weight decay, one pass gives the bits of the decayed gradient's copy and the momentum step on it. */
@@ -138,21 +157,24 @@ class InPlaceTest {
         assertArrayEquals(p.toArray(), param.toArray());
     }
 
-    /** One pass gives the bits of the two updates it stands for. */
+    /** One pass gives the bits of the two updates it stands for, and of the decayed gradient's copy before them. */
     @Test
-    void theRmsStepIsItsTwoUpdatesInOnePass() {
-        Tensor[] t = randn(4, 3);
-        Tensor grad = t[0];
-        Tensor param = t[1];
-        Tensor sumSq = t[2].square();
-        Tensor p = copy(param);
-        Tensor s = copy(sumSq);
-        s.mulAddSquareInPlace(0.99f, grad, 0.01f);
-        p.addRatioInPlace(-0.0031f, grad, s, 1e-8f);
+    void theRmsStepIsItsUpdatesInOnePass() {
+        for (float decay : new float[] {0f, 1e-2f}) {
+            Tensor[] t = randn(4, 3);
+            Tensor grad = t[0];
+            Tensor param = t[1];
+            Tensor sumSq = t[2].square();
+            Tensor p = copy(param);
+            Tensor s = copy(sumSq);
+            Tensor d = decay == 0 ? grad : copy(grad).addInPlace(p, decay);
+            s.mulAddSquareInPlace(0.99f, d, 0.01f);
+            p.addRatioInPlace(-0.0031f, d, s, 1e-8f);
 
-        param.rmsStepInPlace(sumSq, 0.99f, grad, 0.01f, -0.0031f, 1e-8f);
-        assertArrayEquals(s.toArray(), sumSq.toArray());
-        assertArrayEquals(p.toArray(), param.toArray());
+            param.rmsStepInPlace(sumSq, 0.99f, grad, decay, 0.01f, -0.0031f, 1e-8f);
+            assertArrayEquals(s.toArray(), sumSq.toArray(), "decay " + decay);
+            assertArrayEquals(p.toArray(), param.toArray(), "decay " + decay);
+        }
     }
 
     @Test
@@ -180,7 +202,7 @@ class InPlaceTest {
         assertEquals("copyFrom: operand of shape [2, 1] for a tensor of shape [2, 2]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> y.addRatioInPlace(1f, y, Tensor.zeros(2), 0f));
         e = assertThrows(IllegalArgumentException.class,
-                () -> y.adamStepInPlace(y, Tensor.zeros(4), y, new AdamStep(1f, 0.9f, 0.1f, 0.999f, 0.001f, -1f, 1f)));
+                () -> y.adamStepInPlace(y, Tensor.zeros(4), y, new AdamStep(0f, 1f, 0.9f, 0.1f, 0.999f, 0.001f, -1f, 1f)));
         assertEquals("adamStepInPlace: operand of shape [4] for a tensor of shape [2, 2]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> y.clampInPlace(1f, -1f));
     }

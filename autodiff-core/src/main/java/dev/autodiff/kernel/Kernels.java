@@ -147,11 +147,13 @@ public interface Kernels {
     void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param, int n);
 
     /**
-     * An RMSprop or Adagrad step in one pass: {@code sumSq[i] = gradScale * grad[i] * grad[i] + beta * sumSq[i]},
-     * then {@code param[i] += rate * grad[i] / (sqrt(sumSq[i]) + eps)}, each as {@link #squareAxpby}
-     * and {@link #addRatio} compute it.
+     * An RMSprop or Adagrad step in one pass: {@code d = decay * param[i] + grad[i]} (only
+     * {@code grad[i]} when decay is 0), {@code sumSq[i] = gradScale * d * d + beta * sumSq[i]},
+     * then {@code param[i] += rate * d / (sqrt(sumSq[i]) + eps)}, each as {@link #axpby},
+     * {@link #squareAxpby} and {@link #addRatio} compute it.
      */
-    void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps, float[] param, int n);
+    void rmsStep(float beta, float gradScale, float[] grad, float decay, float[] sumSq, float rate, float eps,
+                 float[] param, int n);
 
     /** {@code y[i] = alpha * x[i] * x[i] + beta * y[i]} (running second moments). */
     void squareAxpby(float alpha, float[] x, float beta, float[] y, int n);

@@ -273,9 +273,9 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps, float[] param,
-                        int n) {
-        forEach(n, i -> ScalarMath.rmsStep(beta, gradScale, grad, sumSq, rate, eps, param, i));
+    public void rmsStep(float beta, float gradScale, float[] grad, float decay, float[] sumSq, float rate, float eps,
+                        float[] param, int n) {
+        forEach(n, i -> ScalarMath.rmsStep(beta, gradScale, grad, decay, sumSq, rate, eps, param, i));
     }
 
     @Override

@@ -136,25 +136,32 @@ public final class ScalarMath {
 
     /** Element {@code i} of an Adam step: the parameter shrunk, its two moments, then its step ({@link AdamStep}). */
     public static void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param, int i) {
+        float g = decayed(grad, step.weightDecay(), param, i);
         float p = step.shrink() * param[i];
-        expAvg[i] = axpby(step.gradScale1(), grad[i], step.beta1(), expAvg[i]);
-        expAvgSq[i] = squareAxpby(step.gradScale2(), grad[i], step.beta2(), expAvgSq[i]);
+        expAvg[i] = axpby(step.gradScale1(), g, step.beta1(), expAvg[i]);
+        expAvgSq[i] = squareAxpby(step.gradScale2(), g, step.beta2(), expAvgSq[i]);
         param[i] = addRatio(step.rate(), expAvg[i], expAvgSq[i], step.eps(), p);
     }
 
     /** Element {@code i} of a momentum step ({@link Kernels#momentumStep}): the decayed gradient, the buffer, the parameter. */
     public static void momentumStep(float momentum, float gradScale, float[] grad, float decay, float[] buffer, float rate,
                                     float[] param, int i) {
-        float d = decay == 0 ? grad[i] : axpby(decay, param[i], 1f, grad[i]);
+        float d = decayed(grad, decay, param, i);
         buffer[i] = axpby(gradScale, d, momentum, buffer[i]);
         param[i] = axpby(rate, buffer[i], 1f, param[i]);
     }
 
-    /** Element {@code i} of an RMSprop or Adagrad step: the running sum of squares, then the step. */
-    public static void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps,
-                               float[] param, int i) {
-        sumSq[i] = squareAxpby(gradScale, grad[i], beta, sumSq[i]);
-        param[i] = addRatio(rate, grad[i], sumSq[i], eps, param[i]);
+    /** Element {@code i} of an RMSprop or Adagrad step: the decayed gradient, the running sum of squares, the step. */
+    public static void rmsStep(float beta, float gradScale, float[] grad, float decay, float[] sumSq, float rate,
+                               float eps, float[] param, int i) {
+        float g = decayed(grad, decay, param, i);
+        sumSq[i] = squareAxpby(gradScale, g, beta, sumSq[i]);
+        param[i] = addRatio(rate, g, sumSq[i], eps, param[i]);
+    }
+
+    /** {@code grad[i]} with L2 weight decay: {@code decay·param[i] + grad[i]}, or {@code grad[i]} itself for a decay of 0. */
+    private static float decayed(float[] grad, float decay, float[] param, int i) {
+        return decay == 0 ? grad[i] : axpby(decay, param[i], 1f, grad[i]);
     }
 
     /** {@code x} limited to {@code [lo, hi]}; NaN stays NaN. */

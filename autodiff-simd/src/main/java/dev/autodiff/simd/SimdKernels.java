@@ -160,9 +160,9 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
-    public void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps, float[] param,
-                        int n) {
-        updates.rmsStep(beta, gradScale, grad, sumSq, rate, eps, param, n);
+    public void rmsStep(float beta, float gradScale, float[] grad, float decay, float[] sumSq, float rate, float eps,
+                        float[] param, int n) {
+        updates.rmsStep(beta, gradScale, grad, decay, sumSq, rate, eps, param, n);
     }
 
     @Override

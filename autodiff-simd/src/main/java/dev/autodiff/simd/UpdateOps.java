@@ -36,6 +36,7 @@ final class UpdateOps {
         float beta;
         float gamma;
         float delta;
+        float decay;
         float[] x;
         float[] y;
         float[] z;
@@ -55,6 +56,12 @@ final class UpdateOps {
         Update of(float alpha, float[] x, float beta, float[] y, float gamma, float delta, float[] z) {
             this.delta = delta;
             return of(alpha, x, beta, y, gamma, z);
+        }
+
+        /** Sets the weight decay of a step that adds it to the gradient; returns this. */
+        Update decay(float decay) {
+            this.decay = decay;
+            return this;
         }
 
         Update of(AdamStep adam, float[] x, float[] y, float[] z, float[] w) {
@@ -173,6 +180,7 @@ final class UpdateOps {
 
     private static void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param,
                                  int from, int to) {
+        float decay = step.weightDecay();
         float shrink = step.shrink();
         float beta1 = step.beta1();
         float gradScale1 = step.gradScale1();
@@ -187,44 +195,75 @@ final class UpdateOps {
         for (int i = from; i < head; i++) {
             ScalarMath.adamStep(step, grad, expAvg, expAvgSq, param, i);
         }
-        for (int i = head; i < to; i += L) {
-            // every load before the stores: over 401,408 floats, after a training step in the same JVM,
-            // 75-90 µs a pass, and 100-104 with the parameter loaded after the moments are stored
-            FloatVector g = FloatVector.fromArray(F, grad, i);
-            FloatVector m = FloatVector.fromArray(F, expAvg, i);
-            FloatVector v = FloatVector.fromArray(F, expAvgSq, i);
-            FloatVector p = FloatVector.fromArray(F, param, i);
-            m = g.mul(gradScale1).add(m.mul(beta1));
-            v = g.mul(gradScale2).mul(g).add(v.mul(beta2));
-            m.intoArray(expAvg, i);
-            v.intoArray(expAvgSq, i);
-            p.mul(shrink).add(m.mul(rate).div(v.sqrt().add(eps))).intoArray(param, i);
+        // every load before the stores: over 401,408 floats, after a training step in the same JVM,
+        // 75-90 µs a pass, and 100-104 with the parameter loaded after the moments are stored
+        if (decay == 0) {
+            for (int i = head; i < to; i += L) {
+                FloatVector g = FloatVector.fromArray(F, grad, i);
+                FloatVector m = FloatVector.fromArray(F, expAvg, i);
+                FloatVector v = FloatVector.fromArray(F, expAvgSq, i);
+                FloatVector p = FloatVector.fromArray(F, param, i);
+                m = g.mul(gradScale1).add(m.mul(beta1));
+                v = g.mul(gradScale2).mul(g).add(v.mul(beta2));
+                m.intoArray(expAvg, i);
+                v.intoArray(expAvgSq, i);
+                p.mul(shrink).add(m.mul(rate).div(v.sqrt().add(eps))).intoArray(param, i);
+            }
+        } else {
+            for (int i = head; i < to; i += L) {
+                FloatVector m = FloatVector.fromArray(F, expAvg, i);
+                FloatVector v = FloatVector.fromArray(F, expAvgSq, i);
+                FloatVector p = FloatVector.fromArray(F, param, i);
+                FloatVector g = p.mul(decay).add(FloatVector.fromArray(F, grad, i));
+                m = g.mul(gradScale1).add(m.mul(beta1));
+                v = g.mul(gradScale2).mul(g).add(v.mul(beta2));
+                m.intoArray(expAvg, i);
+                v.intoArray(expAvgSq, i);
+                p.mul(shrink).add(m.mul(rate).div(v.sqrt().add(eps))).intoArray(param, i);
+            }
         }
     }
 
-    /** {@link #squareAxpby} then {@link #addRatio} in one pass, which reads the gradient and the sum of squares once. */
-    void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps, float[] param, int n) {
+    /**
+     * {@link #squareAxpby} then {@link #addRatio} in one pass, which reads the gradient and the
+     * sum of squares once, and with weight decay the {@link #axpby} that adds it to the gradient,
+     * which then needs no array of its own.
+     */
+    void rmsStep(float beta, float gradScale, float[] grad, float decay, float[] sumSq, float rate, float eps,
+                 float[] param, int n) {
         if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
-            rmsStep(beta, gradScale, grad, sumSq, rate, eps, param, 0, n);
+            rmsStep(beta, gradScale, grad, decay, sumSq, rate, eps, param, 0, n);
             return;
         }
-        run(n, UPDATES.get().of(gradScale, grad, beta, sumSq, rate, eps, param),
-                (u, from, to) -> rmsStep(u.beta, u.alpha, u.x, u.y, u.gamma, u.delta, u.z, from, to));
+        run(n, UPDATES.get().of(gradScale, grad, beta, sumSq, rate, eps, param).decay(decay),
+                (u, from, to) -> rmsStep(u.beta, u.alpha, u.x, u.decay, u.y, u.gamma, u.delta, u.z, from, to));
     }
 
-    private static void rmsStep(float beta, float gradScale, float[] grad, float[] sumSq, float rate, float eps,
-                                float[] param, int from, int to) {
+    private static void rmsStep(float beta, float gradScale, float[] grad, float decay, float[] sumSq, float rate,
+                                float eps, float[] param, int from, int to) {
         int i = from;
-        for (int end = from + F.loopBound(to - from); i < end; i += L) {
-            FloatVector g = FloatVector.fromArray(F, grad, i);
-            FloatVector s = FloatVector.fromArray(F, sumSq, i);
-            FloatVector p = FloatVector.fromArray(F, param, i);
-            s = g.mul(gradScale).mul(g).add(s.mul(beta));
-            s.intoArray(sumSq, i);
-            p.add(g.mul(rate).div(s.sqrt().add(eps))).intoArray(param, i);
+        int end = from + F.loopBound(to - from);
+        if (decay == 0) {
+            for (; i < end; i += L) {
+                FloatVector g = FloatVector.fromArray(F, grad, i);
+                FloatVector s = FloatVector.fromArray(F, sumSq, i);
+                FloatVector p = FloatVector.fromArray(F, param, i);
+                s = g.mul(gradScale).mul(g).add(s.mul(beta));
+                s.intoArray(sumSq, i);
+                p.add(g.mul(rate).div(s.sqrt().add(eps))).intoArray(param, i);
+            }
+        } else {
+            for (; i < end; i += L) {
+                FloatVector s = FloatVector.fromArray(F, sumSq, i);
+                FloatVector p = FloatVector.fromArray(F, param, i);
+                FloatVector g = p.mul(decay).add(FloatVector.fromArray(F, grad, i));
+                s = g.mul(gradScale).mul(g).add(s.mul(beta));
+                s.intoArray(sumSq, i);
+                p.add(g.mul(rate).div(s.sqrt().add(eps))).intoArray(param, i);
+            }
         }
         for (; i < to; i++) {
-            ScalarMath.rmsStep(beta, gradScale, grad, sumSq, rate, eps, param, i);
+            ScalarMath.rmsStep(beta, gradScale, grad, decay, sumSq, rate, eps, param, i);
         }
     }
 

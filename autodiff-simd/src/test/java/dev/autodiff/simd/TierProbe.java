@@ -243,14 +243,18 @@ public final class TierProbe {
         float[] decayedBuffer = g.clone();
         pass.call("momentum step with weight decay", decayedParam,
                 () -> k.momentumStep(0.9f, 1f, g, 1e-3f, decayedBuffer, -0.05f, decayedParam, decayedParam.length));
-        float[] adamParam = x.clone();
-        float[] expAvg = g.clone();
-        float[] expAvgSq = magnitudes.clone();
-        pass.call("adam step", adamParam, () -> k.adamStep(new AdamStep(0.99f, 0.9f, 0.1f, 0.999f, 0.001f, -0.01f, 1e-8f),
-                g, expAvg, expAvgSq, adamParam, adamParam.length));
-        float[] rmsParam = x.clone();
-        float[] sumSq = magnitudes.clone();
-        pass.call("rms step", rmsParam, () -> k.rmsStep(0.99f, 0.01f, g, sumSq, -0.01f, 1e-8f, rmsParam, rmsParam.length));
+        for (float decay : new float[] {0f, 1e-2f}) {
+            float[] adamParam = x.clone();
+            float[] expAvg = g.clone();
+            float[] expAvgSq = magnitudes.clone();
+            AdamStep adam = new AdamStep(decay, 0.99f, 0.9f, 0.1f, 0.999f, 0.001f, -0.01f, 1e-8f);
+            pass.call("adam step, weight decay " + decay, adamParam,
+                    () -> k.adamStep(adam, g, expAvg, expAvgSq, adamParam, adamParam.length));
+            float[] rmsParam = x.clone();
+            float[] sumSq = magnitudes.clone();
+            pass.call("rms step, weight decay " + decay, rmsParam,
+                    () -> k.rmsStep(0.99f, 0.01f, g, decay, sumSq, -0.01f, 1e-8f, rmsParam, rmsParam.length));
+        }
         float[] adaptive = x.clone();
         pass.call("adaptive step", adaptive, () -> k.addRatio(-0.01f, g, magnitudes, 1e-8f, adaptive, adaptive.length));
         float[] runningMaxima = g.clone();

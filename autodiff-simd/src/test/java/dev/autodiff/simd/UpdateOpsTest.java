@@ -55,34 +55,36 @@ class UpdateOpsTest {
         }
     }
 
-    /** The fused RMSprop and Adagrad step writes the sum of squares and the parameter with the reference's bits. */
+    /** The fused RMSprop and Adagrad step writes the sum of squares and the parameter with the reference's bits, with weight decay or not. */
     @Test
     void rmsStepMatchesReference() {
-        for (int n : new int[] {0, 1, 7, 8, 9, 15, 127, 1021, 4099, 70001}) {
-            float[] grad = Floats.values(n, n);
-            float[][] expected = {abs(Floats.values(n, n + 1)), Floats.values(n, n + 2)};
-            float[][] actual = {expected[0].clone(), expected[1].clone()};
-            SCALAR.rmsStep(0.99f, 0.01f, grad, expected[0], -0.003f, 1e-8f, expected[1], n);
-            SIMD.rmsStep(0.99f, 0.01f, grad, actual[0], -0.003f, 1e-8f, actual[1], n);
-            assertBitEqual(expected[0], actual[0], n, "rmsStep sum of squares n=" + n);
-            assertBitEqual(expected[1], actual[1], n, "rmsStep param n=" + n);
+        for (float decay : new float[] {0f, 1e-2f}) {
+            for (int n : new int[] {0, 1, 7, 8, 9, 15, 127, 1021, 4099, 70001}) {
+                float[] grad = Floats.values(n, n);
+                float[][] expected = {abs(Floats.values(n, n + 1)), Floats.values(n, n + 2)};
+                float[][] actual = {expected[0].clone(), expected[1].clone()};
+                SCALAR.rmsStep(0.99f, 0.01f, grad, decay, expected[0], -0.003f, 1e-8f, expected[1], n);
+                SIMD.rmsStep(0.99f, 0.01f, grad, decay, actual[0], -0.003f, 1e-8f, actual[1], n);
+                assertBitEqual(expected[0], actual[0], n, "rmsStep sum of squares n=" + n + " decay " + decay);
+                assertBitEqual(expected[1], actual[1], n, "rmsStep param n=" + n + " decay " + decay);
+            }
         }
     }
 
-    /** The fused Adam step writes the parameter and both moments with the reference's bits, shrunk or not. */
+    /** The fused Adam step writes the parameter and both moments with the reference's bits, with L2 decay, shrunk or neither. */
     @Test
     void adamStepMatchesReference() {
-        for (float shrink : new float[] {1f, 0.999f}) {
-            AdamStep step = new AdamStep(shrink, 0.9f, 0.1f, 0.999f, 0.001f, -0.003f, 1e-8f);
+        for (float[] decayAndShrink : new float[][] {{0f, 1f}, {0f, 0.999f}, {1e-2f, 1f}}) {
+            AdamStep step = new AdamStep(decayAndShrink[0], decayAndShrink[1], 0.9f, 0.1f, 0.999f, 0.001f, -0.003f, 1e-8f);
             for (int n : new int[] {0, 1, 7, 8, 9, 15, 127, 1021, 4099, 70001}) {
                 float[] grad = Floats.values(n, n);
                 float[][] expected = {Floats.values(n, n + 1), abs(Floats.values(n, n + 2)), Floats.values(n, n + 3)};
                 float[][] actual = {expected[0].clone(), expected[1].clone(), expected[2].clone()};
                 SCALAR.adamStep(step, grad, expected[0], expected[1], expected[2], n);
                 SIMD.adamStep(step, grad, actual[0], actual[1], actual[2], n);
-                assertBitEqual(expected[0], actual[0], n, "adamStep first moment n=" + n);
-                assertBitEqual(expected[1], actual[1], n, "adamStep second moment n=" + n);
-                assertBitEqual(expected[2], actual[2], n, "adamStep param n=" + n + " shrink " + shrink);
+                assertBitEqual(expected[0], actual[0], n, "adamStep first moment n=" + n + " " + step);
+                assertBitEqual(expected[1], actual[1], n, "adamStep second moment n=" + n + " " + step);
+                assertBitEqual(expected[2], actual[2], n, "adamStep param n=" + n + " " + step);
             }
         }
     }

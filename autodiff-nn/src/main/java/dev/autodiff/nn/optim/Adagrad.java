@@ -64,9 +64,8 @@ public final class Adagrad extends Optimizer {
 
     @Override
     protected void update(int index, Tensor param, Tensor grad, long step) {
-        Tensor g = withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
         double clr = lr() / (1 + (step - 1) * value(LR_DECAY));
-        param.rmsStepInPlace(state("sum", index, (float) value(INITIAL_ACCUMULATOR_VALUE)), 1f, g, 1f, (float) -clr,
-                (float) value(EPS));
+        param.rmsStepInPlace(state("sum", index, (float) value(INITIAL_ACCUMULATOR_VALUE)), 1f, grad,
+                (float) value(WEIGHT_DECAY), 1f, (float) -clr, (float) value(EPS));
     }
 }

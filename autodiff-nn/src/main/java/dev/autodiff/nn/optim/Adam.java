@@ -14,7 +14,7 @@ import java.util.List;
  * p = p - lr/(1-β1^t) · m / (√v / √(1-β2^t) + eps)
  * </pre>
  * Defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. {@link AdamW} decouples the decay.
- * Without AMSGrad a step is one pass over each parameter, its moments and its gradient
+ * Without AMSGrad a step, weight decay included, is one pass over each parameter, its moments and its gradient
  * ({@link Tensor#adamStepInPlace}), with the bits of the update in separate passes.
  */
 public class Adam extends Optimizer {
@@ -77,9 +77,9 @@ public class Adam extends Optimizer {
         return this;
     }
 
-    /** The gradient the step uses: Adam adds {@code wd·p} to it (L2 weight decay). */
-    protected Tensor gradient(int index, Tensor param, Tensor grad) {
-        return withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
+    /** The L2 weight decay: Adam adds {@code wd·p} to the gradient. */
+    protected float l2Decay() {
+        return (float) value(WEIGHT_DECAY);
     }
 
     /** The factor the parameters are multiplied by before the step: 1 for Adam. */
@@ -91,19 +91,19 @@ public class Adam extends Optimizer {
     protected final void update(int index, Tensor param, Tensor grad, long step) {
         double beta1 = value(BETA1);
         double beta2 = value(BETA2);
-        Tensor g = gradient(index, param, grad);
         Tensor m = state("exp_avg", index, 0f);
         Tensor v = state("exp_avg_sq", index, 0f);
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         // m/(√v/√b2 + eps) = √b2·m/(√v + eps·√b2): one pass with a rescaled eps.
-        AdamStep s = new AdamStep(shrink(), (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
+        AdamStep s = new AdamStep(l2Decay(), shrink(), (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
                 (float) (-lr() / bias1 * bias2Sqrt), (float) (value(EPS) * bias2Sqrt));
         if (!isOn(AMSGRAD)) {
-            param.adamStepInPlace(m, v, g, s);
+            param.adamStepInPlace(m, v, grad, s);
             return;
         }
         // the denominator is the running maximum of v, a fifth array: the same step in passes
+        Tensor g = withWeightDecay(index, param, grad, s.weightDecay());
         if (s.shrink() != 1f) {
             param.mulInPlace(s.shrink());
         }

@@ -25,8 +25,8 @@ public final class AdamW extends Adam {
     }
 
     @Override
-    protected Tensor gradient(int index, Tensor param, Tensor grad) {
-        return grad;
+    protected float l2Decay() {
+        return 0f;
     }
 
     @Override

@@ -73,13 +73,14 @@ public final class RMSprop extends Optimizer {
     protected void update(int index, Tensor param, Tensor grad, long step) {
         double alpha = value(ALPHA);
         float eps = (float) value(EPS);
-        Tensor g = withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
         double momentum = value(MOMENTUM);
         if (!isOn(CENTERED) && momentum <= 0) {
-            // the usual step, in one pass over the parameter, its average of squares and its gradient
-            param.rmsStepInPlace(state("square_avg", index, 0f), (float) alpha, g, (float) (1 - alpha), (float) -lr(), eps);
+            // the usual step, weight decay included: one pass over the parameter, its average of squares, its gradient
+            param.rmsStepInPlace(state("square_avg", index, 0f), (float) alpha, grad, (float) value(WEIGHT_DECAY),
+                    (float) (1 - alpha), (float) -lr(), eps);
             return;
         }
+        Tensor g = withWeightDecay(index, param, grad, value(WEIGHT_DECAY));
         Tensor squareAvg = state("square_avg", index, 0f).mulAddSquareInPlace((float) alpha, g, (float) (1 - alpha));
         Tensor denominator = squareAvg;
         if (isOn(CENTERED)) {
