@@ -21,6 +21,9 @@ import java.util.SplittableRandom;
  * Adam step) — the step PyTorch's {@code torch_compare.py} times.
  */
 public final class MlpTrainStep {
+    /** The suffix of an optimizer's name that adds weight decay. */
+    private static final String DECAYED = "-decay";
+
     private final Sequential model;
     private final Optimizer optimizer;
     private final Tensor x;
@@ -35,9 +38,9 @@ public final class MlpTrainStep {
     }
 
     /**
-     * The same with the optimizer {@code optimizer} names: {@code sgd}, {@code sgd-decay} (weight
-     * decay 5e-4), {@code adam} or {@code rmsprop} (learning rate 1e-3), or {@code adagrad}
-     * (1e-2), with PyTorch's defaults otherwise.
+     * The same with the optimizer {@code optimizer} names: {@code sgd}, {@code adam} or
+     * {@code rmsprop} (learning rate 1e-3), or {@code adagrad} (1e-2), with PyTorch's defaults
+     * otherwise; {@code -decay} after the name adds an L2 weight decay of 5e-4 ({@code sgd-decay}).
      */
     public MlpTrainStep(int[] sizes, int batch, long seed, String optimizer) {
         if (sizes.length < 2 || batch <= 0) {
@@ -61,14 +64,15 @@ public final class MlpTrainStep {
     }
 
     private static Optimizer optimizer(String name, List<Tensor> parameters) {
-        return switch (name) {
-            case "sgd" -> new SGD(parameters, 0.01).momentum(0.9);
-            case "sgd-decay" -> new SGD(parameters, 0.01).momentum(0.9).weightDecay(5e-4);
-            case "adam" -> new Adam(parameters, 1e-3);
-            case "rmsprop" -> new RMSprop(parameters, 1e-3);
-            case "adagrad" -> new Adagrad(parameters, 1e-2);
-            default -> throw new IllegalArgumentException(
-                    "MlpTrainStep: unknown optimizer " + name + " (sgd, sgd-decay, adam, rmsprop or adagrad)");
+        boolean decayed = name.endsWith(DECAYED);
+        double weightDecay = decayed ? 5e-4 : 0;
+        return switch (decayed ? name.substring(0, name.length() - DECAYED.length()) : name) {
+            case "sgd" -> new SGD(parameters, 0.01).momentum(0.9).weightDecay(weightDecay);
+            case "adam" -> new Adam(parameters, 1e-3).weightDecay(weightDecay);
+            case "rmsprop" -> new RMSprop(parameters, 1e-3).weightDecay(weightDecay);
+            case "adagrad" -> new Adagrad(parameters, 1e-2).weightDecay(weightDecay);
+            default -> throw new IllegalArgumentException("MlpTrainStep: unknown optimizer " + name
+                    + " (sgd, adam, rmsprop or adagrad, each with -decay after it for weight decay 5e-4)");
         };
     }
 

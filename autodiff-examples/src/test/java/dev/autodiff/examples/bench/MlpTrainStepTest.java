@@ -37,6 +37,15 @@ class MlpTrainStepTest {
         assertFirstStep(new MlpTrainStep(new int[] {5, 7, 3}, 8, 3, "adam"), (p, g) -> p - 1e-3 * g / (Math.abs(g) + 1e-8));
     }
 
+    @Test
+    void firstDecayedAdamStepTakesTheDecayedGradientsSign() {
+        // as above with the gradient g + 5e-4·p
+        assertFirstStep(new MlpTrainStep(new int[] {5, 7, 3}, 8, 3, "adam-decay"), (p, g) -> {
+            double d = g + 5e-4 * p;
+            return p - 1e-3 * d / (Math.abs(d) + 1e-8);
+        });
+    }
+
     /** Runs the first step and checks each parameter against {@code update(before, gradient)}. */
     private static void assertFirstStep(MlpTrainStep step, DoubleBinaryOperator update) {
         List<Tensor> params = step.model().parameters();
@@ -67,6 +76,7 @@ class MlpTrainStepTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new MlpTrainStep(new int[] {784}, 64, 1));
         assertTrue(e.getMessage().contains("MlpTrainStep"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new MlpTrainStep(new int[] {5, 3}, 4, 1, "lbfgs"));
-        assertEquals("MlpTrainStep: unknown optimizer lbfgs (sgd, sgd-decay, adam, rmsprop or adagrad)", e.getMessage());
+        assertEquals("MlpTrainStep: unknown optimizer lbfgs (sgd, adam, rmsprop or adagrad, each with -decay after it"
+                + " for weight decay 5e-4)", e.getMessage());
     }
 }
