@@ -496,6 +496,28 @@ public final class Tensor {
     }
 
     /**
+     * A Nesterov momentum step with weight decay in one pass: {@code d = grad + weightDecay·this},
+     * {@code buffer = momentum·buffer + d}, then {@code this = this + rate·(d + momentum·buffer)};
+     * returns this. The bits are those of {@code d = grad} copied and
+     * {@code d.addInPlace(this, weightDecay)} (the copy alone for a weight decay of 0),
+     * {@code buffer.mulAddInPlace(momentum, d, 1)}, {@code d.addInPlace(buffer, momentum)} and
+     * {@code addInPlace(d, rate)}, which read the gradient and the buffer twice.
+     */
+    public Tensor nesterovStepInPlace(Tensor buffer, float momentum, Tensor grad, float weightDecay, float rate) {
+        checkSameShape("nesterovStepInPlace", buffer);
+        checkSameShape("nesterovStepInPlace", grad);
+        if (Batching.any(this, buffer, grad)) {
+            Tensor d = decayed(grad, weightDecay);
+            buffer.mulAddInPlace(momentum, d, 1f);
+            return addInPlace(buffer.mul(momentum).add(d), rate);
+        }
+        kernels().nesterovStep(momentum, grad.data(), weightDecay, buffer.data(), rate, data(), data.length);
+        buffer.written();
+        written();
+        return this;
+    }
+
+    /**
      * An Adam step in one pass over this parameter, its moments and its gradient, each element
      * as {@link AdamStep} says; returns this. The bits are those of
      * {@code d = grad.mul(1).addInPlace(this, weightDecay)} (d is grad for a decay of 0),

@@ -49,6 +49,13 @@ class InPlaceTest {
         assertArrayEquals(new float[] {-0.5f, -3f, 4f, 5.625f}, y.toArray());
 
         y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
+        buffer = Tensor.vector(2f, 0f, -4f, 1f);
+        // d = x + y/2; b = b/2 + d; y - (d + b/2)/4
+        assertSame(y, y.nesterovStepInPlace(buffer, 0.5f, X, 0.5f, -0.25f));
+        assertArrayEquals(new float[] {3.5f, 2f, -1f, 5f}, buffer.toArray());
+        assertArrayEquals(new float[] {1f - 4.25f / 4f, -2f - 0.75f, 4f - 0.125f, 8f - 1.75f}, y.toArray());
+
+        y = y().copyFrom(Tensor.vector(1f, -2f, 4f, 8f));
         Tensor sumSq = Tensor.vector(6f, 13.5f, 7.5f, 0f);
         assertSame(y, y.rmsStepInPlace(sumSq, 0.5f, X, 0.25f, -2f, 1f)); // s = s/2 + x²/4; y - 2·x/(√s + 1)
         assertArrayEquals(new float[] {4f, 9f, 4f, 0.0625f}, sumSq.toArray());
@@ -155,6 +162,27 @@ class InPlaceTest {
         param.momentumStepInPlace(buffer, 0.9f, grad, 5e-4f, 0.75f, -0.0123f);
         assertArrayEquals(b.toArray(), buffer.toArray());
         assertArrayEquals(p.toArray(), param.toArray());
+    }
+
+    /** One pass gives the bits of the gradient's copy, with weight decay or not, and the three updates on it. */
+    @Test
+    void theNesterovStepIsItsUpdatesInOnePass() {
+        for (float decay : new float[] {0f, 5e-4f}) {
+            Tensor[] t = randn(6, 3);
+            Tensor grad = t[0];
+            Tensor param = t[1];
+            Tensor buffer = t[2];
+            Tensor p = copy(param);
+            Tensor b = copy(buffer);
+            Tensor d = decay == 0 ? copy(grad) : copy(grad).addInPlace(p, decay);
+            b.mulAddInPlace(0.9f, d, 1f);
+            d.addInPlace(b, 0.9f);
+            p.addInPlace(d, -0.0123f);
+
+            param.nesterovStepInPlace(buffer, 0.9f, grad, decay, -0.0123f);
+            assertArrayEquals(b.toArray(), buffer.toArray(), "decay " + decay);
+            assertArrayEquals(p.toArray(), param.toArray(), "decay " + decay);
+        }
     }
 
     /** One pass gives the bits of the two updates it stands for, and of the decayed gradient's copy before them. */

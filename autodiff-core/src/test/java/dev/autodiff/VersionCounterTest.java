@@ -27,6 +27,7 @@ class VersionCounterTest {
             t -> t.mulAddInPlace(0.5f, t.onesLike(), 1f),
             t -> t.mulAddSquareInPlace(0.5f, t.onesLike(), 1f),
             t -> t.momentumStepInPlace(t.onesLike(), 0.9f, t.onesLike(), 1f, -0.1f),
+            t -> t.nesterovStepInPlace(t.onesLike(), 0.9f, t.onesLike(), 0f, -0.1f),
             t -> t.addRatioInPlace(1f, t.onesLike(), t.onesLike(), 1e-8f),
             t -> t.rmsStepInPlace(t.onesLike(), 0.9f, t.onesLike(), 0.1f, -0.1f, 1e-8f),
             t -> t.adamStepInPlace(t.zerosLike(), t.onesLike(), t.onesLike(), new AdamStep(0f, 1f, 0.9f, 0.1f, 0.999f, 0.001f, -0.1f, 1e-8f)),

@@ -141,6 +141,14 @@ public interface Kernels {
                       float[] param, int n);
 
     /**
+     * A Nesterov momentum step in one pass: {@code d = decay * param[i] + grad[i]} (only
+     * {@code grad[i]} when decay is 0), {@code buffer[i] = d + momentum * buffer[i]}, then
+     * {@code param[i] = rate * (momentum * buffer[i] + d) + param[i]}, each as {@link #axpby}
+     * computes it.
+     */
+    void nesterovStep(float momentum, float[] grad, float decay, float[] buffer, float rate, float[] param, int n);
+
+    /**
      * An Adam step in one pass over {@code param}, its moments {@code expAvg} and
      * {@code expAvgSq} and its gradient, each element as {@link AdamStep} says.
      */

@@ -268,6 +268,12 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void nesterovStep(float momentum, float[] grad, float decay, float[] buffer, float rate, float[] param,
+                             int n) {
+        forEach(n, i -> ScalarMath.nesterovStep(momentum, grad, decay, buffer, rate, param, i));
+    }
+
+    @Override
     public void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param, int n) {
         forEach(n, i -> ScalarMath.adamStep(step, grad, expAvg, expAvgSq, param, i));
     }

@@ -151,6 +151,14 @@ public final class ScalarMath {
         param[i] = axpby(rate, buffer[i], 1f, param[i]);
     }
 
+    /** Element {@code i} of a Nesterov momentum step ({@link Kernels#nesterovStep}): the decayed gradient, the buffer, the parameter. */
+    public static void nesterovStep(float momentum, float[] grad, float decay, float[] buffer, float rate, float[] param,
+                                    int i) {
+        float d = decayed(grad, decay, param, i);
+        buffer[i] = axpby(1f, d, momentum, buffer[i]);
+        param[i] = axpby(rate, axpby(momentum, buffer[i], 1f, d), 1f, param[i]);
+    }
+
     /** Element {@code i} of an RMSprop or Adagrad step: the decayed gradient, the running sum of squares, the step. */
     public static void rmsStep(float beta, float gradScale, float[] grad, float decay, float[] sumSq, float rate,
                                float eps, float[] param, int i) {

@@ -155,6 +155,12 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public void nesterovStep(float momentum, float[] grad, float decay, float[] buffer, float rate, float[] param,
+                             int n) {
+        updates.nesterovStep(momentum, grad, decay, buffer, rate, param, n);
+    }
+
+    @Override
     public void adamStep(AdamStep step, float[] grad, float[] expAvg, float[] expAvgSq, float[] param, int n) {
         updates.adamStep(step, grad, expAvg, expAvgSq, param, n);
     }

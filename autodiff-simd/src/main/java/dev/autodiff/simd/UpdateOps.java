@@ -165,6 +165,46 @@ final class UpdateOps {
     }
 
     /**
+     * The three {@link #axpby} of a Nesterov momentum step in one pass (and with weight decay the
+     * fourth that adds it to the gradient), where they read the gradient and the buffer twice
+     * each and need an array for the gradient's copy.
+     */
+    void nesterovStep(float momentum, float[] grad, float decay, float[] buffer, float rate, float[] param, int n) {
+        if (!pool.splits(n, ElementwiseKernels.GRAIN)) {
+            nesterovStep(momentum, grad, decay, buffer, rate, param, 0, n);
+            return;
+        }
+        run(n, UPDATES.get().of(0f, grad, momentum, buffer, rate, decay, param),
+                (u, from, to) -> nesterovStep(u.beta, u.x, u.delta, u.y, u.gamma, u.z, from, to));
+    }
+
+    private static void nesterovStep(float momentum, float[] grad, float decay, float[] buffer, float rate,
+                                     float[] param, int from, int to) {
+        int i = from;
+        int end = from + F.loopBound(to - from);
+        if (decay == 0) {
+            for (; i < end; i += L) {
+                FloatVector d = FloatVector.fromArray(F, grad, i);
+                FloatVector b = d.add(FloatVector.fromArray(F, buffer, i).mul(momentum));
+                FloatVector p = FloatVector.fromArray(F, param, i);
+                b.intoArray(buffer, i);
+                b.mul(momentum).add(d).mul(rate).add(p).intoArray(param, i);
+            }
+        } else {
+            for (; i < end; i += L) {
+                FloatVector p = FloatVector.fromArray(F, param, i);
+                FloatVector d = p.mul(decay).add(FloatVector.fromArray(F, grad, i));
+                FloatVector b = d.add(FloatVector.fromArray(F, buffer, i).mul(momentum));
+                b.intoArray(buffer, i);
+                b.mul(momentum).add(d).mul(rate).add(p).intoArray(param, i);
+            }
+        }
+        for (; i < to; i++) {
+            ScalarMath.nesterovStep(momentum, grad, decay, buffer, rate, param, i);
+        }
+    }
+
+    /**
      * An Adam step in one pass over its four arrays, where the separate updates it stands for
      * ({@link #axpby}, {@link #squareAxpby}, {@link #addRatio}) read the gradient and the first
      * moment twice each.

@@ -137,6 +137,8 @@ class ThreadCountTest {
             k.addRatio(-0.01f, a, den, 1e-8f, y, y.length);
             k.momentumStep(0.9f, 0.5f, a, 0f, den, -0.01f, y, y.length);
             k.momentumStep(0.9f, 0.5f, a, 1e-3f, den, -0.01f, y, y.length);
+            k.nesterovStep(0.9f, a, 0f, den, -0.01f, y, y.length);
+            k.nesterovStep(0.9f, a, 1e-3f, den, -0.01f, y, y.length);
             k.rmsStep(0.99f, 0.01f, a, 0f, den, -0.01f, 1e-8f, y, y.length);
             k.rmsStep(0.99f, 0.01f, a, 0.01f, den, -0.01f, 1e-8f, y, y.length);
             k.adamStep(new AdamStep(0f, 0.99f, 0.9f, 0.1f, 0.999f, 0.001f, -0.01f, 1e-8f), a, den, den.clone(), y, y.length);

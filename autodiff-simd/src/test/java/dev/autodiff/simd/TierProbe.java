@@ -244,6 +244,10 @@ public final class TierProbe {
         pass.call("momentum step with weight decay", decayedParam,
                 () -> k.momentumStep(0.9f, 1f, g, 1e-3f, decayedBuffer, -0.05f, decayedParam, decayedParam.length));
         for (float decay : new float[] {0f, 1e-2f}) {
+            float[] nesterovParam = x.clone();
+            float[] nesterovBuffer = g.clone();
+            pass.call("nesterov step, weight decay " + decay, nesterovParam,
+                    () -> k.nesterovStep(0.9f, g, decay, nesterovBuffer, -0.05f, nesterovParam, nesterovParam.length));
             float[] adamParam = x.clone();
             float[] expAvg = g.clone();
             float[] expAvgSq = magnitudes.clone();

@@ -55,6 +55,22 @@ class UpdateOpsTest {
         }
     }
 
+    /** The fused Nesterov step writes both the buffer and the parameter with the reference's bits, with weight decay or not. */
+    @Test
+    void nesterovStepMatchesReference() {
+        for (float decay : new float[] {0f, 5e-4f}) {
+            for (int n : new int[] {0, 1, 7, 8, 9, 15, 127, 1021, 4099, 70001}) {
+                float[] grad = Floats.values(n, n);
+                float[][] expected = {Floats.values(n, n + 1), Floats.values(n, n + 2)};
+                float[][] actual = {expected[0].clone(), expected[1].clone()};
+                SCALAR.nesterovStep(0.9f, grad, decay, expected[0], -0.01f, expected[1], n);
+                SIMD.nesterovStep(0.9f, grad, decay, actual[0], -0.01f, actual[1], n);
+                assertBitEqual(expected[0], actual[0], n, "nesterovStep buffer n=" + n + " decay " + decay);
+                assertBitEqual(expected[1], actual[1], n, "nesterovStep param n=" + n + " decay " + decay);
+            }
+        }
+    }
+
     /** The fused RMSprop and Adagrad step writes the sum of squares and the parameter with the reference's bits, with weight decay or not. */
     @Test
     void rmsStepMatchesReference() {

@@ -15,6 +15,8 @@ import java.util.List;
  * p = p - lr·d
  * </pre>
  * Configure with the fluent setters: {@code new SGD(params, 0.1).momentum(0.9).nesterov(true)}.
+ * A later step with momentum, weight decay and Nesterov included, is one pass over each
+ * parameter, its buffer and its gradient, with the bits of the update in separate passes.
  */
 public final class SGD extends Optimizer {
     /** The momentum factor μ (default 0). */
@@ -73,29 +75,28 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(int index, Tensor param, Tensor grad, long step) {
-        double weightDecay = value(WEIGHT_DECAY);
-        double momentum = value(MOMENTUM);
-        boolean usual = momentum != 0 && hasState("momentum_buffer", index) && !isOn(NESTEROV);
-        if (usual) {
-            // the usual step, weight decay included, in one pass over the parameter, its buffer and its gradient
-            param.momentumStepInPlace(state("momentum_buffer", index, 0f), (float) momentum, grad, (float) weightDecay,
-                    (float) (1 - value(DAMPENING)), (float) -lr());
+        float weightDecay = (float) value(WEIGHT_DECAY);
+        float momentum = (float) value(MOMENTUM);
+        if (momentum != 0 && hasState("momentum_buffer", index)) {
+            // a later step, weight decay included, in one pass over the parameter, its buffer and its gradient
+            Tensor buffer = state("momentum_buffer", index, 0f);
+            if (isOn(NESTEROV)) {
+                param.nesterovStepInPlace(buffer, momentum, grad, weightDecay, (float) -lr());
+            } else {
+                param.momentumStepInPlace(buffer, momentum, grad, weightDecay, (float) (1 - value(DAMPENING)),
+                        (float) -lr());
+            }
             return;
         }
         Tensor d = withWeightDecay(index, param, grad, weightDecay);
         if (momentum != 0) {
-            boolean first = !hasState("momentum_buffer", index);
-            Tensor buffer = state("momentum_buffer", index, 0f);
-            if (first) {
-                buffer.copyFrom(d);
-            } else {
-                buffer.mulAddInPlace((float) momentum, d, (float) (1 - value(DAMPENING)));
-            }
+            // the first step: the buffer starts as the gradient
+            Tensor buffer = state("momentum_buffer", index, 0f).copyFrom(d);
             if (isOn(NESTEROV)) {
                 if (d == grad) {
                     d = scratch("gradient", index).copyFrom(grad);
                 }
-                d.addInPlace(buffer, (float) momentum);
+                d.addInPlace(buffer, momentum);
             } else {
                 d = buffer;
             }
