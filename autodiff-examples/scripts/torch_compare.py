@@ -3,8 +3,8 @@
 
 Runs, at 1 and 2 threads, one full training step (forward, cross-entropy, backward, SGD
 with momentum 0.9, or another optimizer with --optimizer) of the MLPs 784-256-10 and
-784-512-256-10 at batch 64 and 256, the optimizer's step alone (SGD, Adam, RMSprop and
-Adagrad, each with and without weight decay, on one step's gradients, as autodiff's
+784-512-256-10 at batch 64 and 256, the optimizer's step alone (SGD, SGD with Nesterov
+momentum, Adam, RMSprop and Adagrad, each with and without weight decay, on one step's gradients, as autodiff's
 OptimizerStepBenchmark), inference with the MLP 784-256-10 shared by 1, 2 and 8 caller
 threads at batch 1 and 64 (model.eval() under torch.inference_mode(), as autodiff's
 InferenceBenchmark), and Fashion-MNIST epochs of 784-256-10 at batch 128 with the
@@ -22,7 +22,7 @@ includes warm-up on both sides).
 Install: apt-get install -y python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist
          (without libopenblas0-pthread, Debian's torch runs matmul on the reference BLAS, 20x slower)
 Run:     /usr/bin/python3 autodiff-examples/scripts/torch_compare.py [--threads 1,2]
-             [--only step|optimizer|inference|epoch|overhead] [--optimizer sgd|adam|rmsprop|adagrad[-decay]] [--epochs N] [--repeats N]
+             [--only step|optimizer|inference|epoch|overhead] [--optimizer sgd|sgd-nesterov|adam|rmsprop|adagrad[-decay]] [--epochs N] [--repeats N]
 
 Thread counts are fixed before torch starts (Debian's torch calls OpenBLAS, which reads
 OPENBLAS_NUM_THREADS at load time), so each thread count runs in a child process, with
@@ -42,7 +42,7 @@ import time
 FASHION = "/usr/share/datasets/fashion-mnist"
 
 
-OPTIMIZERS = [name + decay for name in ["sgd", "adam", "rmsprop", "adagrad"] for decay in ["", "-decay"]]
+OPTIMIZERS = [name + decay for name in ["sgd", "sgd-nesterov", "adam", "rmsprop", "adagrad"] for decay in ["", "-decay"]]
 
 
 def parse_args():
@@ -51,8 +51,8 @@ def parse_args():
     p.add_argument("--only", choices=["step", "optimizer", "inference", "epoch", "overhead"],
                    help="run only one of the benchmarks")
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd",
-                   help="the training step's optimizer: SGD lr 0.01 momentum 0.9, Adam or RMSprop lr 1e-3, "
-                        "Adagrad lr 1e-2; -decay after the name adds weight decay 5e-4 (default sgd)")
+                   help="the training step's optimizer: SGD lr 0.01 momentum 0.9 (Nesterov's with sgd-nesterov), "
+                        "Adam or RMSprop lr 1e-3, Adagrad lr 1e-2; -decay after the name adds weight decay 5e-4 (default sgd)")
     p.add_argument("--epochs", type=int, default=5, help="Fashion-MNIST epochs, the cosine schedule's length (default 5)")
     p.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (default 5)")
     p.add_argument("--data", default=FASHION, help="Fashion-MNIST folder")
@@ -102,8 +102,8 @@ def mlp(sizes):
 
 
 def make_optimizer(torch, model, name):
-    """SGD lr 0.01 momentum 0.9, Adam or RMSprop lr 1e-3, or Adagrad lr 1e-2, with weight decay 5e-4
-    for a name ending in -decay, as autodiff's MlpTrainStep."""
+    """SGD lr 0.01 momentum 0.9 (Nesterov's for sgd-nesterov), Adam or RMSprop lr 1e-3, or Adagrad lr
+    1e-2, with weight decay 5e-4 for a name ending in -decay, as autodiff's MlpTrainStep."""
     decay = 5e-4 if name.endswith("-decay") else 0
     base = name.removesuffix("-decay")
     if base == "adam":
@@ -112,7 +112,8 @@ def make_optimizer(torch, model, name):
         return torch.optim.RMSprop(model.parameters(), lr=1e-3, weight_decay=decay)
     if base == "adagrad":
         return torch.optim.Adagrad(model.parameters(), lr=1e-2, weight_decay=decay)
-    return torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=decay)
+    return torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=decay,
+                           nesterov=base == "sgd-nesterov")
 
 
 def bench_step(torch, sizes, batch, threads, repeats, optimizer):

@@ -38,7 +38,7 @@ public final class MlpTrainStep {
     }
 
     /**
-     * The same with the optimizer {@code optimizer} names: {@code sgd}, {@code adam} or
+     * The same with the optimizer {@code optimizer} names: {@code sgd}, {@code sgd-nesterov}, {@code adam} or
      * {@code rmsprop} (learning rate 1e-3), or {@code adagrad} (1e-2), with PyTorch's defaults
      * otherwise; {@code -decay} after the name adds an L2 weight decay of 5e-4 ({@code sgd-decay}).
      */
@@ -68,11 +68,12 @@ public final class MlpTrainStep {
         double weightDecay = decayed ? 5e-4 : 0;
         return switch (decayed ? name.substring(0, name.length() - DECAYED.length()) : name) {
             case "sgd" -> new SGD(parameters, 0.01).momentum(0.9).weightDecay(weightDecay);
+            case "sgd-nesterov" -> new SGD(parameters, 0.01).momentum(0.9).nesterov(true).weightDecay(weightDecay);
             case "adam" -> new Adam(parameters, 1e-3).weightDecay(weightDecay);
             case "rmsprop" -> new RMSprop(parameters, 1e-3).weightDecay(weightDecay);
             case "adagrad" -> new Adagrad(parameters, 1e-2).weightDecay(weightDecay);
             default -> throw new IllegalArgumentException("MlpTrainStep: unknown optimizer " + name
-                    + " (sgd, adam, rmsprop or adagrad, each with -decay after it for weight decay 5e-4)");
+                    + " (sgd, sgd-nesterov, adam, rmsprop or adagrad, each with -decay after it for weight decay 5e-4)");
         };
     }
 

@@ -20,10 +20,11 @@ public class OptimizerStepBenchmark extends ForkedBenchmark {
     public String arch;
 
     /**
-     * An optimizer {@link MlpTrainStep} names: {@code sgd} (momentum 0.9), {@code adam},
-     * {@code rmsprop} or {@code adagrad}, each also with {@code -decay} (weight decay 5e-4).
+     * An optimizer {@link MlpTrainStep} names: {@code sgd} (momentum 0.9), {@code sgd-nesterov},
+     * {@code adam}, {@code rmsprop} or {@code adagrad}, each also with {@code -decay} (weight decay 5e-4).
      */
-    @Param({"sgd", "sgd-decay", "adam", "adam-decay", "rmsprop", "rmsprop-decay", "adagrad", "adagrad-decay"})
+    @Param({"sgd", "sgd-decay", "sgd-nesterov", "adam", "adam-decay", "rmsprop", "rmsprop-decay", "adagrad",
+        "adagrad-decay"})
     public String optimizer;
 
     @Param({"1", "2"})

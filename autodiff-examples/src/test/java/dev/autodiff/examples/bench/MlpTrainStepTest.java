@@ -76,7 +76,7 @@ class MlpTrainStepTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new MlpTrainStep(new int[] {784}, 64, 1));
         assertTrue(e.getMessage().contains("MlpTrainStep"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new MlpTrainStep(new int[] {5, 3}, 4, 1, "lbfgs"));
-        assertEquals("MlpTrainStep: unknown optimizer lbfgs (sgd, adam, rmsprop or adagrad, each with -decay after it"
+        assertEquals("MlpTrainStep: unknown optimizer lbfgs (sgd, sgd-nesterov, adam, rmsprop or adagrad, each with -decay after it"
                 + " for weight decay 5e-4)", e.getMessage());
     }
 }
