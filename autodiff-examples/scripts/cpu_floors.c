@@ -3,7 +3,8 @@
  * GFLOPS are measured against (117 on Zen 4, 262 on Zen 5 here), and, for two of the
  * kernels that stay behind PyTorch (README, Speed), how long reading a 784x256 weight
  * takes (a linear layer on one sample), as stored and transposed, and the tanh derivative
- * computed from x with one exponential and one division.
+ * computed from x with one exponential and one division; and what a page fault costs, which
+ * a peer that maps and unmaps its large temporaries pays on every call (peer_kernels.py).
  *
  * Build: gcc -O3 -march=native -o /tmp/cpu_floors autodiff-examples/scripts/cpu_floors.c
  * Run:   /tmp/cpu_floors
@@ -14,6 +15,7 @@
 #include <immintrin.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 
 static double now(void) {
@@ -100,6 +102,15 @@ static void run_rows(void) { matrix_times_row(w, x, y, n, k); }
 static void run_transposed(void) { transposed_times_row(wt, x, y, n, k); }
 static void run_tanh(void) { tanh_derivative(g, v, out, m); }
 
+/* Maps 4 MB (1M floats, an activation's output), writes one byte per 4 KB page, unmaps it. */
+static void run_fresh_pages(void) {
+    size_t bytes = 4u << 20;
+    volatile char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) abort();
+    for (size_t i = 0; i < bytes; i += 4096) p[i] = 1;
+    munmap((void *) p, bytes);
+}
+
 /* The best and the mean time of reps runs, in seconds. */
 static void measure(void (*run)(void), int reps, double *best, double *mean) {
     double total = 0;
@@ -144,5 +155,8 @@ int main(void) {
     measure(run_tanh, 300, &best, &mean);
     printf("tanh derivative from x, 1M floats: best %.3f ns, mean %.3f ns per element (check %g %g)\n",
            best * 1e9 / m, mean * 1e9 / m, y[5], out[100]);
+    measure(run_fresh_pages, 200, &best, &mean);
+    printf("a page fault, 4 MB freshly mapped and written: best %.2f us, mean %.2f us per 4 KB page\n",
+           best * 1e6 / 1024, mean * 1e6 / 1024);
     return 0;
 }

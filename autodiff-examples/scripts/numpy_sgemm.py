@@ -3,11 +3,14 @@
 
 Usage: python3 numpy_sgemm.py [threads ...]   (default: 1 2)
 Each thread count runs in a fresh interpreter, since OpenBLAS reads
-OPENBLAS_NUM_THREADS once, at load time. Prints the median of several timed repeats.
+OPENBLAS_NUM_THREADS once, at load time; its environment comes from
+peer_kernels.peer_env (glibc's malloc keeping freed memory). Prints the median of several timed repeats.
 """
 import os
 import subprocess
 import sys
+
+import peer_kernels
 
 # (label, m, n, k, transA, transB): C = op(A) @ op(B), op(A) m x k, op(B) k x n
 SHAPES = [
@@ -25,9 +28,8 @@ SHAPES = [
 def measure():
     import time
     import numpy as np
-    import peer_kernels
 
-    print(peer_kernels.describe(), flush=True)
+    print(f"{peer_kernels.describe()}; {peer_kernels.malloc_setting()}", flush=True)
 
     rng = np.random.default_rng(1)
     for label, m, n, k, ta, tb in SHAPES:
@@ -57,5 +59,5 @@ if __name__ == "__main__":
         measure()
     else:
         for threads in sys.argv[1:] or ["1", "2"]:
-            env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads, NUMPY_SGEMM_CHILD="1")
+            env = dict(peer_kernels.peer_env(threads), NUMPY_SGEMM_CHILD="1")
             subprocess.run([sys.executable, __file__], env=env, check=True)

@@ -15,7 +15,8 @@ Thread setting: each thread count runs in a child process started with OMP_NUM_T
 MKL_NUM_THREADS and OPENBLAS_NUM_THREADS set to it, which then calls
 torch.set_num_threads with it; PyTorch splits an elementwise op of 1M floats over its
 OpenMP threads, as the SIMD kernels split it over theirs (OMP_WAIT_POLICY=PASSIVE at 2
-threads, as for the training step).
+threads, as for the training step), and glibc's malloc keeping freed memory
+(peer_kernels.peer_env), as for the training step.
 
 PyTorch 1.13 runs these kernels at AVX2 by default, even on a CPU with AVX-512; with
 ATEN_CPU_CAPABILITY=avx512 in the environment (passed on to the child) it takes their
@@ -27,6 +28,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import peer_kernels
 
 N = 1 << 20
 # name in ElementwiseBenchmark -> (forward of x, parameter)
@@ -73,13 +76,12 @@ def ns_per_element(run):
 
 def child(threads, ops):
     import torch
-    import peer_kernels
     torch.set_num_threads(threads)
     gen = torch.Generator().manual_seed(1)
     base = torch.randn(N, generator=gen)
     g = torch.randn(N, generator=gen)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), "
-          f"{peer_kernels.aten_capability(torch)}", flush=True)
+          f"{peer_kernels.aten_capability(torch)}, {peer_kernels.malloc_setting()}", flush=True)
     for name in ops:
         f = function(torch, name)
         x = base.abs() if name.startswith(("LOG", "POW")) else base
@@ -102,10 +104,7 @@ def main():
         child(args.child, ops)
         return
     for threads in [int(t) for t in args.threads.split(",")]:
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
-                   OPENBLAS_NUM_THREADS=str(threads))
-        if threads > 1:
-            env["OMP_WAIT_POLICY"] = "PASSIVE"
+        env = peer_kernels.peer_env(threads)
         subprocess.run([sys.executable, os.path.abspath(__file__), "--child", str(threads), "--ops", args.ops],
                        env=env, check=True)
 

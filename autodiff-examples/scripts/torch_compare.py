@@ -27,7 +27,9 @@ Run:     /usr/bin/python3 autodiff-examples/scripts/torch_compare.py [--threads 
 Thread counts are fixed before torch starts (Debian's torch calls OpenBLAS, which reads
 OPENBLAS_NUM_THREADS at load time), so each thread count runs in a child process, with
 OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and torch.set_num_threads all set to it (and
-OMP_WAIT_POLICY=PASSIVE above one). Inference callers are Python threads: PyTorch releases
+OMP_WAIT_POLICY=PASSIVE above one), and glibc's malloc keeping the memory PyTorch frees
+(peer_kernels.peer_env: otherwise the optimizer's step spends most of its time in page
+faults on a virtual machine). Inference callers are Python threads: PyTorch releases
 the GIL inside its ops, the Python around them takes turns.
 """
 import argparse
@@ -38,6 +40,8 @@ import subprocess
 import sys
 import threading
 import time
+
+import peer_kernels
 
 FASHION = "/usr/share/datasets/fashion-mnist"
 
@@ -62,10 +66,7 @@ def parse_args():
 
 def spawn(args):
     for threads in [int(t) for t in args.threads.split(",")]:
-        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
-                   MKL_NUM_THREADS=str(threads))
-        if threads > 1:
-            env["OMP_WAIT_POLICY"] = "PASSIVE"
+        env = peer_kernels.peer_env(threads)
         cmd = [sys.executable, os.path.abspath(__file__), "--child", str(threads),
                "--optimizer", args.optimizer, "--epochs", str(args.epochs), "--repeats", str(args.repeats), "--data", args.data]
         if args.only:
@@ -284,9 +285,9 @@ def bench_epoch(torch, data, threads, epochs):
 
 def child(args):
     import torch
-    import peer_kernels
     torch.set_num_threads(args.child)
-    print(f"{peer_kernels.describe()}; PyTorch's own kernels: {peer_kernels.aten_capability(torch)}", flush=True)
+    print(f"{peer_kernels.describe()}; PyTorch's own kernels: {peer_kernels.aten_capability(torch)}; "
+          f"{peer_kernels.malloc_setting()}", flush=True)
     if args.only in (None, "step"):
         for sizes in ([784, 256, 10], [784, 512, 256, 10]):
             for batch in (64, 256):
