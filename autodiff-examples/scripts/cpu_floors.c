@@ -2,7 +2,9 @@
  * What this CPU allows, in C: one core's peak of AVX-512 multiply-adds, which the GEMM's
  * GFLOPS are measured against (117 on Zen 4, 262 on Zen 5 here), and, for two of the
  * kernels that stay behind PyTorch (README, Speed), how long reading a 784x256 weight
- * takes (a linear layer on one sample), as stored and transposed, and the tanh derivative
+ * takes (a linear layer on one sample), as stored and transposed, the latter also 8 bytes
+ * past a cache line's start, where a Java array may begin (its address is a multiple of 8
+ * that the garbage collector chooses and may change), and the tanh derivative
  * computed from x with one exponential and one division; and what a page fault costs, which
  * a peer that maps and unmaps its large temporaries pays on every call (peer_kernels.py).
  *
@@ -95,11 +97,12 @@ static float fma_check;
 static void run_fma(void) { fma_check += fma_chains(FMA_STEPS); }
 
 /* The operands of the loop being timed, so that one timer serves every loop. */
-static float *w, *wt, *x, *y, *g, *v, *out;
+static float *w, *wt, *wt_off_line, *x, *y, *g, *v, *out;
 static int n = 256, k = 784, m = 1 << 20;
 
 static void run_rows(void) { matrix_times_row(w, x, y, n, k); }
 static void run_transposed(void) { transposed_times_row(wt, x, y, n, k); }
+static void run_transposed_off_line(void) { transposed_times_row(wt_off_line, x, y, n, k); }
 static void run_tanh(void) { tanh_derivative(g, v, out, m); }
 
 /* Maps 4 MB (1M floats, an activation's output), writes one byte per 4 KB page, unmaps it. */
@@ -132,17 +135,20 @@ int main(void) {
            FMA_STEPS * 16.0 * 32 / best / 1e9, FMA_STEPS * 16.0 * 32 / mean / 1e9, fma_check);
     w = aligned_alloc(64, sizeof(float) * n * k);
     wt = aligned_alloc(64, sizeof(float) * n * k);
+    wt_off_line = (float *) aligned_alloc(64, sizeof(float) * (n * k + 16)) + 2;
     x = aligned_alloc(64, sizeof(float) * k);
     y = aligned_alloc(64, sizeof(float) * n);
     for (long i = 0; i < (long) n * k; i++) w[i] = 1e-3f * (float) (i % 7);
     for (int r = 0; r < n; r++)
-        for (int p = 0; p < k; p++) wt[(long) p * n + r] = w[(long) r * k + p];
+        for (int p = 0; p < k; p++) wt[(long) p * n + r] = wt_off_line[(long) p * n + r] = w[(long) r * k + p];
     for (int i = 0; i < k; i++) x[i] = 1.0f;
     measure(run_rows, 20000, &best, &mean);
     printf("256x784 weight times one row: best %.2f us, mean %.2f us (%.0f GB/s at best)\n",
            best * 1e6, mean * 1e6, sizeof(float) * n * k / best / 1e9);
     measure(run_transposed, 20000, &best, &mean);
     printf("the same from the transposed weight (one stream): best %.2f us, mean %.2f us\n", best * 1e6, mean * 1e6);
+    measure(run_transposed_off_line, 20000, &best, &mean);
+    printf("the same, the transposed weight 8 bytes past a cache line: best %.2f us, mean %.2f us\n", best * 1e6, mean * 1e6);
 
     g = aligned_alloc(64, sizeof(float) * m);
     v = aligned_alloc(64, sizeof(float) * m);
