@@ -135,6 +135,7 @@ int main(void) {
            FMA_STEPS * 16.0 * 32 / best / 1e9, FMA_STEPS * 16.0 * 32 / mean / 1e9, fma_check);
     w = aligned_alloc(64, sizeof(float) * n * k);
     wt = aligned_alloc(64, sizeof(float) * n * k);
+    /* 16 floats more keep the size a multiple of 64, as aligned_alloc wants; 2 of them are the offset */
     wt_off_line = (float *) aligned_alloc(64, sizeof(float) * (n * k + 16)) + 2;
     x = aligned_alloc(64, sizeof(float) * k);
     y = aligned_alloc(64, sizeof(float) * n);
