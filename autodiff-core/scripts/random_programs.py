@@ -5,7 +5,7 @@ dev.autodiff.RandomProgramTest.
 Run with Debian's PyTorch 1.13 (apt-get install python3-torch):
     /usr/bin/python3 autodiff-core/scripts/random_programs.py
 
-Each program is a short chain of the library's ops (one to seven, with the fresh inputs
+Each program is a short chain of the library's ops and of Functional's layers and losses (one to seven, with the fresh inputs
 that binary ops, products and concatenations draw) on tensors of rank 0 to 3, broadcasting
 where the shapes allow. A quarter of the programs have dimensions up to 64 (primes, and
 one either side of 16 and 32), so that the vector kernels take their full vectors and
@@ -120,6 +120,7 @@ def step(p, x):
     kinds = ["smooth"] * 4 + ["kinked", "positive", "positive", "scalar", "scalar"] + ["binary"] * 4 + ["where"]
     if r >= 1:
         kinds += ["reduce"] * 3 + ["axis"] * 2 + ["move"] * 3 + ["index"] * 2 + ["join", "matmul", "matmul"]
+        kinds += ["scatter", "layer", "layer", "layer", "loss"]
     kind = rng.choice(kinds)
     if kind == "smooth":
         return p.op(s, rng.choice(SMOOTH), x)
@@ -222,6 +223,46 @@ def step(p, x):
         out[ax] = rng.randint(1, 4)
         idx = [rng.randrange(s[ax]) for _ in range(math.prod(out))]
         return p.op(out, "gather", x, ax, len(out), *out, *idx)
+    if kind == "scatter":
+        # the adjoints of indexSelect and gather, adding a fresh source into x
+        ax = rng.randrange(r)
+        if rng.random() < 0.5:
+            idx = [rng.randrange(s[ax]) for _ in range(rng.randint(1, 6))]
+            t = list(s)
+            t[ax] = len(idx)
+            return p.op(s, "indexAdd", x, ax, p.input(t), *idx)
+        t = [rng.randint(1, d) for d in s]
+        t[ax] = rng.randint(1, 4)
+        idx = [rng.randrange(s[ax]) for _ in range(math.prod(t))]
+        return p.op(s, "scatterAdd", x, ax, p.input(t), len(t), *t, *idx)
+    if kind == "layer":
+        which = rng.choice(["linear", "linearRelu", "layerNorm", "batchNorm"])
+        if which in ("linear", "linearRelu"):
+            n = p.dim()
+            out = s[:-1] + [n]
+            if math.prod(out) > LARGEST or n * s[-1] > LARGEST:
+                return p.op(s, "neg", x)
+            weight = p.input([n, s[-1]])
+            if rng.random() < 0.3:
+                return p.op(out, which, x, weight, "none")
+            return p.op(out, which, x, weight, p.input([n]))
+        if which == "layerNorm":
+            k = rng.randint(1, min(2, r))
+            if math.prod(s[r - k:]) < 2:
+                return p.op(s, "neg", x)
+            return p.op(s, which, x, k, p.input(s[r - k:]), p.input(s[r - k:]))
+        if r < 2 or math.prod(s) // s[1] < 2:
+            return p.op(s, "neg", x)
+        return p.op(s, which, x, p.input([s[1]]), p.input([s[1]]))
+    if kind == "loss":
+        if rng.random() < 0.5:
+            return p.op([], "mse", x, p.input(s))
+        # classes on axis 1 (the only axis of a vector)
+        if r > 3:
+            return p.op(s, "neg", x)
+        positions = 1 if r == 1 else math.prod(s) // s[1]
+        classes = s[0] if r == 1 else s[1]
+        return p.op([], "crossEntropy", x, *[rng.randrange(classes) for _ in range(positions)])
     if kind == "join":
         ax = rng.randrange(r)
         if rng.random() < 0.5:
@@ -327,6 +368,24 @@ def evaluate(p, xs):
             y = x.squeeze(int(args[1]))
         elif op == "broadcastTo":
             y = torch.broadcast_to(x, ints(1))
+        elif op == "indexAdd":
+            y = torch.index_add(x, int(args[1]), torch.tensor(ints(3)), a(2))
+        elif op == "scatterAdd":
+            rank = int(args[3])
+            shape = ints(4)[:rank]
+            y = torch.scatter_add(x, int(args[1]), torch.tensor(ints(4 + rank)).reshape(shape), a(2))
+        elif op in ("linear", "linearRelu"):
+            y = F.linear(x, a(1), None if args[2] == "none" else a(2))
+            y = torch.relu(y) if op == "linearRelu" else y
+        elif op == "layerNorm":
+            y = F.layer_norm(x, x.shape[x.dim() - int(args[1]):], a(2), a(3), 1e-5)
+        elif op == "batchNorm":
+            y = F.batch_norm(x, None, None, a(1), a(2), training=True, eps=1e-5)
+        elif op == "mse":
+            y = F.mse_loss(x, a(1))
+        elif op == "crossEntropy":
+            labels = torch.tensor(ints(1))
+            y = F.cross_entropy(x, labels[0] if x.dim() == 1 else labels.reshape([x.shape[0]] + list(x.shape[2:])))
         elif op == "indexSelect":
             y = torch.index_select(x, int(args[1]), torch.tensor(ints(2)))
         elif op == "gather":

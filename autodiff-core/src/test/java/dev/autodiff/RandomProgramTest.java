@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Random chains of ops against PyTorch: 300 programs written, with PyTorch's float64
+ * Random chains of ops, layers and losses against PyTorch: 300 programs written, with PyTorch's float64
  * results for them, by {@code autodiff-core/scripts/random_programs.py} (its docstring
  * gives the format). Each program runs here in float32 and must give PyTorch's value,
  * the gradient of {@code sum(f·weights)} for every input (reverse mode), the derivative
@@ -132,18 +132,37 @@ class RandomProgramTest {
             case "indexSelect" -> x.indexSelect(Integer.parseInt(a[1]), ints(a, 2));
             case "gather" -> {
                 int rank = Integer.parseInt(a[2]);
-                int[] shape = Arrays.copyOfRange(ints(a, 3), 0, rank);
-                int[] index = ints(a, 3 + rank);
-                float[] asFloats = new float[index.length];
-                for (int i = 0; i < index.length; i++) {
-                    asFloats[i] = index[i];
-                }
-                yield x.gather(Integer.parseInt(a[1]), Tensor.of(asFloats, shape));
+                yield x.gather(Integer.parseInt(a[1]), index(Arrays.copyOfRange(ints(a, 3), 0, rank), ints(a, 3 + rank)));
             }
+            case "indexAdd" -> x.indexAdd(Integer.parseInt(a[1]), ints(a, 3), v.get(a[2]));
+            case "scatterAdd" -> {
+                int rank = Integer.parseInt(a[3]);
+                yield x.scatterAdd(Integer.parseInt(a[1]), index(Arrays.copyOfRange(ints(a, 4), 0, rank), ints(a, 4 + rank)),
+                        v.get(a[2]));
+            }
+            case "linear" -> Functional.linear(x, v.get(a[1]), a[2].equals("none") ? null : v.get(a[2]));
+            case "linearRelu" -> Functional.linearRelu(x, v.get(a[1]), a[2].equals("none") ? null : v.get(a[2]));
+            case "layerNorm" -> {
+                int k = Integer.parseInt(a[1]);
+                yield Functional.layerNorm(x, Arrays.copyOfRange(x.shape(), x.rank() - k, x.rank()), v.get(a[2]),
+                        v.get(a[3]), 1e-5f);
+            }
+            case "batchNorm" -> Functional.batchNorm(x, null, null, v.get(a[1]), v.get(a[2]), true, 0.1f, 1e-5f);
+            case "mse" -> Functional.mse(x, v.get(a[1]));
+            case "crossEntropy" -> Functional.crossEntropy(x, ints(a, 1));
             case "concat" -> Tensor.concat(Integer.parseInt(a[0]), v.get(a[1]), v.get(a[2]));
             case "stack" -> Tensor.stack(Integer.parseInt(a[0]), v.get(a[1]), v.get(a[2]));
             default -> throw new IllegalArgumentException("random_programs.txt: unknown op " + s.op);
         };
+    }
+
+    /** An index tensor of gather and scatterAdd: whole numbers as floats. */
+    private static Tensor index(int[] shape, int[] positions) {
+        float[] asFloats = new float[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            asFloats[i] = positions[i];
+        }
+        return Tensor.of(asFloats, shape);
     }
 
     private static boolean keep(String[] a) {
