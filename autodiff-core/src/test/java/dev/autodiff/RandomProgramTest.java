@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Random chains of ops, layers and losses against PyTorch: 300 programs written, with PyTorch's float64
- * results for them, by {@code autodiff-core/scripts/random_programs.py} (its docstring
- * gives the format). Each program runs here in float32 and must give PyTorch's value,
+ * Random chains of ops, layers and losses against PyTorch: 300 programs written, with
+ * PyTorch's float64 results for them, by {@code autodiff-core/scripts/random_programs.py}
+ * (its docstring gives the format). Each program runs here in float32 and must give PyTorch's value,
  * the gradient of {@code sum(f·weights)} for every input (reverse mode), the derivative
  * along the tangents (forward mode) and the Hessian times the tangents (forward over
  * reverse), each within 1e-4 of the largest magnitude of that result: the script keeps
@@ -132,13 +132,14 @@ class RandomProgramTest {
             case "indexSelect" -> x.indexSelect(Integer.parseInt(a[1]), ints(a, 2));
             case "gather" -> {
                 int rank = Integer.parseInt(a[2]);
-                yield x.gather(Integer.parseInt(a[1]), index(Arrays.copyOfRange(ints(a, 3), 0, rank), ints(a, 3 + rank)));
+                int[] shape = Arrays.copyOfRange(ints(a, 3), 0, rank);
+                yield x.gather(Integer.parseInt(a[1]), index(shape, ints(a, 3 + rank)));
             }
             case "indexAdd" -> x.indexAdd(Integer.parseInt(a[1]), ints(a, 3), v.get(a[2]));
             case "scatterAdd" -> {
                 int rank = Integer.parseInt(a[3]);
-                yield x.scatterAdd(Integer.parseInt(a[1]), index(Arrays.copyOfRange(ints(a, 4), 0, rank), ints(a, 4 + rank)),
-                        v.get(a[2]));
+                int[] shape = Arrays.copyOfRange(ints(a, 4), 0, rank);
+                yield x.scatterAdd(Integer.parseInt(a[1]), index(shape, ints(a, 4 + rank)), v.get(a[2]));
             }
             case "linear" -> Functional.linear(x, v.get(a[1]), a[2].equals("none") ? null : v.get(a[2]));
             case "linearRelu" -> Functional.linearRelu(x, v.get(a[1]), a[2].equals("none") ? null : v.get(a[2]));
@@ -310,7 +311,8 @@ class RandomProgramTest {
         int axis = rng.nextInt(args[mapped].rank() + 1);
         Tensor[] examples = new Tensor[EXAMPLES];
         for (int b = 0; b < EXAMPLES; b++) {
-            examples[b] = b == 0 ? args[mapped] : args[mapped].add(Tensor.uniform(rng, -0.3f, 0.3f, args[mapped].shape()));
+            Tensor shift = Tensor.uniform(rng, -0.3f, 0.3f, args[mapped].shape());
+            examples[b] = b == 0 ? args[mapped] : args[mapped].add(shift);
         }
         Integer[] inAxes = new Integer[args.length];
         inAxes[mapped] = axis;
