@@ -4,6 +4,9 @@ dev.autodiff.RandomProgramTest.
 
 Run with Debian's PyTorch 1.13 (apt-get install python3-torch):
     /usr/bin/python3 autodiff-core/scripts/random_programs.py
+For a wider sweep, write another seed's programs over the fixture, run the test, and put
+the fixture back with git:
+    /usr/bin/python3 autodiff-core/scripts/random_programs.py --seed 7 --programs 3000
 
 Each program is a short chain of the library's ops and of Functional's layers and losses (one to seven, with the fresh inputs
 that binary ops, products and concatenations draw) on tensors of rank 0 to 3, broadcasting
@@ -35,6 +38,7 @@ Output: autodiff-core/src/test/resources/random_programs.txt. Each program:
 Every number has nine significant digits: the inputs, weights and tangents are float32
 values, which that many digits give exactly, and the results float64 ones.
 """
+import argparse
 import math
 import os
 import random
@@ -123,7 +127,10 @@ def step(p, x):
         kinds += ["scatter", "layer", "layer", "layer", "loss"]
     kind = rng.choice(kinds)
     if kind == "smooth":
-        return p.op(s, rng.choice(SMOOTH), x)
+        which = rng.choice(SMOOTH)
+        if which == "elu" and rng.random() < 0.5:
+            return p.op(s, "eluAlpha", x, 0.7)
+        return p.op(s, which, x)
     if kind == "kinked":
         return p.op(s, rng.choice(KINKED), x)
     if kind == "positive":
@@ -168,7 +175,12 @@ def step(p, x):
             out = [1 if i in axes else d for i, d in enumerate(s)] if keep else [d for i, d in enumerate(s) if i not in axes]
         else:
             out = [1] * r if keep else []
-        return p.op(out, which, x, "keep" if keep else "drop", *axes)
+        kept = "keep" if keep else "drop"
+        if which in ("var", "std") and rng.random() < 0.3:
+            return p.op(out, which + "Population", x, kept, *axes)
+        if which == "norm" and rng.random() < 0.5:
+            return p.op(out, "normP", x, kept, rng.choice(["1", "3", "inf"]), *axes)
+        return p.op(out, which, x, kept, *axes)
     if kind == "axis":
         return p.op(s, rng.choice(["softmax", "logSoftmax", "cumsum"]), x, rng.randrange(r))
     if kind == "move":
@@ -314,6 +326,14 @@ def evaluate(p, xs):
             y = unary[op](x)
         elif op in binary:
             y = binary[op](x, a(1))
+        elif op == "eluAlpha":
+            y = F.elu(x, float(args[1]))
+        elif op in ("varPopulation", "stdPopulation"):
+            axes = ints(2) or list(range(x.dim()))
+            y = (torch.var if op == "varPopulation" else torch.std)(x, dim=axes, unbiased=False, keepdim=args[1] == "keep")
+        elif op == "normP":
+            axes = ints(3) or list(range(x.dim()))
+            y = torch.linalg.vector_norm(x, float(args[2]), dim=axes, keepdim=args[1] == "keep")
         elif op == "addScalar":
             y = x + float(args[1])
         elif op == "mulScalar":
@@ -432,13 +452,17 @@ def f32(x):
 
 
 def main():
-    rng = random.Random(SEED)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, default=SEED, help="the programs' seed (default %d, the fixture's)" % SEED)
+    parser.add_argument("--programs", type=int, default=PROGRAMS, help="how many (default %d)" % PROGRAMS)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources",
                        "random_programs.txt")
     kept = 0
     dropped = 0
     lines = ["# PyTorch %s float64 results for random programs: autodiff-core/scripts/random_programs.py" % torch.__version__]
-    while kept < PROGRAMS:
+    while kept < args.programs:
         p = Program(rng, rng.random() < LARGE_SHARE)
         x = p.input(p.shape())
         for _ in range(rng.randint(1, 7)):
