@@ -92,26 +92,17 @@ record Architecture(int inputs, int[] hidden, Activation activation, int classes
         return m;
     }
 
-    /** The architecture described by checkpoint metadata; {@code source} names the file in errors. */
-    static Architecture fromMetadata(Map<String, String> m, String source) {
+    /** The architecture a checkpoint's metadata describes. */
+    static Architecture fromMetadata(StoredOptions stored) {
+        int inputs = stored.integer("model.inputs", 1);
+        int[] hidden = stored.sizes("model.hidden");
+        Activation activation = stored.choice(Activation.class, "model.activation");
+        int classes = stored.integer("model.classes", 2);
         try {
-            String hidden = require(m, "model.hidden", source);
-            return new Architecture(Integer.parseInt(require(m, "model.inputs", source)),
-                    hidden.isEmpty() ? new int[0] : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray(),
-                    Choice.parse(Activation.class, require(m, "model.activation", source)),
-                    Integer.parseInt(require(m, "model.classes", source)));
-        } catch (NumberFormatException | picocli.CommandLine.TypeConversionException e) {
-            throw new IllegalArgumentException(source + ": bad model description in the metadata: " + e.getMessage());
+            return new Architecture(inputs, hidden, activation, classes);
+        } catch (IllegalArgumentException e) {
+            throw stored.unusable("model", e);
         }
-    }
-
-    static String require(Map<String, String> m, String key, String source) {
-        String v = m.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException(source + ": not a checkpoint of autodiff train (metadata '" + key
-                    + "' is missing)");
-        }
-        return v;
     }
 
     @Override

@@ -108,6 +108,11 @@ final class DataSource {
 
     private enum Kind { DIGITS, IDX, CSV }
 
+    /** Fails, listing the known ones, unless {@code spec} names a kind of data set (whether or not its files exist). */
+    static void requireKnown(String spec) {
+        kind(spec);
+    }
+
     private static Kind kind(String spec) {
         if (spec.equals("digits")) {
             return Kind.DIGITS;

@@ -64,21 +64,19 @@ final class EvalCommand implements Callable<Integer> {
         SafeTensors.Header header = SafeTensors.readHeader(checkpoint);
         Map<String, String> meta = header.metadata();
         String file = checkpoint.toString();
-        boolean described = meta.containsKey("model.inputs");
+        StoredOptions stored = new StoredOptions(meta, file);
+        boolean described = stored.has("model.inputs");
         LinearStack stack = described ? null : LinearStack.infer(header.shapes(),
                 activation != null ? activation : Activation.RELU, checkpoint);
-        Architecture architecture = described ? Architecture.fromMetadata(meta, file) : stack.architecture();
+        Architecture architecture = described ? Architecture.fromMetadata(stored) : stack.architecture();
         if (described && activation != null && activation != architecture.activation()) {
             throw new IllegalArgumentException("--activation " + activation.label() + " conflicts with " + file
                     + ", whose model uses " + architecture.activation().label());
         }
-        String dataset = data.dataset != null ? data.dataset : meta.get("dataset");
-        if (dataset == null) {
-            throw new IllegalArgumentException(file + " does not say which data set it was trained on; pass --dataset");
-        }
-        long splitSeed = splitSeed(meta, file);
+        String dataset = data.dataset != null ? data.dataset : savedDataset(stored);
+        long splitSeed = splitSeed(stored);
         Preprocessing p = preprocessing(meta, architecture);
-        DataSource.Loaded loaded = DataSource.loadTest(dataset, csvOptions(meta), splitSeed, architecture.classes(), p);
+        DataSource.Loaded loaded = DataSource.loadTest(dataset, csvOptions(stored), splitSeed, architecture.classes(), p);
         if (loaded.features() != architecture.inputs()) {
             throw new IllegalArgumentException(file + " expects " + architecture.inputs() + " features, "
                     + loaded.name() + " has " + loaded.features());
@@ -99,34 +97,43 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The data set the file names, which must be one of the known kinds. */
+    private static String savedDataset(StoredOptions stored) {
+        if (!stored.has("dataset")) {
+            throw new IllegalArgumentException(stored.source() + " does not say which data set it was trained on; "
+                    + "pass --dataset");
+        }
+        String dataset = stored.text("dataset");
+        try {
+            DataSource.requireKnown(dataset);
+        } catch (IllegalArgumentException e) {
+            throw stored.unusable("data set", e);
+        }
+        return dataset;
+    }
+
     /** The seed that drew the digits or csv split: the file's, which an explicit --seed must match. */
-    private long splitSeed(Map<String, String> meta, String file) {
-        String saved = meta.get("seed");
-        if (saved == null) {
+    private long splitSeed(StoredOptions stored) {
+        if (!stored.has("seed")) {
             return seed != null ? seed : DEFAULT_SEED;
         }
-        long s;
-        try {
-            s = Long.parseLong(saved);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": bad seed in the metadata: " + saved);
-        }
+        long s = stored.longInteger("seed");
         if (seed != null && seed != s) {
-            throw new IllegalArgumentException("--seed " + seed + " conflicts with " + file + ", trained with seed " + s
-                    + " (its test split depends on it); leave it out");
+            throw new IllegalArgumentException("--seed " + seed + " conflicts with " + stored.source()
+                    + ", trained with seed " + s + " (its test split depends on it); leave it out");
         }
         return s;
     }
 
     /** The CSV options the file was trained with, unless given. */
-    private DataSource.CsvOptions csvOptions(Map<String, String> meta) {
+    private DataSource.CsvOptions csvOptions(StoredOptions stored) {
         DataSource.CsvOptions given = data.csvOptions();
         ParseResult pr = spec.commandLine().getParseResult();
         return new DataSource.CsvOptions(
                 pr.hasMatchedOption("--label-column") ? given.labelColumn()
-                        : Integer.parseInt(meta.getOrDefault("data.label_column", Integer.toString(given.labelColumn()))),
+                        : stored.integerOr("data.label_column", given.labelColumn()),
                 pr.hasMatchedOption("--csv-header") ? given.header()
-                        : Boolean.parseBoolean(meta.getOrDefault("data.csv_header", Boolean.toString(given.header()))));
+                        : stored.booleanOr("data.csv_header", given.header()));
     }
 
     /**

@@ -64,33 +64,53 @@ record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture archit
         return m;
     }
 
-    /** The options recorded in checkpoint metadata; {@code source} names the file in errors. */
-    static RunOptions fromMetadata(Map<String, String> m, String source) {
+    /** The options a checkpoint's metadata records, each checked as the command line checks it. */
+    static RunOptions fromMetadata(StoredOptions stored) {
+        String dataset = stored.text("dataset");
         try {
-            String dataset = Architecture.require(m, "dataset", source);
-            DataSource.CsvOptions csv = new DataSource.CsvOptions(
-                    Integer.parseInt(m.getOrDefault("data.label_column", "-1")),
-                    Boolean.parseBoolean(m.getOrDefault("data.csv_header", "false")));
-            OptimizerKind optimizer = Choice.parse(OptimizerKind.class,
-                    Architecture.require(m, "optimizer.name", source));
-            return new RunOptions(dataset, csv, Architecture.fromMetadata(m, source), optimizer,
-                    Double.parseDouble(Architecture.require(m, "train.lr", source)),
-                    hyperParameter(m, optimizer, OptimizerHelp.MOMENTUM, source),
-                    hyperParameter(m, optimizer, OptimizerHelp.WEIGHT_DECAY, source),
-                    Choice.parse(SchedulePreset.class, Architecture.require(m, "train.schedule", source)),
-                    Integer.parseInt(Architecture.require(m, "train.epochs", source)),
-                    Integer.parseInt(Architecture.require(m, "train.batch", source)),
-                    Long.parseLong(Architecture.require(m, "seed", source)));
-        } catch (NumberFormatException | picocli.CommandLine.TypeConversionException e) {
-            throw new IllegalArgumentException(source + ": bad run description in the metadata: " + e.getMessage());
+            DataSource.requireKnown(dataset);
+        } catch (IllegalArgumentException e) {
+            throw stored.unusable("data set", e);
         }
+        DataSource.CsvOptions csv = new DataSource.CsvOptions(stored.integerOr("data.label_column", -1),
+                stored.booleanOr("data.csv_header", false));
+        Architecture architecture = Architecture.fromMetadata(stored);
+        OptimizerKind optimizer = stored.choice(OptimizerKind.class, "optimizer.name");
+        double lr = stored.finite("train.lr");
+        if (!(lr > 0)) {
+            throw stored.invalid("train.lr", "a positive finite number");
+        }
+        return new RunOptions(dataset, csv, architecture, optimizer, lr,
+                hyperParameter(stored, optimizer, OptimizerHelp.MOMENTUM),
+                hyperParameter(stored, optimizer, OptimizerHelp.WEIGHT_DECAY),
+                stored.choice(SchedulePreset.class, "train.schedule"), stored.integer("train.epochs", 1),
+                stored.integer("train.batch", 1), stored.longInteger("seed"));
     }
 
-    /** The metadata value {@code train.<name>} of a hyper-parameter the optimizer has, else NaN. */
-    private static double hyperParameter(Map<String, String> m, OptimizerKind optimizer, String name,
-                                         String source) {
-        return declares(optimizer, name) ? Double.parseDouble(Architecture.require(m, "train." + name, source))
-                : Double.NaN;
+    /** The metadata value {@code train.<name>} of a hyper-parameter the optimizer has, checked; else NaN. */
+    private static double hyperParameter(StoredOptions stored, OptimizerKind optimizer, String name) {
+        if (!declares(optimizer, name)) {
+            return Double.NaN;
+        }
+        String key = "train." + name;
+        double value = stored.finite(key);
+        try {
+            optimizer.spec().check(name, value);
+        } catch (IllegalArgumentException e) {
+            throw stored.unusable("optimizer", e);
+        }
+        if (name.equals(OptimizerHelp.MOMENTUM)) {
+            requireMomentumBelowOne(value, stored.source() + ": metadata " + key);
+        }
+        return value;
+    }
+
+    /** A momentum of 1 or more makes the steps grow without bound; {@code what} names where the value came from. */
+    static void requireMomentumBelowOne(double momentum, String what) {
+        if (momentum >= 1) {
+            throw new IllegalArgumentException(what + " must be below 1 (the steps would grow without bound), got "
+                    + momentum);
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.autodiff.nn.Checkpoint;
 import dev.autodiff.nn.HeapCheck;
 import dev.autodiff.nn.Labeled;
 import dev.autodiff.nn.Sequential;
+import dev.autodiff.nn.data.Preprocessing;
 import dev.autodiff.nn.io.SafeTensors;
 import dev.autodiff.nn.optim.LrScheduler;
 import dev.autodiff.nn.optim.Optimizer;
@@ -130,7 +131,8 @@ final class TrainCommand implements Callable<Integer> {
         checkFits(run.architecture(), loaded);
         if (from != null && from.preprocessing() != null && !from.preprocessing().equals(loaded.preprocessing())) {
             throw new IllegalArgumentException(loaded.name() + " is not the data " + resume + " was trained on: its "
-                    + "statistics changed (" + loaded.preprocessing() + " now, " + from.preprocessing() + " then)");
+                    + "training split's statistics changed (" + firstDifference(loaded.preprocessing(), from.preprocessing())
+                    + ")");
         }
         HeapCheck.require(RunMemory.bytes(run), "training " + run.architecture() + " with " + run.optimizer().label()
                 + " at batch " + run.batch());
@@ -227,9 +229,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(options[i] + " must be finite, got " + values[i]);
             }
         }
-        if (explicit("--momentum") && momentum >= 1) {
-            throw new IllegalArgumentException("--momentum must be below 1 (the steps would grow without bound), got "
-                    + momentum);
+        if (explicit("--momentum")) {
+            RunOptions.requireMomentumBelowOne(momentum, "--momentum");
         }
     }
 
@@ -301,6 +302,27 @@ final class TrainCommand implements Callable<Integer> {
                     + saved.schedule().label() + " schedule spans " + saved.epochs() + " epochs and cannot be stretched");
         }
         return saved.withEpochs(epochs);
+    }
+
+    /** Where two preprocessings that differ first differ, as {@code mean of feature 3: 0.52 now, 0.49 then}. */
+    static String firstDifference(Preprocessing now, Preprocessing then) {
+        if (Float.compare(now.scale(), then.scale()) != 0) {
+            return "scale: " + now.scale() + " now, " + then.scale() + " then";
+        }
+        String[] names = {"mean", "std"};
+        float[][] a = {now.mean(), now.std()};
+        float[][] b = {then.mean(), then.std()};
+        for (int s = 0; s < names.length; s++) {
+            if (a[s].length != b[s].length) {
+                return a[s].length + " " + names[s] + " values now, " + b[s].length + " then";
+            }
+            for (int i = 0; i < a[s].length; i++) {
+                if (Float.compare(a[s][i], b[s][i]) != 0) {
+                    return names[s] + " of feature " + i + ": " + a[s][i] + " now, " + b[s][i] + " then";
+                }
+            }
+        }
+        throw new IllegalStateException("firstDifference: the two preprocessings are equal");
     }
 
     /** An error when {@code option} was given with a value other than the checkpoint's. */

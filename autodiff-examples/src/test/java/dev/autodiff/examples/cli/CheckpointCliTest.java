@@ -216,6 +216,49 @@ class CheckpointCliTest {
     }
 
     @Test
+    void badMetadataIsNamedWithItsFileKeyAndValueOnOneLine() throws IOException {
+        Path file = dir.resolve("m.safetensors");
+        assertEquals(0, run("train", "--epochs", "1", "--save", file.toString()).code());
+        SafeTensors.Contents saved = SafeTensors.read(file);
+        Path edited = dir.resolve("e.safetensors");
+        Files.copy(dir.resolve("m.optimizer.safetensors"), dir.resolve("e.optimizer.safetensors"));
+        // key, value, what eval and --resume say after the file's name
+        String[][] model = {
+                {"model.hidden", "64,x", "metadata model.hidden is '64,x', not a list of positive sizes separated by commas"},
+                {"model.classes", "1", "metadata model.classes is '1', not a whole number of at least 2"},
+                {"model.inputs", "99999999", "the model in its metadata cannot be used: layer 1 (99,999,999 inputs"},
+                {"model.activation", "swishy", "metadata model.activation is 'swishy', not one of relu, tanh"},
+                {"dataset", "digitz", "the data set in its metadata cannot be used: unknown data set 'digitz'"},
+                {"seed", "", "metadata seed is '', not a whole number"}};
+        String[][] run = {
+                {"train.lr", "-0.1", "metadata train.lr is '-0.1', not a positive finite number"},
+                {"train.lr", "NaN", "metadata train.lr is 'NaN', not a finite number"},
+                {"train.momentum", "1.5", "metadata train.momentum must be below 1"},
+                {"train.momentum", "-1", "the optimizer in its metadata cannot be used: "},
+                {"train.batch", "0", "metadata train.batch is '0', not a whole number of at least 1"},
+                {"train.epochs", "ten", "metadata train.epochs is 'ten', not a whole number of at least 1"},
+                {"optimizer.name", "adamm", "metadata optimizer.name is 'adamm', not one of sgd, adam"}};
+        for (String[][] group : new String[][][] {model, run}) {
+            for (String[] c : group) {
+                Map<String, String> meta = new LinkedHashMap<>(saved.metadata());
+                meta.put(c[0], c[1]);
+                SafeTensors.write(edited, saved.tensors(), meta);
+                assertOneLineError(run("train", "--resume", edited.toString(), "--epochs", "2"), 1, edited + ": " + c[2]);
+                if (group == model) {
+                    assertOneLineError(run("eval", edited.toString()), 1, edited + ": " + c[2]);
+                }
+            }
+        }
+        // Another seed draws another training split of the digits, whose statistics differ.
+        Map<String, String> meta = new LinkedHashMap<>(saved.metadata());
+        meta.put("seed", "7");
+        SafeTensors.write(edited, saved.tensors(), meta);
+        assertOneLineError(run("train", "--resume", edited.toString(), "--epochs", "2"), 1,
+                "digits is not the data " + edited + " was trained on: its training split's statistics changed (mean of "
+                        + "feature ");
+    }
+
+    @Test
     void outputPathsAreCheckedBeforeTrainingAndLeaveNoStrayFiles() throws IOException {
         Path missing = dir.resolve("no/such/dir/curves.png");
         CliTest.Run plot = run("train", "--plot", missing.toString());
