@@ -97,19 +97,13 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The data set the file names, which must be one of the known kinds. */
+    /** The data set the file names; a file without one needs --dataset. */
     private static String savedDataset(StoredOptions stored) {
         if (!stored.has("dataset")) {
             throw new IllegalArgumentException(stored.source() + " does not say which data set it was trained on; "
                     + "pass --dataset");
         }
-        String dataset = stored.text("dataset");
-        try {
-            DataSource.requireKnown(dataset);
-        } catch (IllegalArgumentException e) {
-            throw stored.unusable("data set", e);
-        }
-        return dataset;
+        return stored.dataset();
     }
 
     /** The seed that drew the digits or csv split: the file's, which an explicit --seed must match. */

@@ -50,7 +50,8 @@ record RunCheckpoint(RunOptions options, String runId, int epochsDone, Preproces
             throw new FileFormatException(file, "has no run id and epoch (metadata " + Checkpoint.SaveTag.RUN_KEY
                     + ", " + Checkpoint.SaveTag.EPOCH_KEY + ")");
         }
-        return new RunCheckpoint(RunOptions.fromMetadata(new StoredOptions(meta, source)), tag.run(), tag.epoch(), preprocessing(meta, file));
+        RunOptions options = RunOptions.fromMetadata(new StoredOptions(meta, source));
+        return new RunCheckpoint(options, tag.run(), tag.epoch(), preprocessing(meta, file));
     }
 
     /** The preprocessing in checkpoint metadata, or null; a malformed one names the file. */

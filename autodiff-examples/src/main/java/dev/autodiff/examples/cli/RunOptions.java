@@ -66,12 +66,7 @@ record RunOptions(String dataset, DataSource.CsvOptions csv, Architecture archit
 
     /** The options a checkpoint's metadata records, each checked as the command line checks it. */
     static RunOptions fromMetadata(StoredOptions stored) {
-        String dataset = stored.text("dataset");
-        try {
-            DataSource.requireKnown(dataset);
-        } catch (IllegalArgumentException e) {
-            throw stored.unusable("data set", e);
-        }
+        String dataset = stored.dataset();
         DataSource.CsvOptions csv = new DataSource.CsvOptions(stored.integerOr("data.label_column", -1),
                 stored.booleanOr("data.csv_header", false));
         Architecture architecture = Architecture.fromMetadata(stored);

@@ -110,6 +110,17 @@ final class StoredOptions {
         throw invalid(key, "a list of positive sizes separated by commas (empty for none)");
     }
 
+    /** The data set, which must be one of the kinds the trainer knows (its files are looked for later). */
+    String dataset() {
+        String spec = text("dataset");
+        try {
+            DataSource.requireKnown(spec);
+        } catch (IllegalArgumentException e) {
+            throw unusable("data set", e);
+        }
+        return spec;
+    }
+
     /** One of the labels of {@code type}. */
     <E extends Enum<E> & Labeled> E choice(Class<E> type, String key) {
         try {
