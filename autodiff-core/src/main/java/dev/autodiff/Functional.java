@@ -22,13 +22,21 @@ public final class Functional {
         return keepDims ? lse : lse.reshape(Shapes.reduced(x.shape, ax, false));
     }
 
-    /** The maximum over axes as a constant, with non-finite maxima replaced by 0 (rows of -Inf stay -Inf). */
+    /**
+     * The maximum over axes as a constant, with non-finite maxima replaced by 0 (rows of -Inf
+     * stay -Inf), and 0 over an empty axis.
+     */
     private static Tensor finiteMax(Tensor x, int[] axes) {
         if (Batching.any(x)) {
             // A scalar's maximum over no axes is itself: reduce a new axis of one instead.
             return Batching.apply("logSumExp", x, f -> axes.length == 0
                     ? finiteMax(f.x(0).unsqueeze(-1), new int[] {f.x(0).rank()}).reshape(f.x(0).shape)
                     : finiteMax(f.x(0), f.axes(0, axes)));
+        }
+        if (x.size() == 0) {
+            // an empty axis has no maximum; as for a row of -Inf the shift is 0, so that log Σ over
+            // nothing is -Inf and a softmax over nothing is empty, as in PyTorch
+            return Tensor.zeros(Shapes.reduced(x.shape, axes, true));
         }
         Tensor m = x.view(x.shape).max(axes, true);
         float[] d = m.data();

@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The reductions added for issue 8 against hand-worked values and PyTorch 1.13 (float64):
  * the uniform {@code (axis, keepDims)} forms, min, prod and its gradient at zeros, argmax
  * and argmin along any axis, running sums, variance and standard deviation with a
- * correction, vector norms and their gradient at 0, and log-sum-exp over several axes.
+ * correction, vector norms and their gradient at 0, log-sum-exp over several axes, and
+ * reductions and softmax over an empty axis.
  */
 class ReductionOpsTest {
     /** {@code [[1, 2, 4], [3, 5, 9]]}. */
@@ -149,5 +150,29 @@ class ReductionOpsTest {
         assertArrayEquals(direct.toArray(), lse.toArray(), 1e-5f);
         assertEquals(x.exp().sum().log().item(), x.logSumExp().item(), 1e-5f);
         assertEquals(1000f + (float) Math.log(6), Tensor.full(1000f, 2, 3).logSumExp().item(), 1e-3f, "no overflow");
+    }
+
+    /**
+     * Over an empty axis, as PyTorch 1.13: log-sum-exp is -Inf (the log of an empty sum), a
+     * softmax and a log-softmax are empty, and so are their gradients; the sum is 0, the
+     * product 1, the mean and variance NaN. Recorded or not, the same.
+     */
+    @Test
+    void reductionsAndSoftmaxOverAnEmptyAxis() {
+        for (boolean recorded : new boolean[] {false, true}) {
+            Tensor x = Tensor.zeros(3, 0).requiresGrad(recorded);
+            float inf = Float.NEGATIVE_INFINITY;
+            assertArrayEquals(new float[] {inf, inf, inf}, x.logSumExp(1).toArray(), 0f);
+            assertArrayEquals(new float[] {inf}, Tensor.zeros(0).requiresGrad(recorded).logSumExp().toArray(), 0f);
+            assertArrayEquals(new int[] {3, 0}, x.softmax(1).shape());
+            assertArrayEquals(new int[] {3, 0}, x.logSoftmax(1).shape());
+            assertArrayEquals(new float[] {0, 0, 0}, x.sum(1).toArray(), 0f);
+            assertArrayEquals(new float[] {1, 1, 1}, x.prod(1).toArray(), 0f);
+            assertTrue(Float.isNaN(x.mean(1).get(0)) && Float.isNaN(x.var(1).get(2)));
+        }
+        Tensor x = Tensor.zeros(3, 0).requiresGrad();
+        x.softmax(1).sum().add(x.logSoftmax(1).sum()).add(x.logSumExp(1).exp().sum()).backward();
+        assertArrayEquals(new int[] {3, 0}, x.grad().shape());
+        assertThrows(IllegalArgumentException.class, () -> x.max(1), "a maximum over nothing is an error, as in PyTorch");
     }
 }
