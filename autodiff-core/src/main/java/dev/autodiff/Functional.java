@@ -140,7 +140,7 @@ public final class Functional {
         }
         int out = weight.shape[0];
         boolean rowBias = bias == null || (bias.rank() == 1 && bias.shape[0] == out);
-        Tensor rows = x.rank() == 2 ? x : x.reshape(-1, weight.shape[1]);
+        Tensor rows = x.rank() == 2 ? x : x.reshape(Shapes.rows(x.shape), weight.shape[1]);
         Tensor y = FusedLinear.apply(rows, weight, rowBias ? bias : null, relu && rowBias);
         if (x.rank() != 2) {
             int[] shape = x.shape.clone();

@@ -61,7 +61,7 @@ final class MatMul {
         if (b.rank() == 2 && !ta) {
             // The rows of every batch of a are rows of one tall matrix.
             int[] lead = Arrays.copyOf(a.shape, a.rank() - 2);
-            Tensor c = product(a.reshape(-1, ka), b, false, tb);
+            Tensor c = product(a.reshape(Shapes.rows(a.shape), ka), b, false, tb);
             int[] shape = Arrays.copyOf(lead, lead.length + 2);
             shape[lead.length] = m;
             shape[lead.length + 1] = c.shape[1];

@@ -71,6 +71,19 @@ final class Shapes {
         return out;
     }
 
+    /**
+     * The rows of the matrix a shape flattens to, its last axis the columns: the product of
+     * the other dimensions. {@code reshape(-1, columns)} cannot say it when there are no
+     * columns.
+     */
+    static int rows(int[] shape) {
+        int rows = 1;
+        for (int d = 0; d < shape.length - 1; d++) {
+            rows *= shape[d];
+        }
+        return rows;
+    }
+
     /** The shape after reducing {@code axes} (sorted), keeping them as ones or dropping them. */
     static int[] reduced(int[] shape, int[] axes, boolean keepDims) {
         int[] out = new int[keepDims ? shape.length : shape.length - axes.length];

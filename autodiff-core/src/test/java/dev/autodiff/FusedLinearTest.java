@@ -96,6 +96,29 @@ class FusedLinearTest {
         assertEquals(made + 3, arena.arraysMade);
     }
 
+    /**
+     * With no input features, as PyTorch: a linear layer of a batch of any rank gives its
+     * bias in every row, and a batched product over a shared dimension of 0 gives zeros; the
+     * gradients are empty or zero. (A batch of rank 3 was flattened by {@code reshape(-1, 0)},
+     * which cannot tell its rows.)
+     */
+    @Test
+    void noInputFeaturesGiveTheBias() {
+        Tensor x = Tensor.zeros(2, 3, 0).requiresGrad();
+        Tensor w = Tensor.zeros(4, 0).requiresGrad();
+        Tensor b = Tensor.vector(1, 2, 3, 4).requiresGrad();
+        for (Tensor y : new Tensor[] {Functional.linear(x, w, b), Functional.linearRelu(x, w, b)}) {
+            assertArrayEquals(new int[] {2, 3, 4}, y.shape());
+            assertArrayEquals(new float[] {1, 2, 3, 4}, y.slice(0, 1, 2).slice(1, 2, 3).reshape(-1).toArray());
+        }
+        Functional.linear(x, w, b).sum().backward();
+        assertArrayEquals(new int[] {2, 3, 0}, x.grad().shape());
+        assertArrayEquals(new float[] {6, 6, 6, 6}, b.grad().toArray());
+        Tensor product = x.matmul(Tensor.ones(0, 5));
+        assertArrayEquals(new int[] {2, 3, 5}, product.shape());
+        assertArrayEquals(new float[30], product.toArray());
+    }
+
     private static float[] concat(float[]... parts) {
         int n = 0;
         for (float[] p : parts) {
