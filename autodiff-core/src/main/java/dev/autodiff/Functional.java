@@ -17,6 +17,11 @@ public final class Functional {
     /** {@code log Σ exp(x)} over the given axes (all when none), shifted by the (constant) maximum. */
     public static Tensor logSumExp(Tensor x, int[] axes, boolean keepDims) {
         int[] ax = Shapes.axes("logSumExp", axes, x.rank());
+        if (x.size() == 0) {
+            // every result is log Σ over nothing, -Inf; the sum keeps it in the graph with derivative
+            // 0, where the log's rule would give 0/0
+            return x.sum(ax, keepDims).mul(0f).add(Float.NEGATIVE_INFINITY);
+        }
         Tensor shift = finiteMax(x, ax);
         Tensor lse = x.sub(shift).exp().sum(ax, true).log().add(shift);
         return keepDims ? lse : lse.reshape(Shapes.reduced(x.shape, ax, false));

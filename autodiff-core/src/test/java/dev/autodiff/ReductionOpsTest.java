@@ -173,6 +173,8 @@ class ReductionOpsTest {
         Tensor x = Tensor.zeros(3, 0).requiresGrad();
         x.softmax(1).sum().add(x.logSoftmax(1).sum()).add(x.logSumExp(1).exp().sum()).backward();
         assertArrayEquals(new int[] {3, 0}, x.grad().shape());
+        Tensor tangent = AD.jvp((Tensor t) -> t.logSumExp(1).tanh(), Tensor.zeros(3, 0), Tensor.zeros(3, 0)).tangent();
+        assertArrayEquals(new float[3], tangent.toArray(), 0f, "the tangent of log Σ over nothing is 0, not 0/0");
         assertThrows(IllegalArgumentException.class, () -> x.max(1), "a maximum over nothing is an error, as in PyTorch");
     }
 }
