@@ -296,7 +296,8 @@ public final class AD {
             int[] wrt = chosen("jacrev", argnums, args.length);
             Vjp v = vjp(f, args, wrt);
             Tensor y = v.value();
-            int m = y.size();
+            // with no outputs, or no inputs to differentiate by, every block is empty
+            int m = Arrays.stream(wrt).allMatch(k -> args[k].size() == 0) ? 0 : y.size();
             Tensor[] blocks = m == 0 ? new Tensor[wrt.length]
                     : vmapMulti(c -> v.pullback().apply(c[0]), 0).apply(basis(m, y.shape));
             for (int k = 0; k < wrt.length; k++) {

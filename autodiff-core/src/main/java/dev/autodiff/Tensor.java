@@ -213,11 +213,13 @@ public final class Tensor {
 
     /** The identity matrix of size n. */
     public static Tensor eye(int n) {
-        float[] data = new float[n * n];
+        int[] shape = {n, n};
+        Shapes.checkDims("Tensor.eye", shape);
+        float[] data = new float[Strides.size(shape)];
         for (int i = 0; i < n; i++) {
             data[i * n + i] = 1f;
         }
-        return new Tensor(data, new int[] {n, n});
+        return new Tensor(data, shape);
     }
 
     /** Uniform values in {@code [0, 1)} from a seeded generator. */

@@ -37,6 +37,9 @@ class TensorBasicsTest {
         assertArrayEquals(new float[] {7, 7}, Tensor.full(7f, 1, 2).toArray());
         assertArrayEquals(new int[] {1, 2}, Tensor.full(7f, 1, 2).shape());
         assertArrayEquals(new float[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, Tensor.eye(3).toArray());
+        // 65,536² floats is 2^32: more than an array holds, where n·n in int was 0
+        IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class, () -> Tensor.eye(65_536));
+        assertTrue(tooLarge.getMessage().contains("[65536, 65536]"), tooLarge.getMessage());
         assertArrayEquals(new float[] {0, 1, 2, 3}, Tensor.arange(4).toArray());
         assertArrayEquals(new float[] {1f, 1.25f, 1.5f, 1.75f}, Tensor.arange(1f, 2f, 0.25f).toArray());
         assertArrayEquals(new float[] {5, 3, 1}, Tensor.arange(5f, 0f, -2f).toArray());

@@ -148,6 +148,20 @@ class TransformsTest {
         assertArrayEquals(AD.jacrev((Tensor t) -> t.matmul(q).tanh()).apply(p).toArray(), rev[0].toArray(), 1e-6f);
     }
 
+    /**
+     * With respect to an empty argument the Jacobian is empty, whatever the output: jacrev
+     * takes no one-hot cotangents then (65,536 of them, as long as the output, made an identity
+     * matrix of 2^32 floats, whose size overflowed).
+     */
+    @Test
+    void jacobiansWithRespectToAnEmptyArgumentAreEmpty() {
+        AD.Fn f = a -> Tensor.concat(0, a[0], a[1]);
+        Tensor empty = Tensor.zeros(0, 64, 16);
+        Tensor large = Tensor.ones(64, 64, 16);
+        assertArrayEquals(new int[] {64, 64, 16, 0, 64, 16}, AD.jacrev(f, 0).apply(empty, large)[0].shape());
+        assertArrayEquals(new int[] {64, 64, 16, 0, 64, 16}, AD.jacfwd(f, 0).apply(empty, large)[0].shape());
+    }
+
     @Test
     void hessianBlocksOfSeveralArguments() {
         // f(x, y) = Σ sin(x) ⊙ (A·y): H_xx = diag(-sin x ⊙ A·y), H_xy = diag(cos x)·A, H_yx = its transpose, H_yy = 0
