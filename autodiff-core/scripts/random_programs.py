@@ -52,7 +52,7 @@ import torch
 SEED = 20261202
 PROGRAMS = 300
 LARGE_SHARE = 0.25
-LARGEST = 320  # elements of any tensor
+LARGEST = 320  # the volume of any tensor (its elements, a 0 counted as 1)
 EMPTY_SHARE = 0.03  # dimensions that are 0: empty tensors, which PyTorch runs as any others
 
 SMOOTH = "exp tanh sigmoid gelu softplus silu sin cos expm1 erf square neg elu".split()
@@ -61,6 +61,11 @@ POSITIVE = "log sqrt rsqrt log1p".split()
 BINARY = "add sub mul div maximum minimum logAddExp".split()
 REDUCTIONS = "sum mean prod max min var std logSumExp norm".split()
 F = torch.nn.functional
+
+
+def volume(shape):
+    """The elements of the shape with every 0 counted as 1: what the shape would hold without its empty axes."""
+    return math.prod(max(d, 1) for d in shape)
 
 
 class Program:
@@ -82,7 +87,7 @@ class Program:
     def shape(self, max_rank=3):
         while True:
             s = [self.dim() for _ in range(self.rng.randint(0, max_rank))]
-            if math.prod(s) <= LARGEST:
+            if volume(s) <= LARGEST:
                 return s
 
     def name(self, shape):
@@ -119,7 +124,7 @@ def partner(p, shape):
     """A shape that broadcasts against `shape`: trailing axes kept or set to 1, perhaps one more in front."""
     s = shape[p.rng.randint(0, len(shape)):]
     s = [1 if p.rng.random() < 0.4 else d for d in s]
-    if p.rng.random() < 0.2 and len(shape) < 3 and math.prod(shape) * 3 <= LARGEST:
+    if p.rng.random() < 0.2 and len(shape) < 3 and volume(shape) * 3 <= LARGEST:
         s = [p.rng.randint(1, 3)] + list(shape)
     return s
 
@@ -164,14 +169,14 @@ def draw_step(p, x):
         return p.op(s, "pow", x if e in (2.0, 3.0) else p.positive(x), e)
     if kind in ("binary", "where"):
         other = next((n for n, t in p.shapes.items() if n != x and broadcast(s, t) is not None
-                      and math.prod(broadcast(s, t)) <= LARGEST and rng.random() < 0.3), None)
+                      and volume(broadcast(s, t)) <= LARGEST and rng.random() < 0.3), None)
         if other is None:
             other = p.input(partner(p, s))
         if kind == "where":
             # where(x > other, x, other) with a third operand: the condition carries no gradient
             third = p.input(partner(p, s))
             out = broadcast(broadcast(s, p.shapes[other]), p.shapes[third])
-            if out is None or math.prod(out) > LARGEST:
+            if out is None or volume(out) > LARGEST:
                 return p.op(s, "neg", x)
             return p.op(out, "whereGreater", x, other, x, third)
         which = rng.choice(BINARY)
@@ -227,7 +232,7 @@ def draw_step(p, x):
         if which == "tile":
             reps = [rng.randint(1, 2) for _ in range(r)]
             out = [a * b for a, b in zip(s, reps)]
-            return p.op(out, which, x, *reps) if math.prod(out) <= LARGEST else p.op(s, "neg", x)
+            return p.op(out, which, x, *reps) if volume(out) <= LARGEST else p.op(s, "neg", x)
         if which == "unsqueeze":
             ax = rng.randint(0, r)
             return p.op(s[:ax] + [1] + s[ax:], which, x, ax)
@@ -238,7 +243,7 @@ def draw_step(p, x):
             out = [rng.randint(1, 3) if d == 1 else d for d in s]
             if len(out) < 3 and rng.random() < 0.5:
                 out = [2] + out
-            return p.op(out, which, x, *out) if math.prod(out) <= LARGEST else p.op(s, "neg", x)
+            return p.op(out, which, x, *out) if volume(out) <= LARGEST else p.op(s, "neg", x)
         return p.op(s, "neg", x)
     if kind == "index":
         ax = rng.randrange(r)
@@ -267,7 +272,7 @@ def draw_step(p, x):
         if which in ("linear", "linearRelu"):
             n = p.dim()
             out = s[:-1] + [n]
-            if math.prod(out) > LARGEST or n * s[-1] > LARGEST:
+            if volume(out) > LARGEST or n * max(s[-1], 1) > LARGEST:
                 return p.op(s, "neg", x)
             weight = p.input([n, s[-1]])
             if rng.random() < 0.3:
@@ -314,7 +319,7 @@ def draw_step(p, x):
         trans_o = rng.random() < 0.3
         t = lead + ([n, k] if trans_o else [k, n])
         out = broadcast(s[:-2], lead)
-        if math.prod(t) > LARGEST or math.prod(out + [m, n]) > LARGEST:
+        if volume(t) > LARGEST or volume(out + [m, n]) > LARGEST:
             return p.op(s, "neg", x)
         other = p.input(t)
         return p.op(out + [m, n], "matmulTransposed", x, other, str(trans_x).lower(), str(trans_o).lower())
