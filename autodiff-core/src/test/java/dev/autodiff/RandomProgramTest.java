@@ -26,9 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * along the tangents (forward mode) and the Hessian times the tangents (forward over
  * reverse), each within 1e-4 of the largest magnitude of that result: the script keeps
  * only programs whose float32 run in PyTorch is within 1e-5, so a miss is a wrong rule,
- * a wrong broadcast or a wrong shape, not rounding. Then two compositions the primitive
- * tests do not reach: {@code jacfwd} against {@code jacrev} on the whole program, and
- * {@code vmap} of the program and of its gradient against a loop over three examples.
+ * a wrong broadcast or a wrong shape, not rounding. Then three compositions the primitive
+ * tests do not reach: {@code jacfwd} against {@code jacrev} on the whole program;
+ * {@code vmap} of the program and of its gradient against a loop over three examples; and
+ * the Hessian by reverse over reverse against forward over reverse.
  */
 class RandomProgramTest {
 
@@ -313,6 +314,25 @@ class RandomProgramTest {
         Tensor reverse = AD.jacrev(p::apply, 0).apply(args)[0];
         assertArrayEquals(reverse.shape(), forward.shape());
         assertClose(asDoubles(reverse), forward, SELF_TOLERANCE, "jacfwd against jacrev");
+    }
+
+    /**
+     * The Hessian of the loss by reverse over reverse ({@code jacrev} of the gradient, which
+     * differentiates the recorded backward pass) against forward over reverse
+     * ({@code hessian}, whose products with the tangents {@link #agreesWithPyTorch} checks).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("programs")
+    void reverseOverReverseEqualsForwardOverReverse(Program p) {
+        Tensor[] args = p.values.toArray(Tensor[]::new);
+        int n = args[0].size();
+        if ((long) n * n > JACOBIAN_MAX) {
+            return;
+        }
+        Tensor forward = AD.hessian(p::loss, 0).apply(args)[0][0];
+        Tensor reverse = AD.jacrev(AD.grad(p::loss, 0), 0).apply(args)[0];
+        assertArrayEquals(forward.shape(), reverse.shape());
+        assertClose(asDoubles(forward), reverse, SELF_TOLERANCE, "reverse over reverse against forward over reverse");
     }
 
     /** One input, chosen by the program's id, mapped along one of its axes or a new last one; the others shared. */
