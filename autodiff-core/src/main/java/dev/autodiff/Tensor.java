@@ -249,12 +249,14 @@ public final class Tensor {
 
     /** Rows of the identity: {@code [labels.length, classes]} with a one at each label. */
     public static Tensor oneHot(int[] labels, int classes) {
-        float[] data = new float[labels.length * classes];
+        int[] shape = {labels.length, classes};
+        Shapes.checkDims("Tensor.oneHot", shape);
+        float[] data = new float[Strides.size(shape)];
         for (int i = 0; i < labels.length; i++) {
             Labels.check("oneHot", labels, i, classes);
             data[i * classes + labels[i]] = 1f;
         }
-        return new Tensor(data, new int[] {labels.length, classes});
+        return new Tensor(data, shape);
     }
 
     /** Zeros of this tensor's shape. */

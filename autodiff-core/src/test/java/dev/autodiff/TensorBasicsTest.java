@@ -40,6 +40,9 @@ class TensorBasicsTest {
         // 65,536² floats is 2^32: more than an array holds, where n·n in int was 0
         IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class, () -> Tensor.eye(65_536));
         assertTrue(tooLarge.getMessage().contains("[65536, 65536]"), tooLarge.getMessage());
+        tooLarge = assertThrows(IllegalArgumentException.class, () -> Tensor.oneHot(new int[70_000], 40_000));
+        assertTrue(tooLarge.getMessage().contains("[70000, 40000]"), tooLarge.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.oneHot(new int[2], -3));
         assertArrayEquals(new float[] {0, 1, 2, 3}, Tensor.arange(4).toArray());
         assertArrayEquals(new float[] {1f, 1.25f, 1.5f, 1.75f}, Tensor.arange(1f, 2f, 0.25f).toArray());
         assertArrayEquals(new float[] {5, 3, 1}, Tensor.arange(5f, 0f, -2f).toArray());
