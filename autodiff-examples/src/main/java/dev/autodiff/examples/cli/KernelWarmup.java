@@ -38,7 +38,7 @@ final class KernelWarmup implements AutoCloseable {
     private static final int MAX_HIDDEN = 256;
     /** Full training batches per warm-up epoch, one measurement of the warm-up's speed. */
     private static final int STEPS = 8;
-    /** The kernels are warm after this many epochs in a row within {@link #STEADY} of the fastest, with no compilation. */
+    /** The kernels are warm after this many epochs in a row within {@link #STEADY} of each other, with no compilation. */
     private static final int STEADY_CHUNKS = 4;
     /** Values per row of {@link #sweep}: some vectors of them. */
     private static final int SWEEP = 256;
@@ -222,11 +222,15 @@ final class KernelWarmup implements AutoCloseable {
 
     /**
      * Whether the chunks of steps have become steady: the last {@value #STEADY_CHUNKS} within
-     * {@value #STEADY} of the fastest so far, none of them much faster than all before it,
-     * and the JIT compiler idle meanwhile.
+     * {@value #STEADY} of each other, none of them much faster than all before it, and the JIT
+     * compiler idle meanwhile. Within each other, not of the fastest chunk so far: one chunk
+     * that ran while the host was quick would otherwise hold the bar above the speed the
+     * compiled code has once the host slows down, and the kernels would never count as warm.
      */
     static final class SteadyState {
+        private final long[] recent = new long[STEADY_CHUNKS];
         private long fastest = Long.MAX_VALUE;
+        /** Chunks since the count last started, each with the compiler idle. */
         private int inRow;
 
         /** Adds the time of one chunk, and whether no compilation ran during it; true once steady. */
@@ -234,12 +238,18 @@ final class KernelWarmup implements AutoCloseable {
             // a chunk clearly faster than all before means the code is still getting faster: count from it
             boolean faster = nanos * STEADY < fastest;
             fastest = Math.min(fastest, nanos);
-            if (!jitIdle || nanos > STEADY * fastest) {
+            if (!jitIdle) {
                 inRow = 0;
-            } else {
-                inRow = faster ? 1 : inRow + 1;
+                return false;
             }
-            return inRow >= STEADY_CHUNKS;
+            inRow = faster ? 1 : inRow + 1;
+            recent[(inRow - 1) % STEADY_CHUNKS] = nanos;
+            if (inRow < STEADY_CHUNKS) {
+                return false;
+            }
+            long min = Arrays.stream(recent).min().orElseThrow();
+            long max = Arrays.stream(recent).max().orElseThrow();
+            return max <= STEADY * min;
         }
     }
 
