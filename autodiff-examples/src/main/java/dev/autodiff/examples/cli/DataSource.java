@@ -69,7 +69,8 @@ final class DataSource {
                 ByteFeatureDataset train = IdxFolder.loadBytes(folder, "train").flat();
                 int classes = idxClasses(spec, folder, train);
                 Preprocessing p = train.standardizedGlobally(PIXEL_SCALE);
-                yield new Loaded(spec, train.withPreprocessing(p), idxTest(folder, classes, p), classes, p);
+                ByteFeatureDataset test = idxTest(folder, "the training split of " + spec, train.featureShape()[0], classes, p);
+                yield new Loaded(spec, train.withPreprocessing(p), test, classes, p);
             }
             case CSV -> {
                 CsvReader.Lines all = readCsv(spec, csv);
@@ -89,21 +90,35 @@ final class DataSource {
     }
 
     /**
-     * Loads only the test split of {@code spec} for a model of {@code classes} classes, with
-     * the preprocessing it was trained with; the training split is not read (for digits and
-     * CSV, whose split is drawn from one file, the training part is dropped at once).
+     * Loads only the test split of {@code spec} for the model in {@code modelFile}, of
+     * {@code inputs} features and {@code classes} classes, with the preprocessing it was
+     * trained with; the training split is not read (for digits and CSV, whose split is drawn
+     * from one file, the training part is dropped at once).
      */
-    static Loaded loadTest(String spec, CsvOptions csv, long seed, int classes, Preprocessing p) throws IOException {
+    static Loaded loadTest(String spec, CsvOptions csv, long seed, String modelFile, int inputs, int classes,
+                           Preprocessing p) throws IOException {
         Dataset test = switch (kind(spec)) {
-            case DIGITS -> preprocessed(DatasetSplit.random(Digits.rawDataset(), TEST_FRACTION, seed).validation(), p);
-            case IDX -> idxTest(idxFolder(spec), classes, p);
+            case DIGITS -> preprocessed(requireInputs(DatasetSplit.random(Digits.rawDataset(), TEST_FRACTION, seed)
+                    .validation(), spec, modelFile, inputs), p);
+            case IDX -> idxTest(idxFolder(spec), modelFile, inputs, classes, p);
             case CSV -> {
                 CsvReader.Lines all = readCsv(spec, csv);
+                requireInputs(all.data(), spec, modelFile, inputs);
                 ClassLabels.requireBelow(all.data().labels(), classes, all::where);
                 yield preprocessed(DatasetSplit.random(all.data(), TEST_FRACTION, seed).validation(), p);
             }
         };
         return new Loaded(spec, null, test, classes, p);
+    }
+
+    /** {@code data}, whose examples must have the {@code inputs} features the model in {@code modelFile} takes. */
+    private static TensorDataset requireInputs(TensorDataset data, String spec, String modelFile, int inputs) {
+        int features = data.featureShape()[0];
+        if (features != inputs) {
+            throw new IllegalArgumentException(modelFile + " expects " + inputs + " features, " + spec + " has "
+                    + features);
+        }
+        return data;
     }
 
     private enum Kind { DIGITS, IDX, CSV }
@@ -158,8 +173,14 @@ final class DataSource {
         return MNIST_CLASSES;
     }
 
-    private static ByteFeatureDataset idxTest(Path folder, int classes, Preprocessing p) throws IOException {
+    /** The test split of an IDX folder, whose images must have {@code pixels} pixels, as {@code expectedBy} says. */
+    private static ByteFeatureDataset idxTest(Path folder, String expectedBy, int pixels, int classes,
+                                              Preprocessing p) throws IOException {
         ByteFeatureDataset test = IdxFolder.loadBytes(folder, "t10k").flat();
+        if (test.featureShape()[0] != pixels) {
+            throw new IllegalArgumentException(expectedBy + " expects " + pixels + " features, the test images in "
+                    + folder + " have " + test.featureShape()[0]);
+        }
         ClassLabels.requireBelow(test.labels(), classes, record(IdxFolder.labelFile(folder, "t10k")));
         return test.withPreprocessing(p);
     }

@@ -76,11 +76,8 @@ final class EvalCommand implements Callable<Integer> {
         String dataset = data.dataset != null ? data.dataset : savedDataset(stored);
         long splitSeed = splitSeed(stored);
         Preprocessing p = preprocessing(meta, architecture);
-        DataSource.Loaded loaded = DataSource.loadTest(dataset, csvOptions(stored), splitSeed, architecture.classes(), p);
-        if (loaded.features() != architecture.inputs()) {
-            throw new IllegalArgumentException(file + " expects " + architecture.inputs() + " features, "
-                    + loaded.name() + " has " + loaded.features());
-        }
+        DataSource.Loaded loaded = DataSource.loadTest(dataset, csvOptions(stored), splitSeed, file,
+                architecture.inputs(), architecture.classes(), p);
         Sequential model = architecture.build(splitSeed);
         if (described) {
             Checkpoint.load(checkpoint, model);
@@ -137,7 +134,7 @@ final class EvalCommand implements Callable<Integer> {
     private Preprocessing preprocessing(Map<String, String> meta, Architecture architecture)
             throws IOException {
         Preprocessing saved = RunCheckpoint.preprocessing(meta, checkpoint);
-        Preprocessing given = preprocessing != null ? Preprocessing.fromJson(preprocessing) : null;
+        Preprocessing given = preprocessing != null ? given(preprocessing) : null;
         if (saved != null && given != null && !saved.equals(given)) {
             throw new IllegalArgumentException("--preprocessing conflicts with the " + Preprocessing.METADATA_KEY
                     + " of " + checkpoint + "; leave it out");
@@ -153,6 +150,14 @@ final class EvalCommand implements Callable<Integer> {
                     + " features, the model " + architecture.inputs());
         }
         return p;
+    }
+
+    private static Preprocessing given(String json) {
+        try {
+            return Preprocessing.fromJson(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--preprocessing: " + e.getMessage(), e);
+        }
     }
 
     /** The confusion matrix with aligned columns, actual classes down, predicted across. */

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code autodiff train}: trains a multilayer perceptron on a data set and reports each epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -274,7 +276,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Architecture a = saved.architecture();
         if (explicit("--hidden")) {
-            agree("--hidden", Arrays.toString(hidden()), Arrays.toString(a.hidden()), file);
+            agree("--hidden", hiddenLabel(hidden()), hiddenLabel(a.hidden()), file);
         }
         agree("--activation", activation, a.activation(), file);
         agree("--optimizer", optimizer, saved.optimizer(), file);
@@ -334,7 +336,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static String label(Object value) {
-        return value instanceof Labeled l ? l.label() : String.valueOf(value).replaceAll("[\\[\\] ]", "");
+        return switch (value) {
+            case Labeled l -> l.label();
+            // 1e-4 as 0.0001, not Java's 1.0E-4
+            case Double d when Double.isFinite(d) -> new BigDecimal(d.toString()).stripTrailingZeros().toPlainString();
+            default -> String.valueOf(value);
+        };
     }
 
     /** The data set must have the inputs and classes of the model (a resumed run's data may have changed). */
@@ -344,6 +351,11 @@ final class TrainCommand implements Callable<Integer> {
                     + loaded.classes() + " classes, but the model " + architecture + " takes " + architecture.inputs()
                     + " and gives " + architecture.classes());
         }
+    }
+
+    /** Hidden sizes as {@code --hidden} spells them: {@code 32,16}, or {@code 0} for none. */
+    private static String hiddenLabel(int[] sizes) {
+        return sizes.length == 0 ? "0" : Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
 
     /** {@code --hidden 0} means no hidden layer (softmax regression). */

@@ -84,8 +84,14 @@ class CheckpointCliTest {
                 "--seed 42 conflicts with " + file + ", whose run has --seed 5");
         assertOneLineError(run("train", "--resume", file.toString(), "--epochs", "5", "--hidden", "32"), 1,
                 "--hidden 32 conflicts with " + file + ", whose run has --hidden 64");
+        assertOneLineError(run("train", "--resume", file.toString(), "--epochs", "5", "--hidden", "0"), 1,
+                "--hidden 0 conflicts with " + file + ", whose run has --hidden 64");
+        assertOneLineError(run("train", "--resume", file.toString(), "--epochs", "5", "--hidden", "64,8"), 1,
+                "--hidden 64,8 conflicts with " + file + ", whose run has --hidden 64");
         assertOneLineError(run("train", "--resume", file.toString(), "--epochs", "5", "--momentum", "0.5"), 1,
                 "--momentum 0.5 conflicts with " + file);
+        assertOneLineError(run("train", "--resume", file.toString(), "--epochs", "5", "--weight-decay", "1e-4"), 1,
+                "--weight-decay 0.0001 conflicts with " + file + ", whose run has --weight-decay 0;");
         // Options equal to the saved ones are fine.
         assertEquals(0, run("train", "--resume", file.toString(), "--epochs", "4", "--batch", "32", "--seed", "5").code());
     }
@@ -182,6 +188,20 @@ class CheckpointCliTest {
         SafeTensors.write(plain, python);
         assertOneLineError(run("eval", plain.toString(), "--dataset", "digits"), 1,
                 plain + ": layer 3: bias of shape [7] does not match the weight [16, 32]");
+    }
+
+    @Test
+    void evalOnDataOfAnotherWidthOrWithMalformedPreprocessingSaysWhichIsWrong() throws IOException {
+        Path file = dir.resolve("digits.safetensors");
+        assertEquals(0, run("train", "--epochs", "1", "--hidden", "8", "--save", file.toString()).code());
+        Path folder = IdxFixture.write(dir.resolve("idx"));
+        assertOneLineError(run("eval", file.toString(), "--dataset", "idx:" + folder), 1,
+                file + " expects 64 features, the test images in " + folder + " have 16");
+        Path csv = Files.writeString(dir.resolve("two.csv"), "0.5,1,0\n1.5,2,1\n");
+        assertOneLineError(run("eval", file.toString(), "--dataset", "csv:" + csv), 1,
+                file + " expects 64 features, csv:" + csv + " has 2");
+        assertOneLineError(run("eval", file.toString(), "--preprocessing", "{\"scale\": \"x\"}"), 1,
+                "--preprocessing: expected a number at character 10, found '\"'");
     }
 
     @Test

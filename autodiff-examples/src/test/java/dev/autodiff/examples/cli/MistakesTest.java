@@ -114,6 +114,15 @@ class MistakesTest {
     }
 
     @Test
+    void idxTestImagesOfAnotherSizeThanTheTrainingImagesAreNamed() throws IOException {
+        Path folder = IdxFixture.write(dir.resolve("idx"));
+        Files.write(folder.resolve("t10k-images-idx3-ubyte"),
+                IdxFixture.idx(0x0803, new int[] {IdxFixture.TEST, 3, 3}, new byte[IdxFixture.TEST * 9]));
+        assertOneLineError(run("train", "--dataset", "idx:" + folder), 1,
+                "the training split of idx:" + folder + " expects 16 features, the test images in " + folder + " have 9");
+    }
+
+    @Test
     void csvLabelsAreCheckedTooAndAByteOrderMarkJustWorks() throws IOException {
         StringBuilder csv = new StringBuilder("\uFEFFa,b,label\n");
         for (int i = 0; i < 100; i++) {

@@ -156,15 +156,22 @@ public record Preprocessing(float scale, float[] mean, float[] std) {
         return "{\"scale\":" + number(scale) + ",\"mean\":" + array(mean) + ",\"std\":" + array(std) + "}";
     }
 
-    /** Parses {@link #toJson()}'s form (any key order and whitespace); the message of a failure says where. */
+    /**
+     * Parses {@link #toJson()}'s form (any key order and whitespace); the message of a
+     * failure says at which character, and the caller adds where the text came from.
+     */
     public static Preprocessing fromJson(String json) {
         return new PreprocessingJson(json).parse();
     }
 
-    /** The preprocessing in checkpoint metadata, or null when the key is absent. */
+    /** The preprocessing in checkpoint metadata, or null when the key is absent; a failure's message starts with the key. */
     public static Preprocessing fromMetadata(Map<String, String> metadata) {
         String json = metadata.get(METADATA_KEY);
-        return json == null ? null : fromJson(json);
+        try {
+            return json == null ? null : fromJson(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(METADATA_KEY + ": " + e.getMessage(), e);
+        }
     }
 
     private static String number(float v) {

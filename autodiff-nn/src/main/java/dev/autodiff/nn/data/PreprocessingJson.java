@@ -5,7 +5,7 @@ import it.unimi.dsi.fastutil.floats.FloatArrayList;
 /**
  * Reads the JSON object of {@link Preprocessing#toJson()}: the keys {@code scale} (a number),
  * {@code mean} and {@code std} (arrays of numbers, or one number), in any order. Errors
- * name the character offset.
+ * name the character offset; the caller says where the text came from.
  */
 final class PreprocessingJson {
     private final String text;
@@ -38,8 +38,7 @@ final class PreprocessingJson {
             throw error("unexpected text after the object");
         }
         if (scale == null || mean == null || std == null) {
-            throw new IllegalArgumentException(Preprocessing.METADATA_KEY + ": the object needs the keys scale, mean "
-                    + "and std, got " + text);
+            throw new IllegalArgumentException("the object needs the keys scale, mean and std, got " + text);
         }
         return new Preprocessing(scale, mean, std);
     }
@@ -108,7 +107,6 @@ final class PreprocessingJson {
 
     private IllegalArgumentException error(String what) {
         String found = pos < text.length() ? "'" + text.charAt(pos) + "'" : "the end";
-        return new IllegalArgumentException(Preprocessing.METADATA_KEY + ": " + what + " at character " + pos
-                + ", found " + found);
+        return new IllegalArgumentException(what + " at character " + pos + ", found " + found);
     }
 }
