@@ -87,7 +87,7 @@ final class Elementwise {
             case EXP -> g.mul(y);
             case LOG -> g.div(x);
             case SQRT -> g.mul(0.5f).div(y);
-            case POW -> g.mul(x.pow(param - 1f).mul(param));
+            case POW -> param == 0f ? g.mul(0f) : g.mul(x.pow(param - 1f).mul(param)); // x^0 = 1: slope 0, even at 0
             case ERF -> g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI));
             case RELU -> g.mul(x.gt(0f));
             case LEAKY_RELU -> g.mul(x.gt(0f).mul(1f - param).add(param));

@@ -46,6 +46,21 @@ class ElementwiseOpsTest {
     }
 
     @Test
+    void powerZeroIsOneWithSlopeZeroEvenAtZeroAsInPyTorch() {
+        // x.pow(0.0) of [0, 2, NaN, -inf] in PyTorch is [1, 1, 1, 1], and backward of its sum gives [0, 0, 0, 0]
+        Tensor x = Tensor.vector(0f, 2f, NAN, Float.NEGATIVE_INFINITY).requiresGrad();
+        Tensor y = x.pow(0f);
+        assertArrayEquals(new float[] {1, 1, 1, 1}, y.toArray());
+        y.sum().backward();
+        assertArrayEquals(new float[] {0, 0, 0, 0}, x.grad().toArray());
+        // Differentiated again (the gradient built from tensor operations), and in forward mode
+        Tensor second = AD.grad(v -> AD.grad(u -> u.pow(0f).sum()).apply(v).sum()).apply(Tensor.vector(0f, 3f));
+        assertArrayEquals(new float[] {0, 0}, second.toArray());
+        Tensor tangent = AD.jvp(u -> u.pow(0f), Tensor.vector(0f, 3f), Tensor.vector(1f, 1f)).tangent();
+        assertArrayEquals(new float[] {0, 0}, tangent.toArray());
+    }
+
+    @Test
     void comparisonsAreMasksThatBroadcast() {
         Tensor a = Tensor.vector(1, 2, 3, NAN);
         Tensor b = Tensor.vector(2, 2, 2, NAN);

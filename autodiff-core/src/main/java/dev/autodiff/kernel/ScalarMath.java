@@ -85,7 +85,8 @@ public final class ScalarMath {
             case EXP -> g * y;
             case LOG -> g / x;
             case SQRT -> g * 0.5f / y;
-            case POW -> (float) ((double) g * param * Math.pow(x, param - 1.0));
+            // x^0 is 1 everywhere, 0^0 and NaN^0 included: its slope is 0, not 0·x^-1 (NaN at 0), as in PyTorch and JAX
+            case POW -> param == 0f ? 0f * g : (float) ((double) g * param * Math.pow(x, param - 1.0));
             case ERF -> (float) (g * TWO_OVER_SQRT_PI * Math.exp(-(double) x * x));
             case RELU -> x > 0f ? g : 0f * g;
             case LEAKY_RELU -> x > 0f ? g : g * param;

@@ -84,6 +84,10 @@ final class VectorPow {
 
     /** {@code out = g·p·x^(p-1)} over whole vectors in {@code [from, end)}. */
     static void backward(float p, float[] g, float[] x, float[] out, int from, int end) {
+        if (p == 0f) {
+            scalar(p, g, x, out, from, end); // x^0 = 1: slope 0, where g·0·x^-1 would be NaN at 0
+            return;
+        }
         run(p, p - 1.0, g, x, out, from, end);
     }
 
