@@ -149,7 +149,9 @@ public record CrossEntropyLoss(Tensor weight, int ignoreIndex, float labelSmooth
         return switch (reduction) {
             case NONE -> losses;
             case SUM -> losses.sum();
-            case MEAN -> losses.sum().div((float) denominator);
+            // Every label ignored: the mean is NaN, as PyTorch's 0/0, but its gradient is 0, as PyTorch's,
+            // where dividing by 0 would put NaN into every logit and, after a step, into every parameter
+            case MEAN -> denominator == 0 ? losses.sum().mul(0f).add(Float.NaN) : losses.sum().div((float) denominator);
         };
     }
 }

@@ -108,6 +108,17 @@ class CrossEntropyLossTest {
     }
 
     @Test
+    void everyLabelIgnoredGivesPyTorchsNaNMeanWithAZeroGradient() {
+        // F.cross_entropy(x, [0, 0], ignore_index=0) is nan, and its backward gives x.grad = zeros
+        Tensor x = Tensor.matrix(new float[][] {{1, 2}, {3, 4}}).requiresGrad();
+        Tensor mean = new CrossEntropyLoss().ignoreIndex(0).labelSmoothing(0.1f).apply(x, new int[] {0, 0});
+        assertTrue(Float.isNaN(mean.item()));
+        mean.backward();
+        assertArrayEquals(new float[] {0, 0, 0, 0}, x.grad().toArray());
+        assertEquals(0f, new CrossEntropyLoss().ignoreIndex(0).reduction(Reduction.SUM).apply(x, new int[] {0, 0}).item());
+    }
+
+    @Test
     void classProbabilitiesMatchPyTorch() {
         Tensor p = Tensor.of(new float[] {0.3f, 1, -1, 2, 0.5f, 0.5f, 0, 1, 2, -2, 1, 0.2f}, 1, 4, 3).tile(2, 1, 1).softmax(1);
         CrossEntropyLoss loss = new CrossEntropyLoss().weight(WEIGHT).labelSmoothing(0.2f);
