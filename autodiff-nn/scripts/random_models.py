@@ -15,9 +15,11 @@ a Softmax, a LogSoftmax or a Dropout(0)) and a last Linear, on inputs [N, F] or
 normalises axis 1, as PyTorch's does). It is trained for STEPS steps, a fresh batch each,
 with a loss (cross-entropy with labels, with or without class weights, an ignored label
 and label smoothing; cross-entropy with probabilities; MSE, L1, Huber, BCE with logits;
-the mean or the sum), perhaps a gradient clip (by norm or by value) and an optimizer
-(SGD, Adam, AdamW, RMSprop, Adagrad) with random hyper-parameters, every one written
-out. Adam's, RMSprop's and Adagrad's eps is 1e-3 or more: a Linear's bias before a batch
+the mean or the sum), perhaps a gradient clip (by norm or by value), an optimizer (SGD,
+Adam, AdamW, RMSprop, Adagrad) with random hyper-parameters, every one written out,
+perhaps a second parameter group (the vector parameters, with their own rate and no weight
+decay) and perhaps a learning-rate schedule stepped after every step (StepLR,
+ExponentialLR, CosineAnnealingLR, LinearLR). Adam's, RMSprop's and Adagrad's eps is 1e-3 or more: a Linear's bias before a batch
 norm has a gradient that is zero in exact arithmetic and rounding noise in floating
 point, which a tiny eps would turn into steps of ±lr in either implementation. Then the
 model, in evaluation mode, runs on one more batch.
@@ -35,6 +37,9 @@ Output: autodiff-nn/src/test/resources/random_models.txt. Each model:
     loss <kind> <reduction> <arguments...>
     optimizer <label> lr <lr> <name> <value> ...   PyTorch's hyper-parameter names
     clip none | norm <max> | value <limit>
+    groups one | vectors <lr>              vectors: a second group of every parameter of rank 1
+    schedule none | step <size> <gamma> | exponential <gamma> | cosine <tMax> <etaMin>
+             | linear <start> <end> <iterations>
     state <key> : <integers>               the initial state dict, in 1/1024ths
     step                                   then, for each step:
     x : <integers>                         the batch, in 1/256ths
@@ -58,7 +63,7 @@ import torch
 
 SEED = 20261202
 MODELS = 150
-STEPS = 3
+STEPS = 4
 LARGE_SHARE = 0.2  # models with features up to 40, so the vector kernels take whole vectors and tails
 LARGEST = 1500  # parameters and buffers of a model, to keep the fixture small
 ACTIVATIONS = ["relu", "relu", "gelu", "silu", "sigmoid", "tanh", "leakyrelu", "softmax", "logsoftmax", "dropout",
@@ -108,6 +113,13 @@ class Model:
         self.loss = self.random_loss()
         self.optimizer = self.random_optimizer()
         self.clip = rng.choice([["none"]] * 3 + [["norm", self.real(0.1, 2)], ["value", self.real(0.01, 0.5)]])
+        # a second parameter group, as for "no weight decay on biases": every vector parameter, with its own rate
+        self.groups = ["vectors", self.real(1e-3, 0.2)] if rng.random() < 0.3 else ["one"]
+        self.schedule = rng.choice([["none"]] * 3 + [
+            ["step", str(rng.randint(1, 3)), self.real(0.1, 0.9)],
+            ["exponential", self.real(0.5, 0.99)],
+            ["cosine", str(rng.randint(2, 8)), rng.choice(["0", self.real(1e-4, 1e-2)])],
+            ["linear", self.real(0.1, 1), self.real(0.1, 1), str(rng.randint(1, 5))]])
 
     def features(self):
         return self.rng.choice([1, 15, 16, 17, 31, 32, 33, 37, 40]) if self.large else self.rng.randint(1, 12)
@@ -186,7 +198,11 @@ class Model:
         return {"mse": torch.nn.MSELoss, "l1": torch.nn.L1Loss,
                 "bcelogits": torch.nn.BCEWithLogitsLoss}[kind](reduction=reduction)
 
-    def torch_optimizer(self, params):
+    def torch_optimizer(self, model):
+        params = list(model.parameters())
+        if self.groups[0] == "vectors":
+            params = [{"params": [p for p in params if p.dim() > 1]},
+                      {"params": [p for p in params if p.dim() <= 1], "lr": float(self.groups[1]), "weight_decay": 0.0}]
         label, pairs = self.optimizer[0], self.optimizer[1:]
         h = {pairs[i]: float(pairs[i + 1]) for i in range(0, len(pairs), 2)}
         if label == "sgd":
@@ -202,6 +218,20 @@ class Model:
                                        centered=h["centered"] == 1)
         return torch.optim.Adagrad(params, lr=h["lr"], lr_decay=h["lr_decay"], weight_decay=h["weight_decay"],
                                    initial_accumulator_value=h["initial_accumulator_value"], eps=h["eps"])
+
+    def torch_scheduler(self, optimizer):
+        kind, args = self.schedule[0], self.schedule[1:]
+        S = torch.optim.lr_scheduler
+        if kind == "step":
+            return S.StepLR(optimizer, step_size=int(args[0]), gamma=float(args[1]))
+        if kind == "exponential":
+            return S.ExponentialLR(optimizer, gamma=float(args[0]))
+        if kind == "cosine":
+            return S.CosineAnnealingLR(optimizer, T_max=int(args[0]), eta_min=float(args[1]))
+        if kind == "linear":
+            return S.LinearLR(optimizer, start_factor=float(args[0]), end_factor=float(args[1]),
+                              total_iters=int(args[2]))
+        return None
 
     def initial_state(self):
         """Integers, in 1/1024ths, for every entry of the state dict but num_batches_tracked."""
@@ -261,7 +291,8 @@ def train(m, state, batches, evaluation, dtype):
     model.load_state_dict({k: torch.tensor(state[k], dtype=dtype).reshape(t.shape) / 1024 if k in state else t
                            for k, t in model.state_dict().items()})
     loss_fn = m.torch_loss(dtype)
-    optimizer = m.torch_optimizer(model.parameters())
+    optimizer = m.torch_optimizer(model)
+    scheduler = m.torch_scheduler(optimizer)
     results = []
     for x, target in batches:
         optimizer.zero_grad()
@@ -274,6 +305,8 @@ def train(m, state, batches, evaluation, dtype):
         elif m.clip[0] == "value":
             torch.nn.utils.clip_grad_value_(model.parameters(), float(m.clip[1]))
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
     results += [t.detach().reshape(-1) for t in model.state_dict().values()]
     model.eval()
     with torch.no_grad():
@@ -315,6 +348,9 @@ def main():
         state = m.initial_state()
         if sum(len(v) for v in state.values()) > LARGEST:
             continue
+        if m.groups[0] == "vectors" and not all(any((p.dim() > 1) == matrix for p in m.torch_model(torch.float64)
+                                                    .parameters()) for matrix in (True, False)):
+            m.groups = ["one"]  # a group would be empty
         batches = [m.batch_data() for _ in range(STEPS)]
         evaluation = m.batch_data()[0]
         exact = train(m, state, batches, evaluation, torch.float64)
@@ -327,6 +363,8 @@ def main():
         lines.append("loss " + " ".join(m.loss))
         lines.append("optimizer " + " ".join(m.optimizer))
         lines.append("clip " + " ".join(m.clip))
+        lines.append("groups " + " ".join(m.groups))
+        lines.append("schedule " + " ".join(m.schedule))
         lines += ["state %s : %s" % (k, integers(v)) for k, v in state.items()]
         results = iter(exact)
         for x, (kind, values) in batches:

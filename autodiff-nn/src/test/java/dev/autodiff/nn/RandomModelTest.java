@@ -2,9 +2,17 @@ package dev.autodiff.nn;
 
 import dev.autodiff.NoGrad;
 import dev.autodiff.Tensor;
+import dev.autodiff.nn.optim.Adagrad;
+import dev.autodiff.nn.optim.Adam;
+import dev.autodiff.nn.optim.AdamW;
 import dev.autodiff.nn.optim.GradClip;
+import dev.autodiff.nn.optim.LrSchedule;
+import dev.autodiff.nn.optim.LrScheduler;
 import dev.autodiff.nn.optim.Optimizer;
 import dev.autodiff.nn.optim.OptimizerKind;
+import dev.autodiff.nn.optim.ParamGroup;
+import dev.autodiff.nn.optim.RMSprop;
+import dev.autodiff.nn.optim.SGD;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,17 +36,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Random models trained as PyTorch trains them: 150 {@code Sequential} models of linear,
- * normalisation and activation layers, each with a random loss, gradient clip and
- * optimizer, written with PyTorch's float64 training of them by
- * {@code autodiff-nn/scripts/random_models.py} (its docstring gives the format). Each
- * model starts from the fixture's state dict, takes three steps here in float32 and must
+ * normalisation and activation layers, each with a random loss, gradient clip, optimizer
+ * (over one or two parameter groups) and learning-rate schedule, written with PyTorch's
+ * float64 training of them by {@code autodiff-nn/scripts/random_models.py} (its docstring
+ * gives the format). Each model starts from the fixture's state dict, takes four steps here
+ * in float32 and must
  * give PyTorch's loss at every step, the norm a clip by norm saw, every parameter and
  * buffer after the last step (running statistics and {@code num_batches_tracked}
  * included) and the evaluation-mode output on one more batch, each within 1e-4 of the
  * largest magnitude (at least 1) of that result: the script keeps only models whose
  * float32 training in PyTorch is within 1e-5, so a miss is a wrong layer, loss, clip or
- * update rule, not rounding. Then the same training saved after its first step and
- * resumed in a new model and optimizer must end with the same bits.
+ * update rule, not rounding. Then the same training saved half way and resumed in a new
+ * model, optimizer and scheduler must end with the same bits.
  */
 class RandomModelTest {
 
@@ -48,15 +57,20 @@ class RandomModelTest {
     record Step(Tensor x, int[] labels, Tensor target, double loss, double norm) {}
 
     record Model(int id, int[] input, List<String[]> layers, String[] loss, String[] optimizer, String[] clip,
-                 Map<String, Tensor> state, List<Step> steps, Map<String, double[]> finalState, Tensor evaluation,
-                 double[] output) {
+                 String[] groups, String[] schedule, Map<String, Tensor> state, List<Step> steps,
+                 Map<String, double[]> finalState, Tensor evaluation, double[] output) {
         @Override
         public String toString() {
             StringBuilder b = new StringBuilder("model ").append(id).append(':');
             for (String[] layer : layers) {
                 b.append(' ').append(layer[0]);
             }
-            return b.append(", ").append(loss[0]).append(", ").append(optimizer[0]).toString();
+            b.append(", ").append(loss[0]).append(", ").append(optimizer[0]);
+            if (groups[0].equals("vectors")) {
+                b.append(" with two groups");
+            }
+            return schedule[0].equals("none") ? b.toString() : b.append(", ").append(schedule[0]).append(" schedule")
+                    .toString();
         }
     }
 
@@ -71,9 +85,9 @@ class RandomModelTest {
     }
 
     /**
-     * Saved after the first step and loaded into a new model and optimizer, training goes
-     * on as if it had never stopped, to the bit: the optimizer's buffers and step counts and
-     * the running statistics all go through the checkpoint's files.
+     * Saved half way and loaded into a new model, optimizer and scheduler, training goes on
+     * as if it had never stopped, to the bit: the optimizer's buffers and step counts, the
+     * schedule's place and the running statistics all go through the checkpoint's files.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
@@ -88,19 +102,22 @@ class RandomModelTest {
 
     /**
      * The model's steps from the fixture's initial state, each giving PyTorch's loss (and the
-     * norm a clip by norm sees); with a checkpoint file, the model and optimizer are saved
-     * after the first step and the others are taken by new ones loaded from it.
+     * norm a clip by norm sees); with a checkpoint file, the model, optimizer and scheduler
+     * are saved half way and the other steps are taken by new ones resumed from it.
      */
     private static Sequential train(Model m, Path checkpoint) throws IOException {
         Sequential model = sequential(m.layers);
         model.loadStateDict(m.state, false);
-        Optimizer optimizer = optimizer(m.optimizer, model);
+        Optimizer optimizer = optimizer(m, model);
+        LrScheduler scheduler = scheduler(m.schedule, optimizer);
+        int half = m.steps.size() / 2;
         for (int s = 0; s < m.steps.size(); s++) {
-            if (checkpoint != null && s == 1) {
-                Checkpoint.save(checkpoint, model, optimizer);
+            if (checkpoint != null && s == half) {
+                Checkpoint.save(checkpoint, model, optimizer, scheduler, half);
                 model = sequential(m.layers);
-                optimizer = optimizer(m.optimizer, model);
-                Checkpoint.load(checkpoint, model, optimizer);
+                optimizer = optimizer(m, model);
+                scheduler = scheduler(m.schedule, optimizer);
+                assertEquals(half, Checkpoint.resume(checkpoint, model, optimizer, scheduler));
             }
             Step step = m.steps.get(s);
             Tensor loss = loss(m.loss, model.forward(step.x), step);
@@ -115,6 +132,9 @@ class RandomModelTest {
                 default -> { }
             }
             optimizer.step();
+            if (scheduler != null) {
+                scheduler.step();
+            }
         }
         return model;
     }
@@ -152,14 +172,49 @@ class RandomModelTest {
         return model;
     }
 
-    /** {@code <label> lr <lr> <name> <value> ...}, PyTorch's names, as a configuration gives them. */
-    private static Optimizer optimizer(String[] words, Module model) {
-        Map<String, Double> hyperParameters = new LinkedHashMap<>();
-        for (int i = 3; i < words.length; i += 2) {
-            hyperParameters.put(words[i], Double.parseDouble(words[i + 1]));
+    /**
+     * The fixture's {@code <label> lr <lr> <name> <value> ...} (PyTorch's names), over one
+     * group of every parameter or, for {@code groups vectors <lr>}, a group of the matrices
+     * and one of the vectors with its own rate and no weight decay.
+     */
+    private static Optimizer optimizer(Model m, Module model) {
+        String[] words = m.optimizer;
+        double lr = Double.parseDouble(words[2]);
+        Optimizer optimizer;
+        if (m.groups[0].equals("vectors")) {
+            List<Tensor> matrices = model.parameters().stream().filter(p -> p.rank() > 1).toList();
+            List<Tensor> vectors = model.parameters().stream().filter(p -> p.rank() <= 1).toList();
+            ParamGroup[] groups = {ParamGroup.of(matrices),
+                ParamGroup.of(vectors).with("lr", Double.parseDouble(m.groups[1])).with("weight_decay", 0)};
+            optimizer = switch (words[0]) {
+                case "sgd" -> new SGD(lr, groups);
+                case "adam" -> new Adam(lr, groups);
+                case "adamw" -> new AdamW(lr, groups);
+                case "rmsprop" -> new RMSprop(lr, groups);
+                case "adagrad" -> new Adagrad(lr, groups);
+                default -> throw new IllegalArgumentException("unknown optimizer " + words[0]);
+            };
+        } else {
+            optimizer = OptimizerKind.fromLabel(words[0]).spec().create(model.parameters(), lr);
         }
-        return OptimizerKind.fromLabel(words[0]).spec().create(model.parameters(), Double.parseDouble(words[2]),
-                hyperParameters);
+        for (int i = 3; i < words.length; i += 2) {
+            optimizer.set(words[i], Double.parseDouble(words[i + 1]));
+        }
+        return optimizer;
+    }
+
+    /** The fixture's schedule, stepped after every optimizer step; null for none. */
+    private static LrScheduler scheduler(String[] words, Optimizer optimizer) {
+        LrSchedule schedule = switch (words[0]) {
+            case "none" -> null;
+            case "step" -> LrSchedule.step(parseInt(words[1]), Double.parseDouble(words[2]));
+            case "exponential" -> LrSchedule.exponential(Double.parseDouble(words[1]));
+            case "cosine" -> LrSchedule.cosine(parseInt(words[1]), Double.parseDouble(words[2]));
+            case "linear" -> LrSchedule.linear(Double.parseDouble(words[1]), Double.parseDouble(words[2]),
+                    parseInt(words[3]));
+            default -> throw new IllegalArgumentException("unknown schedule " + words[0]);
+        };
+        return schedule == null ? null : new LrScheduler(optimizer, schedule);
     }
 
     private static Tensor loss(String[] words, Tensor output, Step step) {
@@ -235,6 +290,8 @@ class RandomModelTest {
         String[] loss = null;
         String[] optimizer = null;
         String[] clip = null;
+        String[] groups = null;
+        String[] schedule = null;
         Map<String, Tensor> state = new LinkedHashMap<>();
         Map<String, double[]> finalState = new LinkedHashMap<>();
         List<Step> steps = new ArrayList<>();
@@ -260,6 +317,8 @@ class RandomModelTest {
                 }
                 case "optimizer" -> optimizer = rest;
                 case "clip" -> clip = rest;
+                case "groups" -> groups = rest;
+                case "schedule" -> schedule = rest;
                 case "state" -> {
                     if (shapes == null) {
                         shapes = sequential(layers);
@@ -283,7 +342,7 @@ class RandomModelTest {
                 default -> throw new IllegalArgumentException("model " + id + ": unknown line " + line);
             }
         }
-        return new Model(id, input, layers, loss, optimizer, clip, state, steps, finalState, evaluation, outputValues);
+        return new Model(id, input, layers, loss, optimizer, clip, groups, schedule, state, steps, finalState, evaluation, outputValues);
     }
 
     /** The shape of the model's output: the input's, with the last Linear's width last, and flattened if asked. */
