@@ -108,14 +108,15 @@ class RandomModelTest {
     private static Sequential train(Model m, Path checkpoint) throws IOException {
         Sequential model = sequential(m.layers);
         model.loadStateDict(m.state, false);
-        Optimizer optimizer = optimizer(m, model);
+        Optimizer optimizer = optimizer(m, model, Double.parseDouble(m.optimizer[2]), true);
         LrScheduler scheduler = scheduler(m.schedule, optimizer);
         int half = m.steps.size() / 2;
         for (int s = 0; s < m.steps.size(); s++) {
             if (checkpoint != null && s == half) {
                 Checkpoint.save(checkpoint, model, optimizer, scheduler, half);
+                // new ones with the defaults and another rate: the checkpoint restores the run's
                 model = sequential(m.layers);
-                optimizer = optimizer(m, model);
+                optimizer = optimizer(m, model, 0.5, false);
                 scheduler = scheduler(m.schedule, optimizer);
                 assertEquals(half, Checkpoint.resume(checkpoint, model, optimizer, scheduler));
             }
@@ -173,19 +174,22 @@ class RandomModelTest {
     }
 
     /**
-     * The fixture's {@code <label> lr <lr> <name> <value> ...} (PyTorch's names), over one
-     * group of every parameter or, for {@code groups vectors <lr>}, a group of the matrices
-     * and one of the vectors with its own rate and no weight decay.
+     * The fixture's optimizer {@code <label> lr <lr> <name> <value> ...} (PyTorch's names)
+     * with learning rate {@code lr}, over one group of every parameter or, for
+     * {@code groups vectors <lr>}, a group of the matrices and one of the vectors with its
+     * own rate and no weight decay; with the fixture's hyper-parameters, or with the
+     * defaults and groups of no values of their own.
      */
-    private static Optimizer optimizer(Model m, Module model) {
+    private static Optimizer optimizer(Model m, Module model, double lr, boolean hyperParameters) {
         String[] words = m.optimizer;
-        double lr = Double.parseDouble(words[2]);
         Optimizer optimizer;
         if (m.groups[0].equals("vectors")) {
             List<Tensor> matrices = model.parameters().stream().filter(p -> p.rank() > 1).toList();
             List<Tensor> vectors = model.parameters().stream().filter(p -> p.rank() <= 1).toList();
-            ParamGroup[] groups = {ParamGroup.of(matrices),
-                ParamGroup.of(vectors).with("lr", Double.parseDouble(m.groups[1])).with("weight_decay", 0)};
+            ParamGroup vectorGroup = hyperParameters
+                    ? ParamGroup.of(vectors).with("lr", Double.parseDouble(m.groups[1])).with("weight_decay", 0)
+                    : ParamGroup.of(vectors);
+            ParamGroup[] groups = {ParamGroup.of(matrices), vectorGroup};
             optimizer = switch (words[0]) {
                 case "sgd" -> new SGD(lr, groups);
                 case "adam" -> new Adam(lr, groups);
@@ -197,7 +201,7 @@ class RandomModelTest {
         } else {
             optimizer = OptimizerKind.fromLabel(words[0]).spec().create(model.parameters(), lr);
         }
-        for (int i = 3; i < words.length; i += 2) {
+        for (int i = 3; hyperParameters && i < words.length; i += 2) {
             optimizer.set(words[i], Double.parseDouble(words[i + 1]));
         }
         return optimizer;
