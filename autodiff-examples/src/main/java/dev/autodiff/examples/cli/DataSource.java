@@ -69,7 +69,9 @@ final class DataSource {
                 ByteFeatureDataset train = IdxFolder.loadBytes(folder, "train").flat();
                 int classes = idxClasses(spec, folder, train);
                 Preprocessing p = train.standardizedGlobally(PIXEL_SCALE);
-                ByteFeatureDataset test = idxTest(folder, "the training split of " + spec, train.featureShape()[0], classes, p);
+                int pixels = train.featureShape()[0];
+                ByteFeatureDataset test = idxTest(folder, pixels, actual -> spec + ": the test images have " + actual
+                        + " pixels, the training images " + pixels, classes, p);
                 yield new Loaded(spec, train.withPreprocessing(p), test, classes, p);
             }
             case CSV -> {
@@ -100,7 +102,11 @@ final class DataSource {
         Dataset test = switch (kind(spec)) {
             case DIGITS -> preprocessed(requireInputs(DatasetSplit.random(Digits.rawDataset(), TEST_FRACTION, seed)
                     .validation(), spec, modelFile, inputs), p);
-            case IDX -> idxTest(idxFolder(spec), modelFile, inputs, classes, p);
+            case IDX -> {
+                Path folder = idxFolder(spec);
+                yield idxTest(folder, inputs, actual -> modelFile + " expects " + inputs + " features, the test images in "
+                        + folder + " have " + actual, classes, p);
+            }
             case CSV -> {
                 CsvReader.Lines all = readCsv(spec, csv);
                 requireInputs(all.data(), spec, modelFile, inputs);
@@ -173,13 +179,15 @@ final class DataSource {
         return MNIST_CLASSES;
     }
 
-    /** The test split of an IDX folder, whose images must have {@code pixels} pixels, as {@code expectedBy} says. */
-    private static ByteFeatureDataset idxTest(Path folder, String expectedBy, int pixels, int classes,
+    /**
+     * The test split of an IDX folder, whose images must have {@code pixels} pixels; when
+     * they do not, {@code mismatch} says so given the pixels they have.
+     */
+    private static ByteFeatureDataset idxTest(Path folder, int pixels, IntFunction<String> mismatch, int classes,
                                               Preprocessing p) throws IOException {
         ByteFeatureDataset test = IdxFolder.loadBytes(folder, "t10k").flat();
         if (test.featureShape()[0] != pixels) {
-            throw new IllegalArgumentException(expectedBy + " expects " + pixels + " features, the test images in "
-                    + folder + " have " + test.featureShape()[0]);
+            throw new IllegalArgumentException(mismatch.apply(test.featureShape()[0]));
         }
         ClassLabels.requireBelow(test.labels(), classes, record(IdxFolder.labelFile(folder, "t10k")));
         return test.withPreprocessing(p);

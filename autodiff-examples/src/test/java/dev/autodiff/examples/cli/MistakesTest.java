@@ -119,7 +119,7 @@ class MistakesTest {
         Files.write(folder.resolve("t10k-images-idx3-ubyte"),
                 IdxFixture.idx(0x0803, new int[] {IdxFixture.TEST, 3, 3}, new byte[IdxFixture.TEST * 9]));
         assertOneLineError(run("train", "--dataset", "idx:" + folder), 1,
-                "the training split of idx:" + folder + " expects 16 features, the test images in " + folder + " have 9");
+                "idx:" + folder + ": the test images have 9 pixels, the training images 16");
     }
 
     @Test
