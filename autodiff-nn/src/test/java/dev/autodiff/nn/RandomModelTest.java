@@ -13,6 +13,7 @@ import dev.autodiff.nn.optim.OptimizerKind;
 import dev.autodiff.nn.optim.ParamGroup;
 import dev.autodiff.nn.optim.RMSprop;
 import dev.autodiff.nn.optim.SGD;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,6 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * largest magnitude (at least 1) of that result: the script keeps only models whose
  * float32 training in PyTorch is within 1e-5, so a miss is a wrong layer, loss, clip or
  * update rule, not rounding. Then the same training saved half way and resumed in a new
- * model, optimizer and scheduler must end with the same bits.
+ * model, optimizer and scheduler must end with the same bits, as must every model trained
+ * at the same time as others on other threads.
  */
 class RandomModelTest {
 
@@ -98,6 +103,32 @@ class RandomModelTest {
         resumed.stateDict().forEach((key, t) -> assertArrayEquals(expected.get(key).toArray(), t.toArray(), key));
         assertArrayEquals(evaluate(straight, m.evaluation).toArray(), evaluate(resumed, m.evaluation).toArray(),
                 "output in evaluation mode");
+    }
+
+    /**
+     * Four threads training the fixture's models at once, each model on one thread, end with
+     * the bits of the models trained one after the other: the arenas that recycle
+     * activations, the kernels' shared threads and the optimizers keep to their callers.
+     */
+    @Test
+    void modelsTrainedOnFourThreadsAtOnceEndWithTheBitsOfOneAfterTheOther() throws Exception {
+        List<Model> models = models();
+        List<Map<String, Tensor>> alone = new ArrayList<>();
+        for (Model m : models) {
+            alone.add(train(m, null).stateDict());
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<Map<String, Tensor>>> together = new ArrayList<>();
+            for (Model m : models) {
+                together.add(pool.submit(() -> train(m, null).stateDict()));
+            }
+            for (int i = 0; i < models.size(); i++) {
+                Map<String, Tensor> expected = alone.get(i);
+                String model = models.get(i).toString();
+                together.get(i).get().forEach((key, t) ->
+                        assertArrayEquals(expected.get(key).toArray(), t.toArray(), model + ": " + key));
+            }
+        }
     }
 
     /**
